@@ -1,0 +1,190 @@
+#include "common/fs.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace psyncd::fs {
+namespace {
+
+class PosixFileSystem final : public FileSystem {
+ public:
+  Result<int> open(const std::string& path, int flags, unsigned mode) override {
+    int fd;
+    do {
+      fd = ::open(path.c_str(), flags | O_CLOEXEC, static_cast<mode_t>(mode));
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0) return sys_error("cannot open", path, errno);
+    return fd;
+  }
+
+  Result<void> write_all(int fd, std::string_view data, const std::string& path) override {
+    while (!data.empty()) {
+      ssize_t n = ::write(fd, data.data(), data.size());
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return sys_error("cannot write", path, errno);
+      }
+      data.remove_prefix(static_cast<size_t>(n));
+    }
+    return {};
+  }
+
+  Result<void> fsync(int fd, const std::string& path) override {
+    if (::fsync(fd) != 0) return sys_error("cannot fsync", path, errno);
+    return {};
+  }
+
+  Result<void> close(int fd, const std::string& path) override {
+    // Linux releases the descriptor even when close fails with EINTR: never retry.
+    if (::close(fd) != 0 && errno != EINTR) return sys_error("cannot close", path, errno);
+    return {};
+  }
+
+  Result<void> rename(const std::string& from, const std::string& to) override {
+    if (::rename(from.c_str(), to.c_str()) != 0)
+      return sys_error("cannot rename to " + to + ":", from, errno);
+    return {};
+  }
+
+  Result<void> link(const std::string& from, const std::string& to) override {
+    if (::link(from.c_str(), to.c_str()) != 0)
+      return sys_error("cannot link to " + to + ":", from, errno);
+    return {};
+  }
+
+  Result<void> unlink(const std::string& path) override {
+    if (::unlink(path.c_str()) != 0) return sys_error("cannot remove", path, errno);
+    return {};
+  }
+
+  Result<void> mkdir(const std::string& path, unsigned mode) override {
+    if (::mkdir(path.c_str(), static_cast<mode_t>(mode)) != 0) {
+      int err = errno;
+      if (err == EEXIST && is_directory(path)) return {};
+      return sys_error("cannot create directory", path, err);
+    }
+    return {};
+  }
+
+  Result<void> fsync_dir(const std::string& dir) override {
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return sys_error("cannot open directory", dir, errno);
+    int rc = ::fsync(fd);
+    int err = errno;
+    ::close(fd);
+    if (rc != 0) return sys_error("cannot fsync directory", dir, err);
+    return {};
+  }
+};
+
+}  // namespace
+
+FileSystem& posix() {
+  static PosixFileSystem fs;
+  return fs;
+}
+
+Error sys_error(std::string_view what, const std::string& path, int err) {
+  Error e;
+  e.kind = err == ENOENT ? ErrorKind::not_found : ErrorKind::io;
+  e.file = path;
+  e.text = fmt::format("{}: {}", what, std::strerror(err));
+  return e;
+}
+
+std::string dir_name(std::string_view path) {
+  auto slash = path.rfind('/');
+  if (slash == std::string_view::npos) return ".";
+  if (slash == 0) return "/";
+  return std::string(path.substr(0, slash));
+}
+
+std::string base_name(std::string_view path) {
+  auto slash = path.rfind('/');
+  return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
+}
+
+std::string join(std::string_view dir, std::string_view name) {
+  std::string out(dir);
+  if (!out.empty() && out.back() != '/') out += '/';
+  out += name;
+  return out;
+}
+
+Result<void> make_dirs(FileSystem& fs, const std::string& path, unsigned mode) {
+  if (path.empty() || is_directory(path)) return {};
+  std::string parent = dir_name(path);
+  if (parent != path && parent != "." && parent != "/") {
+    auto r = make_dirs(fs, parent, mode);
+    if (!r) return r;
+  }
+  return fs.mkdir(path, mode);
+}
+
+Result<void> write_file_atomic(FileSystem& fs, const std::string& path, std::string_view data,
+                               unsigned mode) {
+  static std::atomic<unsigned> counter{0};
+  std::string dir = dir_name(path);
+  std::string tmp = join(dir, fmt::format(".{}.{}.{}.tmp", base_name(path), ::getpid(), counter++));
+  auto fd = fs.open(tmp, O_WRONLY | O_CREAT | O_EXCL, mode);
+  if (!fd) return fd.error();
+  auto fail = [&](Error e) -> Result<void> {
+    (void)fs.unlink(tmp);
+    return e;
+  };
+  if (auto r = fs.write_all(*fd, data, tmp); !r) {
+    (void)fs.close(*fd, tmp);
+    return fail(r.error());
+  }
+  if (auto r = fs.fsync(*fd, tmp); !r) {
+    (void)fs.close(*fd, tmp);
+    return fail(r.error());
+  }
+  if (auto r = fs.close(*fd, tmp); !r) return fail(r.error());
+  if (auto r = fs.rename(tmp, path); !r) return fail(r.error());
+  return fs.fsync_dir(dir);
+}
+
+Result<std::string> read_file(const std::string& path, size_t max_bytes) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return sys_error("cannot open", path, errno);
+  std::string out;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      ::close(fd);
+      return sys_error("cannot read", path, err);
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<size_t>(n));
+    if (out.size() > max_bytes) {
+      ::close(fd);
+      return Error{ErrorKind::config, path, 0, {},
+                   fmt::format("file is larger than {} bytes", max_bytes)};
+    }
+  }
+  ::close(fd);
+  return out;
+}
+
+bool exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+bool is_directory(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+}  // namespace psyncd::fs
