@@ -1,0 +1,1 @@
+"""Test harness for psyncd integration tests: a private Dovecot and helpers."""
