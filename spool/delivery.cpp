@@ -1,0 +1,113 @@
+#include "spool/delivery.hpp"
+
+#include <fcntl.h>
+
+#include <utility>
+
+#include <fmt/format.h>
+
+namespace psyncd::spool {
+namespace {
+
+// Writes are issued in pieces of about this size: big enough for few syscalls, small enough
+// that a 100 MB message never sits in memory.
+constexpr size_t kFlushBytes = 64 * 1024;
+
+}  // namespace
+
+std::string stored_name(std::string_view unique, std::uint64_t size) {
+  return fmt::format("{},S={},W={}", unique, size, size);
+}
+
+Delivery::Delivery(fs::FileSystem& fs, std::string tmp_path, std::string name, int fd)
+    : fs_(&fs), tmp_path_(std::move(tmp_path)), name_(std::move(name)), fd_(fd),
+      state_(State::writing) {}
+
+Result<Delivery> Delivery::begin(fs::FileSystem& fs, const std::string& tmp_dir,
+                                 const std::string& name, std::string_view envelope) {
+  std::string path = fs::join(tmp_dir, name);
+  auto fd = fs.open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (!fd) return fd.error();
+  Delivery d(fs, std::move(path), name, *fd);
+  d.buffer_.reserve(kFlushBytes + 1024);
+  d.buffer_.append(envelope);
+  return d;
+}
+
+Delivery::Delivery(Delivery&& other) noexcept { *this = std::move(other); }
+
+Delivery& Delivery::operator=(Delivery&& other) noexcept {
+  if (this != &other) {
+    abort();
+    fs_ = other.fs_;
+    tmp_path_ = std::move(other.tmp_path_);
+    name_ = std::move(other.name_);
+    fd_ = std::exchange(other.fd_, -1);
+    state_ = std::exchange(other.state_, State::empty);
+    normalizer_ = other.normalizer_;
+    buffer_ = std::move(other.buffer_);
+  }
+  return *this;
+}
+
+Delivery::~Delivery() { abort(); }
+
+Error Delivery::fail(Error e) {
+  abort();
+  state_ = State::failed;
+  return e;
+}
+
+Result<void> Delivery::flush() {
+  if (buffer_.empty()) return {};
+  auto r = fs_->write_all(fd_, buffer_, tmp_path_);
+  buffer_.clear();
+  if (!r) return fail(r.error());
+  return {};
+}
+
+Result<void> Delivery::write(std::string_view chunk) {
+  if (state_ != State::writing) return make_error(ErrorKind::internal, "delivery is not open");
+  // Feed in slices so the buffer stays bounded whatever the caller's chunk size.
+  while (!chunk.empty()) {
+    size_t n = std::min(chunk.size(), kFlushBytes);
+    normalizer_.feed(chunk.substr(0, n), buffer_);
+    chunk.remove_prefix(n);
+    if (buffer_.size() >= kFlushBytes) {
+      if (auto r = flush(); !r) return r;
+    }
+  }
+  return {};
+}
+
+Result<void> Delivery::stage() {
+  if (state_ == State::staged) return {};
+  if (state_ != State::writing) return make_error(ErrorKind::internal, "delivery is not open");
+  normalizer_.finish(buffer_);
+  if (auto r = flush(); !r) return r;
+  if (auto r = fs_->fsync(fd_, tmp_path_); !r) return fail(r.error());
+  int fd = std::exchange(fd_, -1);
+  if (auto r = fs_->close(fd, tmp_path_); !r) return fail(r.error());
+  state_ = State::staged;
+  return {};
+}
+
+Result<std::string> Delivery::commit(const std::string& dir, const std::string& final_name) {
+  if (auto r = stage(); !r) return r.error();
+  std::string target = fs::join(dir, final_name.empty() ? stored_name(name_, size()) : final_name);
+  if (auto r = fs_->rename(tmp_path_, target); !r) return fail(r.error());
+  state_ = State::committed;
+  // The message is in place; a failed directory fsync means it may not survive a crash, so
+  // the caller must not acknowledge it (and must not DELE it remotely).
+  if (auto r = fs_->fsync_dir(dir); !r) return r.error();
+  return target;
+}
+
+void Delivery::abort() {
+  if (fs_ == nullptr) return;
+  if (fd_ >= 0) (void)fs_->close(std::exchange(fd_, -1), tmp_path_);
+  if (state_ == State::writing || state_ == State::staged) (void)fs_->unlink(tmp_path_);
+  if (state_ != State::committed && state_ != State::released) state_ = State::failed;
+}
+
+}  // namespace psyncd::spool

@@ -1,0 +1,98 @@
+#include "spool/delivery_batch.hpp"
+
+#include <set>
+
+#include "common/log.hpp"
+
+namespace psyncd::spool {
+
+Result<void> DeliveryBatch::add(const std::string& uidl, Delivery message,
+                                const std::vector<Target>& targets) {
+  if (auto r = message.stage(); !r) return r;
+  JournalRecord p;
+  p.type = JournalRecord::Type::pending;
+  p.uidl = uidl;
+  p.tmp_path = message.tmp_path();
+  std::string file = stored_name(message.name(), message.size());
+  for (const auto& t : targets) {
+    if (journal_.has_recipient(uidl, t.key)) continue;  // a retry: this one has it already
+    p.targets.push_back({t.key, fs::join(t.dir, file)});
+  }
+  if (p.targets.empty()) {
+    // Everybody has it (a retry after a partial delivery finished elsewhere): just mark it.
+    return journal_.record_delivered(uidl, true, {});
+  }
+  items_.push_back(Item{std::move(message), std::move(p)});
+  return {};
+}
+
+Result<void> DeliveryBatch::publish(std::vector<std::string>& linked) {
+  std::set<std::string> dirs;
+  for (auto& item : items_) {
+    for (const auto& t : item.pending.targets) {
+      if (auto r = fs_.link(item.pending.tmp_path, t.path); !r) return r;
+      linked.push_back(t.path);
+      dirs.insert(fs::dir_name(t.path));
+    }
+  }
+  for (const auto& d : dirs) {
+    if (auto r = fs_.fsync_dir(d); !r) return r;
+  }
+  return {};
+}
+
+// After a failure half-way: remove what we linked, then let the journal look at the disk, so
+// that a file we could not remove is recorded as delivered instead of delivered again later.
+void DeliveryBatch::roll_back(const std::vector<std::string>& linked) {
+  for (const auto& path : linked) (void)fs_.unlink(path);
+  std::vector<JournalRecord> pending;
+  for (auto& item : items_) {
+    (void)fs_.unlink(item.pending.tmp_path);
+    item.message.release();
+    pending.push_back(item.pending);
+  }
+  if (auto r = journal_.resolve(pending); !r) {
+    log::warn("{}: cannot resolve a failed batch now, recovery will: {}", journal_.path(),
+              r.error().to_string());
+  }
+}
+
+Result<void> DeliveryBatch::commit() {
+  if (items_.empty()) return {};
+  std::vector<JournalRecord> pending;
+  for (const auto& item : items_) pending.push_back(item.pending);
+  if (auto r = journal_.record_pending(pending); !r) {
+    // Not durable, maybe torn: nothing is linked yet, so dropping the temps is a clean abort
+    // (resolve() then finds nothing in place and forgets the pending records).
+    items_.clear();
+    (void)journal_.resolve(pending);
+    return r;
+  }
+  std::vector<std::string> linked;
+  if (auto r = publish(linked); !r) {
+    roll_back(linked);
+    items_.clear();
+    return r;
+  }
+  std::vector<JournalRecord> delivered;
+  for (auto& item : items_) {
+    JournalRecord d;
+    d.type = JournalRecord::Type::delivered;
+    d.uidl = item.pending.uidl;
+    d.complete = true;
+    for (const auto& t : item.pending.targets) d.keys.push_back(t.key);
+    delivered.push_back(std::move(d));
+  }
+  // Not fsynced by design. On an append error the mail is still durably in place and the
+  // journal knows it in memory; it rewrites the file before its next append.
+  if (auto r = journal_.record_delivered(delivered); !r)
+    log::warn("{} (delivered; the journal will be rewritten)", r.error().to_string());
+  for (auto& item : items_) {
+    item.message.release();
+    (void)fs_.unlink(item.pending.tmp_path);
+  }
+  items_.clear();
+  return {};
+}
+
+}  // namespace psyncd::spool

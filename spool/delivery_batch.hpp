@@ -1,0 +1,52 @@
+// Batch durability: publishes N staged messages (Delivery::stage()d), each to one or more
+// recipients, with ONE journal fsync for the whole batch and ONE fsync per touched directory:
+//   journal "pending" records + fsync -> link(tmp, target) for every recipient ->
+//   fsync each target directory -> journal "delivered" records (not fsynced) -> unlink temps.
+// A crash anywhere is repaired by DeliveryJournal::open(); a failure returns an error and
+// leaves each recipient with the whole message or nothing, as the journal records it.
+// Recipients the journal already has for a UIDL are skipped (no duplicate on retry).
+// Temp files and targets must be on one file system (link(2)), as in XMail (B §6.2).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/fs.hpp"
+#include "common/result.hpp"
+#include "spool/delivery.hpp"
+#include "spool/delivery_journal.hpp"
+
+namespace psyncd::spool {
+
+struct Target {
+  std::string key;  // the recipient, e.g. "joe@example.com"; unique within one message
+  std::string dir;  // where the file goes: Maildir/new, mailbox/ or spool/local
+};
+
+class DeliveryBatch {
+ public:
+  DeliveryBatch(fs::FileSystem& fs, DeliveryJournal& journal) : fs_(fs), journal_(journal) {}
+
+  // Adds a staged message. Stages it if the caller has not. The final file name in every
+  // target dir is stored_name(name, size).
+  Result<void> add(const std::string& uidl, Delivery message, const std::vector<Target>& targets);
+  size_t size() const { return items_.size(); }
+  // Publishes everything added; the batch is empty afterwards, whatever the outcome.
+  Result<void> commit();
+  // Drops everything added (the temp files are removed).
+  void abort() { items_.clear(); }
+
+ private:
+  struct Item {
+    Delivery message;
+    JournalRecord pending;
+  };
+  Result<void> publish(std::vector<std::string>& linked);
+  void roll_back(const std::vector<std::string>& linked);
+
+  fs::FileSystem& fs_;
+  DeliveryJournal& journal_;
+  std::vector<Item> items_;
+};
+
+}  // namespace psyncd::spool

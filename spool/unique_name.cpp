@@ -1,0 +1,48 @@
+#include "spool/unique_name.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+
+#include <fmt/format.h>
+
+namespace psyncd::spool {
+namespace {
+
+std::string sanitise_host(std::string_view host) {
+  if (host.empty()) return "localhost";
+  std::string out(host);
+  for (char& c : out) {
+    if (c == '/' || c == ':' || c == ',' || c == '\\') c = '_';
+  }
+  return out;
+}
+
+}  // namespace
+
+const std::string& local_host_name() {
+  static const std::string name = [] {
+    char buf[256] = {};
+    if (::gethostname(buf, sizeof buf - 1) != 0) buf[0] = '\0';
+    return sanitise_host(buf);
+  }();
+  return name;
+}
+
+std::string format_unique_name(long long ms_time, unsigned long tid, unsigned long pid,
+                               unsigned long seq, std::string_view host) {
+  return fmt::format("{}.{:x}.{:x}.{:x}.{}", ms_time, tid, pid, seq, sanitise_host(host));
+}
+
+std::string unique_name(const Clock& clock) {
+  static std::atomic<unsigned long> sequence{0};
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                clock.now().time_since_epoch())
+                .count();
+  return format_unique_name(static_cast<long long>(ms), static_cast<unsigned long>(::gettid()),
+                            static_cast<unsigned long>(::getpid()), sequence++,
+                            local_host_name());
+}
+
+}  // namespace psyncd::spool
