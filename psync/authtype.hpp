@@ -1,0 +1,63 @@
+// Parses POP3LINKS.TAB field 6 (authtype) into AuthOptions, the way XMail reads it (B §2.4):
+// split on ',', CR and LF (empty tokens vanish), each token cut at its first '=' into name and
+// value, names compared case-sensitively and untrimmed. XMail ignores unknown tokens silently;
+// psyncd keeps ignoring them but reports each one as a warning (Part A §4). Contradictions
+// (POP3S+STLS, APOP+FAPOP, CLR+APOP, ...) and bad values are errors. It does no I/O.
+//
+// XMail tokens (same meaning as XMail): CLR, APOP, FAPOP, STLS, FSTLS, POP3S, Leave, Leave=N
+// (on when N > 0), OutBind=addr[:port] (last one wins).
+// psyncd extensions (XMail would ignore them):
+//   NoVerify           do not verify the TLS peer's certificate chain (default: verify)
+//   Pin=sha256:<hex>   the peer certificate's SHA-256 must equal <hex> (64 hex digits, ':'
+//                      separators allowed); with NoVerify the pin is the only check
+//   SASL=<mech>        authenticate with AUTH <mech>: PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1,
+//                      SCRAM-SHA-256 (instead of USER/PASS or APOP)
+//   KeepDays=N         leave messages on the server, delete them N >= 1 days after download
+//                      (implies Leave)
+//   UseTop             fetch with "TOP n 99999999" instead of RETR (servers that mark RETR read)
+//   MaxSize=N[k|m]     messages larger than N bytes (k = 1024, m = 1048576) are not fetched
+//   SizeAction=skip|delete   what to do with them: leave them (default) or delete them unread
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "psync/link_problem.hpp"
+#include "psync/link_remote.hpp"
+
+namespace psyncd::psync {
+
+enum class AuthMethod { user_pass, apop, force_apop, sasl };
+enum class TlsMode { none, starttls, force_starttls, implicit };
+enum class SaslMech { none, plain, login, cram_md5, scram_sha1, scram_sha256 };
+enum class SizeAction { skip, del };
+
+struct AuthOptions {
+  AuthMethod method = AuthMethod::user_pass;
+  TlsMode tls = TlsMode::none;
+  bool leave = false;
+  bool has_out_bind = false;
+  RemoteAddress out_bind;  // port 0 = any
+  // Extensions.
+  bool verify_peer = true;
+  std::string pin_sha256;  // 64 lowercase hex digits, empty when no pin
+  SaslMech sasl = SaslMech::none;
+  unsigned keep_days = 0;  // 0 = keep for ever (plain Leave) or delete at once (no Leave)
+  bool use_top = false;
+  uint64_t max_size = 0;   // bytes; 0 = no limit
+  SizeAction size_action = SizeAction::skip;
+  std::vector<std::string> unknown;  // tokens XMail would ignore, in order
+};
+
+struct ParsedAuthtype {
+  AuthOptions options;
+  std::vector<Problem> problems;  // field set to "field 6 (authtype)"; file and line empty
+};
+
+ParsedAuthtype parse_authtype(std::string_view text);
+
+const char* to_string(SaslMech mech);
+
+}  // namespace psyncd::psync

@@ -1,0 +1,35 @@
+// POP3LINKS.TAB as a whole: reads the file with the tab reader, turns each record into a Link
+// (psync/link.hpp), drops lines with errors, and reports every problem with file and line:
+// reader problems, bad fields, duplicate links (same fields 1..4, case-insensitive, B §2.1;
+// the first one is kept) and, when an account lookup is given, local links whose account does
+// not exist (XMail skips those silently). It does not touch lock, UIDL or .disabled files.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+#include "psync/link.hpp"
+#include "psync/link_problem.hpp"
+#include "tabfile/tab_reader.hpp"
+
+namespace psyncd::psync {
+
+// True when (domain, account) is an existing local account (as mailusers.tab says).
+using AccountExists = std::function<bool(const std::string& domain, const std::string& account)>;
+
+// XMail reads pop3links.tab through a 2048-byte line buffer (B §1.1).
+inline constexpr size_t kLinksLineMax = 2048;
+
+struct LinkTable {
+  std::vector<Link> links;        // usable links, in file order
+  std::vector<Problem> problems;  // in line order
+
+  // Fails only when the file cannot be read. account_exists may be empty (no check).
+  static Result<LinkTable> load(const std::string& path, const AccountExists& account_exists = {});
+  // Same, from a parsed table; table.path names the file in diagnostics.
+  static LinkTable from_table(const tabfile::Table& table, const AccountExists& account_exists = {});
+};
+
+}  // namespace psyncd::psync

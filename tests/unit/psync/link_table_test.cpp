@@ -1,0 +1,74 @@
+#include <catch2/catch.hpp>
+
+#include "psync/link_table.hpp"
+#include "spool/password.hpp"
+#include "tests/support/temp_dir.hpp"
+
+using namespace psyncd;
+using namespace psyncd::psync;
+
+namespace {
+
+std::vector<std::string> texts(const LinkTable& t) {
+  std::vector<std::string> out;
+  for (const Problem& p : t.problems) out.push_back(p.to_string());
+  return out;
+}
+
+bool only_alice(const std::string& domain, const std::string& account) {
+  return domain == "example.test" && account == "alice";
+}
+
+}  // namespace
+
+TEST_CASE("LinkTable: good links, duplicates and missing accounts") {
+  const std::string pw = "\"" + spool::encode_password("pw") + "\"";
+  std::string text =
+      "# comment\n"
+      "\"example.test\"\t\"alice\"\t\"127.0.0.1:11110\"\t\"a\"\t" + pw + "\t\"APOP\"\n"
+      "\"example.test\"\t\"bob\"\t\"127.0.0.1:11110\"\t\"b\"\t" + pw + "\t\"\"\n"
+      "\"@ext.test\"\t\"carol\"\t\"127.0.0.1:11110\"\t\"c\"\t" + pw + "\t\"Leave\"\n"
+      "\"EXAMPLE.test\"\t\"Alice\"\t\"127.0.0.1:11110\"\t\"A\"\t" + pw + "\t\"\"\n"
+      "\n"
+      "\"?m.test,x.org\"\t\"n\"\t\"127.0.0.1:11110\"\t\"d\"\t\"zz\"\t\"\"\n";
+  tabfile::Table table = tabfile::parse(text, "pop3links.tab");
+  LinkTable t = LinkTable::from_table(table, only_alice);
+  REQUIRE(t.links.size() == 2);
+  CHECK(t.links[0].line == 2);
+  CHECK(t.links[0].auth.method == AuthMethod::apop);
+  CHECK(t.links[1].kind == LinkKind::external);
+  CHECK(t.links[1].auth.leave);
+  CHECK(texts(t) == std::vector<std::string>{
+                        "pop3links.tab:3: local link to bob@example.test, which is not an account "
+                        "in mailusers.tab (line skipped)",
+                        "pop3links.tab:5: duplicate of the link on line 2 (line skipped)",
+                        "pop3links.tab:7: field 5 (external-crypted-password): not an XMCrypt "
+                        "string: bad hex pair at offset 0 (line skipped)"});
+
+  LinkTable unchecked = LinkTable::from_table(table);
+  CHECK(unchecked.links.size() == 3);  // bob kept when no account lookup is given
+}
+
+TEST_CASE("LinkTable::load reads a file and reports a missing one") {
+  test::TempDir dir;
+  dir.write("pop3links.tab", "\"example.test\"\t\"alice\"\t\"h\"\t\"u\"\t\"\"\t\"Levae\"\r\n");
+  auto t = LinkTable::load(dir / "pop3links.tab");
+  REQUIRE(t.ok());
+  CHECK(t->links.size() == 1);
+  CHECK(texts(*t) == std::vector<std::string>{
+                         "warning: " + dir / "pop3links.tab" +
+                         ":1: field 6 (authtype): unknown token \"Levae\" (ignored)"});
+  auto missing = LinkTable::load(dir / "nope.tab");
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.error().kind == ErrorKind::not_found);
+}
+
+TEST_CASE("LinkTable: over-long lines are problems, not split records") {
+  std::string text = "\"example.test\"\t\"alice\"\t\"h\"\t\"u\"\t\"\"\t\"" + std::string(3000, 'x') + "\"\n";
+  auto r = tabfile::parse(text, "pop3links.tab", tabfile::ReadOptions{kLinksLineMax});
+  LinkTable t = LinkTable::from_table(r);
+  CHECK(t.links.empty());
+  REQUIRE(t.problems.size() == 1);
+  CHECK(t.problems[0].severity == Severity::error);
+  CHECK(t.problems[0].error.line == 1);
+}
