@@ -1,0 +1,65 @@
+// Dot codec for POP3 multi-line bodies (RFC 1939 §3): byte-stuffing and the "." terminator.
+// DotDecoder turns wire bytes (after the +OK line) into message bytes, stopping exactly after
+// the terminator; DotEncoder turns stored message bytes into wire bytes plus terminator.
+// Both are streaming (any chunking, down to one byte) and both emit CRLF line ends only:
+// bare LF is normalised because the store keeps CRLF (xmail-formats Part A §3) while files
+// written by XMail may hold bare LF. Neither reads or writes a socket or a file.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace psyncd::pop3 {
+
+class DotDecoder {
+ public:
+  struct Step {
+    std::size_t consumed = 0;  // input bytes used; bytes after the terminator are not consumed
+    bool done = false;         // the terminator line has been read
+  };
+
+  // Appends the unstuffed message bytes found in `in` to `out`. After done, consumes nothing.
+  // A terminator is "." alone on a line (CRLF or bare LF). A leading dot on any other line is
+  // removed (RFC 1939: "the octet is stripped"), whether or not a second dot follows.
+  Step decode(std::string_view in, std::string& out);
+  bool done() const { return state_ == State::done; }
+  void reset() { state_ = State::line_start; }
+
+ private:
+  enum class State { line_start, mid_line, after_cr, dot, dot_cr, done };
+  State state_ = State::line_start;
+};
+
+class DotEncoder {
+ public:
+  // With top_lines set, output stops after the header, the blank line and that many body
+  // lines (POP3 TOP); see wants_more().
+  DotEncoder() = default;
+  explicit DotEncoder(std::optional<std::uint64_t> top_lines);
+
+  // Appends wire bytes for `in` (a piece of the stored message) to `out`.
+  void encode(std::string_view in, std::string& out);
+  // Ends an unterminated last line with CRLF and appends the ".\r\n" terminator.
+  void finish(std::string& out);
+  // False once a TOP limit is reached: further input would be dropped anyway.
+  bool wants_more() const { return !limit_reached_; }
+  // Octets of the message in CRLF form without stuffing or terminator, so far: the RFC 1939
+  // size a LIST reply must give for what has been encoded.
+  std::uint64_t message_octets() const { return octets_; }
+
+ private:
+  void end_line(std::string& out);
+
+  bool line_start_ = true;
+  bool pending_cr_ = false;
+  bool in_header_ = true;
+  bool limit_reached_ = false;
+  std::optional<std::uint64_t> top_lines_;
+  std::uint64_t body_lines_ = 0;
+  std::uint64_t octets_ = 0;
+};
+
+}  // namespace psyncd::pop3
