@@ -1,0 +1,190 @@
+#include "pop3/command.hpp"
+
+#include <array>
+
+namespace psyncd::pop3 {
+
+namespace {
+
+enum class Args {
+  none,        // CAPA, STLS, STAT, RSET, NOOP, LAST, QUIT
+  name,        // USER name
+  text,        // PASS text (the rest of the line)
+  apop,        // APOP name digest
+  auth,        // AUTH [mechanism [initial-response]]
+  opt_number,  // LIST [n], UIDL [n]
+  number,      // RETR n, DELE n
+  top,         // TOP n k
+};
+
+struct Spec {
+  const char* keyword;
+  Verb verb;
+  Args args;
+};
+
+constexpr std::array<Spec, 16> kSpecs = {{
+    {"USER", Verb::user, Args::name},   {"PASS", Verb::pass, Args::text},
+    {"APOP", Verb::apop, Args::apop},   {"AUTH", Verb::auth, Args::auth},
+    {"CAPA", Verb::capa, Args::none},   {"STLS", Verb::stls, Args::none},
+    {"STAT", Verb::stat, Args::none},   {"LIST", Verb::list, Args::opt_number},
+    {"UIDL", Verb::uidl, Args::opt_number}, {"RETR", Verb::retr, Args::number},
+    {"TOP", Verb::top, Args::top},      {"DELE", Verb::dele, Args::number},
+    {"RSET", Verb::rset, Args::none},   {"NOOP", Verb::noop, Args::none},
+    {"LAST", Verb::last, Args::none},   {"QUIT", Verb::quit, Args::none},
+}};
+
+Error fail(std::string_view keyword, std::string text) {
+  return Error{ErrorKind::protocol, {}, 0, std::string(keyword), std::move(text)};
+}
+
+std::vector<std::string> split_spaces(std::string_view s) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && s[i] == ' ') ++i;
+    const std::size_t start = i;
+    while (i < s.size() && s[i] != ' ') ++i;
+    if (i > start) out.emplace_back(s.substr(start, i - start));
+  }
+  return out;
+}
+
+// Strict decimal: 1..10 digits, no leading zero (except "0"), value <= 2^31-1.
+std::optional<std::uint32_t> parse_number(std::string_view s, bool& too_large) {
+  too_large = false;
+  if (s.empty() || (s.size() > 1 && s[0] == '0')) return std::nullopt;
+  std::uint64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + static_cast<std::uint64_t>(c - '0');
+    if (v > 0x7fffffffu) {
+      too_large = true;
+      return std::nullopt;
+    }
+  }
+  return static_cast<std::uint32_t>(v);
+}
+
+Result<std::uint32_t> number_arg(std::string_view keyword, std::string_view arg, const char* what) {
+  bool too_large = false;
+  auto n = parse_number(arg, too_large);
+  if (n) return *n;
+  return fail(keyword, std::string(too_large ? "" : "invalid ") + what +
+                           (too_large ? " too large" : ""));
+}
+
+bool is_hex_digest(std::string_view s) {
+  if (s.size() != 32) return false;
+  for (char c : s) {
+    const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    if (!hex) return false;
+  }
+  return true;
+}
+
+Result<void> check_bytes(std::string_view line, std::string_view keyword, bool allow_8bit) {
+  for (char ch : line) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7f) return fail(keyword, "control character in command line");
+    if (c >= 0x80 && !allow_8bit) return fail(keyword, "non-ASCII byte in command line");
+  }
+  return {};
+}
+
+Result<void> parse_args(const Spec& spec, std::string_view rest, Command& cmd) {
+  const std::string_view kw = spec.keyword;
+  if (spec.args == Args::text) {
+    if (rest.empty()) return fail(kw, "PASS needs a password");
+    if (rest.size() > kMaxArgument) return fail(kw, "password too long");
+    cmd.text = std::string(rest);
+    return {};
+  }
+  cmd.args = split_spaces(rest);
+  const auto& a = cmd.args;
+  const std::size_t limit = spec.args == Args::auth ? std::string::npos : kMaxArgument;
+  for (const auto& arg : a) {
+    if (arg.size() > limit) return fail(kw, "argument too long");
+  }
+  switch (spec.args) {
+    case Args::none:
+      if (!a.empty()) return fail(kw, std::string(kw) + " takes no argument");
+      return {};
+    case Args::name:
+      if (a.empty()) return fail(kw, "USER needs a user name");
+      if (a.size() > 1) return fail(kw, "USER takes one argument (no spaces in the name)");
+      return {};
+    case Args::text:
+      return {};
+    case Args::apop:
+      if (a.size() != 2) return fail(kw, "APOP needs a user name and a digest");
+      if (!is_hex_digest(a[1])) return fail(kw, "APOP digest must be 32 hex digits");
+      return {};
+    case Args::auth:
+      if (a.size() > 2) return fail(kw, "AUTH takes a mechanism and at most one response");
+      if (!a.empty() && a[0].size() > 20) return fail(kw, "SASL mechanism name too long");
+      return {};
+    case Args::opt_number:
+    case Args::number: {
+      if (a.empty() && spec.args == Args::opt_number) return {};
+      if (a.empty()) return fail(kw, std::string(kw) + " needs a message number");
+      if (a.size() > 1) return fail(kw, std::string(kw) + " takes one message number");
+      auto n = number_arg(kw, a[0], "message number");
+      if (!n) return n.error();
+      cmd.number = *n;
+      return {};
+    }
+    case Args::top: {
+      if (a.size() != 2) return fail(kw, "TOP needs a message number and a line count");
+      auto n = number_arg(kw, a[0], "message number");
+      if (!n) return n.error();
+      auto k = number_arg(kw, a[1], "line count");
+      if (!k) return k.error();
+      cmd.number = *n;
+      cmd.lines = *k;
+      return {};
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+const char* verb_name(Verb verb) {
+  for (const auto& s : kSpecs) {
+    if (s.verb == verb) return s.keyword;
+  }
+  return "?";
+}
+
+Result<Command> parse_command(std::string_view line) {
+  if (line.empty()) return fail({}, "empty command line");
+  const std::size_t sp = line.find(' ');
+  const std::string_view word = line.substr(0, sp);
+  std::string keyword;
+  for (char c : word) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    keyword.push_back(c);
+  }
+  const Spec* spec = nullptr;
+  for (const auto& s : kSpecs) {
+    if (keyword == s.keyword) spec = &s;
+  }
+  if (spec == nullptr) {
+    if (auto bytes = check_bytes(line, {}, false); !bytes) return bytes.error();
+    if (word.empty()) return fail({}, "command line starts with a space");
+    return fail({}, "unknown command");
+  }
+  const std::string_view rest = sp == std::string_view::npos ? std::string_view{} : line.substr(sp + 1);
+  // Passwords may be UTF-8 (what clients send in practice); everything else is ASCII.
+  if (auto bytes = check_bytes(rest, keyword, spec->verb == Verb::pass); !bytes) {
+    return bytes.error();
+  }
+  Command cmd;
+  cmd.verb = spec->verb;
+  cmd.keyword = std::move(keyword);
+  if (auto r = parse_args(*spec, rest, cmd); !r) return r.error();
+  return cmd;
+}
+
+}  // namespace psyncd::pop3

@@ -1,0 +1,39 @@
+// POP3 command-line parser (RFC 1939, 2449, 2595, 5034): one line without its CRLF in,
+// a Command or an Error out. The keyword is case-insensitive; arguments are split on runs of
+// spaces (as XMail does); numbers are strict (digits only, no sign, no leading zero, at most
+// 2^31-1). Every failure has its own text, fit to follow "-ERR ". It does not check whether
+// a command is allowed in the current state (the session does).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.hpp"
+
+namespace psyncd::pop3 {
+
+enum class Verb { user, pass, apop, auth, capa, stls, stat, list, uidl, retr, top, dele, rset,
+                  noop, last, quit };
+
+// Arguments longer than this are refused (RFC 1939 says 40; user@domain names and passwords
+// are often longer, and XMail allows whole lines). AUTH's initial response may fill the line.
+inline constexpr std::size_t kMaxArgument = 255;
+
+struct Command {
+  Verb verb = Verb::noop;
+  std::string keyword;                  // upper case, e.g. "RETR"
+  std::vector<std::string> args;        // USER name; APOP name digest; AUTH mechanism [response]
+  std::string text;                     // PASS: everything after "PASS ", spaces included
+  std::optional<std::uint32_t> number;  // message number (LIST, UIDL, RETR, DELE, TOP)
+  std::optional<std::uint32_t> lines;   // TOP line count
+};
+
+// Errors have kind protocol, field = the keyword (upper case) when one was recognised.
+Result<Command> parse_command(std::string_view line);
+
+const char* verb_name(Verb verb);
+
+}  // namespace psyncd::pop3
