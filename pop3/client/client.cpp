@@ -1,0 +1,72 @@
+#include "pop3/client/client.hpp"
+
+#include <utility>
+
+namespace psyncd::pop3 {
+
+Client::Client(Transport& transport, ClientOptions options, std::chrono::milliseconds io_timeout)
+    : transport_(transport),
+      session_(std::move(options), transport.greeting(), transport.capa()),
+      io_timeout_(io_timeout),
+      buffer_(64 * 1024) {}
+
+Result<void> Client::run() {
+  while (session_.state() == ClientSession::State::busy) {
+    std::string out = session_.take_output();
+    if (!out.empty()) {
+      auto sent = transport_.send(out, std::chrono::steady_clock::now() + io_timeout_);
+      if (!sent) return sent.error();
+    }
+    auto got = transport_.recv(buffer_, std::chrono::steady_clock::now() + io_timeout_);
+    if (!got) return got.error();
+    if (*got == 0) {
+      session_.peer_closed();
+    } else {
+      bytes_received_ += *got;
+      session_.feed(std::string_view(buffer_.data(), *got));
+    }
+  }
+  if (session_.state() == ClientSession::State::failed) return session_.error();
+  return {};
+}
+
+Result<void> Client::login() {
+  session_.login();
+  return run();
+}
+
+Result<Stat> Client::stat() {
+  session_.stat();
+  if (auto r = run(); !r) return r.error();
+  return session_.stat_result();
+}
+
+Result<std::vector<UidlEntry>> Client::uidl() {
+  session_.uidl();
+  if (auto r = run(); !r) return r.error();
+  return std::move(session_.uidl_result());
+}
+
+Result<std::vector<ListEntry>> Client::list() {
+  session_.list();
+  if (auto r = run(); !r) return r.error();
+  return std::move(session_.list_result());
+}
+
+Result<void> Client::retrieve(std::vector<FetchItem> items, MessageSink& sink) {
+  session_.retrieve(std::move(items), sink);
+  return run();
+}
+
+Result<std::vector<std::uint32_t>> Client::dele(std::vector<std::uint32_t> numbers) {
+  session_.dele(std::move(numbers));
+  if (auto r = run(); !r) return r.error();
+  return session_.dele_refused();
+}
+
+Result<void> Client::quit() {
+  session_.quit();
+  return run();
+}
+
+}  // namespace psyncd::pop3

@@ -1,0 +1,47 @@
+// Client: the blocking loop that drives a ClientSession over a Transport, one call per
+// POP3 operation, every wait bounded by the I/O timeout (-YT). It owns no policy: which
+// messages to fetch or delete, and when, is the fetch engine's business. After an error
+// the connection is unusable; the caller drops it (no QUIT, so no DELE is committed).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <vector>
+
+#include "common/result.hpp"
+#include "pop3/client/session.hpp"
+#include "pop3/client/transport.hpp"
+
+namespace psyncd::pop3 {
+
+class Client {
+ public:
+  Client(Transport& transport, ClientOptions options, std::chrono::milliseconds io_timeout);
+
+  Result<void> login();
+  Result<Stat> stat();
+  // An empty list with uidl_refused() when the server answered -ERR.
+  Result<std::vector<UidlEntry>> uidl();
+  bool uidl_refused() const { return session_.uidl_refused(); }
+  Result<std::vector<ListEntry>> list();
+  // Streams each message to `sink`; pipelined when the server offers PIPELINING.
+  Result<void> retrieve(std::vector<FetchItem> items, MessageSink& sink);
+  // Returns the numbers the server refused to mark deleted.
+  Result<std::vector<std::uint32_t>> dele(std::vector<std::uint32_t> numbers);
+  // Only a +OK to QUIT commits the deletions (RFC 1939 UPDATE state).
+  Result<void> quit();
+
+  ClientSession& session() { return session_; }
+  std::uint64_t bytes_received() const { return bytes_received_; }
+
+ private:
+  Result<void> run();
+
+  Transport& transport_;
+  ClientSession session_;
+  std::chrono::milliseconds io_timeout_;
+  std::vector<char> buffer_;
+  std::uint64_t bytes_received_ = 0;
+};
+
+}  // namespace psyncd::pop3

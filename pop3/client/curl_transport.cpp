@@ -1,0 +1,178 @@
+#include "pop3/client/curl_transport.hpp"
+
+#include <curl/curl.h>
+#include <poll.h>
+
+#include <cerrno>
+#include <cstring>
+#include <mutex>
+
+#include <fmt/format.h>
+
+namespace psyncd::pop3 {
+
+namespace {
+
+CURL* as_curl(void* p) { return static_cast<CURL*>(p); }
+
+void global_init_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+ErrorKind kind_of(CURLcode rc) {
+  switch (rc) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_INTERFACE_FAILED:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+      return ErrorKind::unavailable;
+    case CURLE_OPERATION_TIMEDOUT:
+      return ErrorKind::temporary;
+    default:
+      return ErrorKind::protocol;  // TLS, certificate, STLS refused, odd greeting
+  }
+}
+
+Error error_at(const std::string& peer, ErrorKind kind, std::string text) {
+  return Error{kind, peer, 0, {}, std::move(text)};
+}
+
+void set_tls_options(CURL* h, const ConnectOptions& o) {
+  switch (o.tls) {
+    case TlsMode::none: curl_easy_setopt(h, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_NONE)); break;
+    case TlsMode::stls: curl_easy_setopt(h, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY)); break;
+    case TlsMode::fstls: curl_easy_setopt(h, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL)); break;
+    case TlsMode::pop3s: break;  // the scheme does it
+  }
+  const bool check_chain = o.verify && o.pinned_key.empty();
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, check_chain ? 1L : 0L);
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, check_chain ? 2L : 0L);
+  // CAINFO replaces the built-in bundle, but the built-in CA directory stays in use, so
+  // certs.pem adds to the system CAs rather than replacing them.
+  if (!o.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, o.ca_file.c_str());
+  if (!o.ca_path.empty()) curl_easy_setopt(h, CURLOPT_CAPATH, o.ca_path.c_str());
+  if (!o.pinned_key.empty()) curl_easy_setopt(h, CURLOPT_PINNEDPUBLICKEY, o.pinned_key.c_str());
+}
+
+}  // namespace
+
+std::string connect_url(const ConnectOptions& o) {
+  const bool implicit = o.tls == TlsMode::pop3s;
+  std::uint16_t port = o.port != 0 ? o.port : static_cast<std::uint16_t>(implicit ? 995 : 110);
+  const bool v6 = o.host.find(':') != std::string::npos && o.host.front() != '[';
+  return fmt::format("{}://{}{}{}:{}", implicit ? "pop3s" : "pop3", v6 ? "[" : "", o.host,
+                     v6 ? "]" : "", port);
+}
+
+std::size_t CurlTransport::on_header(char* data, std::size_t size, std::size_t count,
+                                     void* self) {
+  auto* t = static_cast<CurlTransport*>(self);
+  const std::size_t n = size * count;
+  if (!t->lines_.add(std::string_view(data, n))) {
+    t->lines_overflow_ = true;
+    return 0;  // makes libcurl abort the connection phase
+  }
+  return n;
+}
+
+Result<std::unique_ptr<CurlTransport>> CurlTransport::connect(const ConnectOptions& o) {
+  global_init_once();
+  std::unique_ptr<CurlTransport> t(new CurlTransport());
+  const std::string url = connect_url(o);
+  t->peer_ = url;
+  CURL* h = curl_easy_init();
+  if (h == nullptr) return error_at(url, ErrorKind::internal, "curl_easy_init failed");
+  t->easy_ = h;
+  char errbuf[CURL_ERROR_SIZE] = {0};
+  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "pop3,pop3s");
+  curl_easy_setopt(h, CURLOPT_CONNECT_ONLY, 1L);
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &CurlTransport::on_header);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, t.get());
+  // The whole connection phase (connect, greeting, CAPA, STLS, handshake) is bounded.
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(o.connect_timeout.count()));
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(o.connect_timeout.count()));
+  std::string bind = o.out_bind.empty() ? std::string() : "host!" + o.out_bind;
+  if (!bind.empty()) curl_easy_setopt(h, CURLOPT_INTERFACE, bind.c_str());
+  if (o.out_bind_port != 0) curl_easy_setopt(h, CURLOPT_LOCALPORT, static_cast<long>(o.out_bind_port));
+  set_tls_options(h, o);
+
+  CURLcode rc = curl_easy_perform(h);
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);  // errbuf dies with this frame
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 0L);        // our own deadlines from now on
+  if (t->lines_overflow_) {
+    return error_at(url, ErrorKind::protocol, "greeting or CAPA reply too long");
+  }
+  if (rc != CURLE_OK) {
+    std::string why = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc);
+    return error_at(url, kind_of(rc), fmt::format("connect: {}", why));
+  }
+  // CURLINFO_TLS_SSL_PTR gives no session in CONNECT_ONLY mode (libcurl 7.88), so TLS is
+  // known from the mode and, for STLS, from the replies libcurl showed us.
+  t->tls_active_ = o.tls == TlsMode::pop3s || o.tls == TlsMode::fstls ||
+                   (o.tls == TlsMode::stls && t->lines_.stls_accepted());
+  return t;
+}
+
+CurlTransport::~CurlTransport() {
+  if (easy_ != nullptr) curl_easy_cleanup(as_curl(easy_));
+}
+
+Result<void> CurlTransport::wait(bool for_write, Deadline deadline) {
+  curl_socket_t fd = CURL_SOCKET_BAD;
+  if (curl_easy_getinfo(as_curl(easy_), CURLINFO_ACTIVESOCKET, &fd) != CURLE_OK ||
+      fd == CURL_SOCKET_BAD) {
+    return error_at(peer_, ErrorKind::unavailable, "connection lost");
+  }
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      return error_at(peer_, ErrorKind::temporary,
+                      for_write ? "timed out sending to the server"
+                                : "timed out waiting for the server");
+    }
+    pollfd p{fd, static_cast<short>(for_write ? POLLOUT : POLLIN), 0};
+    int n = ::poll(&p, 1, static_cast<int>(std::min<long long>(left.count(), 60'000)));
+    if (n > 0) return {};
+    if (n < 0 && errno != EINTR) {
+      return error_at(peer_, ErrorKind::unavailable, fmt::format("poll: {}", std::strerror(errno)));
+    }
+  }
+}
+
+Result<void> CurlTransport::send(std::string_view bytes, Deadline deadline) {
+  while (!bytes.empty()) {
+    std::size_t sent = 0;
+    CURLcode rc = curl_easy_send(as_curl(easy_), bytes.data(), bytes.size(), &sent);
+    if (rc == CURLE_OK) {
+      bytes.remove_prefix(sent);
+      continue;
+    }
+    if (rc != CURLE_AGAIN) {
+      return error_at(peer_, ErrorKind::unavailable, fmt::format("send: {}", curl_easy_strerror(rc)));
+    }
+    if (auto w = wait(true, deadline); !w) return w.error();
+  }
+  return {};
+}
+
+Result<std::size_t> CurlTransport::recv(std::span<char> buffer, Deadline deadline) {
+  for (;;) {
+    // Ask curl first: TLS may hold decrypted bytes while the socket itself is quiet.
+    std::size_t got = 0;
+    CURLcode rc = curl_easy_recv(as_curl(easy_), buffer.data(), buffer.size(), &got);
+    if (rc == CURLE_OK) return got;
+    if (rc != CURLE_AGAIN) {
+      return error_at(peer_, ErrorKind::unavailable, fmt::format("recv: {}", curl_easy_strerror(rc)));
+    }
+    if (auto w = wait(false, deadline); !w) return w.error();
+  }
+}
+
+}  // namespace psyncd::pop3

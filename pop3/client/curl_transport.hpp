@@ -1,0 +1,79 @@
+// CurlTransport: the Transport over libcurl (the only code in psyncd that includes curl).
+// One easy handle in CONNECT_ONLY mode on pop3:// or pop3s://, no credentials: libcurl
+// resolves, connects (optionally from OutBind), reads the greeting, sends CAPA, does STLS
+// and the TLS handshake with verification on, then stops. We keep the greeting and CAPA
+// from its header callback and speak POP3 ourselves through curl_easy_send/recv, waiting
+// with poll() on the active socket up to a deadline. libcurl never sends QUIT here.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "common/result.hpp"
+#include "pop3/client/connect_lines.hpp"
+#include "pop3/client/transport.hpp"
+
+namespace psyncd::pop3 {
+
+enum class TlsMode {
+  none,   // clear text
+  stls,   // XMail STLS: try STLS when offered; a refusal leaves the link in clear text
+  fstls,  // XMail FSTLS: STLS is required; no STLS or a refusal fails the link
+  pop3s,  // XMail POP3S: implicit TLS right after connect
+};
+
+struct ConnectOptions {
+  std::string host;
+  std::uint16_t port = 0;  // 0: 110, or 995 for pop3s
+  TlsMode tls = TlsMode::none;
+  // OutBind: local address (IP or host name) to bind before connecting; empty = any.
+  std::string out_bind;
+  std::uint16_t out_bind_port = 0;
+  std::chrono::milliseconds connect_timeout{60'000};  // -YT
+  // TLS trust. By default the peer is verified against the system CAs. `ca_file` (e.g.
+  // MAIL_ROOT/certs.pem) adds a PEM bundle; `ca_path` (e.g. MAIL_ROOT/certs/) a hashed dir.
+  bool verify = true;  // NoVerify (extension) turns chain and host-name checks off
+  std::string ca_file;
+  std::string ca_path;
+  // Pin (extension): "sha256//<base64 of the SHA-256 of the server's DER public key>",
+  // several joined with ';'. The pin is the trust anchor: chain and host name are then
+  // not checked, so a self-signed server can be trusted by its key alone. Get the value
+  // with: openssl s_client -connect H:995 </dev/null | openssl x509 -pubkey -noout |
+  //       openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64
+  std::string pinned_key;
+};
+
+class CurlTransport final : public Transport {
+ public:
+  // Connects and runs the connection phase. Errors: unavailable (DNS, refused, reset),
+  // temporary (connect timeout), protocol (bad greeting, STLS required but refused, TLS
+  // or certificate failure).
+  static Result<std::unique_ptr<CurlTransport>> connect(const ConnectOptions& options);
+  ~CurlTransport() override;
+  CurlTransport(const CurlTransport&) = delete;
+  CurlTransport& operator=(const CurlTransport&) = delete;
+
+  const std::string& greeting() const override { return lines_.greeting(); }
+  const std::vector<std::string>& capa() const override { return lines_.capa(); }
+  bool tls_active() const override { return tls_active_; }
+  Result<void> send(std::string_view bytes, Deadline deadline) override;
+  Result<std::size_t> recv(std::span<char> buffer, Deadline deadline) override;
+
+ private:
+  CurlTransport() = default;
+  Result<void> wait(bool for_write, Deadline deadline);
+  static std::size_t on_header(char* data, std::size_t size, std::size_t count, void* self);
+
+  void* easy_ = nullptr;  // CURL*; kept opaque so curl.h stays inside the .cpp
+  std::string peer_;      // "host:port" for messages
+  ConnectLines lines_;
+  bool lines_overflow_ = false;
+  bool tls_active_ = false;
+};
+
+// The URL libcurl is given: pop3://host:port or pop3s://host:port (IPv6 in brackets).
+std::string connect_url(const ConnectOptions& options);
+
+}  // namespace psyncd::pop3

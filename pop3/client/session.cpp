@@ -1,0 +1,285 @@
+#include "pop3/client/session.hpp"
+
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "pop3/apop.hpp"
+
+namespace psyncd::pop3 {
+
+namespace {
+
+const char* cmd_name(int cmd) {
+  static const char* const names[] = {"USER", "PASS", "APOP", "AUTH", "STAT",
+                                      "UIDL", "LIST", "RETR", "DELE", "QUIT"};
+  return names[cmd];
+}
+
+}  // namespace
+
+ClientSession::ClientSession(ClientOptions options, std::string greeting,
+                             const std::vector<std::string>& capa_lines)
+    : options_(std::move(options)), greeting_(std::move(greeting)), reader_(options_.max_line) {
+  // A malformed capability line is ignored: CAPA is advisory (RFC 2449 §5).
+  for (const auto& line : capa_lines) (void)parse_capa_line(line, caps_);
+  if (auto stamp = apop_timestamp(greeting_)) stamp_ = std::move(*stamp);
+}
+
+ClientSession::~ClientSession() = default;
+
+bool ClientSession::begin_op(const char* name) {
+  if (state_ != State::idle) {
+    if (state_ != State::failed) fail(ErrorKind::internal, name, "operation started while not idle");
+    return false;
+  }
+  state_ = State::busy;
+  return true;
+}
+
+void ClientSession::send(Cmd cmd, std::string line, std::uint32_t number, std::uint64_t expected) {
+  out_ += line;
+  out_ += "\r\n";
+  in_flight_.push_back(Pending{cmd, number, expected});
+  in_flight_bytes_ += expected;
+}
+
+std::string ClientSession::take_output() { return std::exchange(out_, {}); }
+
+void ClientSession::fail(ErrorKind kind, std::string field, std::string text) {
+  if (state_ == State::failed) return;
+  error_ = Error{kind, options_.peer, 0, std::move(field), std::move(text)};
+  state_ = State::failed;
+  in_flight_.clear();
+  queued_.clear();
+  out_.clear();
+  sasl_.reset();
+}
+
+// --- operations -----------------------------------------------------------------------------
+
+void ClientSession::stat() {
+  if (!begin_op("STAT")) return;
+  send(Cmd::stat, "STAT");
+}
+
+void ClientSession::uidl() {
+  if (!begin_op("UIDL")) return;
+  uidl_ = UidlListing(options_.limits, stat_count_);
+  uidl_refused_ = false;
+  send(Cmd::uidl, "UIDL");
+}
+
+void ClientSession::list() {
+  if (!begin_op("LIST")) return;
+  list_ = ListListing(options_.limits, stat_count_);
+  send(Cmd::list, "LIST");
+}
+
+void ClientSession::retrieve(std::vector<FetchItem> items, MessageSink& sink) {
+  if (!begin_op("RETR")) return;
+  sink_ = &sink;
+  for (const auto& item : items) queued_.push_back(Pending{Cmd::retr, item.number, item.expected_octets});
+  if (queued_.empty()) state_ = State::idle;
+  fill_window();
+}
+
+void ClientSession::dele(std::vector<std::uint32_t> numbers) {
+  if (!begin_op("DELE")) return;
+  dele_refused_.clear();
+  for (auto n : numbers) queued_.push_back(Pending{Cmd::dele, n, 0});
+  if (queued_.empty()) state_ = State::idle;
+  fill_window();
+}
+
+void ClientSession::quit() {
+  if (!begin_op("QUIT")) return;
+  send(Cmd::quit, "QUIT");
+}
+
+// Moves queued RETR/DELE commands into flight: a window when the server pipelines (RFC
+// 2449 PIPELINING), else one at a time. At least one command is always in flight.
+void ClientSession::fill_window() {
+  const std::uint32_t max_count = caps_.pipelining ? std::max<std::uint32_t>(1, options_.window_count) : 1;
+  while (!queued_.empty() && in_flight_.size() < max_count) {
+    const Pending p = queued_.front();
+    if (!in_flight_.empty() && in_flight_bytes_ + p.expected > options_.window_bytes) break;
+    queued_.pop_front();
+    if (p.cmd == Cmd::dele) {
+      send(Cmd::dele, fmt::format("DELE {}", p.number), p.number);
+    } else if (options_.retr_via_top) {
+      send(Cmd::retr, fmt::format("TOP {} 99999999", p.number), p.number, p.expected);
+    } else {
+      send(Cmd::retr, fmt::format("RETR {}", p.number), p.number, p.expected);
+    }
+  }
+}
+
+// The reply at the front of the queue is complete.
+void ClientSession::reply_done() {
+  if (in_flight_.empty()) return;
+  in_flight_bytes_ -= in_flight_.front().expected;
+  in_flight_.pop_front();
+  fill_window();
+  if (state_ == State::busy && in_flight_.empty() && queued_.empty()) state_ = State::idle;
+}
+
+// --- input ----------------------------------------------------------------------------------
+
+void ClientSession::feed(std::string_view bytes) {
+  if (state_ == State::failed || state_ == State::closed) return;
+  if (mode_ == Mode::body) bytes = feed_body(bytes);
+  if (state_ == State::failed) return;
+  reader_.feed(bytes);
+  process();
+}
+
+void ClientSession::peer_closed() {
+  if (state_ == State::failed || state_ == State::closed) return;
+  const char* during = in_flight_.empty() ? "" : cmd_name(static_cast<int>(in_flight_.front().cmd));
+  fail(ErrorKind::unavailable, during,
+       in_flight_.empty() ? "the server closed the connection"
+                          : "the server closed the connection before replying");
+}
+
+void ClientSession::process() {
+  while (state_ == State::busy || state_ == State::idle) {
+    if (mode_ == Mode::body) {
+      // The status line switched to a body: hand the buffered bytes to the dot decoder and
+      // give back whatever follows the terminator (pipelined replies).
+      std::string rest(reader_.buffered());
+      reader_.discard();
+      std::string_view left = feed_body(rest);
+      if (state_ == State::failed) return;
+      reader_.feed(left);
+      if (mode_ == Mode::body) return;
+      continue;
+    }
+    auto next = reader_.next();
+    if (next.status == LineReader::Status::need_more) return;
+    if (next.status == LineReader::Status::too_long) {
+      const char* during = in_flight_.empty() ? "" : cmd_name(static_cast<int>(in_flight_.front().cmd));
+      fail(ErrorKind::protocol, during,
+           fmt::format("server line longer than {} bytes", options_.max_line));
+      return;
+    }
+    on_line(next.line);
+  }
+}
+
+void ClientSession::on_line(std::string_view line) {
+  if (in_flight_.empty()) {
+    fail(ErrorKind::protocol, "", fmt::format("unexpected data from the server: {}", quote_for_log(line)));
+    return;
+  }
+  if (mode_ == Mode::listing) {
+    on_listing_line(line);
+    return;
+  }
+  auto reply = parse_reply(line);
+  const Pending p = in_flight_.front();
+  if (!reply) {
+    fail(ErrorKind::protocol, cmd_name(static_cast<int>(p.cmd)), reply.error().text);
+    return;
+  }
+  if (reply->status == Reply::Status::continuation && p.cmd != Cmd::auth) {
+    fail(ErrorKind::protocol, cmd_name(static_cast<int>(p.cmd)),
+         fmt::format("unexpected continuation {}", quote_for_log(line)));
+    return;
+  }
+  on_reply(*reply, line);
+}
+
+void ClientSession::on_reply(const Reply& reply, std::string_view line) {
+  const Pending p = in_flight_.front();
+  const char* name = cmd_name(static_cast<int>(p.cmd));
+  switch (p.cmd) {
+    case Cmd::user: case Cmd::pass: case Cmd::apop: case Cmd::auth:
+      on_auth_reply(p.cmd, reply, line);
+      return;
+    case Cmd::stat: {
+      if (!reply.ok()) return fail(ErrorKind::protocol, name, "refused: " + quote_for_log(line));
+      auto s = parse_stat(reply.text, options_.limits);
+      if (!s) return fail(ErrorKind::protocol, name, s.error().text);
+      stat_ = *s;
+      stat_count_ = s->count;
+      return reply_done();
+    }
+    case Cmd::uidl: case Cmd::list:
+      if (reply.ok()) {
+        mode_ = Mode::listing;
+        return;
+      }
+      if (p.cmd == Cmd::list) return fail(ErrorKind::protocol, name, "refused: " + quote_for_log(line));
+      uidl_refused_ = true;  // XMail then takes messages 1..N (B §4.3)
+      return reply_done();
+    case Cmd::retr:
+      return on_retr_reply(p, reply);
+    case Cmd::dele:
+      if (!reply.ok()) dele_refused_.push_back(p.number);
+      return reply_done();
+    case Cmd::quit:
+      if (!reply.ok()) {
+        return fail(ErrorKind::temporary, name,
+                    "refused, so the deletions are not committed: " + quote_for_log(line));
+      }
+      in_flight_.clear();
+      state_ = State::closed;
+      return;
+  }
+}
+
+void ClientSession::on_listing_line(std::string_view line) {
+  const Cmd cmd = in_flight_.front().cmd;
+  if (line == ".") {
+    mode_ = Mode::line;
+    auto done = cmd == Cmd::uidl ? uidl_.finish() : list_.finish();
+    if (!done) return fail(ErrorKind::protocol, done.error().field, done.error().text);
+    return reply_done();
+  }
+  if (!line.empty() && line.front() == '.') line.remove_prefix(1);  // dot-unstuffing
+  auto added = cmd == Cmd::uidl ? uidl_.add(line) : list_.add(line);
+  if (!added) fail(ErrorKind::protocol, added.error().field, added.error().text);
+}
+
+void ClientSession::on_retr_reply(const Pending& p, const Reply& reply) {
+  if (!reply.ok()) {
+    if (sink_ != nullptr) sink_->refused(p.number, reply);
+    return reply_done();
+  }
+  if (auto r = sink_->begin(p.number); !r) {
+    return fail(r.error().kind, "RETR", fmt::format("message {}: {}", p.number, r.error().to_string()));
+  }
+  mode_ = Mode::body;
+  decoder_.reset();
+  body_bytes_ = 0;
+}
+
+std::string_view ClientSession::feed_body(std::string_view bytes) {
+  const std::uint32_t number = in_flight_.front().number;
+  auto step = decoder_.decode(bytes, chunk_);
+  body_bytes_ += chunk_.size();
+  if (body_bytes_ > options_.max_message_bytes) {
+    fail(ErrorKind::protocol, "RETR",
+         fmt::format("message {} is longer than {} bytes", number, options_.max_message_bytes));
+    return {};
+  }
+  if (!chunk_.empty()) {
+    auto r = sink_->data(chunk_);
+    chunk_.clear();
+    if (!r) {
+      fail(r.error().kind, "RETR", fmt::format("message {}: {}", number, r.error().to_string()));
+      return {};
+    }
+  }
+  if (!step.done) return {};
+  mode_ = Mode::line;
+  if (auto r = sink_->end(number); !r) {
+    fail(r.error().kind, "RETR", fmt::format("message {}: {}", number, r.error().to_string()));
+    return {};
+  }
+  reply_done();
+  return bytes.substr(step.consumed);
+}
+
+}  // namespace psyncd::pop3

@@ -1,0 +1,158 @@
+// ClientSession: the POP3 client protocol as a pure state machine (no sockets, no clock).
+// Built from the greeting and CAPA lines the transport captured, it turns operations
+// (login, stat, uidl, list, retrieve, dele, quit) into command bytes and server bytes into
+// results: auth with XMail's CLR/APOP/FAPOP meaning plus SASL, strict listings, pipelined
+// RETR/DELE windows when PIPELINING is offered (lock-step otherwise) and message bodies
+// streamed to a MessageSink chunk by chunk. Any protocol violation fails the session with
+// a clear Error; it never throws on server input. The blocking loop lives in client.hpp.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.hpp"
+#include "pop3/capa.hpp"
+#include "pop3/client/listing.hpp"
+#include "pop3/client/sasl_client.hpp"
+#include "pop3/dot_codec.hpp"
+#include "pop3/line_reader.hpp"
+#include "pop3/reply.hpp"
+
+namespace psyncd::pop3 {
+
+enum class AuthMode {
+  clear,  // USER/PASS (CLR, or no option)
+  apop,   // APOP when the greeting has a timestamp; on -ERR fall back to USER/PASS
+  fapop,  // APOP only: no timestamp or -ERR fails the link (Part A §5: no silent USER/PASS)
+  sasl,   // AUTH (RFC 5034) through GNU SASL (extension)
+};
+
+struct ClientOptions {
+  std::string user;
+  std::string password;
+  AuthMode auth = AuthMode::clear;
+  std::string sasl_mechanism;   // with AuthMode::sasl; empty = strongest both sides know
+  std::string peer;             // "host:port", put in Error::file
+  std::size_t max_line = 8192;  // status and listing lines, CRLF included (RFC 2449: 512)
+  ListingLimits limits;
+  std::uint32_t window_count = 32;                // pipelined commands in flight, at most
+  std::uint64_t window_bytes = 2u << 20;          // expected RETR bytes in flight, at most
+  std::uint64_t max_message_bytes = 1ull << 30;   // a longer body fails the link
+  bool retr_via_top = false;                      // fetch with "TOP n 99999999" instead
+};
+
+// Receives message bodies, unstuffed, CRLF line ends, in chunks. An error from a callback
+// fails the session (the message is then not complete and must not be committed).
+class MessageSink {
+ public:
+  virtual ~MessageSink() = default;
+  virtual Result<void> begin(std::uint32_t number) = 0;
+  virtual Result<void> data(std::string_view chunk) = 0;
+  virtual Result<void> end(std::uint32_t number) = 0;
+  // The server answered -ERR for this message; the transfer goes on with the next one.
+  virtual void refused(std::uint32_t number, const Reply& reply) = 0;
+};
+
+struct FetchItem {
+  std::uint32_t number = 0;
+  std::uint64_t expected_octets = 0;  // from LIST, to bound the pipelining window; 0 = unknown
+};
+
+class ClientSession {
+ public:
+  enum class State { idle, busy, failed, closed };
+
+  ClientSession(ClientOptions options, std::string greeting,
+                const std::vector<std::string>& capa_lines);
+  ~ClientSession();
+
+  // Each operation starts only from State::idle and ends in idle (done), failed or closed.
+  void login();
+  void stat();
+  void uidl();
+  void list();
+  void retrieve(std::vector<FetchItem> items, MessageSink& sink);
+  void dele(std::vector<std::uint32_t> numbers);
+  void quit();
+
+  // Bytes to send to the server now (taken: the session forgets them).
+  std::string take_output();
+  // Bytes from the server, any chunking.
+  void feed(std::string_view bytes);
+  // The server closed the connection.
+  void peer_closed();
+
+  State state() const { return state_; }
+  const Error& error() const { return error_; }
+  const Capabilities& capabilities() const { return caps_; }
+  bool pipelining() const { return caps_.pipelining; }
+  const std::string& apop_stamp() const { return stamp_; }
+
+  // Results of the last operation of each kind.
+  const std::string& auth_used() const { return auth_used_; }  // "USER", "APOP", "SASL PLAIN"
+  const Stat& stat_result() const { return stat_; }
+  bool uidl_refused() const { return uidl_refused_; }  // -ERR to UIDL: not an error (XMail)
+  std::vector<UidlEntry>& uidl_result() { return uidl_.entries(); }
+  std::vector<ListEntry>& list_result() { return list_.entries(); }
+  const std::vector<std::uint32_t>& dele_refused() const { return dele_refused_; }
+
+ private:
+  enum class Cmd { user, pass, apop, auth, stat, uidl, list, retr, dele, quit };
+  struct Pending {
+    Cmd cmd;
+    std::uint32_t number = 0;
+    std::uint64_t expected = 0;
+  };
+  enum class Mode { line, listing, body };
+
+  bool begin_op(const char* name);
+  void send(Cmd cmd, std::string line, std::uint32_t number = 0, std::uint64_t expected = 0);
+  void fill_window();
+  void reply_done();
+  void fail(ErrorKind kind, std::string field, std::string text);
+  void process();
+  void on_line(std::string_view line);
+  void on_listing_line(std::string_view line);
+  void on_reply(const Reply& reply, std::string_view line);
+  void on_auth_reply(Cmd cmd, const Reply& reply, std::string_view line);
+  void on_sasl_reply(const Reply& reply, std::string_view line);
+  void auth_refused(const Reply& reply, std::string_view line);
+  void start_user_pass();
+  void start_sasl();
+  void on_retr_reply(const Pending& p, const Reply& reply);
+  std::string_view feed_body(std::string_view bytes);
+
+  ClientOptions options_;
+  std::string greeting_;
+  Capabilities caps_;
+  std::string stamp_;
+  State state_ = State::idle;
+  Error error_;
+  Mode mode_ = Mode::line;
+  std::string out_;
+  LineReader reader_;
+  std::deque<Pending> in_flight_;
+  std::deque<Pending> queued_;
+  std::uint64_t in_flight_bytes_ = 0;
+
+  std::unique_ptr<SaslClient> sasl_;
+  bool sasl_finished_ = false;
+  std::string auth_used_;
+  Stat stat_;
+  std::optional<std::uint32_t> stat_count_;
+  UidlListing uidl_{{}, std::nullopt};
+  ListListing list_{{}, std::nullopt};
+  bool uidl_refused_ = false;
+  std::vector<std::uint32_t> dele_refused_;
+  MessageSink* sink_ = nullptr;
+  DotDecoder decoder_;
+  std::string chunk_;
+  std::uint64_t body_bytes_ = 0;
+};
+
+}  // namespace psyncd::pop3

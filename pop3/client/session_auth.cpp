@@ -1,0 +1,123 @@
+// ClientSession, authorization state: USER/PASS, APOP/FAPOP (XMail semantics, Part A §5),
+// and SASL AUTH (RFC 5034) through SaslClient. Lock-step even when the server pipelines,
+// because each step depends on the previous reply (APOP fallback, SASL challenges).
+#include <fmt/format.h>
+
+#include "pop3/apop.hpp"
+#include "pop3/client/session.hpp"
+
+namespace psyncd::pop3 {
+
+namespace {
+
+// CR, LF or NUL in a credential would let it inject a second command.
+bool safe_credential(std::string_view s) {
+  return s.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+}
+
+bool is_scram(std::string_view mech) { return mech.substr(0, 6) == "SCRAM-"; }
+
+}  // namespace
+
+void ClientSession::login() {
+  if (!begin_op("login")) return;
+  if (!safe_credential(options_.user) || !safe_credential(options_.password)) {
+    return fail(ErrorKind::config, "login", "user name or password holds CR, LF or NUL");
+  }
+  switch (options_.auth) {
+    case AuthMode::clear:
+      return start_user_pass();
+    case AuthMode::apop:
+      // XMail: with no timestamp in the greeting, APOP quietly becomes USER/PASS.
+      if (stamp_.empty()) return start_user_pass();
+      [[fallthrough]];
+    case AuthMode::fapop:
+      // Departure from XMail (Part A §5): FAPOP without a timestamp fails instead of
+      // sending the password in clear text.
+      if (stamp_.empty()) {
+        return fail(ErrorKind::auth, "APOP", "FAPOP requested but the greeting has no APOP timestamp");
+      }
+      auth_used_ = "APOP";
+      return send(Cmd::apop,
+                  fmt::format("APOP {} {}", options_.user, apop_digest(stamp_, options_.password)));
+    case AuthMode::sasl:
+      return start_sasl();
+  }
+}
+
+void ClientSession::start_user_pass() {
+  auth_used_ = "USER";
+  send(Cmd::user, "USER " + options_.user);
+}
+
+void ClientSession::start_sasl() {
+  std::string mech = options_.sasl_mechanism.empty() ? SaslClient::choose(caps_.sasl)
+                                                     : options_.sasl_mechanism;
+  for (char& c : mech) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  if (mech.empty()) {
+    std::string offered;
+    for (const auto& m : caps_.sasl) offered += (offered.empty() ? "" : " ") + m;
+    return fail(ErrorKind::auth, "AUTH",
+                fmt::format("no SASL mechanism in common (server offers: {})",
+                            offered.empty() ? "none" : offered));
+  }
+  auto client = SaslClient::start(mech, options_.user, options_.password);
+  if (!client) return fail(client.error().kind, "AUTH", client.error().text);
+  sasl_ = std::move(*client);
+  sasl_finished_ = false;
+  auth_used_ = "SASL " + mech;
+  // No initial response: the server's first (possibly empty) challenge starts every
+  // mechanism the same way, whether client-first or server-first.
+  send(Cmd::auth, "AUTH " + mech);
+}
+
+void ClientSession::auth_refused(const Reply& reply, std::string_view line) {
+  // RFC 2449/3206 codes say whether trying again later can help.
+  const bool temporary = reply.has_code("IN-USE") || reply.has_code("LOGIN-DELAY") ||
+                         reply.has_code("SYS/TEMP");
+  const char* name = auth_used_.rfind("SASL", 0) == 0 ? "AUTH" : auth_used_.c_str();
+  fail(temporary ? ErrorKind::temporary : ErrorKind::auth, name,
+       "login refused: " + quote_for_log(line, 200));
+}
+
+void ClientSession::on_auth_reply(Cmd cmd, const Reply& reply, std::string_view line) {
+  if (cmd == Cmd::auth) return on_sasl_reply(reply, line);
+  if (!reply.ok()) {
+    // APOP (not FAPOP) refused: XMail retries USER/PASS on the same connection, unless the
+    // mailbox is busy, where USER/PASS would fail the same way.
+    if (cmd == Cmd::apop && options_.auth == AuthMode::apop && !reply.has_code("IN-USE")) {
+      in_flight_.pop_front();
+      return start_user_pass();
+    }
+    return auth_refused(reply, line);
+  }
+  in_flight_.pop_front();
+  if (cmd == Cmd::user) return send(Cmd::pass, "PASS " + options_.password);
+  state_ = State::idle;  // PASS or APOP accepted
+}
+
+void ClientSession::on_sasl_reply(const Reply& reply, std::string_view line) {
+  if (reply.status == Reply::Status::err) return auth_refused(reply, line);
+  if (reply.status == Reply::Status::ok) {
+    // SCRAM proves the server too; a +OK before that proof would skip it.
+    if (is_scram(auth_used_.substr(5)) && !sasl_finished_) {
+      return fail(ErrorKind::auth, "AUTH", "server accepted SCRAM login without proving itself");
+    }
+    in_flight_.pop_front();
+    sasl_.reset();
+    state_ = State::idle;
+    return;
+  }
+  if (sasl_finished_ && !reply.text.empty()) {
+    return fail(ErrorKind::protocol, "AUTH", "challenge after the exchange ended: " + quote_for_log(line));
+  }
+  auto step = sasl_->step(reply.text);
+  if (!step) return fail(step.error().kind, "AUTH", step.error().text);
+  sasl_finished_ = step->finished;
+  in_flight_.pop_front();
+  send(Cmd::auth, step->response);
+}
+
+}  // namespace psyncd::pop3
