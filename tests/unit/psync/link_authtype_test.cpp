@@ -1,17 +1,14 @@
 #include <catch2/catch.hpp>
 
 #include "psync/authtype.hpp"
+#include "tests/support/link_problem_texts.hpp"
 
 using namespace psyncd;
 using namespace psyncd::psync;
 
 namespace {
 
-std::vector<std::string> texts(const ParsedAuthtype& p) {
-  std::vector<std::string> out;
-  for (const Problem& x : p.problems) out.push_back(x.to_string());
-  return out;
-}
+std::vector<std::string> texts(const ParsedAuthtype& p) { return test::problem_texts(p.problems); }
 
 }  // namespace
 

@@ -3,17 +3,14 @@
 #include "psync/link_table.hpp"
 #include "spool/password.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/link_problem_texts.hpp"
 
 using namespace psyncd;
 using namespace psyncd::psync;
 
 namespace {
 
-std::vector<std::string> texts(const LinkTable& t) {
-  std::vector<std::string> out;
-  for (const Problem& p : t.problems) out.push_back(p.to_string());
-  return out;
-}
+std::vector<std::string> texts(const LinkTable& t) { return test::problem_texts(t.problems); }
 
 bool only_alice(const std::string& domain, const std::string& account) {
   return domain == "example.test" && account == "alice";

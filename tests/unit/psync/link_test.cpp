@@ -2,6 +2,7 @@
 
 #include "psync/link.hpp"
 #include "spool/password.hpp"
+#include "tests/support/link_problem_texts.hpp"
 
 using namespace psyncd;
 using namespace psyncd::psync;
@@ -15,12 +16,7 @@ tabfile::Record record(std::vector<std::string> fields, int line = 3) {
 const std::string kSecret = spool::encode_password("secret");
 
 std::vector<std::string> texts(const ParsedLink& p) {
-  std::vector<std::string> out;
-  for (Problem x : p.problems) {
-    x.error.file = "pop3links.tab";
-    out.push_back(x.to_string());
-  }
-  return out;
+  return test::problem_texts(p.problems, "pop3links.tab");
 }
 
 }  // namespace

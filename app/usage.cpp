@@ -1,0 +1,47 @@
+#include "app/options.hpp"
+
+namespace psyncd::app {
+
+std::string usage_text() {
+  return R"(usage: psyncd [-Ms MAIL_ROOT] [options]
+       psyncd --check -Ms MAIL_ROOT
+
+XMail-compatible mail service: PSYNC fetcher (POP3LINKS.TAB), mail store, POP3 server.
+Options from the environment variable MAIL_CMD_LINE are appended to the command line.
+
+Modes:
+  (none)            run the services
+  --once            run one PSYNC cycle over every link, then exit
+  --check           validate MAIL_ROOT; print file:line: problems; exit 1 on errors
+  --status          print the state of the links and exit
+  --help, -h        this text
+  --version         print the version
+
+General:
+  -Ms path          MAIL_ROOT (default: env MAIL_ROOT)
+  -MM | -Mm         deliver to Maildir (default) | to mailbox/
+  -Mr hours         log rotation (24)
+  -Mx n             spool split level (23)
+  --xmail-handoff   hand fetched mail to a live XMail through spool/local/
+
+PSYNC:
+  -Yi secs          polling interval (120; 0 = only when .psync-trigger appears)
+  -Yt n             links fetched at once, 1..32 (8)
+  -YT secs          POP3 client timeout (90)
+  -Yl               write the PSYNC log
+  -Y-               disable PSYNC
+
+POP3 / POP3S server:
+  -Pp port          POP3 port (110)      -Bp port   POP3S port (995)
+  -PI ip[:port]     bind address, repeatable; -BI for POP3S
+  -P6 / -B6         IPv6 listener
+  -Pt secs          idle timeout (600; XMail's default is 90)
+  -Pw secs          bad-login delay, doubled per failure (5)
+  -Ph               hang up after a bad login instead of delaying
+  -Pl               write the POP3 log
+  -PX n             maximum sessions (1024)
+  -P- / -B-         disable POP3 / POP3S
+)";
+}
+
+}  // namespace psyncd::app
