@@ -1,0 +1,55 @@
+// Domains: the local domains of domains.tab and the alias domains of aliasdomain.tab (B §7.2).
+// Answers "is this domain ours?" and "which real domain does it stand for?", case-insensitively,
+// with '*' and '?' wildcards in alias names. It does not read custdomains/ (XMail's custom
+// domains, which psyncd does not serve) and keeps no index files.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.hpp"
+#include "tabfile/tab_reader.hpp"
+
+namespace psyncd::spool {
+
+class Domains {
+ public:
+  Domains() = default;
+
+  // domains.tab must be readable; a missing aliasdomain.tab means no aliases (XMail creates
+  // it empty). Lines that cannot be used are kept in problems().
+  static Result<Domains> load(const std::string& domains_tab, const std::string& aliasdomain_tab);
+  // aliasdomain may be null (no aliases).
+  static Domains from_tables(const tabfile::Table& domains, const tabfile::Table* aliasdomain);
+
+  // The domain is in domains.tab, or is an alias whose real domain is.
+  bool is_local(std::string_view domain) const;
+  // Lowercased real domain: the domain itself when it is in domains.tab, else the target of the
+  // first matching alias (exact names before wildcard patterns, then file order), else nullopt.
+  std::optional<std::string> resolve(std::string_view domain) const;
+
+  // domains.tab entries, lowercased, in file order.
+  const std::vector<std::string>& local_domains() const { return local_; }
+  const std::vector<Error>& problems() const { return problems_; }
+
+ private:
+  struct Alias {
+    std::string pattern;  // lowercased
+    std::string real;     // lowercased
+  };
+  bool is_listed(std::string_view lowered) const;
+  void add_domains(const tabfile::Table& table);
+  void add_aliases(const tabfile::Table& table);
+
+  std::vector<std::string> local_;
+  std::vector<Alias> aliases_;
+  std::vector<Error> problems_;
+};
+
+// Case-insensitive match of `text` against `pattern`, where '*' matches any run of characters
+// (also none) and '?' exactly one.
+bool wildcard_match(std::string_view pattern, std::string_view text);
+
+}  // namespace psyncd::spool

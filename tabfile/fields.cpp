@@ -1,0 +1,61 @@
+#include "tabfile/fields.hpp"
+
+namespace psyncd::tabfile {
+
+Error record_problem(const Table& table, const Record& record, int field_number,
+                     std::string_view field_name, std::string text) {
+  std::string field;
+  if (field_number > 0) {
+    field = "field " + std::to_string(field_number);
+    if (!field_name.empty()) field += " (" + std::string(field_name) + ")";
+  }
+  return Error{ErrorKind::config, table.path, record.line, std::move(field), std::move(text)};
+}
+
+std::optional<Error> check_field_count(const Table& table, const Record& record, size_t min,
+                                       size_t max) {
+  size_t n = record.fields.size();
+  if (n >= min && n <= max) return std::nullopt;
+  std::string text = std::to_string(n) + (n == 1 ? " field" : " fields");
+  if (min == max) {
+    text += ", need exactly " + std::to_string(min);
+  } else if (n < min) {
+    text += ", need at least " + std::to_string(min);
+  } else {
+    text += ", need at most " + std::to_string(max);
+  }
+  return record_problem(table, record, 0, {}, text + " (line ignored)");
+}
+
+std::optional<long long> parse_number(std::string_view text, bool allow_negative) {
+  bool negative = allow_negative && !text.empty() && text.front() == '-';
+  if (negative) text.remove_prefix(1);
+  if (text.empty() || text.size() > 18) return std::nullopt;
+  long long value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  return negative ? -value : value;
+}
+
+std::string ascii_lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+}  // namespace psyncd::tabfile
