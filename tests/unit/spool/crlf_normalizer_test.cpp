@@ -1,0 +1,75 @@
+#include "spool/crlf_normalizer.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "spool/unique_name.hpp"
+
+using namespace psyncd;
+
+namespace {
+
+struct Case {
+  const char* name;
+  std::string input;
+  std::string want;
+};
+
+const Case kCases[] = {
+    {"empty message stays empty", "", ""},
+    {"CRLF kept", "a\r\nb\r\n", "a\r\nb\r\n"},
+    {"bare LF", "a\nb\n", "a\r\nb\r\n"},
+    {"bare CR", "a\rb\r", "a\r\nb\r\n"},
+    {"final CRLF added", "a\r\nb", "a\r\nb\r\n"},
+    {"mixed", "a\r\n\nb\r\rc", "a\r\n\r\nb\r\n\r\nc\r\n"},
+    {"CR CR LF is a bare CR then CRLF", "a\r\r\n", "a\r\n\r\n"},
+    {"dots untouched (no stuffing)", ".\r\n..x\n", ".\r\n..x\r\n"},
+    {"only LF", "\n", "\r\n"},
+};
+
+std::string feed_bytewise(const std::string& in, uint64_t* size) {
+  spool::CrlfNormalizer n;
+  std::string out;
+  for (char c : in) n.feed(std::string_view(&c, 1), out);
+  n.finish(out);
+  *size = n.size();
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("CRLF normaliser: table, whole and one byte at a time") {
+  for (const auto& c : kCases) {
+    INFO(c.name);
+    CHECK(spool::normalize_crlf(c.input) == c.want);
+    uint64_t size = 0;
+    CHECK(feed_bytewise(c.input, &size) == c.want);
+    CHECK(size == c.want.size());
+  }
+}
+
+TEST_CASE("CRLF normaliser: every split point of a CRLF-heavy input") {
+  std::string in = "x\r\ny\r\r\nz\n\r.\r";
+  std::string want = spool::normalize_crlf(in);
+  for (size_t cut = 0; cut <= in.size(); ++cut) {
+    spool::CrlfNormalizer n;
+    std::string out;
+    n.feed(std::string_view(in).substr(0, cut), out);
+    n.feed(std::string_view(in).substr(cut), out);
+    n.finish(out);
+    INFO("cut at " << cut);
+    CHECK(out == want);
+  }
+}
+
+TEST_CASE("unique names follow XMail's scheme") {
+  CHECK(spool::format_unique_name(1294227600123, 0x7f2a1c, 0x3e8, 0, "mx1.example.org") ==
+        "1294227600123.7f2a1c.3e8.0.mx1.example.org");
+  CHECK(spool::format_unique_name(1, 2, 3, 255, "a/b:c,d") == "1.2.3.ff.a_b_c_d");
+  CHECK(spool::format_unique_name(1, 2, 3, 4, "") == "1.2.3.4.localhost");
+  ManualClock clock;
+  std::string a = spool::unique_name(clock);
+  std::string b = spool::unique_name(clock);
+  CHECK(a != b);
+  CHECK(a.rfind("1700000000000.", 0) == 0);
+  CHECK(a.find('/') == std::string::npos);
+}

@@ -1,0 +1,259 @@
+#include "spool/delivery_batch.hpp"
+
+#include <cerrno>
+#include <map>
+
+#include <fmt/format.h>
+
+#include <catch2/catch.hpp>
+
+#include "common/log.hpp"
+#include "spool/crlf_normalizer.hpp"
+#include "spool/unique_name.hpp"
+#include "tests/support/faulty_fs.hpp"
+#include "tests/support/spool_fixture.hpp"
+#include "tests/support/temp_dir.hpp"
+
+using namespace psyncd;
+
+namespace {
+
+// Recovery and fault paths log on purpose; keep the test output readable.
+struct QuietLog {
+  log::Level saved = log::min_level();
+  QuietLog() { log::set_min_level(log::Level::error); }
+  ~QuietLog() { log::set_min_level(saved); }
+};
+
+struct Msg {
+  std::string uidl;
+  std::string body;
+  std::vector<std::string> to;  // account names in x.org
+};
+
+const std::vector<Msg> kMessages = {
+    {"u1", "Subject: one\n\nfor joe\n", {"joe"}},
+    {"u2", "Subject: two\r\n\r\nfor joe and ann\r\n", {"joe", "ann"}},
+    {"u3", "Subject: three\n\nann, bob\n.\n", {"ann", "bob"}},
+    {"u 4%", "Subject: four\n\nbob only, odd uidl", {"bob"}},
+    {"u5", "Subject: five\n\neverybody\n", {"joe", "ann", "bob"}},
+};
+
+struct Store {
+  test::TempDir dir;
+  std::map<std::string, std::string> maildirs;
+  std::string journal;
+  Store() {
+    for (const char* a : {"joe", "ann", "bob"}) maildirs[a] = test::make_maildir(dir.path(), "x.org", a);
+    journal = spool::journal_path(dir.path(), "pop.example.com:995", "remote");
+  }
+};
+
+// What the fetch engine does: skip what the journal has, deliver the rest in two batches.
+Result<void> deliver_all(fs::FileSystem& fs, spool::DeliveryJournal& journal, Store& store) {
+  const ManualClock clock;
+  size_t i = 0;
+  for (size_t batch_end : {size_t{2}, kMessages.size()}) {
+    spool::DeliveryBatch batch(fs, journal);
+    for (; i < batch_end; ++i) {
+      const Msg& m = kMessages[i];
+      if (journal.is_delivered(m.uidl)) continue;
+      std::vector<spool::Target> targets;
+      for (const auto& a : m.to) targets.push_back({a + "@x.org", store.maildirs[a] + "/new"});
+      auto d = spool::Delivery::begin(fs, store.maildirs[m.to[0]] + "/tmp",
+                                      spool::unique_name(clock));
+      if (!d) return d.error();
+      for (size_t k = 0; k < m.body.size(); k += 5) {
+        if (auto r = d->write(std::string_view(m.body).substr(k, 5)); !r) return r;
+      }
+      if (auto r = batch.add(m.uidl, std::move(*d), targets); !r) return r;
+    }
+    if (auto r = batch.commit(); !r) return r;
+  }
+  return {};
+}
+
+// How many files in `account`'s new/ hold exactly `m`'s stored form (and any foreign content).
+int copies(Store& store, const std::string& account, const Msg& m) {
+  std::string want = spool::normalize_crlf(m.body);
+  int n = 0;
+  for (const auto& name : test::list_names(store.maildirs[account] + "/new")) {
+    std::string got = test::slurp(store.maildirs[account] + "/new/" + name);
+    if (got == want) {
+      ++n;
+      CHECK(name.size() > want.size());  // sanity: a size suffix is there
+      CHECK(name.substr(name.find(",S=")) == fmt::format(",S={},W={}", want.size(), want.size()));
+    }
+  }
+  return n;
+}
+
+void check_exactly_once(Store& store) {
+  size_t files = 0;
+  for (const auto& m : kMessages) {
+    for (const auto& a : m.to) {
+      INFO("message " << m.uidl << " for " << a);
+      CHECK(copies(store, a, m) == 1);
+      ++files;
+    }
+  }
+  size_t total = 0;
+  for (const auto& [a, md] : store.maildirs) total += test::list_names(md + "/new").size();
+  CHECK(total == files);  // nothing else, nothing half-written
+}
+
+long clean_run_calls() {
+  Store store;
+  test::FaultyFs counting;
+  auto j = spool::DeliveryJournal::open(counting, store.journal);
+  REQUIRE(j.ok());
+  REQUIRE(deliver_all(counting, *j, store).ok());
+  check_exactly_once(store);
+  for (const auto& m : kMessages) CHECK(j->is_delivered(m.uidl));
+  return counting.calls();
+}
+
+// A journal left by a process that died right after writing a pending record.
+void leave_pending(Store& store, const std::string& uidl, const std::string& tmp,
+                   std::vector<spool::JournalTarget> targets) {
+  auto j = spool::DeliveryJournal::open(fs::posix(), store.journal);
+  REQUIRE(j.ok());
+  spool::JournalRecord p;
+  p.uidl = uidl;
+  p.tmp_path = tmp;
+  p.targets = std::move(targets);
+  REQUIRE(j->record_pending({p}).ok());
+}
+
+}  // namespace
+
+TEST_CASE("batch delivery: one journal fsync per batch, one fsync per touched directory") {
+  Store store;
+  test::FaultyFs counting;
+  auto j = spool::DeliveryJournal::open(counting, store.journal);
+  REQUIRE(j.ok());
+  long before = counting.fsyncs();
+  REQUIRE(deliver_all(counting, *j, store).ok());
+  check_exactly_once(store);
+  // 5 message fsyncs + batch 1 (journal, joe/new, ann/new) + batch 2 (journal, 3 dirs)
+  CHECK(counting.fsyncs() - before == 5 + 3 + 4);
+  CHECK(test::list_names(store.maildirs["joe"] + "/tmp").empty());
+  SECTION("a second run delivers nothing again") {
+    REQUIRE(deliver_all(fs::posix(), *j, store).ok());
+    check_exactly_once(store);
+  }
+  SECTION("the journal survives a reopen, and prune_except forgets vanished UIDLs") {
+    auto again = spool::DeliveryJournal::open(fs::posix(), store.journal);
+    REQUIRE(again.ok());
+    CHECK(again->size() == 5);
+    CHECK(again->is_delivered("u 4%"));
+    REQUIRE(again->prune_except({"u2", "u5"}).ok());
+    CHECK(again->size() == 2);
+    auto third = spool::DeliveryJournal::open(fs::posix(), store.journal);
+    CHECK_FALSE(third->is_delivered("u1"));
+    CHECK(third->is_delivered("u5"));
+    CHECK(third->has_recipient("u2", "ann@x.org"));
+  }
+}
+
+TEST_CASE("batch delivery: a crash at EVERY call, then recovery and a retry, gives exactly once") {
+  QuietLog quiet;
+  const long total = clean_run_calls();
+  REQUIRE(total > 30);
+  for (long k = 1; k <= total; ++k) {
+    Store store;
+    {
+      test::FaultyFs faulty;
+      faulty.crash_at_call(k);
+      auto j = spool::DeliveryJournal::open(faulty, store.journal);
+      if (j.ok()) (void)deliver_all(faulty, *j, store);
+      REQUIRE(faulty.crashed());
+    }  // the "process" is gone: destructors ran against the crashed file system
+    INFO("crash at call " << k << " of " << total);
+    auto j = spool::DeliveryJournal::open(fs::posix(), store.journal);
+    REQUIRE(j.ok());
+    REQUIRE(deliver_all(fs::posix(), *j, store).ok());
+    check_exactly_once(store);
+    for (const auto& m : kMessages) CHECK(j->is_delivered(m.uidl));
+  }
+}
+
+TEST_CASE("batch delivery: ENOSPC/EIO at every call: error, nothing half-visible, retry exact") {
+  QuietLog quiet;
+  const long total = clean_run_calls();
+  for (int err : {ENOSPC, EIO}) {
+    for (long k = 1; k <= total; ++k) {
+      Store store;
+      test::FaultyFs faulty;
+      faulty.fail_call(k, err);
+      auto j = spool::DeliveryJournal::open(faulty, store.journal);
+      INFO("errno " << err << " at call " << k);
+      if (!j.ok()) {
+        j = spool::DeliveryJournal::open(fs::posix(), store.journal);
+        REQUIRE(j.ok());
+      } else {
+        auto r = deliver_all(faulty, *j, store);
+        // Appending "delivered" records is best effort (not needed for durability).
+        if (r.ok()) CHECK(faulty.calls() >= k);
+        // What the journal claims is what is on disk, whole, once.
+        for (const auto& m : kMessages) {
+          for (const auto& a : m.to) {
+            int n = copies(store, a, m);
+            CHECK(n <= 1);
+            CHECK((n == 1) == j->has_recipient(m.uidl, a + "@x.org"));
+          }
+        }
+      }
+      REQUIRE(deliver_all(fs::posix(), *j, store).ok());  // the retry
+      check_exactly_once(store);
+      auto reopened = spool::DeliveryJournal::open(fs::posix(), store.journal);
+      REQUIRE(reopened.ok());
+      for (const auto& m : kMessages) CHECK(reopened->is_delivered(m.uidl));
+    }
+  }
+}
+
+TEST_CASE("recovery: temp gone after a partial link keeps the recipients that have it") {
+  Store store;
+  std::string md_joe = store.maildirs["joe"], md_ann = store.maildirs["ann"];
+  store.dir.write("domains/x.org/joe/Maildir/new/m1,S=3,W=3", "a\r\n");
+  leave_pending(store, "u9", md_joe + "/tmp/m1",  // the temp file is already gone
+                {{"joe@x.org", md_joe + "/new/m1,S=3,W=3"}, {"ann@x.org", md_ann + "/new/m1,S=3,W=3"}});
+  auto j = spool::DeliveryJournal::open(fs::posix(), store.journal);
+  REQUIRE(j.ok());
+  CHECK_FALSE(j->is_delivered("u9"));  // the fetch engine fetches it again ...
+  CHECK(j->has_recipient("u9", "joe@x.org"));  // ... and delivers only to ann
+  CHECK_FALSE(j->has_recipient("u9", "ann@x.org"));
+  CHECK(test::list_names(md_ann + "/new").empty());
+}
+
+TEST_CASE("recovery: a pending record whose temp file exists is rolled forward") {
+  Store store;
+  std::string md_joe = store.maildirs["joe"], md_bob = store.maildirs["bob"];
+  store.dir.write("domains/x.org/joe/Maildir/tmp/m2", "b\r\n");
+  leave_pending(store, "u8", md_joe + "/tmp/m2",
+                {{"joe@x.org", md_joe + "/new/m2"}, {"bob@x.org", md_bob + "/new/m2"}});
+  auto j = spool::DeliveryJournal::open(fs::posix(), store.journal);
+  REQUIRE(j.ok());
+  CHECK(j->is_delivered("u8"));
+  CHECK(test::slurp(md_bob + "/new/m2") == "b\r\n");
+  CHECK(test::slurp(md_joe + "/new/m2") == "b\r\n");
+  CHECK(test::list_names(md_joe + "/tmp").empty());
+}
+
+TEST_CASE("journal open: a torn tail and a corrupt record are ignored and compacted away") {
+  QuietLog quiet;
+  Store store;
+  spool::JournalRecord d;
+  d.type = spool::JournalRecord::Type::delivered;
+  d.uidl = "ok";
+  d.complete = true;
+  std::string good = spool::format_record(d);
+  std::string rel = store.journal.substr(store.dir.path().size() + 1);
+  store.dir.write(rel, "00000000 D bad 1\n" + good + good.substr(0, 7));
+  auto j = spool::DeliveryJournal::open(fs::posix(), store.journal);
+  REQUIRE(j.ok());
+  CHECK(j->is_delivered("ok"));
+  CHECK(j->size() == 1);
+  CHECK(store.dir.read(rel) == good);
+}

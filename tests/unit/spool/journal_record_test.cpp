@@ -1,0 +1,106 @@
+#include "spool/journal_record.hpp"
+
+#include <fmt/format.h>
+
+#include <catch2/catch.hpp>
+
+using namespace psyncd;
+using spool::JournalRecord;
+
+namespace {
+
+JournalRecord pending_record() {
+  JournalRecord p;
+  p.type = JournalRecord::Type::pending;
+  p.uidl = "UID 1%";
+  p.tmp_path = "/mr/tmp/a b";
+  p.targets = {{"joe@x.org", "/mr/new/n1"}, {"ann@x.org", "/mr/new/n2"}};
+  return p;
+}
+
+JournalRecord delivered_record() {
+  JournalRecord d;
+  d.type = JournalRecord::Type::delivered;
+  d.uidl = "u\n2";
+  d.complete = true;
+  d.keys = {"joe@x.org"};
+  return d;
+}
+
+}  // namespace
+
+TEST_CASE("journal field encoding round-trips every byte") {
+  std::string all;
+  for (int c = 0; c < 256; ++c) all += static_cast<char>(c);
+  std::string enc = spool::encode_field(all);
+  CHECK(enc.find(' ') == std::string::npos);
+  CHECK(enc.find('\n') == std::string::npos);
+  CHECK(spool::decode_field(enc).value() == all);
+  CHECK(spool::encode_field("a b%") == "a%20b%25");
+}
+
+TEST_CASE("journal records: exact format and round trip") {
+  std::string p = spool::format_record(pending_record());
+  CHECK(p.substr(8) == " P UID%201%25 /mr/tmp/a%20b joe@x.org /mr/new/n1 ann@x.org /mr/new/n2\n");
+  std::string d = spool::format_record(delivered_record());
+  CHECK(d.substr(8) == " D u%0A2 1 joe@x.org\n");
+  CHECK(spool::crc32("123456789") == 0xCBF43926u);  // the standard CRC-32 check value
+
+  auto parsed = spool::parse_journal(p + d, "j");
+  REQUIRE(parsed.problems.empty());
+  REQUIRE(parsed.records.size() == 2);
+  CHECK(parsed.records[0].uidl == "UID 1%");
+  CHECK(parsed.records[0].tmp_path == "/mr/tmp/a b");
+  REQUIRE(parsed.records[0].targets.size() == 2);
+  CHECK(parsed.records[0].targets[1].key == "ann@x.org");
+  CHECK(parsed.records[0].targets[1].path == "/mr/new/n2");
+  CHECK(parsed.records[1].complete);
+  CHECK(parsed.records[1].keys == std::vector<std::string>{"joe@x.org"});
+}
+
+TEST_CASE("journal: a torn tail at every byte is ignored, earlier records kept") {
+  std::string first = spool::format_record(delivered_record());
+  std::string second = spool::format_record(pending_record());
+  std::string text = first + second;
+  for (size_t cut = first.size(); cut < text.size(); ++cut) {
+    auto parsed = spool::parse_journal(std::string_view(text).substr(0, cut), "j");
+    INFO("cut at " << cut);
+    CHECK(parsed.problems.empty());
+    CHECK(parsed.records.size() == 1);
+    CHECK(parsed.torn_tail == (cut > first.size()));
+  }
+}
+
+TEST_CASE("journal: bad input") {
+  std::string good = spool::format_record(delivered_record());
+  auto with_crc = [](const std::string& body) {
+    return fmt::format("{:08x} {}\n", spool::crc32(body), body);
+  };
+  struct Case {
+    const char* name;
+    std::string input;
+    std::string want;
+  } cases[] = {
+      {"short line", "abc\n", "j:1: malformed record (record ignored)"},
+      {"flipped byte", good.substr(0, 11) + "X" + good.substr(12),
+       "j:1: checksum mismatch (record ignored)"},
+      {"unknown type", with_crc("Q u"), "j:1: unknown record type \"Q\" (record ignored)"},
+      {"pending without targets", with_crc("P u /tmp/t"),
+       "j:1: pending record needs uidl, tmp and key/path pairs (record ignored)"},
+      {"pending with odd pairs", with_crc("P u /tmp/t k"),
+       "j:1: pending record needs uidl, tmp and key/path pairs (record ignored)"},
+      {"delivered bad flag", with_crc("D u 2"),
+       "j:1: delivered record needs uidl and 0/1 (record ignored)"},
+      {"bad escape", with_crc("D u%4 1"), "j:1: bad %-escape (record ignored)"},
+      {"empty field", with_crc("D u  1"), "j:1: empty field (record ignored)"},
+      {"too short", with_crc("D"), "j:1: record too short (record ignored)"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.name);
+    // A bad line in the middle is skipped; the good one after it still counts.
+    auto parsed = spool::parse_journal(c.input + good, "j");
+    REQUIRE(parsed.problems.size() == 1);
+    CHECK(parsed.problems[0].to_string() == c.want);
+    CHECK(parsed.records.size() == 1);
+  }
+}
