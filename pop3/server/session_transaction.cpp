@@ -1,0 +1,125 @@
+// Session: the TRANSACTION state (STAT, LIST, UIDL, RETR, TOP, DELE, RSET, NOOP, LAST) and
+// QUIT, which enters UPDATE. Deletions are only marks until QUIT (RFC 1939 §6); the adapter
+// removes the files and the QUIT reply waits for its answer, so "+OK" means they are gone.
+#include <algorithm>
+
+#include "pop3/server/session.hpp"
+
+namespace psyncd::pop3 {
+
+std::string Session::maildrop_summary() const {
+  std::size_t n = 0;
+  std::uint64_t octets = 0;
+  for (std::size_t i = 0; i < deleted_.size(); ++i) {
+    if (deleted_[i]) continue;
+    ++n;
+    octets += mailbox_->size(i);
+  }
+  return "maildrop has " + std::to_string(n) + " messages (" + std::to_string(octets) + " octets)";
+}
+
+void Session::cmd_stat() {
+  std::size_t n = 0;
+  std::uint64_t octets = 0;
+  for (std::size_t i = 0; i < deleted_.size(); ++i) {
+    if (deleted_[i]) continue;
+    ++n;
+    octets += mailbox_->size(i);
+  }
+  reply("+OK " + std::to_string(n) + " " + std::to_string(octets));
+}
+
+bool Session::check_message(const Command& cmd) {
+  const std::uint32_t n = *cmd.number;
+  if (n == 0 || n > deleted_.size()) {
+    reply("-ERR no such message");
+    return false;
+  }
+  if (deleted_[n - 1]) {
+    reply("-ERR message " + std::to_string(n) + " is deleted");
+    return false;
+  }
+  return true;
+}
+
+void Session::cmd_list(const Command& cmd, bool uidl) {
+  auto entry = [&](std::size_t i) {
+    return std::to_string(i + 1) + " " +
+           (uidl ? mailbox_->uidl(i) : std::to_string(mailbox_->size(i)));
+  };
+  if (cmd.number) {
+    if (check_message(cmd)) reply("+OK " + entry(*cmd.number - 1));
+    return;
+  }
+  std::string out = uidl ? "+OK unique-id listing follows" : "+OK " + maildrop_summary();
+  out += "\r\n";
+  for (std::size_t i = 0; i < deleted_.size(); ++i) {
+    if (!deleted_[i]) out += entry(i) + "\r\n";
+  }
+  out += ".";
+  reply(out);
+}
+
+void Session::cmd_retr(const Command& cmd) {
+  if (!check_message(cmd)) return;
+  const std::size_t index = *cmd.number - 1;
+  last_ = std::max<std::size_t>(last_, *cmd.number);
+  if (cmd.verb == Verb::top) {
+    start_stream(index, *cmd.lines, "+OK top of message follows");
+  } else {
+    start_stream(index, std::nullopt, "+OK " + std::to_string(mailbox_->size(index)) + " octets");
+  }
+}
+
+void Session::start_stream(std::size_t index, std::optional<std::uint64_t> top_lines,
+                           std::string_view ok_line) {
+  // Read before answering, so a message that vanished gets an -ERR rather than a torn +OK.
+  auto got = mailbox_->read(index, 0, chunk_);
+  if (!got) {
+    reply("-ERR [SYS/TEMP] message cannot be read");
+    return;
+  }
+  reply(ok_line);
+  stream_.emplace();
+  stream_->index = index;
+  stream_->offset = *got;
+  stream_->encoder = DotEncoder(top_lines);
+  if (*got == 0) {
+    stream_->encoder.finish(out_);
+    stream_.reset();
+    return;
+  }
+  stream_->encoder.encode(std::string_view(chunk_.data(), *got), out_);
+}
+
+void Session::cmd_dele(const Command& cmd) {
+  if (!check_message(cmd)) return;
+  deleted_[*cmd.number - 1] = true;
+  last_ = std::max<std::size_t>(last_, *cmd.number);
+  reply("+OK message " + std::to_string(*cmd.number) + " deleted");
+}
+
+void Session::cmd_rset() {
+  std::fill(deleted_.begin(), deleted_.end(), false);
+  last_ = 0;
+  reply("+OK " + maildrop_summary());
+}
+
+void Session::cmd_last() { reply("+OK " + std::to_string(last_)); }
+
+void Session::cmd_quit() {
+  std::vector<std::size_t> marked;
+  for (std::size_t i = 0; i < deleted_.size(); ++i) {
+    if (deleted_[i]) marked.push_back(i);
+  }
+  if (state_ != State::transaction || marked.empty()) {
+    reply("+OK psyncd POP3 server signing off");
+    close_session("QUIT");
+    return;
+  }
+  state_ = State::update;
+  hold_ = Hold::update;
+  emit({SessionEvent::Kind::commit_deletions, {}, {}, AuthStatus::ok, {}, std::move(marked), 0});
+}
+
+}  // namespace psyncd::pop3
