@@ -1,0 +1,235 @@
+#include "tests/support/fake_pop3_server.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <stdexcept>
+
+namespace psyncd::test {
+
+FakeStep say(std::string bytes) { return {FakeStep::Kind::send, std::move(bytes), 0}; }
+FakeStep expect(std::string bytes) { return {FakeStep::Kind::expect, std::move(bytes), 0}; }
+FakeStep pause_ms(std::uint64_t ms) { return {FakeStep::Kind::pause, {}, ms}; }
+FakeStep start_tls() { return {FakeStep::Kind::tls, {}, 0}; }
+FakeStep flood(std::string pattern, std::uint64_t total) {
+  return {FakeStep::Kind::flood, std::move(pattern), total};
+}
+FakeStep drop() { return {FakeStep::Kind::close, {}, 0}; }
+FakeStep expect_close() { return {FakeStep::Kind::expect_close, {}, 0}; }
+
+namespace {
+
+constexpr int kStepTimeoutMs = 5000;
+
+// A throw-away self-signed certificate, made in memory once per process.
+SSL_CTX* make_server_ctx() {
+  SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
+  EVP_PKEY* key = EVP_EC_gen("P-256");
+  X509* cert = X509_new();
+  ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
+  X509_gmtime_adj(X509_getm_notBefore(cert), -3600);
+  X509_gmtime_adj(X509_getm_notAfter(cert), 86400);
+  X509_set_pubkey(cert, key);
+  X509_NAME* name = X509_get_subject_name(cert);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
+  X509_set_issuer_name(cert, name);
+  X509_sign(cert, key, EVP_sha256());
+  SSL_CTX_use_certificate(ctx, cert);
+  SSL_CTX_use_PrivateKey(ctx, key);
+  X509_free(cert);
+  EVP_PKEY_free(key);
+  return ctx;
+}
+
+}  // namespace
+
+FakePop3Server::FakePop3Server(std::vector<FakeStep> script) : script_(std::move(script)) {
+  ::signal(SIGPIPE, SIG_IGN);  // SSL_write to a closed client must fail, not kill the test
+  listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  if (listen_fd_ < 0 || ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::listen(listen_fd_, 4) != 0 ||
+      ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    throw std::runtime_error("fake POP3 server: cannot listen on 127.0.0.1:0");
+  }
+  port_ = ntohs(addr.sin_port);
+  thread_ = std::thread([this] { run(); });
+}
+
+FakePop3Server::~FakePop3Server() {
+  stop_ = true;
+  if (thread_.joinable()) thread_.join();
+  if (ssl_ != nullptr) SSL_free(static_cast<SSL*>(ssl_));
+  if (ctx_ != nullptr) SSL_CTX_free(static_cast<SSL_CTX*>(ctx_));
+  if (fd_ >= 0) ::close(fd_);
+  if (listen_fd_ >= 0) ::close(listen_fd_);
+}
+
+std::string FakePop3Server::finish() {
+  if (thread_.joinable()) thread_.join();
+  std::lock_guard lock(mutex_);
+  return failure_;
+}
+
+std::string FakePop3Server::received() const {
+  std::lock_guard lock(mutex_);
+  return received_;
+}
+
+void FakePop3Server::set_failure(std::string text) {
+  std::lock_guard lock(mutex_);
+  if (failure_.empty()) failure_ = std::move(text);
+}
+
+void FakePop3Server::run() {
+  pollfd p{listen_fd_, POLLIN, 0};
+  if (::poll(&p, 1, kStepTimeoutMs) <= 0) return set_failure("no client connected");
+  fd_ = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+  if (fd_ < 0) return set_failure("accept failed");
+  for (std::size_t i = 0; i < script_.size() && !stop_; ++i) {
+    if (!play(script_[i], i)) break;
+  }
+  // Close our side so a client still reading sees EOF, not a hang.
+  if (ssl_ != nullptr) SSL_shutdown(static_cast<SSL*>(ssl_));
+  ::shutdown(fd_, SHUT_RDWR);
+}
+
+bool FakePop3Server::write_all(std::string_view bytes) {
+  while (!bytes.empty()) {
+    long n;
+    if (ssl_ != nullptr) {
+      n = SSL_write(static_cast<SSL*>(ssl_), bytes.data(), static_cast<int>(bytes.size()));
+    } else {
+      n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    }
+    if (n <= 0) {
+      if (n < 0 && errno == EINTR) continue;
+      return false;
+    }
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+// >0 bytes read, 0 EOF, -1 error, -2 timeout.
+long FakePop3Server::read_some(char* buf, std::size_t size, int timeout_ms) {
+  if (ssl_ == nullptr || SSL_pending(static_cast<SSL*>(ssl_)) == 0) {
+    pollfd p{fd_, POLLIN, 0};
+    int r = ::poll(&p, 1, timeout_ms);
+    if (r == 0) return -2;
+    if (r < 0) return -1;
+  }
+  long n = ssl_ != nullptr ? SSL_read(static_cast<SSL*>(ssl_), buf, static_cast<int>(size))
+                           : ::recv(fd_, buf, size, 0);
+  if (n > 0) {
+    std::lock_guard lock(mutex_);
+    received_.append(buf, static_cast<std::size_t>(n));
+  }
+  return n < 0 ? -1 : n;
+}
+
+bool FakePop3Server::play(const FakeStep& step, std::size_t index) {
+  const std::string where = "step " + std::to_string(index) + ": ";
+  switch (step.kind) {
+    case FakeStep::Kind::send:
+      if (!write_all(step.bytes)) set_failure(where + "client went away while we sent");
+      return true;  // keep going: later steps may expect the close
+    case FakeStep::Kind::expect: {
+      std::string got;
+      char buf[4096];
+      while (got.size() < step.bytes.size()) {
+        long n = read_some(buf, std::min(sizeof buf, step.bytes.size() - got.size()), kStepTimeoutMs);
+        if (n <= 0) {
+          set_failure(where + "expected \"" + step.bytes + "\", got \"" + got + "\" then " +
+                      (n == -2 ? "timeout" : "EOF"));
+          return false;
+        }
+        got.append(buf, static_cast<std::size_t>(n));
+      }
+      if (got != step.bytes) {
+        set_failure(where + "expected \"" + step.bytes + "\", got \"" + got + "\"");
+        return false;
+      }
+      return true;
+    }
+    case FakeStep::Kind::pause:
+      std::this_thread::sleep_for(std::chrono::milliseconds(step.number));
+      return true;
+    case FakeStep::Kind::tls: {
+      if (ctx_ == nullptr) ctx_ = make_server_ctx();
+      SSL* ssl = SSL_new(static_cast<SSL_CTX*>(ctx_));
+      SSL_set_fd(ssl, fd_);
+      ssl_ = ssl;
+      if (SSL_accept(ssl) != 1) {
+        set_failure(where + "TLS handshake failed");
+        return false;
+      }
+      return true;
+    }
+    case FakeStep::Kind::flood: {
+      std::uint64_t sent = 0;
+      while (!stop_ && (step.number == 0 || sent < step.number)) {
+        if (!write_all(step.bytes)) return false;  // the client gave up: expected
+        sent += step.bytes.size();
+      }
+      return true;
+    }
+    case FakeStep::Kind::close:
+      return false;
+    case FakeStep::Kind::expect_close: {
+      char buf[4096];
+      for (;;) {
+        long n = read_some(buf, sizeof buf, kStepTimeoutMs);
+        if (n == 0 || n == -1) return true;
+        if (n == -2) {
+          set_failure(where + "the client did not close the connection");
+          return false;
+        }
+      }
+    }
+  }
+  return false;
+}
+
+// --- RecordingSink --------------------------------------------------------------------------
+
+Result<void> RecordingSink::begin(std::uint32_t number) {
+  calls.push_back("begin " + std::to_string(number));
+  current_ = number;
+  body_.clear();
+  return {};
+}
+
+Result<void> RecordingSink::data(std::string_view chunk) {
+  if (data_calls_++ == fail_at_data) return make_error(ErrorKind::io, "disk full (test)");
+  ++chunks;
+  max_chunk = std::max(max_chunk, chunk.size());
+  body_.append(chunk);
+  return {};
+}
+
+Result<void> RecordingSink::end(std::uint32_t number) {
+  calls.push_back("end " + std::to_string(number));
+  messages[number] = body_;
+  return {};
+}
+
+void RecordingSink::refused(std::uint32_t number, const pop3::Reply& reply) {
+  calls.push_back("refused " + std::to_string(number) + " " + reply.text);
+}
+
+}  // namespace psyncd::test
