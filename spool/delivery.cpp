@@ -80,12 +80,14 @@ Result<void> Delivery::write(std::string_view chunk) {
   return {};
 }
 
-Result<void> Delivery::stage() {
+Result<void> Delivery::stage(bool fsync) {
   if (state_ == State::staged) return {};
   if (state_ != State::writing) return make_error(ErrorKind::internal, "delivery is not open");
   normalizer_.finish(buffer_);
   if (auto r = flush(); !r) return r;
-  if (auto r = fs_->fsync(fd_, tmp_path_); !r) return fail(r.error());
+  if (fsync) {
+    if (auto r = fs_->fsync(fd_, tmp_path_); !r) return fail(r.error());
+  }
   int fd = std::exchange(fd_, -1);
   if (auto r = fs_->close(fd, tmp_path_); !r) return fail(r.error());
   state_ = State::staged;

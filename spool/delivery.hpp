@@ -40,7 +40,8 @@ class Delivery {
   // Appends a chunk of the message (any split, CR LF pairs may straddle chunks).
   Result<void> write(std::string_view chunk);
   // Ends the message: final CRLF, flush, fsync, close. The temp file is then complete.
-  Result<void> stage();
+  // With fsync=false the caller promises a later syncfs (DeliveryBatch on a SyncFs).
+  Result<void> stage(bool fsync = true);
   // stage() if not done, rename into `dir/final_name`, fsync `dir`. Returns the final path.
   // An empty final_name means stored_name(name, size()).
   Result<std::string> commit(const std::string& dir, const std::string& final_name = {});

@@ -1,14 +1,31 @@
 #include "spool/delivery_batch.hpp"
 
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <set>
 
 #include "common/log.hpp"
 
 namespace psyncd::spool {
 
+DeliveryBatch::DeliveryBatch(fs::FileSystem& fs, DeliveryJournal& journal)
+    : fs_(fs), journal_(journal), sync_(as_sync_fs(fs)) {}
+
+Result<void> DeliveryBatch::sync_all(const std::vector<std::string>& paths) {
+  std::set<dev_t> seen;
+  for (const auto& p : paths) {
+    struct stat st;
+    if (::stat(p.c_str(), &st) != 0) return fs::sys_error("cannot stat", p, errno);
+    if (!seen.insert(st.st_dev).second) continue;
+    if (auto r = sync_->syncfs(p); !r) return r;
+  }
+  return {};
+}
+
 Result<void> DeliveryBatch::add(const std::string& uidl, Delivery message,
                                 const std::vector<Target>& targets) {
-  if (auto r = message.stage(); !r) return r;
+  if (auto r = message.stage(sync_ == nullptr); !r) return r;
   JournalRecord p;
   p.type = JournalRecord::Type::pending;
   p.uidl = uidl;
@@ -35,6 +52,7 @@ Result<void> DeliveryBatch::publish(std::vector<std::string>& linked) {
       dirs.insert(fs::dir_name(t.path));
     }
   }
+  if (sync_ != nullptr) return sync_all({dirs.begin(), dirs.end()});
   for (const auto& d : dirs) {
     if (auto r = fs_.fsync_dir(d); !r) return r;
   }
@@ -60,7 +78,18 @@ void DeliveryBatch::roll_back(const std::vector<std::string>& linked) {
 Result<void> DeliveryBatch::commit() {
   if (items_.empty()) return {};
   std::vector<JournalRecord> pending;
-  for (const auto& item : items_) pending.push_back(item.pending);
+  std::vector<std::string> tmps;
+  for (const auto& item : items_) {
+    pending.push_back(item.pending);
+    tmps.push_back(item.pending.tmp_path);
+  }
+  // The message data must be durable before a pending record can point at it.
+  if (sync_ != nullptr) {
+    if (auto r = sync_all(tmps); !r) {
+      items_.clear();
+      return r;
+    }
+  }
   if (auto r = journal_.record_pending(pending); !r) {
     // Not durable, maybe torn: nothing is linked yet, so dropping the temps is a clean abort
     // (resolve() then finds nothing in place and forgets the pending records).

@@ -9,6 +9,7 @@
 
 #include "common/log.hpp"
 #include "spool/crlf_normalizer.hpp"
+#include "spool/sync_fs.hpp"
 #include "spool/unique_name.hpp"
 #include "tests/support/faulty_fs.hpp"
 #include "tests/support/spool_fixture.hpp"
@@ -23,6 +24,29 @@ struct QuietLog {
   log::Level saved = log::min_level();
   QuietLog() { log::set_min_level(log::Level::error); }
   ~QuietLog() { log::set_min_level(saved); }
+};
+
+// FaultyFs with the syncfs extension: a syncfs is one counted (and failable, and crashable)
+// call, counted as an fsync, then the real syncfs.
+class FaultySyncFs final : public spool::WithSyncFs {
+ public:
+  explicit FaultySyncFs(test::FaultyFs& faulty) : WithSyncFs(faulty), faulty_(faulty) {}
+  Result<void> syncfs(const std::string& path) override {
+    if (auto r = faulty_.fsync_dir(fs::dir_name(path)); !r) return r;
+    return spool::posix_syncfs(path);
+  }
+
+ private:
+  test::FaultyFs& faulty_;
+};
+
+// The file system a test run goes through: plain FaultyFs (per-file fsyncs) or with syncfs.
+struct TestFs {
+  test::FaultyFs faulty;
+  FaultySyncFs with_sync{faulty};
+  bool use_syncfs;
+  explicit TestFs(bool syncfs) : use_syncfs(syncfs) {}
+  fs::FileSystem& get() { return use_syncfs ? static_cast<fs::FileSystem&>(with_sync) : faulty; }
 };
 
 struct Msg {
@@ -102,15 +126,15 @@ void check_exactly_once(Store& store) {
   CHECK(total == files);  // nothing else, nothing half-written
 }
 
-long clean_run_calls() {
+long clean_run_calls(bool use_syncfs) {
   Store store;
-  test::FaultyFs counting;
-  auto j = spool::DeliveryJournal::open(counting, store.journal);
+  TestFs counting(use_syncfs);
+  auto j = spool::DeliveryJournal::open(counting.get(), store.journal);
   REQUIRE(j.ok());
-  REQUIRE(deliver_all(counting, *j, store).ok());
+  REQUIRE(deliver_all(counting.get(), *j, store).ok());
   check_exactly_once(store);
   for (const auto& m : kMessages) CHECK(j->is_delivered(m.uidl));
-  return counting.calls();
+  return counting.faulty.calls();
 }
 
 // A journal left by a process that died right after writing a pending record.
@@ -138,6 +162,16 @@ TEST_CASE("batch delivery: one journal fsync per batch, one fsync per touched di
   // 5 message fsyncs + batch 1 (journal, joe/new, ann/new) + batch 2 (journal, 3 dirs)
   CHECK(counting.fsyncs() - before == 5 + 3 + 4);
   CHECK(test::list_names(store.maildirs["joe"] + "/tmp").empty());
+  SECTION("with syncfs: 3 sync calls per batch, no per-message fsync") {
+    Store store2;
+    TestFs t(true);
+    auto j2 = spool::DeliveryJournal::open(t.get(), store2.journal);
+    REQUIRE(j2.ok());
+    long before2 = t.faulty.fsyncs();
+    REQUIRE(deliver_all(t.get(), *j2, store2).ok());
+    check_exactly_once(store2);
+    CHECK(t.faulty.fsyncs() - before2 == 2 * 3);
+  }
   SECTION("a second run delivers nothing again") {
     REQUIRE(deliver_all(fs::posix(), *j, store).ok());
     check_exactly_once(store);
@@ -158,18 +192,19 @@ TEST_CASE("batch delivery: one journal fsync per batch, one fsync per touched di
 
 TEST_CASE("batch delivery: a crash at EVERY call, then recovery and a retry, gives exactly once") {
   QuietLog quiet;
-  const long total = clean_run_calls();
+  const bool use_syncfs = GENERATE(false, true);
+  const long total = clean_run_calls(use_syncfs);
   REQUIRE(total > 30);
   for (long k = 1; k <= total; ++k) {
     Store store;
     {
-      test::FaultyFs faulty;
-      faulty.crash_at_call(k);
-      auto j = spool::DeliveryJournal::open(faulty, store.journal);
-      if (j.ok()) (void)deliver_all(faulty, *j, store);
-      REQUIRE(faulty.crashed());
+      TestFs t(use_syncfs);
+      t.faulty.crash_at_call(k);
+      auto j = spool::DeliveryJournal::open(t.get(), store.journal);
+      if (j.ok()) (void)deliver_all(t.get(), *j, store);
+      REQUIRE(t.faulty.crashed());
     }  // the "process" is gone: destructors ran against the crashed file system
-    INFO("crash at call " << k << " of " << total);
+    INFO("syncfs " << use_syncfs << ", crash at call " << k << " of " << total);
     auto j = spool::DeliveryJournal::open(fs::posix(), store.journal);
     REQUIRE(j.ok());
     REQUIRE(deliver_all(fs::posix(), *j, store).ok());
@@ -180,21 +215,22 @@ TEST_CASE("batch delivery: a crash at EVERY call, then recovery and a retry, giv
 
 TEST_CASE("batch delivery: ENOSPC/EIO at every call: error, nothing half-visible, retry exact") {
   QuietLog quiet;
-  const long total = clean_run_calls();
+  const bool use_syncfs = GENERATE(false, true);
+  const long total = clean_run_calls(use_syncfs);
   for (int err : {ENOSPC, EIO}) {
     for (long k = 1; k <= total; ++k) {
       Store store;
-      test::FaultyFs faulty;
-      faulty.fail_call(k, err);
-      auto j = spool::DeliveryJournal::open(faulty, store.journal);
-      INFO("errno " << err << " at call " << k);
+      TestFs t(use_syncfs);
+      t.faulty.fail_call(k, err);
+      auto j = spool::DeliveryJournal::open(t.get(), store.journal);
+      INFO("syncfs " << use_syncfs << ", errno " << err << " at call " << k);
       if (!j.ok()) {
         j = spool::DeliveryJournal::open(fs::posix(), store.journal);
         REQUIRE(j.ok());
       } else {
-        auto r = deliver_all(faulty, *j, store);
+        auto r = deliver_all(t.get(), *j, store);
         // Appending "delivered" records is best effort (not needed for durability).
-        if (r.ok()) CHECK(faulty.calls() >= k);
+        if (r.ok()) CHECK(t.faulty.calls() >= k);
         // What the journal claims is what is on disk, whole, once.
         for (const auto& m : kMessages) {
           for (const auto& a : m.to) {
