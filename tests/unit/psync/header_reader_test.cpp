@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/support/header_feed.hpp"
+
 using namespace psyncd;
 using namespace psyncd::psync;
 
@@ -19,22 +21,6 @@ std::string render(const HeaderBlock& b) {
   }
   for (const auto& p : b.problems) s += "\n" + p.to_string();
   return s;
-}
-
-std::string crlf(const std::string& lf) {
-  std::string out;
-  for (char c : lf) {
-    if (c == '\n') out += '\r';
-    out += c;
-  }
-  return out;
-}
-
-HeaderBlock read_one_byte_at_a_time(const std::string& bytes, HeaderLimits limits = {}) {
-  HeaderReader r(limits);
-  for (char c : bytes) r.feed(std::string_view(&c, 1));
-  r.finish();
-  return r.take();
 }
 
 struct Case {
@@ -63,10 +49,10 @@ TEST_CASE("header reader: table") {
   for (const auto& c : cases) {
     SECTION(c.name) {
       CHECK(render(read_headers(c.input)) == c.want);
-      CHECK(render(read_one_byte_at_a_time(c.input)) == c.want);
+      CHECK(render(test::read_headers_bytewise(c.input)) == c.want);
       // CRLF gives the same headers: CR is part of the line end, not the value.
-      CHECK(render(read_headers(crlf(c.input))) == c.want);
-      CHECK(render(read_one_byte_at_a_time(crlf(c.input))) == c.want);
+      CHECK(render(read_headers(test::to_crlf(c.input))) == c.want);
+      CHECK(render(test::read_headers_bytewise(test::to_crlf(c.input))) == c.want);
     }
   }
 }
@@ -91,8 +77,8 @@ TEST_CASE("header reader: bad input") {
   for (const auto& c : cases) {
     SECTION(c.name) {
       CHECK(render(read_headers(c.input)) == c.want);
-      CHECK(render(read_one_byte_at_a_time(c.input)) == c.want);
-      CHECK(render(read_headers(crlf(c.input))) == c.want);
+      CHECK(render(test::read_headers_bytewise(c.input)) == c.want);
+      CHECK(render(read_headers(test::to_crlf(c.input))) == c.want);
     }
   }
 }
@@ -132,7 +118,7 @@ TEST_CASE("header reader: caps") {
     HeaderBlock b = read_headers(msg, HeaderLimits{20, 1000});
     CHECK(b.capped);
     CHECK(render(b) == "To=a@b@1\nheaders:2: header block larger than 20 bytes: the rest is not read");
-    HeaderBlock bytewise = read_one_byte_at_a_time(msg, HeaderLimits{20, 1000});
+    HeaderBlock bytewise = test::read_headers_bytewise(msg, HeaderLimits{20, 1000});
     CHECK(render(bytewise) == render(b));
   }
   SECTION("exactly at the limit is not capped") {
