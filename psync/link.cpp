@@ -22,8 +22,8 @@ class LinkParser {
     out_.link.line = record_.line;
     const auto& f = record_.fields;
     if (f.size() < kLinkFields) {
-      problem(Severity::error, "",
-              std::to_string(f.size()) + " fields, pop3links.tab needs at least 6 (line skipped)");
+      std::string count = std::to_string(f.size()) + (f.size() == 1 ? " field" : " fields");
+      problem(Severity::error, "", count + ", pop3links.tab needs at least 6 (line skipped)");
       return finish();
     }
     if (f.size() > kLinkFields)

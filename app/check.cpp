@@ -1,0 +1,170 @@
+#include "app/check.hpp"
+
+#include <optional>
+
+#include "common/fs.hpp"
+#include "psync/link_table.hpp"
+#include "spool/domains.hpp"
+#include "spool/mail_root.hpp"
+#include "spool/mail_users.hpp"
+#include "spool/server_config.hpp"
+#include "spool/user_config.hpp"
+#include "tabfile/tab_reader.hpp"
+
+namespace psyncd::app {
+
+namespace {
+
+using psync::Problem;
+using psync::Severity;
+
+class Checker {
+ public:
+  Checker(const std::string& root, const CheckOptions& options) : root_(root), options_(options) {}
+
+  std::vector<Problem> run() {
+    if (!layout()) return std::move(out_);
+    server();
+    domains();
+    users();
+    defaults();
+    other_tables();
+    links();
+    return std::move(out_);
+  }
+
+ private:
+  void add(Severity severity, Error e) {
+    e.file = relative(e.file);
+    out_.push_back(Problem{severity, std::move(e)});
+  }
+  void add_all(Severity severity, const std::vector<Error>& errors) {
+    for (const Error& e : errors) add(severity, e);
+  }
+  // A missing table was already reported by layout(); other load failures are reported here.
+  template <typename T>
+  std::optional<T> loaded(Result<T> r) {
+    if (r) return std::move(*r);
+    if (r.error().kind != ErrorKind::not_found) add(Severity::error, r.error());
+    return std::nullopt;
+  }
+
+  std::string relative(const std::string& path) const {
+    const std::string& root = root_.root();
+    std::string prefix = root.empty() || root.back() == '/' ? root : root + "/";
+    if (path.size() > prefix.size() && path.compare(0, prefix.size(), prefix) == 0)
+      return path.substr(prefix.size());
+    return path;
+  }
+
+  bool layout() {
+    std::vector<Error> required = root_.check_layout();
+    add_all(Severity::error, required);
+    if (!fs::is_directory(root_.root())) return false;
+    if (options_.xmail_compat) {
+      std::vector<Error> all = root_.check_xmail_layout();
+      // check_xmail_layout() repeats check_layout() first; the rest is XMail-only.
+      for (size_t i = required.size(); i < all.size(); ++i) {
+        all[i].text += " (needed only if XMail also runs on this tree)";
+        add(Severity::warning, all[i]);
+      }
+    }
+    return true;
+  }
+
+  void server() {
+    auto config = loaded(spool::ServerConfig::load(root_.server_tab()));
+    if (!config) return;
+    add_all(Severity::error, config->problems());
+    if (!config->get("RootDomain"))
+      add(Severity::warning, Error{ErrorKind::config, root_.server_tab(), 0, {},
+                                   "RootDomain is not set: POP3 logins without a domain fail"});
+  }
+
+  void domains() {
+    domains_ = loaded(spool::Domains::load(root_.domains_tab(), root_.aliasdomain_tab()));
+    if (domains_) add_all(Severity::error, domains_->problems());
+  }
+
+  void users() {
+    users_ = loaded(spool::MailUsers::load(root_.mailusers_tab()));
+    if (!users_) return;
+    add_all(Severity::error, users_->problems());
+    for (const spool::MailUser& u : users_->users()) account(u);
+  }
+
+  void account(const spool::MailUser& u) {
+    auto problem = [&](Severity severity, const std::string& text) {
+      add(severity, Error{ErrorKind::config, root_.mailusers_tab(), u.line, {},
+                          "account " + u.name + "@" + u.domain + ": " + text});
+    };
+    if (domains_ && !domains_->is_local(u.domain))
+      problem(Severity::warning, "domain is not in domains.tab");
+    std::string dir = root_.account_dir(u.domain, u.dir);
+    if (!fs::is_directory(dir)) return problem(Severity::error, "directory " + relative(dir) + " is missing");
+    std::string user_tab = root_.user_tab(u.domain, u.dir);
+    if (fs::exists(user_tab)) {
+      if (auto config = loaded(spool::UserConfig::load(user_tab))) add_all(Severity::error, config->problems());
+    }
+    if (u.type != spool::AccountType::user) return;
+    std::string maildir = root_.maildir(u.domain, u.dir);
+    if (fs::is_directory(maildir)) {
+      for (const std::string& sub : {root_.maildir_tmp(u.domain, u.dir), root_.maildir_new(u.domain, u.dir),
+                                     root_.maildir_cur(u.domain, u.dir)})
+        if (!fs::is_directory(sub)) problem(Severity::error, "directory " + relative(sub) + " is missing");
+    } else if (!fs::is_directory(root_.mailbox_dir(u.domain, u.dir))) {
+      problem(Severity::error, "has neither " + relative(maildir) + "/ nor " +
+                                   relative(root_.mailbox_dir(u.domain, u.dir)) + "/");
+    }
+  }
+
+  void defaults() {
+    std::vector<std::string> files = {root_.userdef_tab()};
+    if (domains_)
+      for (const std::string& d : domains_->local_domains()) files.push_back(root_.domain_userdef_tab(d));
+    for (const std::string& f : files) {
+      if (!fs::exists(f)) continue;
+      if (auto config = loaded(spool::UserConfig::load(f))) add_all(Severity::error, config->problems());
+    }
+  }
+
+  // Tables psyncd does not use itself: only their syntax is checked.
+  void other_tables() {
+    for (const std::string& f : {root_.aliases_tab(), root_.extaliases_tab()}) {
+      if (!fs::exists(f)) continue;
+      if (auto table = loaded(tabfile::read_table(f))) add_all(Severity::error, table->problems);
+    }
+  }
+
+  void links() {
+    psync::AccountExists exists;
+    if (users_ && domains_) {
+      exists = [this](const std::string& domain, const std::string& name) {
+        return users_->find(domain, name, *domains_) != nullptr;
+      };
+    }
+    auto table = loaded(psync::LinkTable::load(root_.pop3links_tab(), exists));
+    if (!table) return;
+    for (Problem& p : table->problems) add(p.severity, std::move(p.error));
+  }
+
+  spool::MailRoot root_;
+  CheckOptions options_;
+  std::vector<Problem> out_;
+  std::optional<spool::Domains> domains_;
+  std::optional<spool::MailUsers> users_;
+};
+
+}  // namespace
+
+std::vector<psync::Problem> check_mail_root(const std::string& root, const CheckOptions& options) {
+  return Checker(root, options).run();
+}
+
+int run_check(const std::string& root, std::ostream& out, const CheckOptions& options) {
+  std::vector<psync::Problem> problems = check_mail_root(root, options);
+  for (const psync::Problem& p : problems) out << p.to_string() << '\n';
+  return psync::has_errors(problems) ? 1 : 0;
+}
+
+}  // namespace psyncd::app

@@ -1,0 +1,37 @@
+#include "app/cli.hpp"
+
+#include "app/check.hpp"
+
+#ifndef PSYNCD_VERSION
+#define PSYNCD_VERSION "unknown"
+#endif
+
+namespace psyncd::app {
+
+int run_cli(const std::vector<std::string>& args, const Environment& env, std::ostream& out,
+            std::ostream& err) {
+  auto options = parse_options(args, env);
+  if (!options) {
+    err << "psyncd: " << options.error().to_string() << '\n';
+    return exit_code(options.error().kind);
+  }
+  switch (options->mode) {
+    case Mode::help:
+      out << usage_text();
+      return 0;
+    case Mode::version:
+      out << "psyncd " << PSYNCD_VERSION << '\n';
+      return 0;
+    case Mode::check:
+      return run_check(options->mail_root, out);
+    case Mode::run:
+    case Mode::once:
+    case Mode::status:
+      break;
+  }
+  err << "psyncd: the PSYNC engine and POP3 server are not built yet (only --check, --help and "
+         "--version work)\n";
+  return exit_code(ErrorKind::unavailable);
+}
+
+}  // namespace psyncd::app

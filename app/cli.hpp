@@ -1,0 +1,18 @@
+// What psyncd does with its parsed command line: --help, --version and --check work; the
+// service modes (run, --once, --status) answer "not built yet" with EX_UNAVAILABLE until the
+// PSYNC engine and POP3 server are wired in here. main() only calls run_cli().
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "app/options.hpp"
+
+namespace psyncd::app {
+
+// args: argv without argv[0]. Returns the process exit status (sysexits codes for failures).
+int run_cli(const std::vector<std::string>& args, const Environment& env, std::ostream& out,
+            std::ostream& err);
+
+}  // namespace psyncd::app

@@ -1,0 +1,150 @@
+#include "app/check.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <catch2/catch.hpp>
+
+#include "app/cli.hpp"
+#include "tests/support/link_problem_texts.hpp"
+#include "tests/support/temp_dir.hpp"
+
+using namespace psyncd;
+using namespace psyncd::app;
+
+namespace {
+
+const std::string kSample = std::string(PSYNCD_SOURCE_DIR) + "/samples/MAIL_ROOT.example";
+const std::string kLinksData = std::string(PSYNCD_SOURCE_DIR) + "/tests/data/psync/links";
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// A writable copy of the sample tree.
+void copy_sample(const test::TempDir& dir) {
+  std::filesystem::copy(kSample, dir.path(), std::filesystem::copy_options::recursive);
+}
+
+std::string check_output(const std::string& root, int& status) {
+  std::ostringstream out;
+  status = run_check(root, out);
+  return out.str();
+}
+
+}  // namespace
+
+TEST_CASE("check: the sample MAIL_ROOT is clean") {
+  CHECK(test::problem_texts(check_mail_root(kSample)).empty());
+  int status = -1;
+  CHECK(check_output(kSample, status).empty());
+  CHECK(status == 0);
+  // The .keep files that keep empty directories in git are part of the tree checked.
+  CHECK(std::filesystem::exists(kSample + "/domains/example.test/alice/Maildir/new/.keep"));
+}
+
+TEST_CASE("check: golden output for a broken pop3links.tab") {
+  test::TempDir dir;
+  copy_sample(dir);
+  std::filesystem::copy_file(kLinksData + "/broken.tab", dir / "pop3links.tab",
+                             std::filesystem::copy_options::overwrite_existing);
+  int status = -1;
+  CHECK(check_output(dir.path(), status) == slurp(kLinksData + "/broken.ref"));
+  CHECK(status == 1);
+}
+
+TEST_CASE("check: warnings only exit 0") {
+  test::TempDir dir;
+  copy_sample(dir);
+  dir.write("pop3links.tab",
+            "\"example.test\"\t\"alice\"\t\"127.0.0.1:11110\"\t\"alice\"\t\"\"\t\"Levae\"\n");
+  int status = -1;
+  CHECK(check_output(dir.path(), status) ==
+        "warning: pop3links.tab:1: field 6 (authtype): unknown token \"Levae\" (ignored)\n");
+  CHECK(status == 0);
+}
+
+TEST_CASE("check: missing directories and account directories") {
+  test::TempDir dir;
+  copy_sample(dir);
+  std::filesystem::remove_all(dir / "msgsync");
+  std::filesystem::remove_all(dir / "tabindex");
+  std::filesystem::remove_all(dir / "domains/example.test/bob/Maildir/cur");
+  std::filesystem::remove_all(dir / "domains/example.test/alice");
+  std::vector<std::string> got = test::problem_texts(check_mail_root(dir.path()));
+  std::vector<std::string> want = {
+      "msgsync: required directory is missing",
+      "warning: tabindex: required directory is missing (needed only if XMail also runs on "
+      "this tree)",
+      "mailusers.tab:1: account alice@example.test: directory domains/example.test/alice is "
+      "missing",
+      "mailusers.tab:2: account bob@example.test: directory "
+      "domains/example.test/bob/Maildir/cur is missing",
+  };
+  CHECK(got == want);
+  CHECK(check_mail_root(dir.path(), CheckOptions{false}).size() == 3);
+}
+
+TEST_CASE("check: other tables' problems are reported with file and line") {
+  test::TempDir dir;
+  copy_sample(dir);
+  dir.write("server.tab", "\"POP3Domain\"\t\"example.test\"\n");
+  dir.write("mailusers.tab",
+            "\"example.test\"\t\"alice\"\t\"04090c060048160006170011\"\t1\t\"alice\"\t\"U\"\n"
+            "\"example.test\"\t\"bob\"\t\"xyz\"\t2\t\"bob\"\t\"U\"\n");
+  dir.write("userdef.tab", "\"PopEnable\"\n");
+  dir.write("pop3links.tab",
+            "\"example.test\"\t\"bob\"\t\"127.0.0.1:11110\"\t\"bob\"\t\"\"\t\"CLR\"\n");
+  std::vector<psync::Problem> problems = check_mail_root(dir.path());
+  std::vector<std::string> want = {
+      "warning: server.tab: RootDomain is not set: POP3 logins without a domain fail",
+      "mailusers.tab:2: field 3 (password): odd number of hex digits (3) (line ignored)",
+      "userdef.tab:1: 1 field, need exactly 2 (line ignored)",
+      // bob's line in mailusers.tab is unusable, so his local link has no account.
+      "pop3links.tab:1: local link to bob@example.test, which is not an account in "
+      "mailusers.tab (line skipped)",
+  };
+  CHECK(test::problem_texts(problems) == want);
+}
+
+TEST_CASE("check: a MAIL_ROOT that does not exist") {
+  int status = -1;
+  CHECK(check_output("/nonexistent/mailroot", status) ==
+        "/nonexistent/mailroot: MAIL_ROOT is not a directory\n");
+  CHECK(status == 1);
+}
+
+TEST_CASE("cli: modes and exit statuses") {
+  struct Case {
+    const char* name;
+    std::vector<std::string> args;
+    int status;
+    std::string out;
+    std::string err;
+  };
+  const Case cases[] = {
+      {"check sample", {"--check", "-Ms", kSample}, 0, "", ""},
+      {"bad flag", {"-Q"}, 64, "", "psyncd: -Q: unknown flag (see psyncd --help)\n"},
+      {"engine not built", {"-Ms", kSample, "--once"}, 69, "",
+       "psyncd: the PSYNC engine and POP3 server are not built yet (only --check, --help and "
+       "--version work)\n"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.name);
+    std::ostringstream out, err;
+    CHECK(run_cli(c.args, {}, out, err) == c.status);
+    CHECK(out.str() == c.out);
+    CHECK(err.str() == c.err);
+  }
+  std::ostringstream out, err;
+  CHECK(run_cli({"--help"}, {}, out, err) == 0);
+  CHECK(out.str().rfind("usage: psyncd", 0) == 0);
+  std::ostringstream version, none;
+  CHECK(run_cli({"--version"}, {}, version, none) == 0);
+  CHECK(version.str().rfind("psyncd ", 0) == 0);
+  CHECK(none.str().empty());
+}
