@@ -9,8 +9,8 @@
 
 namespace psyncd::spool {
 
-DeliveryBatch::DeliveryBatch(fs::FileSystem& fs, DeliveryJournal& journal)
-    : fs_(fs), journal_(journal), sync_(as_sync_fs(fs)) {}
+DeliveryBatch::DeliveryBatch(fs::FileSystem& fs, DeliveryJournal& journal, Sync sync)
+    : fs_(fs), journal_(journal), sync_(sync == Sync::automatic ? as_sync_fs(fs) : nullptr) {}
 
 Result<void> DeliveryBatch::sync_all(const std::vector<std::string>& paths) {
   std::set<dev_t> seen;

@@ -29,7 +29,11 @@ struct Target {
 
 class DeliveryBatch {
  public:
-  DeliveryBatch(fs::FileSystem& fs, DeliveryJournal& journal);
+  enum class Sync {
+    automatic,  // syncfs when `fs` has the SyncFs extension, else per-file fsyncs
+    per_file,   // always fsync each message file and each target directory
+  };
+  DeliveryBatch(fs::FileSystem& fs, DeliveryJournal& journal, Sync sync = Sync::automatic);
 
   // Adds a staged message. Stages it if the caller has not. The final file name in every
   // target dir is stored_name(name, size).
