@@ -1,5 +1,6 @@
 #include "app/check.hpp"
 
+#include <algorithm>
 #include <optional>
 
 #include "common/fs.hpp"
@@ -145,7 +146,24 @@ class Checker {
     }
     auto table = loaded(psync::LinkTable::load(root_.pop3links_tab(), exists));
     if (!table) return;
-    for (Problem& p : table->problems) add(p.severity, std::move(p.error));
+    std::vector<Problem> problems = std::move(table->problems);
+    for (const psync::Link& link : table->links) foreign_target(link, problems);
+    std::stable_sort(problems.begin(), problems.end(),
+                     [](const Problem& a, const Problem& b) { return a.error.line < b.error.line; });
+    for (Problem& p : problems) add(p.severity, std::move(p.error));
+  }
+
+  // '@' and '?' links name the domain they deliver to; when it is not ours the mail cannot be
+  // delivered locally (Part A §1). '&' suffixes are checked per address at delivery time.
+  void foreign_target(const psync::Link& link, std::vector<Problem>& problems) {
+    bool named = link.kind == psync::LinkKind::external ||
+                 link.kind == psync::LinkKind::masquerade_replace;
+    if (!named || !domains_ || domains_->is_local(link.target)) return;
+    problems.push_back(Problem{
+        Severity::warning,
+        Error{ErrorKind::config, root_.pop3links_tab(), link.line, psync::field_label(0),
+              "domain " + link.target + " is not in domains.tab: its mail goes to "
+              "Pop3SyncErrorAccount or stays on the remote server"}});
   }
 
   spool::MailRoot root_;

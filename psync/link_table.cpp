@@ -3,60 +3,82 @@
 #include <algorithm>
 #include <map>
 
+#include "common/log.hpp"
+
 namespace psyncd::psync {
 
 namespace {
 
-Problem reader_problem(const Error& e) {
-  Problem p;
-  p.severity = Severity::error;
-  p.error = e;
-  return p;
-}
+class Builder {
+ public:
+  Builder(const tabfile::Table& table, const AccountExists& account_exists)
+      : table_(table), account_exists_(account_exists) {}
 
-// A local link needs its account; the other kinds deliver to addresses, not accounts.
-bool account_missing(const Link& link, const AccountExists& account_exists) {
-  return account_exists && link.kind == LinkKind::local &&
-         !account_exists(link.target, link.local_account);
-}
+  LinkTable run() {
+    for (const Error& e : table_.problems) out_.problems.push_back(Problem{Severity::error, e});
+    for (const tabfile::Record& record : table_.records) add(record);
+    std::stable_sort(out_.problems.begin(), out_.problems.end(),
+                     [](const Problem& a, const Problem& b) { return a.error.line < b.error.line; });
+    return std::move(out_);
+  }
+
+ private:
+  void add(const tabfile::Record& record) {
+    ParsedLink parsed = parse_link(record);
+    bool usable = parsed.ok() && !duplicate(parsed) && !account_missing(parsed);
+    if (usable) shared_remote(parsed);
+    for (Problem& p : parsed.problems) {
+      p.error.file = table_.path;
+      p.error.line = record.line;
+      out_.problems.push_back(std::move(p));
+    }
+    if (usable) out_.links.push_back(std::move(parsed.link));
+  }
+
+  // Same fields 1..4 (case-insensitive) as an earlier link: XMail's add/delete key (B §2.1).
+  bool duplicate(ParsedLink& parsed) {
+    auto [it, inserted] = by_key_.emplace(link_key(parsed.link), parsed.link.line);
+    if (inserted) return false;
+    parsed.problems.push_back(make_problem(
+        Severity::error, "",
+        "duplicate of the link on line " + std::to_string(it->second) + " (line skipped)"));
+    return true;
+  }
+
+  // A local link needs its account; the other kinds deliver to addresses, not accounts.
+  bool account_missing(ParsedLink& parsed) {
+    const Link& l = parsed.link;
+    if (!account_exists_ || l.kind != LinkKind::local || account_exists_(l.target, l.local_account))
+      return false;
+    parsed.problems.push_back(make_problem(
+        Severity::error, "",
+        "local link to " + l.local_account + "@" + l.target +
+            ", which is not an account in mailusers.tab (line skipped)"));
+    return true;
+  }
+
+  // Two links on one remote account share its lock and UIDL seen-DB (B §4.5), so each cycle
+  // only one of them gets the mail.
+  void shared_remote(ParsedLink& parsed) {
+    auto [it, inserted] = by_lock_.emplace(lock_file_name(parsed.link), parsed.link.line);
+    if (inserted) return;
+    parsed.problems.push_back(make_problem(
+        Severity::warning, "",
+        "fetches the same remote account as line " + std::to_string(it->second) +
+            " (one lock and one UIDL seen-DB for both; each message goes to one of them)"));
+  }
+
+  const tabfile::Table& table_;
+  const AccountExists& account_exists_;
+  LinkTable out_;
+  std::map<std::string, int> by_key_;   // link key -> line of the link kept
+  std::map<std::string, int> by_lock_;  // lock file name -> line of the first link using it
+};
 
 }  // namespace
 
 LinkTable LinkTable::from_table(const tabfile::Table& table, const AccountExists& account_exists) {
-  LinkTable out;
-  for (const Error& e : table.problems) out.problems.push_back(reader_problem(e));
-  std::map<std::string, int> first_line;  // link key -> line of the link kept
-  for (const tabfile::Record& record : table.records) {
-    ParsedLink parsed = parse_link(record);
-    bool usable = parsed.ok();
-    if (usable) {
-      auto [it, inserted] = first_line.emplace(link_key(parsed.link), record.line);
-      if (!inserted) {
-        parsed.problems.push_back(make_problem(
-            Severity::error, "",
-            "duplicate of the link on line " + std::to_string(it->second) + " (line skipped)"));
-        parsed.problems.back().error.line = record.line;
-        usable = false;
-      }
-    }
-    if (usable && account_missing(parsed.link, account_exists)) {
-      parsed.problems.push_back(make_problem(
-          Severity::error, "",
-          "local link to " + parsed.link.local_account + "@" + parsed.link.target +
-              ", which is not an account in mailusers.tab (line skipped)"));
-      parsed.problems.back().error.line = record.line;
-      usable = false;
-    }
-    for (Problem& p : parsed.problems) {
-      p.error.file = table.path;
-      out.problems.push_back(std::move(p));
-    }
-    if (usable) out.links.push_back(std::move(parsed.link));
-  }
-  std::stable_sort(out.problems.begin(), out.problems.end(), [](const Problem& a, const Problem& b) {
-    return a.error.line < b.error.line;
-  });
-  return out;
+  return Builder(table, account_exists).run();
 }
 
 Result<LinkTable> LinkTable::load(const std::string& path, const AccountExists& account_exists) {
@@ -65,6 +87,13 @@ Result<LinkTable> LinkTable::load(const std::string& path, const AccountExists& 
   auto table = tabfile::read_table(path, options);
   if (!table) return table.error();
   return from_table(*table, account_exists);
+}
+
+void log_problems(const std::vector<Problem>& problems) {
+  for (const Problem& p : problems) {
+    if (p.severity == Severity::error) log::error("{}", p.error.to_string());
+    else log::warn("{}", p.error.to_string());
+  }
 }
 
 }  // namespace psyncd::psync

@@ -2,7 +2,8 @@
 // (psync/link.hpp), drops lines with errors, and reports every problem with file and line:
 // reader problems, bad fields, duplicate links (same fields 1..4, case-insensitive, B §2.1;
 // the first one is kept) and, when an account lookup is given, local links whose account does
-// not exist (XMail skips those silently). It does not touch lock, UIDL or .disabled files.
+// not exist (XMail skips those silently); links sharing one remote account are a warning.
+// It does not touch lock, UIDL or .disabled files.
 #pragma once
 
 #include <functional>
@@ -31,5 +32,9 @@ struct LinkTable {
   // Same, from a parsed table; table.path names the file in diagnostics.
   static LinkTable from_table(const tabfile::Table& table, const AccountExists& account_exists = {});
 };
+
+// Logs each problem (errors with log::error, warnings with log::warn), so the engine reports
+// unknown authtype tokens and skipped lines with file, line and token (Part A §4).
+void log_problems(const std::vector<Problem>& problems);
 
 }  // namespace psyncd::psync

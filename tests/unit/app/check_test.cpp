@@ -148,3 +148,20 @@ TEST_CASE("cli: modes and exit statuses") {
   CHECK(version.str().rfind("psyncd ", 0) == 0);
   CHECK(none.str().empty());
 }
+
+TEST_CASE("check: '@' and '?' links to a domain that is not ours are a warning") {
+  test::TempDir dir;
+  copy_sample(dir);
+  dir.write("pop3links.tab",
+            "\"@elsewhere.test\"\t\"bob\"\t\"127.0.0.1:11110\"\t\"b\"\t\"\"\t\"\"\n"
+            "\"?example.test,x.org\"\t\"t\"\t\"127.0.0.1:11110\"\t\"t\"\t\"\"\t\"\"\n"
+            "\"?far.test,x.org\"\t\"t\"\t\"127.0.0.1:11110\"\t\"u\"\t\"\"\t\"\"\n"
+            "\"&.far,x.org\"\t\"t\"\t\"127.0.0.1:11110\"\t\"v\"\t\"\"\t\"\"\n");
+  std::vector<std::string> want = {
+      "warning: pop3links.tab:1: field 1 (local-domain): domain elsewhere.test is not in "
+      "domains.tab: its mail goes to Pop3SyncErrorAccount or stays on the remote server",
+      "warning: pop3links.tab:3: field 1 (local-domain): domain far.test is not in domains.tab: "
+      "its mail goes to Pop3SyncErrorAccount or stays on the remote server",
+  };
+  CHECK(test::problem_texts(check_mail_root(dir.path())) == want);
+}

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "common/log.hpp"
 #include "psync/link_table.hpp"
 #include "spool/password.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -68,4 +69,30 @@ TEST_CASE("LinkTable: over-long lines are problems, not split records") {
   REQUIRE(t.problems.size() == 1);
   CHECK(t.problems[0].severity == Severity::error);
   CHECK(t.problems[0].error.line == 1);
+}
+
+TEST_CASE("LinkTable: links sharing a remote account are a warning") {
+  std::string text =
+      "\"example.test\"\t\"alice\"\t\"pop.test:995\"\t\"joe\"\t\"\"\t\"Leave\"\n"
+      "\"@other.test\"\t\"bob\"\t\"pop.test:995\"\t\"joe\"\t\"\"\t\"Leave\"\n"
+      "\"@other.test\"\t\"bob\"\t\"pop.test:110\"\t\"joe\"\t\"\"\t\"\"\n";
+  LinkTable t = LinkTable::from_table(tabfile::parse(text, "pop3links.tab"));
+  CHECK(t.links.size() == 3);
+  CHECK(texts(t) == std::vector<std::string>{
+                        "warning: pop3links.tab:2: fetches the same remote account as line 1 (one "
+                        "lock and one UIDL seen-DB for both; each message goes to one of them)"});
+}
+
+TEST_CASE("log_problems logs errors and warnings with file and line") {
+  std::vector<std::pair<log::Level, std::string>> seen;
+  auto old = log::set_sink([&](log::Level level, std::string_view m) { seen.emplace_back(level, m); });
+  LinkTable t = LinkTable::from_table(tabfile::parse(
+      "\"a\"\t\"b\"\t\"h\"\t\"u\"\t\"\"\t\"Levae\"\n\"a\"\t\"b\"\n", "pop3links.tab"));
+  log_problems(t.problems);
+  log::set_sink(old);
+  REQUIRE(seen.size() == 2);
+  CHECK(seen[0].first == log::Level::warn);
+  CHECK(seen[0].second == "pop3links.tab:1: field 6 (authtype): unknown token \"Levae\" (ignored)");
+  CHECK(seen[1].first == log::Level::error);
+  CHECK(seen[1].second == "pop3links.tab:2: 2 fields, pop3links.tab needs at least 6 (line skipped)");
 }
