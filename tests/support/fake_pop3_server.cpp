@@ -31,25 +31,49 @@ namespace {
 
 constexpr int kStepTimeoutMs = 5000;
 
-// A throw-away self-signed certificate, made in memory once per process.
-SSL_CTX* make_server_ctx() {
-  SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
-  EVP_PKEY* key = EVP_EC_gen("P-256");
-  X509* cert = X509_new();
-  ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
-  X509_gmtime_adj(X509_getm_notBefore(cert), -3600);
-  X509_gmtime_adj(X509_getm_notAfter(cert), 86400);
-  X509_set_pubkey(cert, key);
-  X509_NAME* name = X509_get_subject_name(cert);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
-  X509_set_issuer_name(cert, name);
-  X509_sign(cert, key, EVP_sha256());
-  SSL_CTX_use_certificate(ctx, cert);
-  SSL_CTX_use_PrivateKey(ctx, key);
-  X509_free(cert);
-  EVP_PKEY_free(key);
-  return ctx;
+// A throw-away self-signed certificate, made in memory once per process and shared by
+// every fake server (SSL_CTX is safe to share between threads for SSL_new).
+struct TlsMaterial {
+  SSL_CTX* ctx = nullptr;
+  std::string pin;  // "sha256//<base64>" of the public key
+};
+
+std::string base64(const unsigned char* data, std::size_t size) {
+  std::string out(4 * ((size + 2) / 3) + 1, '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(size));
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+const TlsMaterial& tls_material() {
+  static const TlsMaterial material = [] {
+    TlsMaterial m;
+    m.ctx = SSL_CTX_new(TLS_server_method());
+    EVP_PKEY* key = EVP_EC_gen("P-256");
+    X509* cert = X509_new();
+    ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
+    X509_gmtime_adj(X509_getm_notBefore(cert), -3600);
+    X509_gmtime_adj(X509_getm_notAfter(cert), 86400);
+    X509_set_pubkey(cert, key);
+    X509_NAME* name = X509_get_subject_name(cert);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                               reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
+    X509_set_issuer_name(cert, name);
+    X509_sign(cert, key, EVP_sha256());
+    SSL_CTX_use_certificate(m.ctx, cert);
+    SSL_CTX_use_PrivateKey(m.ctx, key);
+    unsigned char* der = nullptr;
+    int len = i2d_PUBKEY(key, &der);
+    unsigned char digest[32];
+    unsigned int dlen = 0;
+    EVP_Digest(der, static_cast<std::size_t>(len), digest, &dlen, EVP_sha256(), nullptr);
+    OPENSSL_free(der);
+    m.pin = "sha256//" + base64(digest, dlen);
+    X509_free(cert);
+    EVP_PKEY_free(key);
+    return m;
+  }();
+  return material;
 }
 
 }  // namespace
@@ -74,7 +98,6 @@ FakePop3Server::~FakePop3Server() {
   stop_ = true;
   if (thread_.joinable()) thread_.join();
   if (ssl_ != nullptr) SSL_free(static_cast<SSL*>(ssl_));
-  if (ctx_ != nullptr) SSL_CTX_free(static_cast<SSL_CTX*>(ctx_));
   if (fd_ >= 0) ::close(fd_);
   if (listen_fd_ >= 0) ::close(listen_fd_);
 }
@@ -84,6 +107,8 @@ std::string FakePop3Server::finish() {
   std::lock_guard lock(mutex_);
   return failure_;
 }
+
+std::string FakePop3Server::tls_pin() { return tls_material().pin; }
 
 std::string FakePop3Server::received() const {
   std::lock_guard lock(mutex_);
@@ -170,8 +195,7 @@ bool FakePop3Server::play(const FakeStep& step, std::size_t index) {
       std::this_thread::sleep_for(std::chrono::milliseconds(step.number));
       return true;
     case FakeStep::Kind::tls: {
-      if (ctx_ == nullptr) ctx_ = make_server_ctx();
-      SSL* ssl = SSL_new(static_cast<SSL_CTX*>(ctx_));
+      SSL* ssl = SSL_new(tls_material().ctx);
       SSL_set_fd(ssl, fd_);
       ssl_ = ssl;
       if (SSL_accept(ssl) != 1) {

@@ -45,6 +45,8 @@ class FakePop3Server {
   // Waits for the script to end (or the client to go); returns "" when every step passed,
   // else what went wrong at which step.
   std::string finish();
+  // The pin of the fake's TLS key, in CURLOPT_PINNEDPUBLICKEY form.
+  static std::string tls_pin();
   // Everything the client sent so far (decrypted).
   std::string received() const;
 
@@ -59,7 +61,6 @@ class FakePop3Server {
   int listen_fd_ = -1;
   int fd_ = -1;
   void* ssl_ = nullptr;  // SSL*
-  void* ctx_ = nullptr;  // SSL_CTX*
   std::uint16_t port_ = 0;
   std::thread thread_;
   std::atomic<bool> stop_{false};
