@@ -139,11 +139,7 @@ class Checker {
 
   void links() {
     psync::AccountExists exists;
-    if (users_ && domains_) {
-      exists = [this](const std::string& domain, const std::string& name) {
-        return users_->find(domain, name, *domains_) != nullptr;
-      };
-    }
+    if (users_) exists = psync::accounts_in(*users_, domains_ ? &*domains_ : nullptr);
     auto table = loaded(psync::LinkTable::load(root_.pop3links_tab(), exists));
     if (!table) return;
     std::vector<Problem> problems = std::move(table->problems);

@@ -89,6 +89,12 @@ Result<LinkTable> LinkTable::load(const std::string& path, const AccountExists& 
   return from_table(*table, account_exists);
 }
 
+AccountExists accounts_in(const spool::MailUsers& users, const spool::Domains* domains) {
+  return [&users, domains](const std::string& domain, const std::string& account) {
+    return (domains ? users.find(domain, account, *domains) : users.find(domain, account)) != nullptr;
+  };
+}
+
 void log_problems(const std::vector<Problem>& problems) {
   for (const Problem& p : problems) {
     if (p.severity == Severity::error) log::error("{}", p.error.to_string());

@@ -13,12 +13,18 @@
 #include "common/result.hpp"
 #include "psync/link.hpp"
 #include "psync/link_problem.hpp"
+#include "spool/domains.hpp"
+#include "spool/mail_users.hpp"
 #include "tabfile/tab_reader.hpp"
 
 namespace psyncd::psync {
 
 // True when (domain, account) is an existing local account (as mailusers.tab says).
 using AccountExists = std::function<bool(const std::string& domain, const std::string& account)>;
+
+// The lookup XMail uses for local links: mailusers.tab, case-insensitive, through alias
+// domains when `domains` is given (B §2.2). Both must outlive the returned function.
+AccountExists accounts_in(const spool::MailUsers& users, const spool::Domains* domains = nullptr);
 
 // XMail reads pop3links.tab through a 2048-byte line buffer (B §1.1).
 inline constexpr size_t kLinksLineMax = 2048;

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "common/fs.hpp"
 #include "common/log.hpp"
 #include "psync/link_table.hpp"
 #include "spool/password.hpp"
@@ -95,4 +96,41 @@ TEST_CASE("log_problems logs errors and warnings with file and line") {
   CHECK(seen[0].second == "pop3links.tab:1: field 6 (authtype): unknown token \"Levae\" (ignored)");
   CHECK(seen[1].first == log::Level::error);
   CHECK(seen[1].second == "pop3links.tab:2: 2 fields, pop3links.tab needs at least 6 (line skipped)");
+}
+
+TEST_CASE("accounts_in looks accounts up case-insensitively, through alias domains") {
+  auto users = spool::MailUsers::from_table(tabfile::parse(
+      "\"example.test\"\t\"alice\"\t\"\"\t1\t\"alice\"\t\"U\"\n", "mailusers.tab"));
+  auto local = tabfile::parse("\"example.test\"\n", "domains.tab");
+  auto alias = tabfile::parse("\"alias.test\"\t\"example.test\"\n", "aliasdomain.tab");
+  auto domains = spool::Domains::from_tables(local, &alias);
+  AccountExists plain = accounts_in(users);
+  AccountExists aliased = accounts_in(users, &domains);
+  CHECK(plain("EXAMPLE.test", "Alice"));
+  CHECK_FALSE(plain("alias.test", "alice"));
+  CHECK(aliased("alias.test", "alice"));
+  CHECK_FALSE(aliased("example.test", "bob"));
+}
+
+TEST_CASE("LinkTable: LF, CRLF and the sample file give the same links") {
+  std::string lf = *fs::read_file(std::string(PSYNCD_SOURCE_DIR) +
+                                  "/samples/MAIL_ROOT.example/pop3links.tab");
+  std::string crlf;
+  for (char c : lf) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+  LinkTable a = LinkTable::from_table(tabfile::parse(lf, "pop3links.tab"));
+  LinkTable b = LinkTable::from_table(tabfile::parse(crlf, "pop3links.tab"));
+  CHECK(a.problems.empty());
+  CHECK(b.problems.empty());
+  REQUIRE(a.links.size() == 4);
+  REQUIRE(b.links.size() == 4);
+  for (size_t i = 0; i < 4; ++i) {
+    CHECK(link_key(a.links[i]) == link_key(b.links[i]));
+    CHECK(a.links[i].password == b.links[i].password);
+    CHECK(a.links[i].line == b.links[i].line);
+  }
+  CHECK(a.links[0].kind == LinkKind::local);
+  CHECK(a.links[1].kind == LinkKind::external);
+  CHECK(a.links[2].kind == LinkKind::masquerade_replace);
+  CHECK(a.links[3].kind == LinkKind::masquerade_append);
+  CHECK(a.links[0].password == "remote-a");
 }
