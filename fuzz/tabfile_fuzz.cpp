@@ -13,8 +13,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   psyncd::tabfile::ReadOptions options;
   options.max_line_bytes = size % 64;
-  for (const auto& table : {psyncd::tabfile::parse(text, "f.tab"),
-                            psyncd::tabfile::parse(text, "f.tab", options)}) {
+  for (const auto& table :
+       {psyncd::tabfile::parse(text, "f.tab"), psyncd::tabfile::parse(text, "f.tab", options)}) {
     int last = 0;
     for (const auto& record : table.records) {
       if (record.line <= last) std::abort();

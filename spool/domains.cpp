@@ -39,8 +39,7 @@ bool wildcard_match(std::string_view pattern, std::string_view text) {
   return p == pattern.size();
 }
 
-Result<Domains> Domains::load(const std::string& domains_tab,
-                              const std::string& aliasdomain_tab) {
+Result<Domains> Domains::load(const std::string& domains_tab, const std::string& aliasdomain_tab) {
   auto domains = tabfile::read_table(domains_tab, kBuffer);
   if (!domains) return domains.error();
   if (!fs::exists(aliasdomain_tab)) return from_tables(*domains, nullptr);
@@ -67,14 +66,15 @@ void Domains::add_domains(const tabfile::Table& table) {
     if (!is_safe_path_component(name)) {
       // The domain names a directory under domains/.
       problems_.push_back(tabfile::record_problem(table, record, 1, "domain",
-                                                  "\"" + name + "\" is not a usable domain name "
-                                                  "(line ignored)"));
+                                                  "\"" + name +
+                                                      "\" is not a usable domain name "
+                                                      "(line ignored)"));
       continue;
     }
     std::string lowered = tabfile::ascii_lower(name);
     if (is_listed(lowered)) {
-      problems_.push_back(tabfile::record_problem(table, record, 1, "domain",
-                                                  "duplicate domain \"" + name + "\""));
+      problems_.push_back(
+          tabfile::record_problem(table, record, 1, "domain", "duplicate domain \"" + name + "\""));
       continue;
     }
     local_.push_back(std::move(lowered));

@@ -15,28 +15,33 @@ struct Entry {
 };
 
 constexpr Entry kRequired[] = {
-    {"server.tab", Kind::file},       {"domains.tab", Kind::file},
-    {"mailusers.tab", Kind::file},    {"pop3links.tab", Kind::file},
-    {"domains", Kind::directory},     {"spool", Kind::directory},
-    {"pop3links", Kind::directory},   {"pop3linklocks", Kind::directory},
-    {"pop3locks", Kind::directory},   {"msgsync", Kind::directory},
+    {"server.tab", Kind::file},     {"domains.tab", Kind::file},
+    {"mailusers.tab", Kind::file},  {"pop3links.tab", Kind::file},
+    {"domains", Kind::directory},   {"spool", Kind::directory},
+    {"pop3links", Kind::directory}, {"pop3linklocks", Kind::directory},
+    {"pop3locks", Kind::directory}, {"msgsync", Kind::directory},
     {"logs", Kind::directory},
 };
 
 constexpr Entry kXmailOnly[] = {
-    {"message.id", Kind::file},      {"aliases.tab", Kind::file},
-    {"aliasdomain.tab", Kind::file}, {"extaliases.tab", Kind::file},
-    {"tabindex", Kind::directory},
+    {"message.id", Kind::file},     {"aliases.tab", Kind::file},   {"aliasdomain.tab", Kind::file},
+    {"extaliases.tab", Kind::file}, {"tabindex", Kind::directory},
 };
 
 void check_entry(const MailRoot& root, const Entry& entry, std::vector<Error>& out) {
   std::string p = root.path(entry.name);
   bool want_dir = entry.kind == Kind::directory;
   if (!fs::exists(p)) {
-    out.push_back(Error{ErrorKind::not_found, p, 0, {},
+    out.push_back(Error{ErrorKind::not_found,
+                        p,
+                        0,
+                        {},
                         want_dir ? "required directory is missing" : "required file is missing"});
   } else if (fs::is_directory(p) != want_dir) {
-    out.push_back(Error{ErrorKind::config, p, 0, {},
+    out.push_back(Error{ErrorKind::config,
+                        p,
+                        0,
+                        {},
                         want_dir ? "must be a directory" : "must be a file, not a directory"});
   }
 }

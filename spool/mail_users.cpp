@@ -34,7 +34,8 @@ MailUsers MailUsers::from_table(const tabfile::Table& table) {
 std::optional<MailUser> MailUsers::read_record(const tabfile::Table& table,
                                                const tabfile::Record& record) {
   auto bad = [&](int field, std::string_view name, std::string text) {
-    problems_.push_back(tabfile::record_problem(table, record, field, name, text + " (line ignored)"));
+    problems_.push_back(
+        tabfile::record_problem(table, record, field, name, text + " (line ignored)"));
     return std::nullopt;
   };
   if (auto e = tabfile::check_field_count(table, record, 6)) {
@@ -73,17 +74,17 @@ void MailUsers::add(const tabfile::Table& table, const tabfile::Record& record) 
   std::string key = key_of(user->domain, user->name);
   if (auto it = by_key_.find(key); it != by_key_.end()) {
     // XMail's index returns the first match in file order; the later line is dead.
-    problems_.push_back(tabfile::record_problem(
-        table, record, 2, "account",
-        "duplicate account, first defined at line " + std::to_string(users_[it->second].line) +
-            " (line ignored)"));
+    problems_.push_back(tabfile::record_problem(table, record, 2, "account",
+                                                "duplicate account, first defined at line " +
+                                                    std::to_string(users_[it->second].line) +
+                                                    " (line ignored)"));
     return;
   }
   if (auto it = id_lines_.find(user->id); it != id_lines_.end()) {
-    problems_.push_back(tabfile::record_problem(
-        table, record, 4, "account-id",
-        "id " + std::to_string(user->id) + " already used at line " +
-            std::to_string(it->second) + " (line ignored)"));
+    problems_.push_back(
+        tabfile::record_problem(table, record, 4, "account-id",
+                                "id " + std::to_string(user->id) + " already used at line " +
+                                    std::to_string(it->second) + " (line ignored)"));
     return;
   }
   id_lines_.emplace(user->id, user->line);

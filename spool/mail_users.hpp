@@ -28,7 +28,7 @@ struct MailUser {
   uint32_t id = 0;       // unique, never 0
   std::string dir;       // account directory under domains/<domain>/, case kept
   AccountType type = AccountType::user;
-  int line = 0;          // where it was read, for diagnostics
+  int line = 0;  // where it was read, for diagnostics
 };
 
 class MailUsers {
@@ -50,8 +50,7 @@ class MailUsers {
 
  private:
   void add(const tabfile::Table& table, const tabfile::Record& record);
-  std::optional<MailUser> read_record(const tabfile::Table& table,
-                                      const tabfile::Record& record);
+  std::optional<MailUser> read_record(const tabfile::Table& table, const tabfile::Record& record);
 
   std::vector<MailUser> users_;
   std::unordered_map<std::string, size_t> by_key_;  // "domain\tname" lowercased -> index

@@ -24,10 +24,10 @@ ServerConfig ServerConfig::from_table(const tabfile::Table& table) {
     const std::string& name = record.fields[0];
     auto [it, added] = out.entries_.try_emplace(name, Entry{record.fields[1], record.line});
     if (!added) {
-      out.problems_.push_back(tabfile::record_problem(
-          table, record, 1, "name",
-          "duplicate variable \"" + name + "\", the one at line " +
-              std::to_string(it->second.line) + " wins (line ignored)"));
+      out.problems_.push_back(
+          tabfile::record_problem(table, record, 1, "name",
+                                  "duplicate variable \"" + name + "\", the one at line " +
+                                      std::to_string(it->second.line) + " wins (line ignored)"));
     }
   }
   return out;

@@ -21,20 +21,18 @@ std::string_view strip_line_end(std::string_view line) {
 }
 
 // Checks one physical line; returns false (with a problem recorded) when it must be skipped.
-bool line_is_readable(std::string_view line, int number, const ReadOptions& options,
-                      Table& table) {
+bool line_is_readable(std::string_view line, int number, const ReadOptions& options, Table& table) {
   if (options.max_line_bytes > 0 && line.size() > options.max_line_bytes) {
     // XMail would split it into two records; we refuse it whole.
-    table.problems.push_back(problem(
-        table.path, number, {},
-        "line is " + std::to_string(line.size()) + " bytes, longer than the " +
-            std::to_string(options.max_line_bytes) + "-byte limit (skipped)"));
+    table.problems.push_back(
+        problem(table.path, number, {},
+                "line is " + std::to_string(line.size()) + " bytes, longer than the " +
+                    std::to_string(options.max_line_bytes) + "-byte limit (skipped)"));
     return false;
   }
   if (line.find('\0') != std::string_view::npos) {
     // XMail reads C strings and would silently cut the line at the NUL.
-    table.problems.push_back(
-        problem(table.path, number, {}, "line contains a NUL byte (skipped)"));
+    table.problems.push_back(problem(table.path, number, {}, "line contains a NUL byte (skipped)"));
     return false;
   }
   return true;

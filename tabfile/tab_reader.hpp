@@ -19,9 +19,9 @@ struct Record {
 };
 
 struct Table {
-  std::string path;                // as given (used in diagnostics)
-  std::vector<Record> records;     // data lines, in file order
-  std::vector<Error> problems;     // lines that could not be read as XMail reads them
+  std::string path;             // as given (used in diagnostics)
+  std::vector<Record> records;  // data lines, in file order
+  std::vector<Error> problems;  // lines that could not be read as XMail reads them
 };
 
 struct ReadOptions {

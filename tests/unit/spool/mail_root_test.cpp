@@ -38,7 +38,8 @@ TEST_CASE("MailRoot: paths of B §9 and §6.1") {
       {"domain .tmp", root.domain_tmp_dir("ex.test"), "/var/MailRoot/domains/ex.test/.tmp"},
       {"account dir keeps case", root.account_dir("EX.test", "Alice"),
        "/var/MailRoot/domains/ex.test/Alice"},
-      {"user.tab", root.user_tab("ex.test", "alice"), "/var/MailRoot/domains/ex.test/alice/user.tab"},
+      {"user.tab", root.user_tab("ex.test", "alice"),
+       "/var/MailRoot/domains/ex.test/alice/user.tab"},
       {"Maildir/new", root.maildir_new("ex.test", "alice"),
        "/var/MailRoot/domains/ex.test/alice/Maildir/new"},
       {"Maildir/tmp", root.maildir_tmp("ex.test", "alice"),
@@ -71,8 +72,8 @@ void make_minimal_root(const test::TempDir& dir) {
   for (const char* f : {"server.tab", "domains.tab", "mailusers.tab", "pop3links.tab"}) {
     dir.write(f, "");
   }
-  for (const char* d : {"domains", "spool", "pop3links", "pop3linklocks", "pop3locks", "msgsync",
-                        "logs"}) {
+  for (const char* d :
+       {"domains", "spool", "pop3links", "pop3linklocks", "pop3locks", "msgsync", "logs"}) {
     dir.write(std::string(d) + "/.keep", "");
   }
 }

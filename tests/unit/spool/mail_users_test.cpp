@@ -23,8 +23,8 @@ std::string render_problems(const MailUsers& u) {
 }  // namespace
 
 TEST_CASE("MailUsers: the shipped sample line") {
-  MailUsers u = make(
-      "\"xmailserver.test\"\t\"xmailuser\"\t\"1d08040c09\"\t1\t\"xmailuser\"\t\"U\"\n");
+  MailUsers u =
+      make("\"xmailserver.test\"\t\"xmailuser\"\t\"1d08040c09\"\t1\t\"xmailuser\"\t\"U\"\n");
   CHECK(u.problems().empty());
   REQUIRE(u.users().size() == 1);
   const MailUser& m = u.users()[0];
@@ -56,18 +56,18 @@ TEST_CASE("MailUsers: fields read as XMail reads them") {
 
 TEST_CASE("MailUsers: bad input, exact messages, good lines kept") {
   MailUsers u = make(
-      "\"ex.test\"\t\"a\"\t\"04\"\t1\t\"a\"\n"                 // 1: 5 fields
-      "\"ex.test\"\t\"b\"\t\"040\"\t2\t\"b\"\t\"U\"\n"         // 2: odd password
-      "\"ex.test\"\t\"c\"\t\"zz\"\t3\t\"c\"\t\"U\"\n"          // 3: non-hex password
-      "\"ex.test\"\t\"d\"\t\"04\"\t4x\t\"d\"\t\"U\"\n"         // 4: bad id
-      "\"ex.test\"\t\"e\"\t\"04\"\t0\t\"e\"\t\"U\"\n"          // 5: id 0
-      "\"ex.test\"\t\"f\"\t\"04\"\t6\t\"..\"\t\"U\"\n"         // 6: unsafe dir
-      "\"ex.test\"\t\"g\"\t\"04\"\t7\t\"g\"\t\"X\"\n"          // 7: bad type
-      "\"ex.test\"\t\"ok\"\t\"04\"\t8\t\"ok\"\t\"U\"\n"        // 8: good
-      "\"EX.TEST\"\t\"OK\"\t\"04\"\t9\t\"ok2\"\t\"U\"\n"       // 9: duplicate account
-      "\"ex.test\"\t\"h\"\t\"04\"\t8\t\"h\"\t\"U\"\n"          // 10: duplicate id
-      "\"a/b\"\t\"i\"\t\"04\"\t11\t\"i\"\t\"U\"\n"             // 11: unsafe domain
-      "\"ex.test\"\t\"j\"\t\"04\"\t-1\t\"j\"\t\"U\"\n"         // 12: negative id
+      "\"ex.test\"\t\"a\"\t\"04\"\t1\t\"a\"\n"                  // 1: 5 fields
+      "\"ex.test\"\t\"b\"\t\"040\"\t2\t\"b\"\t\"U\"\n"          // 2: odd password
+      "\"ex.test\"\t\"c\"\t\"zz\"\t3\t\"c\"\t\"U\"\n"           // 3: non-hex password
+      "\"ex.test\"\t\"d\"\t\"04\"\t4x\t\"d\"\t\"U\"\n"          // 4: bad id
+      "\"ex.test\"\t\"e\"\t\"04\"\t0\t\"e\"\t\"U\"\n"           // 5: id 0
+      "\"ex.test\"\t\"f\"\t\"04\"\t6\t\"..\"\t\"U\"\n"          // 6: unsafe dir
+      "\"ex.test\"\t\"g\"\t\"04\"\t7\t\"g\"\t\"X\"\n"           // 7: bad type
+      "\"ex.test\"\t\"ok\"\t\"04\"\t8\t\"ok\"\t\"U\"\n"         // 8: good
+      "\"EX.TEST\"\t\"OK\"\t\"04\"\t9\t\"ok2\"\t\"U\"\n"        // 9: duplicate account
+      "\"ex.test\"\t\"h\"\t\"04\"\t8\t\"h\"\t\"U\"\n"           // 10: duplicate id
+      "\"a/b\"\t\"i\"\t\"04\"\t11\t\"i\"\t\"U\"\n"              // 11: unsafe domain
+      "\"ex.test\"\t\"j\"\t\"04\"\t-1\t\"j\"\t\"U\"\n"          // 12: negative id
       "\"ex.test\"\t\"k\"\t\"04\"\t4294967296\t\"k\"\t\"U\"\n"  // 13: id too large
   );
   CHECK(render_problems(u) ==

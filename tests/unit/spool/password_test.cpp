@@ -12,10 +12,8 @@ TEST_CASE("encode_password: XOR 0x65, two lowercase hex digits per byte") {
     std::string want;
   };
   const Case cases[] = {
-      {"shipped sample", "xmail", "1d08040c09"},
-      {"empty", "", ""},
-      {"byte equal to key", "e", "00"},
-      {"high bit", "\xff", "9a"},
+      {"shipped sample", "xmail", "1d08040c09"}, {"empty", "", ""},
+      {"byte equal to key", "e", "00"},          {"high bit", "\xff", "9a"},
       {"digits and upper case", "A1", "2454"},
   };
   for (const auto& c : cases) {

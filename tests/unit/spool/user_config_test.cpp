@@ -32,8 +32,8 @@ TEST_CASE("UserConfig: typed getters and their defaults") {
   };
   const Case cases[] = {
       {"empty file: defaults", "", true, std::nullopt, false},
-      {"all set", "\"PopEnable\"\t\"0\"\n\"MaxMBSize\"\t\"10240\"\n\"Pop3ScanCur\"\t\"1\"\n",
-       false, 10240, true},
+      {"all set", "\"PopEnable\"\t\"0\"\n\"MaxMBSize\"\t\"10240\"\n\"Pop3ScanCur\"\t\"1\"\n", false,
+       10240, true},
       {"PopEnable nonzero", "\"PopEnable\"\t\"2\"\n", true, std::nullopt, false},
       {"MaxMBSize 0 (no limit) kept", "\"MaxMBSize\"\t\"0\"\n", true, 0, false},
       {"names case-sensitive", "\"popenable\"\t\"0\"\n", true, std::nullopt, false},
@@ -48,7 +48,8 @@ TEST_CASE("UserConfig: typed getters and their defaults") {
     CHECK(u.max_mb_size() == c.max_mb);
     CHECK(u.pop3_scan_cur() == c.scan_cur);
   }
-  CHECK(make("\"RealName\"\t\"Alice A.\"\n").get("RealName") == std::optional<std::string>("Alice A."));
+  CHECK(make("\"RealName\"\t\"Alice A.\"\n").get("RealName") ==
+        std::optional<std::string>("Alice A."));
 }
 
 TEST_CASE("UserConfig: bad input, exact messages") {

@@ -68,8 +68,7 @@ TEST_CASE("parse: XMail's reading rules, one case per tricky input") {
       {"newline only", "\n", ""},
       {"numeric field unquoted", "\"d\"\t\"u\"\t\"1d08040c09\"\t1\t\"u\"\t\"U\"\n",
        "1:[d|u|1d08040c09|1|u|U]"},
-      {"BOM kept in field 1 of line 1", "\xEF\xBB\xBF\"a\"\t\"b\"\n",
-       "1:[\xEF\xBB\xBF\"a\"|b]"},
+      {"BOM kept in field 1 of line 1", "\xEF\xBB\xBF\"a\"\t\"b\"\n", "1:[\xEF\xBB\xBF\"a\"|b]"},
       {"BOM before hash is not a comment", "\xEF\xBB\xBF#x\n", "1:[\xEF\xBB\xBF#x]"},
       {"BOM on line 2 is just data", "\"a\"\n\xEF\xBB\xBF\"b\"\n", "1:[a] 2:[\xEF\xBB\xBF\"b\"]"},
   };
@@ -90,18 +89,23 @@ TEST_CASE("parse: bad input is reported with file, line and exact text") {
     std::string want_problems;
   };
   const BadCase cases[] = {
-      {"BOM warns", "\xEF\xBB\xBF\"a\"\n", {}, "1:[\xEF\xBB\xBF\"a\"]",
+      {"BOM warns",
+       "\xEF\xBB\xBF\"a\"\n",
+       {},
+       "1:[\xEF\xBB\xBF\"a\"]",
        "x.tab:1: field 1: starts with a UTF-8 byte-order mark; XMail keeps it in the value "
        "(warning)"},
       {"over-long line skipped whole, not split", "\"a\"\n\"123456789\"\n\"b\"\n", limit,
        "1:[a] 3:[b]", "x.tab:2: line is 11 bytes, longer than the 8-byte limit (skipped)"},
-      {"limit counts bytes without the line ending", "\"123456\"\r\r\n", limit, "1:[123456]",
-       ""},
+      {"limit counts bytes without the line ending", "\"123456\"\r\r\n", limit, "1:[123456]", ""},
       {"over-long comment also refused", "#123456789\n", limit, "",
        "x.tab:1: line is 10 bytes, longer than the 8-byte limit (skipped)"},
       {"over-long last line without newline", "\"a\"\n123456789", limit, "1:[a]",
        "x.tab:2: line is 9 bytes, longer than the 8-byte limit (skipped)"},
-      {"NUL byte", std::string("\"a\0b\"\n\"c\"\n", 10), {}, "2:[c]",
+      {"NUL byte",
+       std::string("\"a\0b\"\n\"c\"\n", 10),
+       {},
+       "2:[c]",
        "x.tab:1: line contains a NUL byte (skipped)"},
   };
   for (const auto& c : cases) {

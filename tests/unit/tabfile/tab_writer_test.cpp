@@ -1,8 +1,7 @@
 #include "tabfile/tab_writer.hpp"
 
-#include <cerrno>
-
 #include <catch2/catch.hpp>
+#include <cerrno>
 
 #include "tabfile/tab_reader.hpp"
 #include "tests/support/faulty_fs.hpp"
