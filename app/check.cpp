@@ -78,7 +78,10 @@ class Checker {
     if (!config) return;
     add_all(Severity::error, config->problems());
     if (!config->get("RootDomain"))
-      add(Severity::warning, Error{ErrorKind::config, root_.server_tab(), 0, {},
+      add(Severity::warning, Error{ErrorKind::config,
+                                   root_.server_tab(),
+                                   0,
+                                   {},
                                    "RootDomain is not set: POP3 logins without a domain fail"});
   }
 
@@ -96,23 +99,30 @@ class Checker {
 
   void account(const spool::MailUser& u) {
     auto problem = [&](Severity severity, const std::string& text) {
-      add(severity, Error{ErrorKind::config, root_.mailusers_tab(), u.line, {},
+      add(severity, Error{ErrorKind::config,
+                          root_.mailusers_tab(),
+                          u.line,
+                          {},
                           "account " + u.name + "@" + u.domain + ": " + text});
     };
     if (domains_ && !domains_->is_local(u.domain))
       problem(Severity::warning, "domain is not in domains.tab");
     std::string dir = root_.account_dir(u.domain, u.dir);
-    if (!fs::is_directory(dir)) return problem(Severity::error, "directory " + relative(dir) + " is missing");
+    if (!fs::is_directory(dir))
+      return problem(Severity::error, "directory " + relative(dir) + " is missing");
     std::string user_tab = root_.user_tab(u.domain, u.dir);
     if (fs::exists(user_tab)) {
-      if (auto config = loaded(spool::UserConfig::load(user_tab))) add_all(Severity::error, config->problems());
+      if (auto config = loaded(spool::UserConfig::load(user_tab)))
+        add_all(Severity::error, config->problems());
     }
     if (u.type != spool::AccountType::user) return;
     std::string maildir = root_.maildir(u.domain, u.dir);
     if (fs::is_directory(maildir)) {
-      for (const std::string& sub : {root_.maildir_tmp(u.domain, u.dir), root_.maildir_new(u.domain, u.dir),
-                                     root_.maildir_cur(u.domain, u.dir)})
-        if (!fs::is_directory(sub)) problem(Severity::error, "directory " + relative(sub) + " is missing");
+      for (const std::string& sub :
+           {root_.maildir_tmp(u.domain, u.dir), root_.maildir_new(u.domain, u.dir),
+            root_.maildir_cur(u.domain, u.dir)})
+        if (!fs::is_directory(sub))
+          problem(Severity::error, "directory " + relative(sub) + " is missing");
     } else if (!fs::is_directory(root_.mailbox_dir(u.domain, u.dir))) {
       problem(Severity::error, "has neither " + relative(maildir) + "/ nor " +
                                    relative(root_.mailbox_dir(u.domain, u.dir)) + "/");
@@ -122,10 +132,12 @@ class Checker {
   void defaults() {
     std::vector<std::string> files = {root_.userdef_tab()};
     if (domains_)
-      for (const std::string& d : domains_->local_domains()) files.push_back(root_.domain_userdef_tab(d));
+      for (const std::string& d : domains_->local_domains())
+        files.push_back(root_.domain_userdef_tab(d));
     for (const std::string& f : files) {
       if (!fs::exists(f)) continue;
-      if (auto config = loaded(spool::UserConfig::load(f))) add_all(Severity::error, config->problems());
+      if (auto config = loaded(spool::UserConfig::load(f)))
+        add_all(Severity::error, config->problems());
     }
   }
 
@@ -144,22 +156,24 @@ class Checker {
     if (!table) return;
     std::vector<Problem> problems = std::move(table->problems);
     for (const psync::Link& link : table->links) foreign_target(link, problems);
-    std::stable_sort(problems.begin(), problems.end(),
-                     [](const Problem& a, const Problem& b) { return a.error.line < b.error.line; });
+    std::stable_sort(problems.begin(), problems.end(), [](const Problem& a, const Problem& b) {
+      return a.error.line < b.error.line;
+    });
     for (Problem& p : problems) add(p.severity, std::move(p.error));
   }
 
   // '@' and '?' links name the domain they deliver to; when it is not ours the mail cannot be
   // delivered locally (Part A §1). '&' suffixes are checked per address at delivery time.
   void foreign_target(const psync::Link& link, std::vector<Problem>& problems) {
-    bool named = link.kind == psync::LinkKind::external ||
-                 link.kind == psync::LinkKind::masquerade_replace;
+    bool named =
+        link.kind == psync::LinkKind::external || link.kind == psync::LinkKind::masquerade_replace;
     if (!named || !domains_ || domains_->is_local(link.target)) return;
-    problems.push_back(Problem{
-        Severity::warning,
-        Error{ErrorKind::config, root_.pop3links_tab(), link.line, psync::field_label(0),
-              "domain " + link.target + " is not in domains.tab: its mail goes to "
-              "Pop3SyncErrorAccount or stays on the remote server"}});
+    problems.push_back(
+        Problem{Severity::warning,
+                Error{ErrorKind::config, root_.pop3links_tab(), link.line, psync::field_label(0),
+                      "domain " + link.target +
+                          " is not in domains.tab: its mail goes to "
+                          "Pop3SyncErrorAccount or stays on the remote server"}});
   }
 
   spool::MailRoot root_;

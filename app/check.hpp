@@ -20,7 +20,8 @@ struct CheckOptions {
 };
 
 // Problems in report order; file names relative to `root` (as admins write them).
-std::vector<psync::Problem> check_mail_root(const std::string& root, const CheckOptions& options = {});
+std::vector<psync::Problem> check_mail_root(const std::string& root,
+                                            const CheckOptions& options = {});
 
 // Prints each problem as "file:line: text" ("warning: " first for warnings), one per line,
 // and returns the exit status: 1 when there is an error, else 0 (a clean tree prints nothing).

@@ -56,7 +56,8 @@ const std::array<Switch, 17> kSwitches = {{
 const std::array<Number, 10> kNumbers = {{
     {"-Yi", 0, kMaxSeconds, [](Options& o, unsigned v) { o.psync_interval = v; }},
     // XMail clamps the thread count instead of refusing it.
-    {"-Yt", 0, kMaxSeconds, [](Options& o, unsigned v) { o.psync_threads = std::clamp(v, 1u, 32u); }},
+    {"-Yt", 0, kMaxSeconds,
+     [](Options& o, unsigned v) { o.psync_threads = std::clamp(v, 1u, 32u); }},
     {"-YT", 1, kMaxSeconds, [](Options& o, unsigned v) { o.psync_timeout = v; }},
     {"-Pp", 1, 65535, [](Options& o, unsigned v) { o.pop3.port = static_cast<uint16_t>(v); }},
     {"-Pt", 1, kMaxSeconds, [](Options& o, unsigned v) { o.pop3_timeout = v; }},
@@ -81,8 +82,10 @@ class Parser {
       auto r = one(args_[i_]);
       if (!r) return r.error();
     }
-    if (help_) out_.mode = Mode::help;
-    else if (version_) out_.mode = Mode::version;
+    if (help_)
+      out_.mode = Mode::help;
+    else if (version_)
+      out_.mode = Mode::version;
     if (help_ || version_) return std::move(out_);
     if (out_.mail_root.empty())
       return usage_error("-Ms", "no MAIL_ROOT: give -Ms path or set MAIL_ROOT");

@@ -31,11 +31,11 @@ struct Options {
   bool xmail_handoff = false;  // --xmail-handoff: drop into spool/local/ for a live XMail
 
   // PSYNC
-  bool psync_enabled = true;     // -Y- turns it off
-  unsigned psync_interval = 120; // -Yi seconds; 0 = only on .psync-trigger
-  unsigned psync_threads = 8;    // -Yt, clamped to 1..32 as XMail does
-  unsigned psync_timeout = 90;   // -YT seconds, POP3 client connect/send/receive
-  bool psync_log = false;        // -Yl
+  bool psync_enabled = true;      // -Y- turns it off
+  unsigned psync_interval = 120;  // -Yi seconds; 0 = only on .psync-trigger
+  unsigned psync_threads = 8;     // -Yt, clamped to 1..32 as XMail does
+  unsigned psync_timeout = 90;    // -YT seconds, POP3 client connect/send/receive
+  bool psync_log = false;         // -Yl
 
   // POP3 server
   Listener pop3{true, 110, {}, false};   // -Pp -PI -P6 -P-

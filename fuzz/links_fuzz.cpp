@@ -26,7 +26,8 @@ void check_link(const psyncd::psync::Link& link) {
   std::string uidb = uidb_relative_path(link);
   require(uidb.find("/../") == std::string::npos);
   require(disabled_file_name(link).find('/') == std::string::npos);
-  if (link.kind == LinkKind::local || link.kind == LinkKind::external) require(!link.target.empty());
+  if (link.kind == LinkKind::local || link.kind == LinkKind::external)
+    require(!link.target.empty());
 }
 
 }  // namespace

@@ -51,8 +51,8 @@ bool iequal(std::string_view a, std::string_view b) {
 }
 
 constexpr std::array<const char*, 15> kKnown = {
-    "CLR",      "APOP",  "FAPOP", "STLS",     "FSTLS",   "POP3S",   "Leave",     "OutBind",
-    "NoVerify", "Pin",   "SASL",  "KeepDays", "UseTop",  "MaxSize", "SizeAction"};
+    "CLR",      "APOP", "FAPOP", "STLS",     "FSTLS",  "POP3S",   "Leave",     "OutBind",
+    "NoVerify", "Pin",  "SASL",  "KeepDays", "UseTop", "MaxSize", "SizeAction"};
 
 bool is_known(std::string_view name) {
   return std::any_of(kKnown.begin(), kKnown.end(), [&](const char* k) { return name == k; });
@@ -85,8 +85,12 @@ class Parser {
   }
 
  private:
-  void warn(std::string text) { out_.problems.push_back(make_problem(Severity::warning, kField, std::move(text))); }
-  void fail(std::string text) { out_.problems.push_back(make_problem(Severity::error, kField, std::move(text))); }
+  void warn(std::string text) {
+    out_.problems.push_back(make_problem(Severity::warning, kField, std::move(text)));
+  }
+  void fail(std::string text) {
+    out_.problems.push_back(make_problem(Severity::error, kField, std::move(text)));
+  }
   bool seen(std::string_view name) const {
     return std::find(seen_.begin(), seen_.end(), name) != seen_.end();
   }
@@ -97,8 +101,7 @@ class Parser {
       warn("unknown token " + quoted(t.raw) + " (ignored" + unknown_hint(t.name) + ")");
       return;
     }
-    if (seen(t.name))
-      warn("token " + quoted(t.name) + " given more than once (the last one wins)");
+    if (seen(t.name)) warn("token " + quoted(t.name) + " given more than once (the last one wins)");
     seen_.push_back(t.name);
     if (is_flag(t.name)) {
       // XMail compares names only, so "APOP=1" is APOP.
@@ -185,7 +188,8 @@ class Parser {
 
   void keep_days(const Token& t) {
     auto n = parse_decimal(t.value, 36500);
-    if (!n || *n == 0) return fail("token " + quoted(t.raw) + ": want a number of days from 1 to 36500");
+    if (!n || *n == 0)
+      return fail("token " + quoted(t.raw) + ": want a number of days from 1 to 36500");
     out_.options.keep_days = static_cast<unsigned>(*n);
   }
 
@@ -197,18 +201,23 @@ class Parser {
     if (last == 'm' || last == 'M') unit = 1024 * 1024;
     if (unit != 1) digits.remove_suffix(1);
     auto n = parse_decimal(digits, (uint64_t{1} << 50) / unit);
-    if (!n || *n == 0) return fail("token " + quoted(t.raw) + ": want a size such as 500000, 800k or 20m");
+    if (!n || *n == 0)
+      return fail("token " + quoted(t.raw) + ": want a size such as 500000, 800k or 20m");
     out_.options.max_size = *n * unit;
   }
 
   void size_action(const Token& t) {
-    if (t.value == "skip") out_.options.size_action = SizeAction::skip;
-    else if (t.value == "delete") out_.options.size_action = SizeAction::del;
-    else fail("token " + quoted(t.raw) + ": want skip or delete");
+    if (t.value == "skip")
+      out_.options.size_action = SizeAction::skip;
+    else if (t.value == "delete")
+      out_.options.size_action = SizeAction::del;
+    else
+      fail("token " + quoted(t.raw) + ": want skip or delete");
   }
 
   void contradiction(const char* a, const char* b) {
-    if (seen(a) && seen(b)) fail("tokens " + quoted(a) + " and " + quoted(b) + " contradict each other");
+    if (seen(a) && seen(b))
+      fail("tokens " + quoted(a) + " and " + quoted(b) + " contradict each other");
   }
 
   void check_combinations() {
@@ -227,7 +236,8 @@ class Parser {
     if (o.keep_days > 0) o.leave = true;
     bool tls = seen("STLS") || seen("FSTLS") || seen("POP3S");
     for (const char* t : {"NoVerify", "Pin"})
-      if (seen(t) && !tls) warn("token " + quoted(t) + " has no effect without STLS, FSTLS or POP3S");
+      if (seen(t) && !tls)
+        warn("token " + quoted(t) + " has no effect without STLS, FSTLS or POP3S");
     if (seen("SizeAction") && !seen("MaxSize"))
       warn("token \"SizeAction\" has no effect without MaxSize");
   }
@@ -243,12 +253,18 @@ ParsedAuthtype parse_authtype(std::string_view text) { return Parser().run(text)
 
 const char* to_string(SaslMech mech) {
   switch (mech) {
-    case SaslMech::none: return "none";
-    case SaslMech::plain: return "PLAIN";
-    case SaslMech::login: return "LOGIN";
-    case SaslMech::cram_md5: return "CRAM-MD5";
-    case SaslMech::scram_sha1: return "SCRAM-SHA-1";
-    case SaslMech::scram_sha256: return "SCRAM-SHA-256";
+    case SaslMech::none:
+      return "none";
+    case SaslMech::plain:
+      return "PLAIN";
+    case SaslMech::login:
+      return "LOGIN";
+    case SaslMech::cram_md5:
+      return "CRAM-MD5";
+    case SaslMech::scram_sha1:
+      return "SCRAM-SHA-1";
+    case SaslMech::scram_sha256:
+      return "SCRAM-SHA-256";
   }
   return "none";
 }

@@ -46,7 +46,7 @@ struct AuthOptions {
   SaslMech sasl = SaslMech::none;
   unsigned keep_days = 0;  // 0 = keep for ever (plain Leave) or delete at once (no Leave)
   bool use_top = false;
-  uint64_t max_size = 0;   // bytes; 0 = no limit
+  uint64_t max_size = 0;  // bytes; 0 = no limit
   SizeAction size_action = SizeAction::skip;
   std::vector<std::string> unknown;  // tokens XMail would ignore, in order
 };

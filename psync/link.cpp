@@ -10,9 +10,12 @@ namespace psyncd::psync {
 
 namespace {
 
-constexpr std::array<const char*, kLinkFields> kFieldNames = {
-    "local-domain",     "local-account", "external-domain", "external-account",
-    "external-crypted-password", "authtype"};
+constexpr std::array<const char*, kLinkFields> kFieldNames = {"local-domain",
+                                                              "local-account",
+                                                              "external-domain",
+                                                              "external-account",
+                                                              "external-crypted-password",
+                                                              "authtype"};
 
 class LinkParser {
  public:
@@ -27,7 +30,8 @@ class LinkParser {
       return finish();
     }
     if (f.size() > kLinkFields)
-      problem(Severity::warning, "", std::to_string(f.size()) + " fields, the ones after 6 are ignored");
+      problem(Severity::warning, "",
+              std::to_string(f.size()) + " fields, the ones after 6 are ignored");
     Link& l = out_.link;
     l.local_domain = f[0];
     l.local_account = f[1];
@@ -94,8 +98,9 @@ class LinkParser {
     for (const std::string& d : l.match_domains)
       if (d.find_first_of(" \t") != std::string::npos)
         problem(Severity::warning, field_label(0),
-                "match domain \"" + d + "\" contains spaces; they are not trimmed, so it "
-                "matches no address");
+                "match domain \"" + d +
+                    "\" contains spaces; they are not trimmed, so it "
+                    "matches no address");
   }
 
   void remote() {
@@ -113,8 +118,10 @@ class LinkParser {
     bool control = std::any_of(u.begin(), u.end(), [](char c) {
       return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
     });
-    if (u.empty()) field_error(3, "empty remote user");
-    else if (control) field_error(3, "control characters are not allowed in a user name");
+    if (u.empty())
+      field_error(3, "empty remote user");
+    else if (control)
+      field_error(3, "control characters are not allowed in a user name");
     // The raw user name is part of the .disabled file name (B §2.5).
     else if (u.find('/') != std::string::npos || u == "." || u == "..")
       field_error(3, "\"" + u + "\" cannot be part of a file name");
@@ -161,8 +168,8 @@ std::string link_key(const Link& link) {
 
 std::string sanitize_name(std::string_view name) {
   std::string out(name);
-  std::replace_if(out.begin(), out.end(), [](char c) { return c == ':' || c == '/' || c == '\\'; },
-                  '_');
+  std::replace_if(
+      out.begin(), out.end(), [](char c) { return c == ':' || c == '/' || c == '\\'; }, '_');
   return out;
 }
 

@@ -31,7 +31,8 @@ size_t find_separator(std::string_view spec, size_t from) {
 Result<RemoteAddress> parse_remote(std::string_view spec, uint16_t default_port,
                                    bool allow_port_zero) {
   if (spec.empty()) return bad("empty host");
-  if (has_space_or_control(spec)) return bad("\"" + std::string(spec) + "\": spaces are not allowed");
+  if (has_space_or_control(spec))
+    return bad("\"" + std::string(spec) + "\": spaces are not allowed");
   RemoteAddress out;
   std::string_view host = spec;
   size_t search_from = 0;

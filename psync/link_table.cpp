@@ -17,8 +17,9 @@ class Builder {
   LinkTable run() {
     for (const Error& e : table_.problems) out_.problems.push_back(Problem{Severity::error, e});
     for (const tabfile::Record& record : table_.records) add(record);
-    std::stable_sort(out_.problems.begin(), out_.problems.end(),
-                     [](const Problem& a, const Problem& b) { return a.error.line < b.error.line; });
+    std::stable_sort(
+        out_.problems.begin(), out_.problems.end(),
+        [](const Problem& a, const Problem& b) { return a.error.line < b.error.line; });
     return std::move(out_);
   }
 
@@ -50,10 +51,10 @@ class Builder {
     const Link& l = parsed.link;
     if (!account_exists_ || l.kind != LinkKind::local || account_exists_(l.target, l.local_account))
       return false;
-    parsed.problems.push_back(make_problem(
-        Severity::error, "",
-        "local link to " + l.local_account + "@" + l.target +
-            ", which is not an account in mailusers.tab (line skipped)"));
+    parsed.problems.push_back(
+        make_problem(Severity::error, "",
+                     "local link to " + l.local_account + "@" + l.target +
+                         ", which is not an account in mailusers.tab (line skipped)"));
     return true;
   }
 
@@ -91,14 +92,17 @@ Result<LinkTable> LinkTable::load(const std::string& path, const AccountExists& 
 
 AccountExists accounts_in(const spool::MailUsers& users, const spool::Domains* domains) {
   return [&users, domains](const std::string& domain, const std::string& account) {
-    return (domains ? users.find(domain, account, *domains) : users.find(domain, account)) != nullptr;
+    return (domains ? users.find(domain, account, *domains) : users.find(domain, account)) !=
+           nullptr;
   };
 }
 
 void log_problems(const std::vector<Problem>& problems) {
   for (const Problem& p : problems) {
-    if (p.severity == Severity::error) log::error("{}", p.error.to_string());
-    else log::warn("{}", p.error.to_string());
+    if (p.severity == Severity::error)
+      log::error("{}", p.error.to_string());
+    else
+      log::warn("{}", p.error.to_string());
   }
 }
 

@@ -36,7 +36,8 @@ struct LinkTable {
   // Fails only when the file cannot be read. account_exists may be empty (no check).
   static Result<LinkTable> load(const std::string& path, const AccountExists& account_exists = {});
   // Same, from a parsed table; table.path names the file in diagnostics.
-  static LinkTable from_table(const tabfile::Table& table, const AccountExists& account_exists = {});
+  static LinkTable from_table(const tabfile::Table& table,
+                              const AccountExists& account_exists = {});
 };
 
 // Logs each problem (errors with log::error, warnings with log::warn), so the engine reports

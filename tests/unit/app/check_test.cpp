@@ -1,10 +1,9 @@
 #include "app/check.hpp"
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include <catch2/catch.hpp>
 
 #include "app/cli.hpp"
 #include "tests/support/link_problem_texts.hpp"
@@ -129,7 +128,10 @@ TEST_CASE("cli: modes and exit statuses") {
   const Case cases[] = {
       {"check sample", {"--check", "-Ms", kSample}, 0, "", ""},
       {"bad flag", {"-Q"}, 64, "", "psyncd: -Q: unknown flag (see psyncd --help)\n"},
-      {"engine not built", {"-Ms", kSample, "--once"}, 69, "",
+      {"engine not built",
+       {"-Ms", kSample, "--once"},
+       69,
+       "",
        "psyncd: the PSYNC engine and POP3 server are not built yet (only --check, --help and "
        "--version work)\n"},
   };

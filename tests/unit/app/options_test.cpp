@@ -42,10 +42,26 @@ TEST_CASE("options: defaults") {
 }
 
 TEST_CASE("options: every flag") {
-  Options o = parse_ok({"-Ms", "/m", "-Yi", "0", "-Yt", "4", "-YT", "30", "-Yl", "-Y-", "-Pp",
-                        "1110", "-PI", "127.0.0.1", "-PI", "[::1]:1110", "-P6", "-Pt", "60", "-Pw",
-                        "0", "-Ph", "-Pl", "-PX", "10", "-P-", "-Bp", "1995", "-BI", "0.0.0.0:1995",
-                        "-B6", "-B-", "-Mm", "-Mr", "12", "-Mx", "3", "--xmail-handoff", "--once"});
+  Options o = parse_ok({"-Ms",   "/m",
+                        "-Yi",   "0",
+                        "-Yt",   "4",
+                        "-YT",   "30",
+                        "-Yl",   "-Y-",
+                        "-Pp",   "1110",
+                        "-PI",   "127.0.0.1",
+                        "-PI",   "[::1]:1110",
+                        "-P6",   "-Pt",
+                        "60",    "-Pw",
+                        "0",     "-Ph",
+                        "-Pl",   "-PX",
+                        "10",    "-P-",
+                        "-Bp",   "1995",
+                        "-BI",   "0.0.0.0:1995",
+                        "-B6",   "-B-",
+                        "-Mm",   "-Mr",
+                        "12",    "-Mx",
+                        "3",     "--xmail-handoff",
+                        "--once"});
   CHECK(o.mail_root == "/m");
   CHECK(o.psync_interval == 0);
   CHECK(o.psync_threads == 4);
@@ -117,7 +133,8 @@ TEST_CASE("options: bad input") {
       {"big port", {"-Bp", "70000"}, "-Bp: \"70000\" is not a number from 1 to 65535"},
       {"zero sessions", {"-PX", "0"}, "-PX: \"0\" is not a number from 1 to 1000000"},
       {"space in number", {"-YT", " 9"}, "-YT: \" 9\" is not a number from 1 to 2147483647"},
-      {"bad bind", {"-PI", "1.2.3.4:x"},
+      {"bad bind",
+       {"-PI", "1.2.3.4:x"},
        "-PI: \"1.2.3.4:x\": port \"x\" is not a number from 1 to 65535"},
       {"two modes", {"--once", "--check"}, "--check: cannot be combined with --once"},
   };

@@ -31,7 +31,8 @@ TEST_CASE("authtype: XMail tokens keep their meaning") {
       {"Leave", "Leave", AuthMethod::user_pass, TlsMode::none, true},
       {"Leave=1", "Leave=1", AuthMethod::user_pass, TlsMode::none, true},
       {"Leave=0 is off", "CLR,Leave=0", AuthMethod::user_pass, TlsMode::none, false},
-      {"CR LF separators and empty tokens", ",APOP\r\nLeave,,", AuthMethod::apop, TlsMode::none, true},
+      {"CR LF separators and empty tokens", ",APOP\r\nLeave,,", AuthMethod::apop, TlsMode::none,
+       true},
   };
   for (const Case& c : cases) {
     INFO(c.name);
@@ -53,16 +54,16 @@ TEST_CASE("authtype: OutBind") {
                         "(the last one wins)"});
   ParsedAuthtype bare = parse_authtype("OutBind");
   CHECK_FALSE(bare.options.has_out_bind);
-  CHECK(texts(bare) == std::vector<std::string>{
-                           "warning: field 6 (authtype): token \"OutBind\" has no address "
-                           "(ignored, as XMail does)"});
+  CHECK(texts(bare) ==
+        std::vector<std::string>{"warning: field 6 (authtype): token \"OutBind\" has no address "
+                                 "(ignored, as XMail does)"});
   CHECK(parse_authtype("OutBind=10.0.0.1").options.out_bind == RemoteAddress{"10.0.0.1", 0});
 }
 
 TEST_CASE("authtype: extensions") {
-  ParsedAuthtype p = parse_authtype(
-      "POP3S,NoVerify,Pin=sha256:AB:" + std::string(62, 'c') +
-      ",SASL=scram-sha-256,KeepDays=7,UseTop,MaxSize=20m,SizeAction=delete");
+  ParsedAuthtype p =
+      parse_authtype("POP3S,NoVerify,Pin=sha256:AB:" + std::string(62, 'c') +
+                     ",SASL=scram-sha-256,KeepDays=7,UseTop,MaxSize=20m,SizeAction=delete");
   CHECK(texts(p).empty());
   const AuthOptions& o = p.options;
   CHECK_FALSE(o.verify_peer);
@@ -94,8 +95,10 @@ TEST_CASE("authtype: bad input") {
   const std::string w = "warning: " + f;
   const Case cases[] = {
       {"unknown token", "Levae", {w + "unknown token \"Levae\" (ignored)"}},
-      {"wrong case", "apop", {w + "unknown token \"apop\" (ignored; option names are "
-                                  "case-sensitive: \"APOP\")"}},
+      {"wrong case",
+       "apop",
+       {w + "unknown token \"apop\" (ignored; option names are "
+            "case-sensitive: \"APOP\")"}},
       {"spaces", "APOP, Leave", {w + "unknown token \" Leave\" (ignored; spaces are not trimmed)"}},
       {"unknown with value", "Timeout=30", {w + "unknown token \"Timeout=30\" (ignored)"}},
       {"flag with value", "APOP=1", {w + "token \"APOP=1\": value ignored"}},
@@ -107,27 +110,46 @@ TEST_CASE("authtype: bad input") {
       {"CLR+APOP", "CLR,APOP", {f + "tokens \"CLR\" and \"APOP\" contradict each other"}},
       {"CLR+FAPOP", "FAPOP,CLR", {f + "tokens \"CLR\" and \"FAPOP\" contradict each other"}},
       {"SASL+APOP", "APOP,SASL=PLAIN", {f + "tokens \"APOP\" and \"SASL\" contradict each other"}},
-      {"KeepDays+Leave=0", "Leave=0,KeepDays=3",
+      {"KeepDays+Leave=0",
+       "Leave=0,KeepDays=3",
        {f + "tokens \"KeepDays\" and \"Leave=0\" contradict each other"}},
       {"Leave not a number", "Leave=yes", {f + "token \"Leave=yes\": value is not a number"}},
       {"Leave signed", "Leave=+1", {f + "token \"Leave=+1\": value is not a number"}},
-      {"OutBind bad port", "OutBind=1.2.3.4:x",
-       {f + "token \"OutBind=1.2.3.4:x\": \"1.2.3.4:x\": port \"x\" is not a number from 1 to 65535"}},
-      {"Pin too short", "STLS,Pin=sha256:abcd",
+      {"OutBind bad port",
+       "OutBind=1.2.3.4:x",
+       {f +
+        "token \"OutBind=1.2.3.4:x\": \"1.2.3.4:x\": port \"x\" is not a number from 1 to 65535"}},
+      {"Pin too short",
+       "STLS,Pin=sha256:abcd",
        {f + "token \"Pin=sha256:abcd\": want sha256: and 64 hex digits"}},
-      {"Pin wrong hash", "STLS,Pin=md5:" + std::string(64, 'a'),
+      {"Pin wrong hash",
+       "STLS,Pin=md5:" + std::string(64, 'a'),
        {f + "token \"Pin=md5:" + std::string(64, 'a') + "\": want sha256: and 64 hex digits"}},
       {"Pin without value", "STLS,Pin", {f + "token \"Pin\": missing value"}},
-      {"SASL unknown", "SASL=GSSAPI",
+      {"SASL unknown",
+       "SASL=GSSAPI",
        {f + "token \"SASL=GSSAPI\": unknown mechanism (want PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1 "
             "or SCRAM-SHA-256)"}},
-      {"KeepDays zero", "KeepDays=0", {f + "token \"KeepDays=0\": want a number of days from 1 to 36500"}},
-      {"KeepDays space", "KeepDays= 3", {f + "token \"KeepDays= 3\": want a number of days from 1 to 36500"}},
-      {"MaxSize unit", "MaxSize=3g", {f + "token \"MaxSize=3g\": want a size such as 500000, 800k or 20m"}},
-      {"MaxSize unit only", "MaxSize=k", {f + "token \"MaxSize=k\": want a size such as 500000, 800k or 20m"}},
-      {"SizeAction bad", "MaxSize=1k,SizeAction=drop", {f + "token \"SizeAction=drop\": want skip or delete"}},
-      {"SizeAction alone", "SizeAction=skip", {w + "token \"SizeAction\" has no effect without MaxSize"}},
-      {"NoVerify without TLS", "NoVerify",
+      {"KeepDays zero",
+       "KeepDays=0",
+       {f + "token \"KeepDays=0\": want a number of days from 1 to 36500"}},
+      {"KeepDays space",
+       "KeepDays= 3",
+       {f + "token \"KeepDays= 3\": want a number of days from 1 to 36500"}},
+      {"MaxSize unit",
+       "MaxSize=3g",
+       {f + "token \"MaxSize=3g\": want a size such as 500000, 800k or 20m"}},
+      {"MaxSize unit only",
+       "MaxSize=k",
+       {f + "token \"MaxSize=k\": want a size such as 500000, 800k or 20m"}},
+      {"SizeAction bad",
+       "MaxSize=1k,SizeAction=drop",
+       {f + "token \"SizeAction=drop\": want skip or delete"}},
+      {"SizeAction alone",
+       "SizeAction=skip",
+       {w + "token \"SizeAction\" has no effect without MaxSize"}},
+      {"NoVerify without TLS",
+       "NoVerify",
        {w + "token \"NoVerify\" has no effect without STLS, FSTLS or POP3S"}},
   };
   for (const Case& c : cases) {

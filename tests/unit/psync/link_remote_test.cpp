@@ -1,7 +1,8 @@
+#include "psync/link_remote.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "psync/link_number.hpp"
-#include "psync/link_remote.hpp"
 
 using namespace psyncd;
 using namespace psyncd::psync;

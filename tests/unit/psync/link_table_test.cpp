@@ -1,11 +1,12 @@
+#include "psync/link_table.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "common/fs.hpp"
 #include "common/log.hpp"
-#include "psync/link_table.hpp"
 #include "spool/password.hpp"
-#include "tests/support/temp_dir.hpp"
 #include "tests/support/link_problem_texts.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using namespace psyncd;
 using namespace psyncd::psync;
@@ -24,10 +25,18 @@ TEST_CASE("LinkTable: good links, duplicates and missing accounts") {
   const std::string pw = "\"" + spool::encode_password("pw") + "\"";
   std::string text =
       "# comment\n"
-      "\"example.test\"\t\"alice\"\t\"127.0.0.1:11110\"\t\"a\"\t" + pw + "\t\"APOP\"\n"
-      "\"example.test\"\t\"bob\"\t\"127.0.0.1:11110\"\t\"b\"\t" + pw + "\t\"\"\n"
-      "\"@ext.test\"\t\"carol\"\t\"127.0.0.1:11110\"\t\"c\"\t" + pw + "\t\"Leave\"\n"
-      "\"EXAMPLE.test\"\t\"Alice\"\t\"127.0.0.1:11110\"\t\"A\"\t" + pw + "\t\"\"\n"
+      "\"example.test\"\t\"alice\"\t\"127.0.0.1:11110\"\t\"a\"\t" +
+      pw +
+      "\t\"APOP\"\n"
+      "\"example.test\"\t\"bob\"\t\"127.0.0.1:11110\"\t\"b\"\t" +
+      pw +
+      "\t\"\"\n"
+      "\"@ext.test\"\t\"carol\"\t\"127.0.0.1:11110\"\t\"c\"\t" +
+      pw +
+      "\t\"Leave\"\n"
+      "\"EXAMPLE.test\"\t\"Alice\"\t\"127.0.0.1:11110\"\t\"A\"\t" +
+      pw +
+      "\t\"\"\n"
       "\n"
       "\"?m.test,x.org\"\t\"n\"\t\"127.0.0.1:11110\"\t\"d\"\t\"zz\"\t\"\"\n";
   tabfile::Table table = tabfile::parse(text, "pop3links.tab");
@@ -54,16 +63,17 @@ TEST_CASE("LinkTable::load reads a file and reports a missing one") {
   auto t = LinkTable::load(dir / "pop3links.tab");
   REQUIRE(t.ok());
   CHECK(t->links.size() == 1);
-  CHECK(texts(*t) == std::vector<std::string>{
-                         "warning: " + dir / "pop3links.tab" +
-                         ":1: field 6 (authtype): unknown token \"Levae\" (ignored)"});
+  CHECK(texts(*t) ==
+        std::vector<std::string>{"warning: " + dir / "pop3links.tab" +
+                                 ":1: field 6 (authtype): unknown token \"Levae\" (ignored)"});
   auto missing = LinkTable::load(dir / "nope.tab");
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.error().kind == ErrorKind::not_found);
 }
 
 TEST_CASE("LinkTable: over-long lines are problems, not split records") {
-  std::string text = "\"example.test\"\t\"alice\"\t\"h\"\t\"u\"\t\"\"\t\"" + std::string(3000, 'x') + "\"\n";
+  std::string text =
+      "\"example.test\"\t\"alice\"\t\"h\"\t\"u\"\t\"\"\t\"" + std::string(3000, 'x') + "\"\n";
   auto r = tabfile::parse(text, "pop3links.tab", tabfile::ReadOptions{kLinksLineMax});
   LinkTable t = LinkTable::from_table(r);
   CHECK(t.links.empty());
@@ -86,7 +96,8 @@ TEST_CASE("LinkTable: links sharing a remote account are a warning") {
 
 TEST_CASE("log_problems logs errors and warnings with file and line") {
   std::vector<std::pair<log::Level, std::string>> seen;
-  auto old = log::set_sink([&](log::Level level, std::string_view m) { seen.emplace_back(level, m); });
+  auto old =
+      log::set_sink([&](log::Level level, std::string_view m) { seen.emplace_back(level, m); });
   LinkTable t = LinkTable::from_table(tabfile::parse(
       "\"a\"\t\"b\"\t\"h\"\t\"u\"\t\"\"\t\"Levae\"\n\"a\"\t\"b\"\n", "pop3links.tab"));
   log_problems(t.problems);
@@ -95,12 +106,13 @@ TEST_CASE("log_problems logs errors and warnings with file and line") {
   CHECK(seen[0].first == log::Level::warn);
   CHECK(seen[0].second == "pop3links.tab:1: field 6 (authtype): unknown token \"Levae\" (ignored)");
   CHECK(seen[1].first == log::Level::error);
-  CHECK(seen[1].second == "pop3links.tab:2: 2 fields, pop3links.tab needs at least 6 (line skipped)");
+  CHECK(seen[1].second ==
+        "pop3links.tab:2: 2 fields, pop3links.tab needs at least 6 (line skipped)");
 }
 
 TEST_CASE("accounts_in looks accounts up case-insensitively, through alias domains") {
-  auto users = spool::MailUsers::from_table(tabfile::parse(
-      "\"example.test\"\t\"alice\"\t\"\"\t1\t\"alice\"\t\"U\"\n", "mailusers.tab"));
+  auto users = spool::MailUsers::from_table(
+      tabfile::parse("\"example.test\"\t\"alice\"\t\"\"\t1\t\"alice\"\t\"U\"\n", "mailusers.tab"));
   auto local = tabfile::parse("\"example.test\"\n", "domains.tab");
   auto alias = tabfile::parse("\"alias.test\"\t\"example.test\"\n", "aliasdomain.tab");
   auto domains = spool::Domains::from_tables(local, &alias);
@@ -113,8 +125,8 @@ TEST_CASE("accounts_in looks accounts up case-insensitively, through alias domai
 }
 
 TEST_CASE("LinkTable: LF, CRLF and the sample file give the same links") {
-  std::string lf = *fs::read_file(std::string(PSYNCD_SOURCE_DIR) +
-                                  "/samples/MAIL_ROOT.example/pop3links.tab");
+  std::string lf =
+      *fs::read_file(std::string(PSYNCD_SOURCE_DIR) + "/samples/MAIL_ROOT.example/pop3links.tab");
   std::string crlf;
   for (char c : lf) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
   LinkTable a = LinkTable::from_table(tabfile::parse(lf, "pop3links.tab"));

@@ -1,6 +1,7 @@
+#include "psync/link.hpp"
+
 #include <catch2/catch.hpp>
 
-#include "psync/link.hpp"
 #include "spool/password.hpp"
 #include "tests/support/link_problem_texts.hpp"
 
@@ -32,15 +33,22 @@ TEST_CASE("parse_link: the four kinds") {
   const Case cases[] = {
       {"local", "example.test", LinkKind::local, "example.test", {}},
       {"external", "@home.bogus.com", LinkKind::external, "home.bogus.com", {}},
-      {"replace", "?home.bogus.com,felins.net,pets.org", LinkKind::masquerade_replace,
-       "home.bogus.com", {"felins.net", "pets.org"}},
+      {"replace",
+       "?home.bogus.com,felins.net,pets.org",
+       LinkKind::masquerade_replace,
+       "home.bogus.com",
+       {"felins.net", "pets.org"}},
       {"append", "&.local,felins.net", LinkKind::masquerade_append, ".local", {"felins.net"}},
-      {"empty list tokens dropped", "&.local,,felins.net,", LinkKind::masquerade_append, ".local",
+      {"empty list tokens dropped",
+       "&.local,,felins.net,",
+       LinkKind::masquerade_append,
+       ".local",
        {"felins.net"}},
   };
   for (const Case& c : cases) {
     INFO(c.name);
-    ParsedLink p = parse_link(record({c.field0, "alice", "pop.remote.test:995", "joe", kSecret, "POP3S"}));
+    ParsedLink p =
+        parse_link(record({c.field0, "alice", "pop.remote.test:995", "joe", kSecret, "POP3S"}));
     CHECK(texts(p).empty());
     CHECK(p.ok());
     CHECK(p.link.line == 3);
@@ -69,45 +77,71 @@ TEST_CASE("parse_link: bad input") {
   };
   const std::string s = kSecret;
   const Case cases[] = {
-      {"too few fields", {"example.test", "alice", "h", "joe", s},
+      {"too few fields",
+       {"example.test", "alice", "h", "joe", s},
        {"pop3links.tab:3: 5 fields, pop3links.tab needs at least 6 (line skipped)"}},
-      {"extra fields", {"example.test", "alice", "h", "joe", s, "", "x"},
+      {"extra fields",
+       {"example.test", "alice", "h", "joe", s, "", "x"},
        {"warning: pop3links.tab:3: 7 fields, the ones after 6 are ignored"}},
-      {"bad password", {"example.test", "alice", "h", "joe", "abc", ""},
-       {"pop3links.tab:3: field 5 (external-crypted-password): not an XMCrypt string: odd number of hex "
+      {"bad password",
+       {"example.test", "alice", "h", "joe", "abc", ""},
+       {"pop3links.tab:3: field 5 (external-crypted-password): not an XMCrypt string: odd number "
+        "of hex "
         "digits (3) (line skipped)"}},
-      {"bad port", {"example.test", "alice", "h:pop", "joe", s, ""},
-       {"pop3links.tab:3: field 3 (external-domain): \"h:pop\": port \"pop\" is not a number from 1 to 65535"}},
-      {"slash in host", {"example.test", "alice", "a/b", "joe", s, ""},
-       {"pop3links.tab:3: field 3 (external-domain): \"a/b\": '/' and '\\' are not allowed in a host"}},
-      {"dot-dot host", {"example.test", "alice", "..", "joe", s, ""},
-       {"pop3links.tab:3: field 3 (external-domain): \"..\": '/' and '\\' are not allowed in a host"}},
-      {"empty user", {"example.test", "alice", "h", "", s, ""},
+      {"bad port",
+       {"example.test", "alice", "h:pop", "joe", s, ""},
+       {"pop3links.tab:3: field 3 (external-domain): \"h:pop\": port \"pop\" is not a number from "
+        "1 to 65535"}},
+      {"slash in host",
+       {"example.test", "alice", "a/b", "joe", s, ""},
+       {"pop3links.tab:3: field 3 (external-domain): \"a/b\": '/' and '\\' are not allowed in a "
+        "host"}},
+      {"dot-dot host",
+       {"example.test", "alice", "..", "joe", s, ""},
+       {"pop3links.tab:3: field 3 (external-domain): \"..\": '/' and '\\' are not allowed in a "
+        "host"}},
+      {"empty user",
+       {"example.test", "alice", "h", "", s, ""},
        {"pop3links.tab:3: field 4 (external-account): empty remote user"}},
-      {"slash in user", {"example.test", "alice", "h", "../x", s, ""},
+      {"slash in user",
+       {"example.test", "alice", "h", "../x", s, ""},
        {"pop3links.tab:3: field 4 (external-account): \"../x\" cannot be part of a file name"}},
-      {"control in user", {"example.test", "alice", "h", "a\x01", s, ""},
-       {"pop3links.tab:3: field 4 (external-account): control characters are not allowed in a user name"}},
-      {"empty local domain", {"", "alice", "h", "joe", s, ""},
+      {"control in user",
+       {"example.test", "alice", "h", "a\x01", s, ""},
+       {"pop3links.tab:3: field 4 (external-account): control characters are not allowed in a user "
+        "name"}},
+      {"empty local domain",
+       {"", "alice", "h", "joe", s, ""},
        {"pop3links.tab:3: field 1 (local-domain): empty domain"}},
-      {"empty local account", {"example.test", "", "h", "joe", s, ""},
+      {"empty local account",
+       {"example.test", "", "h", "joe", s, ""},
        {"pop3links.tab:3: field 2 (local-account): empty account"}},
-      {"bare @", {"@", "alice", "h", "joe", s, ""},
+      {"bare @",
+       {"@", "alice", "h", "joe", s, ""},
        {"pop3links.tab:3: field 1 (local-domain): \"@\" needs a domain after it"}},
-      {"@ without account", {"@x.test", "", "h", "joe", s, ""},
+      {"@ without account",
+       {"@x.test", "", "h", "joe", s, ""},
        {"pop3links.tab:3: field 2 (local-account): empty account for an \"@\" link"}},
-      {"bare ?", {"?", "alice", "h", "joe", s, ""},
+      {"bare ?",
+       {"?", "alice", "h", "joe", s, ""},
        {"pop3links.tab:3: field 1 (local-domain): \"?\" needs a masquerade domain after it"}},
-      {"& then comma", {"&,a.com", "alice", "h", "joe", s, ""},
+      {"& then comma",
+       {"&,a.com", "alice", "h", "joe", s, ""},
        {"pop3links.tab:3: field 1 (local-domain): \"&\" needs a suffix after it"}},
-      {"no match list", {"?home.test", "alice", "h", "joe", s, ""},
-       {"warning: pop3links.tab:3: field 1 (local-domain): no match-domain list: every address found in the "
+      {"no match list",
+       {"?home.test", "alice", "h", "joe", s, ""},
+       {"warning: pop3links.tab:3: field 1 (local-domain): no match-domain list: every address "
+        "found in the "
         "headers is rewritten"}},
-      {"spaces in match list", {"?home.test,a.com, b.com", "alice", "h", "joe", s, ""},
-       {"warning: pop3links.tab:3: field 1 (local-domain): match domain \" b.com\" contains spaces; they are "
+      {"spaces in match list",
+       {"?home.test,a.com, b.com", "alice", "h", "joe", s, ""},
+       {"warning: pop3links.tab:3: field 1 (local-domain): match domain \" b.com\" contains "
+        "spaces; they are "
         "not trimmed, so it matches no address"}},
-      {"authtype problems come last", {"example.test", "alice", "h:x", "joe", s, "Levae"},
-       {"pop3links.tab:3: field 3 (external-domain): \"h:x\": port \"x\" is not a number from 1 to 65535",
+      {"authtype problems come last",
+       {"example.test", "alice", "h:x", "joe", s, "Levae"},
+       {"pop3links.tab:3: field 3 (external-domain): \"h:x\": port \"x\" is not a number from 1 to "
+        "65535",
         "warning: pop3links.tab:3: field 6 (authtype): unknown token \"Levae\" (ignored)"}},
   };
   for (const Case& c : cases) {
@@ -120,7 +154,8 @@ TEST_CASE("parse_link: bad input") {
 }
 
 TEST_CASE("link identity and derived file names") {
-  ParsedLink a = parse_link(record({"Example.TEST", "Alice", "Pop.Remote:995", "Joe", kSecret, ""}));
+  ParsedLink a =
+      parse_link(record({"Example.TEST", "Alice", "Pop.Remote:995", "Joe", kSecret, ""}));
   ParsedLink b = parse_link(record({"example.test", "alice", "pop.remote:995", "joe", "", "APOP"}));
   REQUIRE(a.ok());
   REQUIRE(b.ok());
