@@ -154,3 +154,20 @@ TEST_CASE("options: bad input") {
   REQUIRE_FALSE(from_env.ok());
   CHECK(from_env.error().to_string() == "-Yq: unknown flag (see psyncd --help)");
 }
+
+TEST_CASE("options: every flag is in the --help text") {
+  const std::string help = usage_text();
+  for (const char* flag : {"-Ms",     "-Yi",      "-Yt",
+                           "-YT",     "-Yl",      "-Y-",
+                           "-Pp",     "-PI",      "-P6",
+                           "-Pt",     "-Pw",      "-Ph",
+                           "-Pl",     "-PX",      "-P-",
+                           "-Bp",     "-BI",      "-B6",
+                           "-B-",     "-MM",      "-Mm",
+                           "-Mr",     "-Mx",      "--once",
+                           "--check", "--status", "--xmail-handoff",
+                           "--help",  "--version"}) {
+    INFO(flag);
+    CHECK(help.find(flag) != std::string::npos);
+  }
+}

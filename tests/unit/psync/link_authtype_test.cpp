@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "common/fs.hpp"
 #include "psync/authtype.hpp"
 #include "tests/support/link_problem_texts.hpp"
 
@@ -164,4 +165,18 @@ TEST_CASE("authtype: unknown tokens are kept in order") {
   CHECK(p.options.unknown == std::vector<std::string>{"Foo", "Bar=1"});
   CHECK(p.options.method == AuthMethod::apop);
   CHECK_FALSE(has_errors(p.problems));
+}
+
+TEST_CASE("authtype: every token is documented in the header") {
+  std::string header = *fs::read_file(std::string(PSYNCD_SOURCE_DIR) + "/psync/authtype.hpp");
+  for (const char* token : {"CLR", "APOP", "FAPOP", "STLS", "FSTLS", "POP3S", "Leave", "Leave=N",
+                            "OutBind=addr", "NoVerify", "Pin=sha256:", "SASL=", "KeepDays=N",
+                            "UseTop", "MaxSize=N", "SizeAction=skip|delete"}) {
+    INFO(token);
+    CHECK(header.find(token) != std::string::npos);
+    // And the parser knows it: no "unknown token" warning.
+    std::string name = std::string(token).substr(0, std::string(token).find('='));
+    for (const Problem& p : parse_authtype(name).problems)
+      CHECK(p.error.text.find("unknown token") == std::string::npos);
+  }
 }
