@@ -91,8 +91,9 @@ class Session {
   enum class Hold { none, tls, login_delay, update };
   // A RETR or TOP in progress: which message, how far its stored bytes have been read.
   struct Stream {
-    std::size_t index = 0;
-    std::uint64_t offset = 0;
+    Stream(std::size_t i, std::uint64_t off, DotEncoder enc) : index(i), offset(off), encoder(enc) {}
+    std::size_t index;
+    std::uint64_t offset;
     DotEncoder encoder;
   };
 

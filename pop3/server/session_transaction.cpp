@@ -80,10 +80,7 @@ void Session::start_stream(std::size_t index, std::optional<std::uint64_t> top_l
     return;
   }
   reply(ok_line);
-  stream_.emplace();
-  stream_->index = index;
-  stream_->offset = *got;
-  stream_->encoder = DotEncoder(top_lines);
+  stream_.emplace(index, *got, DotEncoder(top_lines));
   if (*got == 0) {
     stream_->encoder.finish(out_);
     stream_.reset();
