@@ -1,0 +1,43 @@
+// Pop3Auth: the pop3::Authenticator over an AccountDb, one per client session (it knows the
+// client's IP). Login names follow login_name.hpp. Checks, in order: the account exists and is
+// a user, the password, PopEnable in the account's user.tab, the account's pop3.ipmap.tab;
+// open_mailbox() then takes the XMail lock and scans the mailbox. The global pop3.ipmap.tab
+// and Pop3RequireTLS are checked by the listener and the session, not here. No delays or
+// logging of failures: the session reports them as events.
+#pragma once
+
+#include <string>
+
+#include "pop3/server/authenticator.hpp"
+#include "pop3d/account_db.hpp"
+
+namespace psyncd::pop3d {
+
+enum class MailboxFormat { maildir, mailbox };  // -MM (default on Unix) / -Mm
+
+class Pop3Auth final : public pop3::Authenticator {
+ public:
+  Pop3Auth(AccountDb& db, std::string client_ip, MailboxFormat format = MailboxFormat::maildir)
+      : db_(db), client_ip_(std::move(client_ip)), format_(format) {}
+
+  pop3::AuthOutcome verify_password(std::string_view user, std::string_view password) override;
+  pop3::SecretLookup lookup_secret(std::string_view user) override;
+  pop3::MailboxOpen open_mailbox(std::string_view user) override;
+
+ private:
+  struct Found {
+    pop3::AuthStatus status = pop3::AuthStatus::bad_credentials;
+    const spool::MailUser* user = nullptr;
+    std::string canonical;  // name@domain as in the table
+    std::string reason;
+  };
+  Found find(std::string_view login);
+  // PopEnable and the per-account IP map: `disabled` with a reason, or ok.
+  Found check_access(Found found);
+
+  AccountDb& db_;
+  std::string client_ip_;
+  MailboxFormat format_;
+};
+
+}  // namespace psyncd::pop3d

@@ -1,0 +1,37 @@
+#include "pop3d/greeting.hpp"
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "common/log.hpp"
+
+namespace psyncd::pop3d {
+
+std::string Greeting::text(const spool::ServerConfig& server) {
+  auto custom = server.get("Pop3Greeting");
+  if (!custom || custom->empty()) return std::string(kDefaultGreeting);
+  bool printable = true;
+  for (char c : *custom) printable = printable && static_cast<unsigned char>(c) >= 0x20 && c != 0x7f;
+  if (custom->size() > kMaxGreeting || !printable) {
+    if (warned_ != *custom) {
+      log::warn("pop3d: server.tab Pop3Greeting is longer than {} characters or not printable "
+                "ASCII; using the default greeting", kMaxGreeting);
+      warned_ = *custom;
+    }
+    return std::string(kDefaultGreeting);
+  }
+  return *custom;
+}
+
+std::string Greeting::next_timestamp(std::string_view domain,
+                                     std::chrono::system_clock::time_point now) {
+  const auto secs = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  std::string d(domain);
+  for (char& c : d) {
+    if (static_cast<unsigned char>(c) <= 0x20 || c == '>' || c == '<' || c == 0x7f) c = '_';
+  }
+  return fmt::format("<{}.{}.{}@{}>", secs, ::getpid(), ++counter_, d);
+}
+
+}  // namespace psyncd::pop3d

@@ -1,0 +1,93 @@
+#include "pop3d/mailbox_lock.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <mutex>
+#include <set>
+
+#include "common/fs.hpp"
+#include "common/log.hpp"
+#include "tabfile/fields.hpp"
+
+namespace psyncd::pop3d {
+
+namespace {
+
+// Locks this process holds: a lock file naming our own pid that is not in here is stale
+// (left by an earlier run that had the same pid, e.g. in a container).
+std::mutex g_mutex;
+std::set<std::string> g_held;
+
+int create_lock(const std::string& path) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return errno;
+  const std::string pid = std::to_string(::getpid()) + "\n";
+  const bool ok = ::write(fd, pid.data(), pid.size()) == static_cast<ssize_t>(pid.size());
+  const int err = errno;
+  ::close(fd);
+  if (!ok) {
+    ::unlink(path.c_str());
+    return err == 0 ? EIO : err;
+  }
+  return 0;
+}
+
+// True when the lock's owner is certainly gone. XMail writes a thread id, not a pid: such a
+// lock (or any we cannot read) counts as held, to be safe.
+bool is_stale(const std::string& path) {
+  auto text = fs::read_file(path, 64);
+  if (!text) return false;
+  std::string_view digits(*text);
+  while (!digits.empty() && (digits.back() == '\n' || digits.back() == '\0')) digits.remove_suffix(1);
+  auto pid = tabfile::parse_number(digits);
+  if (!pid || *pid <= 0 || *pid > 0x3fffffff) return false;
+  if (*pid == ::getpid()) return g_held.count(path) == 0;
+  return ::kill(static_cast<pid_t>(*pid), 0) != 0 && errno == ESRCH;
+}
+
+}  // namespace
+
+Result<MailboxLock> MailboxLock::acquire(const std::string& locks_dir, const std::string& key) {
+  const std::string path = fs::join(locks_dir, key + ".lock");
+  std::lock_guard guard(g_mutex);
+  int err = create_lock(path);
+  if (err == EEXIST && is_stale(path)) {
+    log::warn("pop3d: removing stale mailbox lock {}", path);
+    ::unlink(path.c_str());
+    err = create_lock(path);
+  }
+  if (err == EEXIST) {
+    return Error{ErrorKind::temporary, path, 0, {}, "mailbox is locked by another session"};
+  }
+  if (err != 0) return fs::sys_error("create lock", path, err);
+  g_held.insert(path);
+  return MailboxLock(path);
+}
+
+MailboxLock::MailboxLock(MailboxLock&& other) noexcept : path_(std::move(other.path_)) {
+  other.path_.clear();
+}
+
+MailboxLock& MailboxLock::operator=(MailboxLock&& other) noexcept {
+  if (this != &other) {
+    release();
+    path_ = std::move(other.path_);
+    other.path_.clear();
+  }
+  return *this;
+}
+
+MailboxLock::~MailboxLock() { release(); }
+
+void MailboxLock::release() {
+  if (path_.empty()) return;
+  std::lock_guard guard(g_mutex);
+  ::unlink(path_.c_str());
+  g_held.erase(path_);
+  path_.clear();
+}
+
+}  // namespace psyncd::pop3d

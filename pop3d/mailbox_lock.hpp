@@ -1,0 +1,33 @@
+// MailboxLock: XMail's POP3 mailbox lock, MAIL_ROOT/pop3locks/<name>@<domain>.lock, created with
+// O_EXCL and held for the whole session (B §8.4), so psyncd and a live XMail exclude each other.
+// We write our pid (decimal + LF) in it; a lock whose owner pid is gone (or is this process
+// without holding it) is stale and is taken over (Part A §2: XMail only empties pop3locks/ at
+// start-up). It does not wait: a held lock fails at once with ErrorKind::temporary.
+#pragma once
+
+#include <string>
+
+#include "common/result.hpp"
+
+namespace psyncd::pop3d {
+
+class MailboxLock {
+ public:
+  // `key` is "<name>@<domain>"; the caller has checked it is a safe file name.
+  static Result<MailboxLock> acquire(const std::string& locks_dir, const std::string& key);
+
+  MailboxLock(MailboxLock&& other) noexcept;
+  MailboxLock& operator=(MailboxLock&& other) noexcept;
+  MailboxLock(const MailboxLock&) = delete;
+  MailboxLock& operator=(const MailboxLock&) = delete;
+  ~MailboxLock();
+
+  const std::string& path() const { return path_; }
+  void release();
+
+ private:
+  explicit MailboxLock(std::string path) : path_(std::move(path)) {}
+  std::string path_;  // empty when released
+};
+
+}  // namespace psyncd::pop3d

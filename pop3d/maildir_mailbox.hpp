@@ -1,0 +1,41 @@
+// MaildirMailbox: the pop3::MailboxView the server session reads, over a scanned local mailbox
+// (mailbox_scan.hpp) and holding the account's MailboxLock for its lifetime. Reads use pread
+// on one cached descriptor, so streaming a RETR costs one open. remove() unlinks the messages
+// marked at QUIT and fsyncs their directories. It does not parse or convert message bytes.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "pop3/server/mailbox_view.hpp"
+#include "pop3d/mailbox_lock.hpp"
+#include "pop3d/mailbox_scan.hpp"
+
+namespace psyncd::pop3d {
+
+class MaildirMailbox final : public pop3::MailboxView {
+ public:
+  MaildirMailbox(std::vector<ScannedMessage> messages, MailboxLock lock);
+  ~MaildirMailbox() override;
+
+  std::size_t count() const override { return messages_.size(); }
+  std::uint64_t size(std::size_t index) const override { return messages_[index].size; }
+  std::string uidl(std::size_t index) const override { return messages_[index].uidl; }
+  Result<std::size_t> read(std::size_t index, std::uint64_t offset,
+                           std::span<char> buffer) override;
+
+  // Deletes the given 0-based messages. A file already gone counts as deleted. Fails on the
+  // first other error (the rest are still tried).
+  Result<void> remove(const std::vector<std::size_t>& indexes);
+
+ private:
+  void close_cached();
+
+  std::vector<ScannedMessage> messages_;
+  MailboxLock lock_;
+  int fd_ = -1;
+  std::size_t fd_index_ = 0;
+};
+
+}  // namespace psyncd::pop3d
