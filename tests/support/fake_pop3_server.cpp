@@ -153,8 +153,12 @@ bool FakePop3Server::write_all(std::string_view bytes) {
 // >0 bytes read, 0 EOF, -1 error, -2 timeout.
 long FakePop3Server::read_some(char* buf, std::size_t size, int timeout_ms) {
   if (ssl_ == nullptr || SSL_pending(static_cast<SSL*>(ssl_)) == 0) {
-    pollfd p{fd_, POLLIN, 0};
-    int r = ::poll(&p, 1, timeout_ms);
+    // Short slices so that the destructor (stop_) never waits for a whole step timeout.
+    int r = 0;
+    for (int waited = 0; r == 0 && waited < timeout_ms && !stop_; waited += 50) {
+      pollfd p{fd_, POLLIN, 0};
+      r = ::poll(&p, 1, 50);
+    }
     if (r == 0) return -2;
     if (r < 0) return -1;
   }

@@ -18,6 +18,7 @@ import atexit
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -208,6 +209,7 @@ class Dovecot:
                 continue
             self._write_conf()
             atexit.register(self.stop)
+            _exit_on_sigterm()
             with open(os.path.join(self.dir, "start.log"), "ab") as out:
                 # Dovecot daemonizes; its output goes to a file, never a pipe we wait on.
                 rc = subprocess.run([DOVECOT, "-c", self.conf_path()], stdout=out,
@@ -270,6 +272,13 @@ class Dovecot:
     def message_count(self, user):
         md = self.maildir(user)
         return sum(len(os.listdir(os.path.join(md, s))) for s in ("new", "cur"))
+
+
+def _exit_on_sigterm():
+    """A SIGTERM (ctest timeout, kill) must still run atexit and stop Dovecot, which has
+    daemonized and would otherwise outlive the test."""
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
 def _pid_alive(pid):

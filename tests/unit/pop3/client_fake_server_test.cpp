@@ -548,3 +548,25 @@ TEST_CASE("fake server: DELE refusals are reported, not fatal", "[pop3][client][
   REQUIRE(r.ok());
   CHECK(*r == std::vector<std::uint32_t>{1});
 }
+
+TEST_CASE("fake server: greeting and CAPA split across reads", "[pop3][client][fake]") {
+  FakePop3Server server({say("+OK fake "), pause_ms(50), say("ready <1.2@x>\r\n"), expect("CAPA\r\n"),
+                         say("+OK\r\nUSER\r\nPIPE"), pause_ms(50), say("LINING\r\n"), pause_ms(50),
+                         say(".\r\n")});
+  auto t = connect_ok(connect_options(server));
+  CHECK(t->greeting() == "+OK fake ready <1.2@x>");
+  CHECK(t->capa() == std::vector<std::string>{"USER", "PIPELINING"});
+}
+
+TEST_CASE("fake server: a long CAPA list in one segment is kept whole", "[pop3][client][fake]") {
+  std::string capa = "+OK\r\n";
+  std::vector<std::string> want;
+  for (int i = 0; i < 40; ++i) {
+    want.push_back("X-CAP-" + std::to_string(i) + " " + std::string(50, 'v'));
+    capa += want.back() + "\r\n";
+  }
+  capa += ".\r\n";
+  FakePop3Server server(hello(capa));
+  auto t = connect_ok(connect_options(server));
+  CHECK(t->capa() == want);
+}
