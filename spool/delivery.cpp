@@ -16,7 +16,7 @@ constexpr size_t kFlushBytes = 64 * 1024;
 }  // namespace
 
 std::string stored_name(std::string_view unique, std::uint64_t size) {
-  return fmt::format("{},S={},W={}", unique, size, size);
+  return fmt::format("{},W={}", unique, size);
 }
 
 Delivery::Delivery(fs::FileSystem& fs, std::string tmp_path, std::string name, int fd)

@@ -6,7 +6,7 @@
 //   temp file; the destructor aborts an uncommitted delivery.
 // stage() stops after the close so that DeliveryBatch (delivery_batch.hpp) can publish many
 // messages with one directory fsync per directory. All writes go through fs::FileSystem.
-// File names: `<unique name>,S=<size>,W=<size>` (size suffix, see stored_name()).
+// File names: `<unique name>,W=<size>` (size suffix, see stored_name()).
 #pragma once
 
 #include <cstdint>
@@ -19,9 +19,10 @@
 
 namespace psyncd::spool {
 
-// `<name>,S=<size>,W=<size>`. Dovecot's Maildir suffixes: S= is the file size and W= the RFC
-// 1939 size; in our stored form both are the same number. The suffix lets the POP3 server
-// size a mailbox from readdir() alone; the whole base name stays the UIDL, as in XMail.
+// `<name>,W=<size>`: Dovecot's Maildir suffix for the RFC 1939 size (in our stored form also
+// the file size; S= is left out to keep the name, which is the UIDL, short). The suffix lets
+// the POP3 server size a mailbox from readdir() alone; the whole base name stays the UIDL,
+// as in XMail.
 std::string stored_name(std::string_view unique, std::uint64_t size);
 
 class Delivery {

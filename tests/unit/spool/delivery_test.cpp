@@ -25,7 +25,7 @@ Result<void> write_chunks(spool::Delivery& d, const std::string& message, size_t
 }  // namespace
 
 TEST_CASE("stored name carries Dovecot-style size suffixes") {
-  CHECK(spool::stored_name("1.2.3.4.host", 4096) == "1.2.3.4.host,S=4096,W=4096");
+  CHECK(spool::stored_name("1.2.3.4.host", 4096) == "1.2.3.4.host,W=4096");
 }
 
 TEST_CASE("delivery golden files: stored form is unstuffed CRLF, size in the name") {
