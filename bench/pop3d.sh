@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# POP3 serving benchmark: psyncd's server vs a private Dovecot, same asyncio driver, one run.
+# Environment: BUILD_DIR (default build), SECONDS_PER_PHASE (5), IDLE_SESSIONS (2000), USERS (64).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${BUILD_DIR:-build}
+cmake -S . -B "$build" -G Ninja >/dev/null
+cmake --build "$build" -j2 --target psyncd-pop3d-test >/dev/null
+PSYNCD_BINARY_DIR="$PWD/$build" exec python3 bench/pop3d_bench.py

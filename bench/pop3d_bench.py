@@ -1,0 +1,206 @@
+#!/usr/bin/env python3
+"""POP3 serving benchmark: the same mailboxes served by psyncd's server (psyncd-pop3d-test)
+and by a private Dovecot (tests/integration/harness), measured by the same asyncio driver:
+  full   - sessions/s of login, UIDL, RETR x300 (4 KB each, pipelined), QUIT; and RETR MB/s
+  light  - sessions/s of login, STAT, UIDL, QUIT at 50 concurrent clients
+  p99    - p99 latency of the light session at 32 concurrent clients
+  idle   - RSS per idle session with 2000 connections open (greeting read, not logged in:
+           a POP3 mailbox lock allows one session per account)
+Prints both servers' figures and the ratios. Environment: PSYNCD_BINARY_DIR (build dir),
+SECONDS_PER_PHASE (default 5), IDLE_SESSIONS (2000), USERS (64)."""
+import asyncio
+import os
+import resource
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration"))
+from harness import dovecot  # noqa: E402
+import pop3d_root  # noqa: E402
+
+PHASE = float(os.environ.get("SECONDS_PER_PHASE", "5"))
+IDLE = int(os.environ.get("IDLE_SESSIONS", "2000"))
+USERS = int(os.environ.get("USERS", "64"))
+MESSAGES = 300
+SIZE = 4096
+END = b"\r\n.\r\n"
+
+
+async def expect_ok(reader):
+    line = await reader.readline()
+    if not line.startswith(b"+OK"):
+        raise RuntimeError(f"unexpected reply {line[:80]!r}")
+    return line
+
+
+async def multiline(reader):
+    data = await reader.readuntil(END)
+    if not data.startswith(b"+OK"):
+        raise RuntimeError(f"unexpected reply {data[:80]!r}")
+    return data
+
+
+async def login(port, user, password):
+    reader, writer = await asyncio.open_connection("127.0.0.1", port, limit=1 << 20)
+    await expect_ok(reader)
+    writer.write(f"USER {user}\r\nPASS {password}\r\n".encode())
+    await expect_ok(reader)
+    await expect_ok(reader)
+    return reader, writer
+
+
+async def quit(reader, writer):
+    writer.write(b"QUIT\r\n")
+    await expect_ok(reader)
+    writer.close()
+    try:
+        await writer.wait_closed()
+    except OSError:
+        pass
+
+
+async def full_session(port, user, password, stats):
+    reader, writer = await login(port, user, password)
+    writer.write(b"UIDL\r\n")
+    await multiline(reader)
+    writer.write(b"".join(b"RETR %d\r\n" % i for i in range(1, MESSAGES + 1)))
+    for _ in range(MESSAGES):
+        stats["bytes"] += len(await multiline(reader))
+    await quit(reader, writer)
+
+
+async def light_session(port, user, password, stats):
+    reader, writer = await login(port, user, password)
+    writer.write(b"STAT\r\nUIDL\r\n")
+    await expect_ok(reader)
+    await multiline(reader)
+    await quit(reader, writer)
+
+
+async def run_phase(kind, port, users, concurrency, seconds):
+    stats = {"sessions": 0, "bytes": 0, "latencies": [], "errors": 0}
+    stop_at = time.monotonic() + seconds
+    fn = full_session if kind == "full" else light_session
+
+    async def worker(k):
+        user, password = users[k % len(users)]
+        while time.monotonic() < stop_at:
+            t0 = time.monotonic()
+            try:
+                await asyncio.wait_for(fn(port, user, password, stats), 30)
+            except (OSError, RuntimeError, asyncio.TimeoutError, asyncio.IncompleteReadError) as e:
+                stats["errors"] += 1
+                if stats["errors"] <= 3:
+                    print(f"  {kind} error: {e!r}", file=sys.stderr)
+                await asyncio.sleep(0.01)
+                continue
+            stats["latencies"].append(time.monotonic() - t0)
+            stats["sessions"] += 1
+
+    t0 = time.monotonic()
+    await asyncio.gather(*(worker(k) for k in range(concurrency)))
+    stats["elapsed"] = time.monotonic() - t0
+    return stats
+
+
+def process_tree_rss_kb(root_pid):
+    """RSS (KiB) of a process and all its descendants."""
+    children = {}
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(pid))
+        except (OSError, IndexError, ValueError):
+            pass
+    total, todo = 0, [root_pid]
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, []))
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+        except OSError:
+            pass
+    return total
+
+
+async def idle_phase(port, pid, count):
+    before = process_tree_rss_kb(pid)
+    conns = []
+
+    async def open_one():
+        try:
+            r, w = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 10)
+            await asyncio.wait_for(expect_ok(r), 10)
+            conns.append(w)
+        except (OSError, RuntimeError, asyncio.TimeoutError):
+            pass
+
+    for start in range(0, count, 100):
+        await asyncio.gather(*(open_one() for _ in range(min(100, count - start))))
+    await asyncio.sleep(0.5)
+    after = process_tree_rss_kb(pid)
+    for w in conns:
+        w.close()
+    await asyncio.sleep(0.5)
+    opened = len(conns)
+    return {"opened": opened, "rss_before_kb": before, "rss_after_kb": after,
+            "per_session_kb": (after - before) / opened if opened else float("nan")}
+
+
+async def measure(name, port, pid, users):
+    out = {}
+    full = await run_phase("full", port, users, 4, PHASE)
+    out["full_sps"] = full["sessions"] / full["elapsed"]
+    out["retr_mbps"] = full["bytes"] / full["elapsed"] / 1e6
+    light = await run_phase("light", port, users, 50, PHASE)
+    out["light_sps"] = light["sessions"] / light["elapsed"]
+    p = await run_phase("light", port, users, 32, PHASE)
+    lat = sorted(p["latencies"])
+    out["p99_ms"] = lat[int(len(lat) * 0.99) - 1] * 1000 if lat else float("nan")
+    out["errors"] = full["errors"] + light["errors"] + p["errors"]
+    out.update(await idle_phase(port, pid, IDLE))
+    print(f"{name:8s} full {out['full_sps']:8.1f} sessions/s  RETR {out['retr_mbps']:7.1f} MB/s  "
+          f"light@50 {out['light_sps']:8.1f} sessions/s  p99@32 {out['p99_ms']:6.1f} ms  "
+          f"idle {out['opened']} open, {out['per_session_kb']:.1f} KiB/session  "
+          f"errors {out['errors']}", flush=True)
+    return out
+
+
+def main():
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 20000), hard))
+    dovecot.require_or_skip()
+    started = time.monotonic()
+    messages = [pop3d_root.make_message(i, SIZE) for i in range(MESSAGES)]
+    users = [(f"user{k}", f"secret{k}") for k in range(1, USERS + 1)]
+    with tempfile.TemporaryDirectory(prefix="psyncd-pop3d-bench-", dir=os.environ.get("BENCH_DIR")) as tmp:
+        root = pop3d_root.MailRoot(os.path.join(tmp, "root"))
+        for user, password in users:
+            root.add_user(user, password)
+            for m in messages:
+                root.add_message(user, m)
+        dv = dovecot.Dovecot(os.path.join(tmp, "dovecot"),
+                             {u: (p, messages) for u, p in users})
+        print(f"workload: {USERS} accounts x {MESSAGES} x {SIZE} B; {PHASE:.0f} s per phase; "
+              f"{IDLE} idle sessions", flush=True)
+        with pop3d_root.Server(root, "--quiet", "--max-sessions", str(IDLE + 100)) as ours:
+            mine = asyncio.run(measure("psyncd", ours.pop3, ours.proc.pid, users))
+        with dv:
+            theirs = asyncio.run(measure("dovecot", dv.pop3_port, dv.master_pid(), users))
+    print("ratios (psyncd / dovecot): " + "  ".join(
+        f"{k} {mine[k] / theirs[k]:.2f}x" for k in ("full_sps", "retr_mbps", "light_sps")
+        if theirs[k]) + f"  p99 {theirs['p99_ms'] / mine['p99_ms']:.2f}x lower"
+        f"  idle KiB/session {mine['per_session_kb']:.1f} vs {theirs['per_session_kb']:.1f}")
+    print(f"bench time {time.monotonic() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
