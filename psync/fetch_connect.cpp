@@ -1,0 +1,75 @@
+#include "psync/fetch_connect.hpp"
+
+#include "common/fs.hpp"
+
+namespace psyncd::psync {
+
+namespace {
+
+pop3::TlsMode tls_of(TlsMode mode) {
+  switch (mode) {
+    case TlsMode::starttls: return pop3::TlsMode::stls;
+    case TlsMode::force_starttls: return pop3::TlsMode::fstls;
+    case TlsMode::implicit: return pop3::TlsMode::pop3s;
+    case TlsMode::none: break;
+  }
+  return pop3::TlsMode::none;
+}
+
+}  // namespace
+
+Result<pop3::ConnectOptions> connect_options(const Link& link, const TrustFiles& trust,
+                                             std::chrono::milliseconds timeout) {
+  if (!link.auth.pin_sha256.empty()) {
+    // The transport pins the public key (CURLOPT_PINNEDPUBLICKEY); Pin= names the
+    // certificate's hash, which libcurl cannot check. Refuse rather than not check at all.
+    return Error{ErrorKind::config, "pop3links.tab", link.line, "field 6 (authtype)",
+                 "Pin=sha256:... is not supported by this build's transport"};
+  }
+  pop3::ConnectOptions o;
+  o.host = link.remote.host;
+  o.port = link.remote.port;
+  o.tls = tls_of(link.auth.tls);
+  if (link.auth.has_out_bind) {
+    o.out_bind = link.auth.out_bind.host;
+    o.out_bind_port = link.auth.out_bind.port;
+  }
+  o.connect_timeout = timeout;
+  o.verify = link.auth.verify_peer;
+  o.ca_file = trust.ca_file;
+  o.ca_path = trust.ca_path;
+  return o;
+}
+
+pop3::ClientOptions client_options(const Link& link) {
+  pop3::ClientOptions o;
+  o.user = link.remote_user;
+  o.password = link.password;
+  switch (link.auth.method) {
+    case AuthMethod::apop: o.auth = pop3::AuthMode::apop; break;
+    case AuthMethod::force_apop: o.auth = pop3::AuthMode::fapop; break;
+    case AuthMethod::sasl:
+      o.auth = pop3::AuthMode::sasl;
+      o.sasl_mechanism = to_string(link.auth.sasl);
+      break;
+    case AuthMethod::user_pass: o.auth = pop3::AuthMode::clear; break;
+  }
+  o.peer = link.remote_spec;
+  o.retr_via_top = link.auth.use_top;
+  return o;
+}
+
+TransportFactory curl_factory(const std::string& mail_root, std::chrono::milliseconds timeout) {
+  TrustFiles trust;
+  if (std::string f = fs::join(mail_root, "certs.pem"); fs::exists(f)) trust.ca_file = f;
+  if (std::string d = fs::join(mail_root, "certs"); fs::is_directory(d)) trust.ca_path = d;
+  return [trust, timeout](const Link& link) -> Result<std::unique_ptr<pop3::Transport>> {
+    auto o = connect_options(link, trust, timeout);
+    if (!o) return o.error();
+    auto t = pop3::CurlTransport::connect(*o);
+    if (!t) return t.error();
+    return std::unique_ptr<pop3::Transport>(std::move(*t));
+  };
+}
+
+}  // namespace psyncd::psync

@@ -1,0 +1,37 @@
+// FetchConnect: how a link's authtype options (authtype.hpp) become the POP3 client's
+// connection and session options (pop3/client/curl_transport.hpp, session.hpp), and the
+// default TransportFactory that dials with libcurl. Tests substitute their own factory.
+// It does not authenticate or fetch; see fetch_engine.hpp.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "common/result.hpp"
+#include "pop3/client/curl_transport.hpp"
+#include "pop3/client/session.hpp"
+#include "pop3/client/transport.hpp"
+#include "psync/link.hpp"
+
+namespace psyncd::psync {
+
+// Opens a connected Transport for a link (past greeting, CAPA and TLS).
+using TransportFactory =
+    std::function<Result<std::unique_ptr<pop3::Transport>>(const Link& link)>;
+
+struct TrustFiles {
+  std::string ca_file;  // MAIL_ROOT/certs.pem when it exists
+  std::string ca_path;  // MAIL_ROOT/certs/ when it exists
+};
+
+// Fails (kind config) for options the transport cannot honour.
+Result<pop3::ConnectOptions> connect_options(const Link& link, const TrustFiles& trust,
+                                             std::chrono::milliseconds timeout);
+pop3::ClientOptions client_options(const Link& link);
+
+// The libcurl factory: certs.pem / certs/ under `mail_root` are added to the trust store.
+TransportFactory curl_factory(const std::string& mail_root, std::chrono::milliseconds timeout);
+
+}  // namespace psyncd::psync

@@ -1,0 +1,260 @@
+#include "psync/fetch_engine.hpp"
+
+#include <unistd.h>
+
+#include <memory>
+#include <optional>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "common/log.hpp"
+#include "pop3/client/client.hpp"
+#include "psync/fetch_plan.hpp"
+#include "psync/fetch_sink.hpp"
+#include "psync/link_lock.hpp"
+#include "spool/delivery_batch.hpp"
+#include "spool/delivery_journal.hpp"
+#include "spool/uidb.hpp"
+#include "spool/unique_name.hpp"
+
+namespace psyncd::psync {
+
+namespace {
+
+bool leave_mode(const Link& link) { return link.auth.leave || link.auth.keep_days > 0; }
+
+class LinkSync {
+ public:
+  LinkSync(const FetchEnv& env, const Link& link)
+      : env_(env), link_(link), root_(*env.route.root), name_(link.remote_user + "@" +
+                                                               link.remote_spec) {}
+  LinkResult run();
+
+ private:
+  Result<void> open_state();
+  Result<void> connect();
+  Result<void> list_and_plan();
+  Result<void> transfer();
+  Result<void> fetch_batch(std::vector<pop3::FetchItem> items);
+  Result<void> dele(const std::vector<std::uint32_t>& numbers);
+  Result<void> write_seen();
+  Result<void> quit();
+  bool stopping() const { return env_.stop != nullptr && env_.stop->load(); }
+  LinkResult fail(const Error& e, FailureScope scope);
+
+  const FetchEnv& env_;
+  const Link& link_;
+  const spool::MailRoot& root_;
+  std::string name_;
+  LinkResult result_;
+  std::optional<LinkLock> lock_;
+  std::optional<spool::DeliveryJournal> journal_;
+  std::unique_ptr<pop3::Transport> transport_;
+  std::unique_ptr<pop3::Client> client_;
+  Plan plan_;
+  std::vector<std::string> seen_now_;  // UIDLs fetched (or sent to the error account) now
+  std::set<std::uint32_t> deleted_;
+  bool planned_ = false;
+};
+
+LinkResult LinkSync::fail(const Error& e, FailureScope scope) {
+  result_.ok = false;
+  result_.scope = scope;
+  if (result_.reason.empty()) result_.reason = e.to_string();
+  return result_;
+}
+
+Result<void> LinkSync::open_state() {
+  auto lock = LinkLock::acquire(fs::join(root_.pop3linklocks_dir(), lock_file_name(link_)));
+  if (!lock) return lock.error();
+  lock_.emplace(std::move(*lock));
+  auto journal = spool::DeliveryJournal::open(
+      *env_.fs, spool::journal_path(root_.root(), link_.remote_spec, link_.remote_user));
+  if (!journal) return journal.error();
+  journal_.emplace(std::move(*journal));
+  return fs::make_dirs(*env_.fs, root_.tmp_dir());
+}
+
+Result<void> LinkSync::connect() {
+  auto t = env_.connect(link_);
+  if (!t) return t.error();
+  transport_ = std::move(*t);
+  client_ = std::make_unique<pop3::Client>(*transport_, client_options(link_), env_.io_timeout);
+  return client_->login();
+}
+
+Result<void> LinkSync::list_and_plan() {
+  auto stat = client_->stat();
+  if (!stat) return stat.error();
+  PlanInput in;
+  in.count = stat->count;
+  auto uidl = client_->uidl();
+  if (!uidl) return uidl.error();
+  in.uidl = std::move(*uidl);
+  in.uidl_refused = client_->uidl_refused();
+  if (in.uidl_refused && leave_mode(link_)) {
+    return Error{ErrorKind::protocol, link_.remote_spec, 0, "UIDL",
+                 "Remote POP3 server does not support UIDL (needed by Leave)"};
+  }
+  auto list = client_->list();
+  if (!list) return list.error();
+  in.list = std::move(*list);
+  in.delivered = [this](const std::string& uid) { return journal_->is_delivered(uid); };
+  if (leave_mode(link_)) {
+    auto path = spool::uidb_path(root_.root(), link_.remote_spec, link_.remote_user);
+    if (!path) return path.error();
+    auto seen = spool::read_uidb(*path);
+    if (!seen) return seen.error();
+    in.seen.insert(seen->begin(), seen->end());
+  }
+  in.options = &link_.auth;
+  in.session_tag = spool::unique_name(*env_.clock);
+  plan_ = make_plan(in);
+  planned_ = true;
+  result_.not_synced += plan_.skipped_size;
+  result_.not_synced_bytes += plan_.skipped_size_bytes;
+  if (plan_.skipped_size > 0) {
+    log::info("{}: {} messages over MaxSize left on the server", name_, plan_.skipped_size);
+  }
+  return {};
+}
+
+Result<void> LinkSync::dele(const std::vector<std::uint32_t>& numbers) {
+  if (numbers.empty()) return {};
+  auto refused = client_->dele(numbers);
+  if (!refused) return refused.error();
+  std::set<std::uint32_t> bad(refused->begin(), refused->end());
+  for (auto n : numbers) {
+    if (bad.count(n)) {
+      log::warn("{}: server refused DELE {}", name_, n);
+    } else {
+      deleted_.insert(n);
+      ++result_.deleted;
+    }
+  }
+  return {};
+}
+
+// One batch: RETRs into the sink, commit whatever arrived whole, then DELE the durable ones.
+Result<void> LinkSync::fetch_batch(std::vector<pop3::FetchItem> items) {
+  spool::DeliveryBatch batch(*env_.fs, *journal_);
+  FetchSink sink(env_.route, link_, *env_.fs, *env_.clock, root_.tmp_dir(), batch, plan_.keys);
+  Result<void> got = client_->retrieve(std::move(items), sink);
+  // Messages that arrived complete are committed even when the connection broke after them:
+  // the journal then makes the next session DELE them instead of fetching them again.
+  Result<void> committed = batch.commit();
+  std::vector<std::uint32_t> to_dele;
+  for (const auto& o : sink.outcomes()) {
+    bool stored = o.status == MessageStatus::delivered || o.status == MessageStatus::error_account;
+    if (stored && committed) {
+      if (o.status == MessageStatus::delivered) {
+        ++result_.messages;
+        result_.bytes += o.bytes;
+      } else {
+        ++result_.not_synced;
+        result_.not_synced_bytes += o.bytes;
+      }
+      seen_now_.push_back(o.uidl);
+      to_dele.push_back(o.number);
+    } else {
+      ++result_.not_synced;
+      result_.not_synced_bytes += o.bytes;
+    }
+  }
+  if (!got) return got.error();
+  if (!committed) return committed.error();
+  if (leave_mode(link_)) return {};
+  return dele(to_dele);
+}
+
+Result<void> LinkSync::transfer() {
+  if (auto r = dele(plan_.dele_now); !r) return r;
+  std::vector<pop3::FetchItem> batch;
+  std::uint64_t batch_bytes = 0;
+  for (size_t i = 0; i < plan_.fetch.size(); ++i) {
+    batch.push_back(plan_.fetch[i]);
+    batch_bytes += plan_.fetch[i].expected_octets;
+    bool last = i + 1 == plan_.fetch.size();
+    if (!last && batch.size() < env_.batch_messages && batch_bytes < env_.batch_bytes) continue;
+    if (auto r = fetch_batch(std::move(batch)); !r) return r;
+    batch.clear();
+    batch_bytes = 0;
+    if (!last && stopping()) {
+      log::info("{}: stopping after the current batch", name_);
+      break;
+    }
+  }
+  return {};
+}
+
+// Leave: the seen-DB keeps what is still on the server plus what this session stored.
+// Written only once the listing succeeded, so a failed session never wipes it (B §10.1).
+Result<void> LinkSync::write_seen() {
+  if (!planned_ || !leave_mode(link_)) return {};
+  std::vector<std::string> uidls = plan_.keep_seen;
+  uidls.insert(uidls.end(), seen_now_.begin(), seen_now_.end());
+  auto path = spool::uidb_path(root_.root(), link_.remote_spec, link_.remote_user);
+  if (!path) return path.error();
+  return spool::write_uidb(*env_.fs, *path, uidls);
+}
+
+Result<void> LinkSync::quit() {
+  if (auto q = client_->quit(); !q) return q.error();
+  // The deletions are committed: forget their journal entries (UIDLs leave the server).
+  std::set<std::string> remaining;
+  for (const auto& [number, uid] : plan_.keys) {
+    if (!deleted_.count(number) && uid.rfind("#nouidl:", 0) != 0) remaining.insert(uid);
+  }
+  for (const auto& uid : plan_.keep_seen) remaining.insert(uid);
+  if (leave_mode(link_)) remaining.insert(plan_.current.begin(), plan_.current.end());
+  return journal_->prune_except(remaining);
+}
+
+LinkResult LinkSync::run() {
+  if (auto r = open_state(); !r) {
+    if (r.error().kind == ErrorKind::temporary) {
+      result_.skipped = true;
+      result_.reason = r.error().to_string();
+      return result_;
+    }
+    return fail(r.error(), FailureScope::none);
+  }
+  if (auto r = connect(); !r) {
+    // No connection at all says the host is down; a refused login says the account is bad.
+    bool host = !transport_ && (r.error().kind == ErrorKind::unavailable ||
+                                r.error().kind == ErrorKind::temporary);
+    return fail(r.error(), host ? FailureScope::host : FailureScope::account);
+  }
+  Result<void> r = list_and_plan();
+  if (r) r = transfer();
+  Result<void> seen = write_seen();
+  if (!r) return fail(r.error(), FailureScope::account);
+  if (!seen) return fail(seen.error(), FailureScope::none);
+  if (auto q = quit(); !q) return fail(q.error(), FailureScope::account);
+  result_.ok = true;
+  return result_;
+}
+
+}  // namespace
+
+LinkResult sync_link(const FetchEnv& env, const Link& link) {
+  LinkSync sync(env, link);
+  LinkResult result = sync.run();
+  if (!result.ok && !result.skipped) {
+    log::warn("{}@{}: sync failed: {}", link.remote_user, link.remote_spec, result.reason);
+  }
+  return result;
+}
+
+std::string describe(const LinkResult& r) {
+  if (r.skipped) return "skipped: " + r.reason;
+  std::string counts = fmt::format("{} msgs {} bytes, {} deleted, {} not synced", r.messages,
+                                   r.bytes, r.deleted, r.not_synced);
+  if (r.ok) return "ok: " + counts;
+  return "FAIL: " + r.reason + " (" + counts + ")";
+}
+
+}  // namespace psyncd::psync

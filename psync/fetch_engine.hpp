@@ -1,0 +1,54 @@
+// The fetch engine: one link's sync, start to end (B §4.3 with the fixes of Part A and B §10):
+// link lock -> journal recovery -> connect + auth -> STAT/UIDL/LIST -> plan (journal says
+// delivered: only DELE; Leave: skip UIDLs in the seen-DB; MaxSize/SizeAction) -> for each
+// batch: pipelined RETRs streamed into delivery transactions (fetch_sink.hpp), one batch
+// commit (journal + directory syncs), then the batch's DELEs -> seen-DB rewrite (Leave) ->
+// QUIT, which must answer +OK. A stop flag ends the sync after the batch in flight, with QUIT.
+// It does not schedule, retry or back off (scheduler.hpp) and writes no psync log line.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "common/clock.hpp"
+#include "common/fs.hpp"
+#include "common/result.hpp"
+#include "psync/fetch_connect.hpp"
+#include "psync/fetch_route.hpp"
+#include "psync/link.hpp"
+
+namespace psyncd::psync {
+
+struct FetchEnv {
+  RouteConfig route;                 // root, accounts, domains, error account, tags
+  fs::FileSystem* fs = nullptr;      // durable writes (spool::posix_with_syncfs() by default)
+  const Clock* clock = nullptr;
+  TransportFactory connect;          // curl_factory() in production
+  std::chrono::milliseconds io_timeout{90'000};  // -YT
+  const std::atomic<bool>* stop = nullptr;       // set on SIGTERM
+  std::uint32_t batch_messages = 200;            // messages per durability batch
+  std::uint64_t batch_bytes = 32u << 20;         // expected bytes per batch
+};
+
+enum class FailureScope { none, host, account };
+
+struct LinkResult {
+  bool ok = false;
+  bool skipped = false;            // lock held elsewhere: not a failure of the link
+  FailureScope scope = FailureScope::none;  // what a failure says about the remote
+  std::uint32_t messages = 0;      // delivered (XMail: "msgs synced")
+  std::uint64_t bytes = 0;
+  std::uint32_t not_synced = 0;    // left on the server or sent to the error account
+  std::uint64_t not_synced_bytes = 0;
+  std::uint32_t deleted = 0;       // DELEs the server accepted (committed when ok)
+  std::string reason;              // first error, "" when ok
+};
+
+LinkResult sync_link(const FetchEnv& env, const Link& link);
+
+// "ok 3 msgs 12345 bytes" / "FAIL: reason" for summaries.
+std::string describe(const LinkResult& result);
+
+}  // namespace psyncd::psync

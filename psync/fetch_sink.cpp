@@ -1,0 +1,122 @@
+#include "psync/fetch_sink.hpp"
+
+#include <utility>
+
+#include "common/log.hpp"
+#include "spool/unique_name.hpp"
+
+namespace psyncd::psync {
+
+FetchSink::FetchSink(const RouteConfig& route, const Link& link, fs::FileSystem& fs,
+                     const Clock& clock, std::string tmp_dir, spool::DeliveryBatch& batch,
+                     const std::map<std::uint32_t, std::string>& uidls)
+    : route_config_(route),
+      link_(link),
+      fs_(fs),
+      clock_(clock),
+      tmp_dir_(std::move(tmp_dir)),
+      batch_(batch),
+      uidls_(uidls) {}
+
+Result<void> FetchSink::begin(std::uint32_t number) {
+  current_ = MessageOutcome{};
+  current_.number = number;
+  if (auto it = uidls_.find(number); it != uidls_.end()) current_.uidl = it->second;
+  reader_ = HeaderReader();
+  head_.clear();
+  routed_ = false;
+  failed_ = false;
+  route_ = Route{};
+  delivery_.reset();
+  return {};
+}
+
+void FetchSink::fail_current(std::string reason) {
+  if (failed_) return;
+  failed_ = true;
+  current_.status = MessageStatus::failed;
+  current_.reason = std::move(reason);
+  if (delivery_) delivery_->abort();
+  delivery_.reset();
+  head_.clear();
+}
+
+// Picks the route from the header block and opens the temp file; the buffered head goes first.
+Result<void> FetchSink::open_delivery() {
+  routed_ = true;
+  const HeaderBlock& block = reader_.block();
+  route_ = route_message(route_config_, link_, block);
+  if (route_.targets.empty()) {
+    std::string why = route_.reason;
+    route_ = route_error_account(route_config_, block);
+    if (route_.targets.empty()) {
+      fail_current(why + "; " + route_.reason + ": left on the server");
+      return {};
+    }
+    current_.reason = why;
+  }
+  std::string envelope;
+  if (route_config_.handoff) envelope = lmail_envelope(route_.sender, route_.recipients);
+  auto d = spool::Delivery::begin(fs_, tmp_dir_, spool::unique_name(clock_), envelope);
+  if (!d) {
+    fail_current("cannot store: " + d.error().to_string());
+    return {};
+  }
+  delivery_.emplace(std::move(*d));
+  std::string head = std::move(head_);
+  head_.clear();
+  write(head);
+  return {};
+}
+
+void FetchSink::write(std::string_view bytes) {
+  if (failed_ || !delivery_ || bytes.empty()) return;
+  if (auto w = delivery_->write(bytes); !w) fail_current("cannot store: " + w.error().to_string());
+}
+
+Result<void> FetchSink::data(std::string_view chunk) {
+  current_.bytes += chunk.size();
+  if (failed_) return {};  // drain: the session must go on to the next message
+  if (routed_) {
+    write(chunk);
+    return {};
+  }
+  head_.append(chunk);
+  reader_.feed(chunk);
+  if (reader_.done() || reader_.block().capped) return open_delivery();
+  return {};
+}
+
+Result<void> FetchSink::end(std::uint32_t number) {
+  if (!routed_ && !failed_) {
+    reader_.finish();
+    if (auto r = open_delivery(); !r) return r;
+  }
+  if (!failed_ && delivery_) {
+    auto added = batch_.add(current_.uidl, std::move(*delivery_), route_.targets);
+    delivery_.reset();
+    if (!added) fail_current("cannot store: " + added.error().to_string());
+  }
+  if (!failed_) {
+    current_.status = route_.to_error_account ? MessageStatus::error_account
+                                              : MessageStatus::delivered;
+  } else {
+    log::warn("{}@{}: message {} not delivered: {}", link_.remote_user, link_.remote_spec,
+              number, current_.reason);
+  }
+  outcomes_.push_back(std::move(current_));
+  current_ = MessageOutcome{};
+  return {};
+}
+
+void FetchSink::refused(std::uint32_t number, const pop3::Reply& reply) {
+  MessageOutcome o;
+  o.number = number;
+  if (auto it = uidls_.find(number); it != uidls_.end()) o.uidl = it->second;
+  o.status = MessageStatus::refused;
+  o.reason = "server refused RETR: " + reply.text;
+  log::warn("{}@{}: message {}: {}", link_.remote_user, link_.remote_spec, number, o.reason);
+  outcomes_.push_back(std::move(o));
+}
+
+}  // namespace psyncd::psync

@@ -1,0 +1,75 @@
+// FetchSink: the MessageSink the fetch engine hands to the POP3 client for one batch of RETRs.
+// Each message streams straight into a spool::Delivery (a temp file under MAIL_ROOT/tmp): only
+// its header block (capped by HeaderReader) is held in memory, long enough to pick the route
+// (fetch_route.hpp); then the staged file joins the DeliveryBatch under its UIDL. A message
+// that cannot be routed or written is drained and marked failed with a reason, and the POP3
+// session goes on (the message then stays on the server). It does not commit the batch or
+// send DELEs: that is the engine's job once the batch is durable.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "common/fs.hpp"
+#include "pop3/client/session.hpp"
+#include "psync/fetch_route.hpp"
+#include "psync/header_reader.hpp"
+#include "psync/link.hpp"
+#include "spool/delivery.hpp"
+#include "spool/delivery_batch.hpp"
+
+namespace psyncd::psync {
+
+enum class MessageStatus { delivered, error_account, failed, refused };
+
+struct MessageOutcome {
+  std::uint32_t number = 0;
+  std::string uidl;
+  MessageStatus status = MessageStatus::failed;
+  std::uint64_t bytes = 0;  // bytes received for the message
+  std::string reason;       // failed / refused / error_account: why
+};
+
+class FetchSink final : public pop3::MessageSink {
+ public:
+  // `uidls`: message number -> journal key. `tmp_dir` must be on the targets' file system.
+  FetchSink(const RouteConfig& route, const Link& link, fs::FileSystem& fs, const Clock& clock,
+            std::string tmp_dir, spool::DeliveryBatch& batch,
+            const std::map<std::uint32_t, std::string>& uidls);
+
+  Result<void> begin(std::uint32_t number) override;
+  Result<void> data(std::string_view chunk) override;
+  Result<void> end(std::uint32_t number) override;
+  void refused(std::uint32_t number, const pop3::Reply& reply) override;
+
+  // Messages whose transfer ended (complete, refused or failed), in order.
+  std::vector<MessageOutcome>& outcomes() { return outcomes_; }
+
+ private:
+  Result<void> open_delivery();
+  void write(std::string_view bytes);
+  void fail_current(std::string reason);
+
+  const RouteConfig& route_config_;
+  const Link& link_;
+  fs::FileSystem& fs_;
+  const Clock& clock_;
+  std::string tmp_dir_;
+  spool::DeliveryBatch& batch_;
+  const std::map<std::uint32_t, std::string>& uidls_;
+
+  MessageOutcome current_;
+  HeaderReader reader_;
+  std::string head_;  // bytes received before the route is known (the header block)
+  bool routed_ = false;
+  bool failed_ = false;
+  Route route_;
+  std::optional<spool::Delivery> delivery_;
+  std::vector<MessageOutcome> outcomes_;
+};
+
+}  // namespace psyncd::psync

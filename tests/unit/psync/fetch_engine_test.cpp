@@ -1,0 +1,389 @@
+// The fetch engine (one link's sync) against a scripted fake POP3 server: the happy path
+// byte for byte, then faults (drop mid-RETR / mid-DELE / before the QUIT reply, -ERR
+// [IN-USE], duplicate UIDLs, wrong counts, refused RETR, ...). Each case checks the error
+// AND the store: every message delivered once, nothing deleted that was not stored, and a
+// second session repairing what the first left half done.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+#include "psync/link_lock.hpp"
+#include "spool/delivery_journal.hpp"
+#include "tests/support/psync_fetch_fixture.hpp"
+
+using namespace psyncd::test;  // NOLINT: test builders read like a transcript
+using psyncd::psync::FailureScope;
+using psyncd::psync::LinkResult;
+
+namespace {
+
+const std::string kMsg1 = "Subject: one\r\n\r\nbody 1\r\n";
+const std::string kMsg2 = "Subject: two\r\n\r\n..dot\r\n";  // stuffed on the wire
+const std::string kStored2 = "Subject: two\r\n\r\n.dot\r\n";
+
+std::string retr_reply(const std::string& wire) { return "+OK\r\n" + wire + ".\r\n"; }
+
+std::vector<FakeStep> two_messages() {
+  return listing({{"u1", kMsg1.size()}, {"u2", kMsg2.size()}});
+}
+
+std::vector<FakeStep> retr_both() {
+  return {expect("RETR 1\r\nRETR 2\r\n"), say(retr_reply(kMsg1) + retr_reply(kMsg2))};
+}
+
+std::string info(const LinkResult& r) { return psyncd::psync::describe(r); }
+
+}  // namespace
+
+TEST_CASE("fetch: delete mode, exact transcript and store", "[psync][fetch]") {
+  FetchFixture f;
+  FakePop3Server server(join_steps({hello_login(), two_messages(), retr_both(),
+      {expect("DELE 1\r\nDELE 2\r\n"), say("+OK\r\n+OK\r\n")}, quit_ok()}));
+  auto r = f.sync(f.link(server.port()));
+  INFO(info(r));
+  CHECK(r.ok);
+  CHECK(r.messages == 2);
+  CHECK(r.deleted == 2);
+  CHECK(r.bytes == kMsg1.size() + kStored2.size());
+  CHECK(server.finish() == "");
+  CHECK(f.delivered("joe") == std::vector<std::string>{kMsg1, kStored2});
+  CHECK(f.uidb(f.link(server.port())) == "<none>");  // delete mode keeps no seen-DB
+  CHECK(std::filesystem::is_empty(f.dir / "pop3linklocks"));
+}
+
+TEST_CASE("fetch: connection dropped mid-RETR, then a clean session", "[psync][fetch]") {
+  FetchFixture f;
+  std::uint16_t port1;
+  {
+    FakePop3Server server(join_steps({hello_login(), two_messages(),
+        {expect("RETR 1\r\nRETR 2\r\n"), say(retr_reply(kMsg1) + "+OK\r\nSubject: tw"), drop()}}));
+    port1 = server.port();
+    auto r = f.sync(f.link(port1));
+    CHECK_FALSE(r.ok);
+    CHECK(r.scope == FailureScope::account);
+    CHECK(r.messages == 1);
+    CHECK(r.deleted == 0);
+    CHECK(server.finish() == "");
+  }
+  CHECK(f.delivered("joe") == std::vector<std::string>{kMsg1});
+  // Second session: u1 is in the journal, so it is only deleted; u2 is fetched.
+  FakePop3Server server(join_steps({hello_login(), two_messages(),
+      {expect("DELE 1\r\n"), say("+OK\r\n"), expect("RETR 2\r\n"), say(retr_reply(kMsg2)),
+       expect("DELE 2\r\n"), say("+OK\r\n")}, quit_ok()}));
+  auto link = f.link(server.port());
+  link.remote_spec = "127.0.0.1:" + std::to_string(port1);  // same journal as the first run
+  auto r = f.sync(link);
+  INFO(info(r));
+  CHECK(r.ok);
+  CHECK(r.messages == 1);
+  CHECK(r.deleted == 2);
+  CHECK(server.finish() == "");
+  CHECK(f.delivered("joe") == std::vector<std::string>{kMsg1, kStored2});
+}
+
+TEST_CASE("fetch: connection dropped mid-DELE, next session only deletes", "[psync][fetch]") {
+  FetchFixture f;
+  std::string spec;
+  {
+    FakePop3Server server(join_steps({hello_login(), two_messages(), retr_both(),
+        {expect("DELE 1\r\nDELE 2\r\n"), say("+OK\r\n"), drop()}}));
+    spec = "127.0.0.1:" + std::to_string(server.port());
+    auto r = f.sync(f.link(server.port()));
+    CHECK_FALSE(r.ok);
+    CHECK(r.messages == 2);
+    CHECK(server.finish() == "");
+  }
+  FakePop3Server server(join_steps({hello_login(), two_messages(),
+      {expect("DELE 1\r\nDELE 2\r\n"), say("+OK\r\n+OK\r\n")}, quit_ok()}));
+  auto link = f.link(server.port());
+  link.remote_spec = spec;
+  auto r = f.sync(link);
+  INFO(info(r));
+  CHECK(r.ok);
+  CHECK(r.messages == 0);
+  CHECK(r.deleted == 2);
+  CHECK(server.finish() == "");
+  CHECK(f.delivered("joe").size() == 2);
+  // The QUIT went through: the journal forgets the deleted UIDLs.
+  auto journal = psyncd::spool::DeliveryJournal::open(
+      psyncd::fs::posix(), psyncd::spool::journal_path(f.dir.path(), spec, "joe"));
+  REQUIRE(journal.ok());
+  CHECK(journal->size() == 0);
+}
+
+TEST_CASE("fetch: connection dropped before the QUIT reply", "[psync][fetch]") {
+  FetchFixture f;
+  FakePop3Server server(join_steps({hello_login(), two_messages(), retr_both(),
+      {expect("DELE 1\r\nDELE 2\r\n"), say("+OK\r\n+OK\r\n"), expect("QUIT\r\n"), drop()}}));
+  auto link = f.link(server.port());
+  auto r = f.sync(link);
+  CHECK_FALSE(r.ok);
+  CHECK(r.reason.find("QUIT") != std::string::npos);
+  CHECK(server.finish() == "");
+  CHECK(f.delivered("joe").size() == 2);
+  // Not committed by the server: the journal still knows both, so they are not fetched again.
+  auto journal = psyncd::spool::DeliveryJournal::open(
+      psyncd::fs::posix(), psyncd::spool::journal_path(f.dir.path(), link.remote_spec, "joe"));
+  REQUIRE(journal.ok());
+  CHECK(journal->is_delivered("u1"));
+  CHECK(journal->is_delivered("u2"));
+}
+
+TEST_CASE("fetch: -ERR [IN-USE] at login", "[psync][fetch]") {
+  FetchFixture f;
+  FakePop3Server server({say(kGreeting), expect("CAPA\r\n"), say(kCapaPipe),
+                         expect("USER joe\r\n"), say("+OK\r\n"), expect("PASS pw\r\n"),
+                         say("-ERR [IN-USE] mailbox locked\r\n"), expect_close()});
+  auto r = f.sync(f.link(server.port()));
+  CHECK_FALSE(r.ok);
+  CHECK(r.scope == FailureScope::account);
+  CHECK(r.reason.find("IN-USE") != std::string::npos);
+  CHECK(server.finish() == "");
+  CHECK(f.delivered("joe").empty());
+}
+
+TEST_CASE("fetch: duplicate UIDLs fail the link before any RETR", "[psync][fetch]") {
+  FetchFixture f;
+  FakePop3Server server(join_steps({hello_login(),
+      {expect("STAT\r\n"), say("+OK 2 20\r\n"), expect("UIDL\r\n"),
+       say("+OK\r\n1 same\r\n2 same\r\n.\r\n"), expect_close()}}));
+  auto r = f.sync(f.link(server.port()));
+  CHECK_FALSE(r.ok);
+  CHECK(r.reason.find("same") != std::string::npos);
+  CHECK(server.finish() == "");
+  CHECK(f.delivered("joe").empty());
+}
+
+TEST_CASE("fetch: UIDL count differs from STAT", "[psync][fetch]") {
+  FetchFixture f;
+  FakePop3Server server(join_steps({hello_login(),
+      {expect("STAT\r\n"), say("+OK 3 30\r\n"), expect("UIDL\r\n"),
+       say("+OK\r\n1 a\r\n2 b\r\n.\r\n"), expect_close()}}));
+  auto r = f.sync(f.link(server.port()));
+  CHECK_FALSE(r.ok);
+  CHECK(server.finish() == "");
+  CHECK(f.delivered("joe").empty());
+}
+
+TEST_CASE("fetch: LIST number out of range", "[psync][fetch]") {
+  FetchFixture f;
+  FakePop3Server server(join_steps({hello_login(),
+      {expect("STAT\r\n"), say("+OK 1 10\r\n"), expect("UIDL\r\n"), say("+OK\r\n1 a\r\n.\r\n"),
+       expect("LIST\r\n"), say("+OK\r\n7 10\r\n.\r\n"), expect_close()}}));
+  auto r = f.sync(f.link(server.port()));
+  CHECK_FALSE(r.ok);
+  CHECK(server.finish() == "");
+  CHECK(f.delivered("joe").empty());
+}
+
+TEST_CASE("fetch: a refused RETR leaves that message on the server", "[psync][fetch]") {
+  FetchFixture f;
+  FakePop3Server server(join_steps({hello_login(), two_messages(),
+      {expect("RETR 1\r\nRETR 2\r\n"), say("-ERR gone\r\n" + retr_reply(kMsg2)),
+       expect("DELE 2\r\n"), say("+OK\r\n")}, quit_ok()}));
+  auto r = f.sync(f.link(server.port()));
+  INFO(info(r));
+  CHECK(r.ok);
+  CHECK(r.messages == 1);
+  CHECK(r.not_synced == 1);
+  CHECK(server.finish() == "");
+  CHECK(f.delivered("joe") == std::vector<std::string>{kStored2});
+}
+
+TEST_CASE("fetch: QUIT answered -ERR fails the link", "[psync][fetch]") {
+  FetchFixture f;
+  FakePop3Server server(join_steps({hello_login(), two_messages(), retr_both(),
+      {expect("DELE 1\r\nDELE 2\r\n"), say("+OK\r\n+OK\r\n"), expect("QUIT\r\n"),
+       say("-ERR could not delete\r\n"), expect_close()}}));
+  auto r = f.sync(f.link(server.port()));
+  CHECK_FALSE(r.ok);
+  CHECK(r.reason.find("could not delete") != std::string::npos);
+  CHECK(server.finish() == "");
+  CHECK(f.delivered("joe").size() == 2);
+}
+
+TEST_CASE("fetch: Leave keeps mail on the server and fills the seen-DB", "[psync][fetch]") {
+  FetchFixture f;
+  std::string spec;
+  {
+    FakePop3Server server(join_steps({hello_login(), two_messages(), retr_both(), quit_ok()}));
+    auto link = f.link(server.port(), "Leave");
+    spec = link.remote_spec;
+    auto r = f.sync(link);
+    INFO(info(r));
+    CHECK(r.ok);
+    CHECK(r.deleted == 0);
+    CHECK(server.finish() == "");
+    CHECK(f.uidb(link) == "u1\nu2\n");
+  }
+  // Second run: u1 is gone from the server, u3 is new; only u3 is fetched.
+  const std::string msg3 = "Subject: three\r\n\r\n3\r\n";
+  FakePop3Server server(join_steps({hello_login(),
+      listing({{"u2", kMsg2.size()}, {"u3", msg3.size()}}),
+      {expect("RETR 2\r\n"), say(retr_reply(msg3))}, quit_ok()}));
+  auto link = f.link(server.port(), "Leave");
+  link.remote_spec = spec;
+  auto r = f.sync(link);
+  INFO(info(r));
+  CHECK(r.ok);
+  CHECK(r.messages == 1);
+  CHECK(server.finish() == "");
+  CHECK(f.uidb(link) == "u2\nu3\n");
+  CHECK(f.delivered("joe").size() == 3);
+}
+
+TEST_CASE("fetch: Leave with UIDL refused fails and keeps the seen-DB", "[psync][fetch]") {
+  FetchFixture f;
+  FakePop3Server server(join_steps({hello_login(),
+      {expect("STAT\r\n"), say("+OK 1 10\r\n"), expect("UIDL\r\n"), say("-ERR no\r\n"),
+       expect("QUIT\r\n"), say("+OK\r\n")}}));
+  auto link = f.link(server.port(), "Leave");
+  f.dir.write("msgsync/127.0.0.1_" + std::to_string(server.port()) + "/joe.uidb", "old\n");
+  auto r = f.sync(link);
+  CHECK_FALSE(r.ok);
+  CHECK(r.reason.find("does not support UIDL") != std::string::npos);
+  (void)server.finish();
+  CHECK(f.uidb(link) == "old\n");  // XMail would have wiped it (B §10.1)
+}
+
+TEST_CASE("fetch: MaxSize skip and delete", "[psync][fetch]") {
+  FetchFixture f;
+  SECTION("skip: the big message is neither fetched nor deleted") {
+    FakePop3Server server(join_steps({hello_login(),
+        listing({{"big", 5000}, {"u2", kMsg2.size()}}),
+        {expect("RETR 2\r\n"), say(retr_reply(kMsg2)), expect("DELE 2\r\n"), say("+OK\r\n")},
+        quit_ok()}));
+    auto r = f.sync(f.link(server.port(), "MaxSize=1k"));
+    INFO(info(r));
+    CHECK(r.ok);
+    CHECK(r.not_synced == 1);
+    CHECK(server.finish() == "");
+  }
+  SECTION("delete: the big message is deleted unread") {
+    FakePop3Server server(join_steps({hello_login(),
+        listing({{"big", 5000}, {"u2", kMsg2.size()}}),
+        {expect("DELE 1\r\n"), say("+OK\r\n"), expect("RETR 2\r\n"), say(retr_reply(kMsg2)),
+         expect("DELE 2\r\n"), say("+OK\r\n")}, quit_ok()}));
+    auto r = f.sync(f.link(server.port(), "MaxSize=1k,SizeAction=delete"));
+    INFO(info(r));
+    CHECK(r.ok);
+    CHECK(r.deleted == 2);
+    CHECK(server.finish() == "");
+  }
+  CHECK(f.delivered("joe") == std::vector<std::string>{kStored2});
+}
+
+TEST_CASE("fetch: UseTop fetches with TOP n 99999999", "[psync][fetch]") {
+  FetchFixture f;
+  FakePop3Server server(join_steps({hello_login(), listing({{"u1", kMsg1.size()}}),
+      {expect("TOP 1 99999999\r\n"), say(retr_reply(kMsg1)), expect("DELE 1\r\n"),
+       say("+OK\r\n")}, quit_ok()}));
+  auto r = f.sync(f.link(server.port(), "UseTop"));
+  INFO(info(r));
+  CHECK(r.ok);
+  CHECK(server.finish() == "");
+  CHECK(f.delivered("joe") == std::vector<std::string>{kMsg1});
+}
+
+TEST_CASE("fetch: '?' link routes by header, unroutable mail stays or goes to the error "
+          "account", "[psync][fetch]") {
+  FetchFixture f;
+  const std::string to_ann = "To: Ann <ann@remote.test>\r\nSubject: a\r\n\r\nhi\r\n";
+  const std::string to_bob = "To: bob@remote.test\r\nSubject: b\r\n\r\nhi\r\n";
+  auto steps = [&](bool dele_both) {
+    return join_steps({hello_login(), listing({{"a", to_ann.size()}, {"b", to_bob.size()}}),
+        {expect("RETR 1\r\nRETR 2\r\n"), say(retr_reply(to_ann) + retr_reply(to_bob)),
+         expect(dele_both ? "DELE 1\r\nDELE 2\r\n" : "DELE 1\r\n"),
+         say(dele_both ? "+OK\r\n+OK\r\n" : "+OK\r\n")}, quit_ok()});
+  };
+  SECTION("no error account: bob's message is left on the server") {
+    FakePop3Server server(steps(false));
+    auto r = f.sync(f.rewrite_link(server.port(), "?ex.test,remote.test"));
+    INFO(info(r));
+    CHECK(r.ok);
+    CHECK(r.messages == 1);
+    CHECK(r.not_synced == 1);
+    CHECK(server.finish() == "");
+    CHECK(f.delivered("errors").empty());
+  }
+  SECTION("Pop3SyncErrorAccount takes it") {
+    f.env.route.error_account = "errors@ex.test";
+    FakePop3Server server(steps(true));
+    auto r = f.sync(f.rewrite_link(server.port(), "?ex.test,remote.test"));
+    INFO(info(r));
+    CHECK(r.ok);
+    CHECK(r.messages == 1);
+    CHECK(server.finish() == "");
+    CHECK(f.delivered("errors") == std::vector<std::string>{to_bob});
+  }
+  CHECK(f.delivered("ann") == std::vector<std::string>{to_ann});
+}
+
+TEST_CASE("fetch: '@' link delivers to the fixed address, '&' appends", "[psync][fetch]") {
+  FetchFixture f;
+  SECTION("@") {
+    FakePop3Server server(join_steps({hello_login(), listing({{"u1", kMsg1.size()}}),
+        {expect("RETR 1\r\n"), say(retr_reply(kMsg1)), expect("DELE 1\r\n"), say("+OK\r\n")},
+        quit_ok()}));
+    auto link = f.rewrite_link(server.port(), "@ex.test");
+    link.local_account = "ann";
+    auto r = f.sync(link);
+    INFO(info(r));
+    CHECK(r.ok);
+    CHECK(server.finish() == "");
+    CHECK(f.delivered("ann") == std::vector<std::string>{kMsg1});
+  }
+  SECTION("&") {
+    f.dir.write("aliasdomain.tab", "\"remote.test.ex.test\"\t\"ex.test\"\n");
+    f.domains = *psyncd::spool::Domains::load(f.root.domains_tab(), f.root.aliasdomain_tab());
+    const std::string m = "Cc: ann@remote.test\r\n\r\nx\r\n";
+    FakePop3Server server(join_steps({hello_login(), listing({{"u1", m.size()}}),
+        {expect("RETR 1\r\n"), say(retr_reply(m)), expect("DELE 1\r\n"), say("+OK\r\n")},
+        quit_ok()}));
+    auto r = f.sync(f.rewrite_link(server.port(), "&.ex.test,remote.test"));
+    INFO(info(r));
+    CHECK(r.ok);
+    CHECK(server.finish() == "");
+    CHECK(f.delivered("ann") == std::vector<std::string>{m});
+  }
+}
+
+TEST_CASE("fetch: stop flag ends the sync after the batch in flight, with QUIT",
+          "[psync][fetch]") {
+  FetchFixture f;
+  f.env.batch_messages = 1;
+  f.stop = true;
+  FakePop3Server server(join_steps({hello_login(), two_messages(),
+      {expect("RETR 1\r\n"), say(retr_reply(kMsg1)), expect("DELE 1\r\n"), say("+OK\r\n")},
+      quit_ok()}));
+  auto r = f.sync(f.link(server.port()));
+  INFO(info(r));
+  CHECK(r.ok);
+  CHECK(r.messages == 1);
+  CHECK(server.finish() == "");
+  CHECK(f.delivered("joe") == std::vector<std::string>{kMsg1});
+}
+
+TEST_CASE("fetch: a held link lock skips the link without connecting", "[psync][fetch]") {
+  FetchFixture f;
+  auto link = f.link(1);  // nothing listens there; a connection attempt would fail the link
+  auto path = f.dir / ("pop3linklocks/" + psyncd::psync::lock_file_name(link));
+  f.dir.write("pop3linklocks/" + psyncd::psync::lock_file_name(link),
+              std::to_string(getppid()) + std::string(1, '\0'));
+  auto r = f.sync(link);
+  CHECK(r.skipped);
+  CHECK_FALSE(r.ok);
+  CHECK(std::filesystem::exists(path));  // someone else's lock is left alone
+}
+
+TEST_CASE("fetch: connection refused is a host failure", "[psync][fetch]") {
+  FetchFixture f;
+  std::uint16_t port;
+  { FakePop3Server server({}); port = server.port(); (void)server.finish(); }
+  auto r = f.sync(f.link(port));
+  CHECK_FALSE(r.ok);
+  CHECK(r.scope == FailureScope::host);
+  CHECK(std::filesystem::is_empty(f.dir / "pop3linklocks"));
+}
