@@ -1,7 +1,8 @@
 // pop3_client_probe: runs psyncd's POP3 client (CurlTransport + Client) once against a real
-// server for the integration tests: login, STAT, UIDL, LIST, RETR of every message into
-// OUTDIR/<n>.eml, optional DELE of all, QUIT. Prints "key=value" lines; exit 0 on success,
-// 1 with "error=<text>" on failure. Test tool only, not part of psyncd.
+// server for the integration tests and benchmarks: login, STAT, UIDL, LIST, RETR of every
+// message into OUTDIR/<n>.eml ("-": count and discard), optional DELE of all, QUIT.
+// Prints "key=value" lines; exit 0 on success, 1 with "error=<text>" on failure.
+// Test tool only, not part of psyncd.
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -21,16 +22,16 @@ struct FileSink : MessageSink {
   std::size_t count = 0;
   std::uint64_t bytes = 0;
   psyncd::Result<void> begin(std::uint32_t n) override {
-    out.open(dir + "/" + std::to_string(n) + ".eml", std::ios::binary | std::ios::trunc);
+    if (dir != "-") out.open(dir + "/" + std::to_string(n) + ".eml", std::ios::binary | std::ios::trunc);
     return {};
   }
   psyncd::Result<void> data(std::string_view c) override {
-    out.write(c.data(), static_cast<std::streamsize>(c.size()));
+    if (dir != "-") out.write(c.data(), static_cast<std::streamsize>(c.size()));
     bytes += c.size();
     return {};
   }
   psyncd::Result<void> end(std::uint32_t) override {
-    out.close();
+    if (dir != "-") out.close();
     ++count;
     return {};
   }
