@@ -2,6 +2,11 @@
 
 #include <catch2/catch.hpp>
 
+#include "common/fs.hpp"
+#include "spool/domains.hpp"
+#include "spool/mail_users.hpp"
+#include "spool/server_config.hpp"
+#include "spool/user_config.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace psyncd;
@@ -126,4 +131,33 @@ TEST_CASE("check_layout: bad layouts, exact messages") {
   MailRoot none(dir / "does-not-exist");
   CHECK(render(none.check_layout(), dir.path()) ==
         "ROOT/does-not-exist: MAIL_ROOT is not a directory\n");
+}
+
+TEST_CASE("the shipped samples/MAIL_ROOT.example is complete and loads without problems") {
+  MailRoot root(std::string(PSYNCD_SOURCE_DIR) + "/samples/MAIL_ROOT.example");
+  CHECK(render(root.check_xmail_layout(), root.root()).empty());
+  auto domains = Domains::load(root.domains_tab(), root.aliasdomain_tab());
+  REQUIRE(domains.ok());
+  CHECK(domains->problems().empty());
+  auto users = MailUsers::load(root.mailusers_tab());
+  REQUIRE(users.ok());
+  CHECK(users->problems().empty());
+  REQUIRE_FALSE(users->users().empty());
+  for (const auto& user : users->users()) {
+    INFO(user.domain << "/" << user.name);
+    CHECK(domains->is_local(user.domain));
+    CHECK(fs::is_directory(root.maildir_new(user.domain, user.dir)));
+    CHECK(fs::is_directory(root.maildir_cur(user.domain, user.dir)));
+    CHECK(fs::is_directory(root.maildir_tmp(user.domain, user.dir)));
+    auto config = UserConfig::load(root.user_tab(user.domain, user.dir));
+    REQUIRE(config.ok());
+    CHECK(config->problems().empty());
+  }
+  auto server = ServerConfig::load(root.server_tab());
+  REQUIRE(server.ok());
+  CHECK(server->problems().empty());
+  CHECK(server->get("RootDomain").has_value());
+  auto defaults = UserConfig::load_defaults(root, "example.test");
+  REQUIRE(defaults.ok());
+  CHECK(defaults->problems().empty());
 }
