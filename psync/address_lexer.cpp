@@ -52,7 +52,7 @@ class Lexer {
     space_ = false;
   }
 
-  void problem(std::string text) { problems_.push_back(address_problem(std::move(text))); }
+  void problem(std::string text) { note_problem(problems_, std::move(text)); }
 
   void skipped(char c) {
     if (c == ')') {
@@ -143,8 +143,10 @@ class Lexer {
 
 }  // namespace
 
-Error address_problem(std::string text) {
-  return Error{ErrorKind::protocol, {}, 0, {}, std::move(text)};
+void note_problem(std::vector<Error>& problems, std::string text) {
+  if (problems.size() > kMaxValueProblems) return;
+  if (problems.size() == kMaxValueProblems) text = "more problems in this value (not listed)";
+  problems.push_back(Error{ErrorKind::protocol, {}, 0, {}, std::move(text)});
 }
 
 std::vector<Token> lex_structured(std::string_view value, std::vector<Error>& problems) {

@@ -30,7 +30,9 @@ struct Token {
 // Appends problems ("unclosed comment at byte 7") to `problems`.
 std::vector<Token> lex_structured(std::string_view value, std::vector<Error>& problems);
 
-// One place for the problem texts' shape: an Error of kind protocol with text only.
-Error address_problem(std::string text);
+// Appends an Error of kind protocol with text only. At most kMaxValueProblems are kept per
+// value, then one "more problems" line: hostile headers must not grow the list unbounded.
+inline constexpr std::size_t kMaxValueProblems = 20;
+void note_problem(std::vector<Error>& problems, std::string text);
 
 }  // namespace psyncd::psync

@@ -35,7 +35,7 @@ class Parser {
   bool is(char c) const { return !at_end() && toks_[i_].is(c); }
   bool at_word() const { return !at_end() && toks_[i_].is_word(); }
   std::size_t pos() const { return at_end() ? 0 : toks_[i_].pos + 1; }
-  void problem(std::string text) { out_.problems.push_back(address_problem(std::move(text))); }
+  void problem(std::string text) { note_problem(out_.problems, std::move(text)); }
 
   // One address: a mailbox or (outside a group) a group. Always consumes a token.
   void address(bool in_group) {
@@ -96,10 +96,11 @@ class Parser {
   }
 
   // obs-route: "<@a,@b:user@c>" — the route is ignored (RFC 5322 §4.4).
+  // Forward scans here and in close_angle stop at the next '<', so "<<<<..." stays linear.
   void skip_route() {
     if (!is('@') && !is(',')) return;
     std::size_t k = i_;
-    while (k < toks_.size() && !toks_[k].is(':') && !toks_[k].is('>')) ++k;
+    while (k < toks_.size() && !toks_[k].is(':') && !toks_[k].is('>') && !toks_[k].is('<')) ++k;
     if (k < toks_.size() && toks_[k].is(':')) i_ = k + 1;
   }
 
@@ -109,7 +110,7 @@ class Parser {
       return;
     }
     std::size_t k = i_;
-    while (k < toks_.size() && !toks_[k].is('>') && !toks_[k].is(',')) ++k;
+    while (k < toks_.size() && !toks_[k].is('>') && !toks_[k].is(',') && !toks_[k].is('<')) ++k;
     if (k < toks_.size() && toks_[k].is('>')) {
       problem(fmt::format("unexpected text in <...> at byte {} (skipped)", pos()));
       i_ = k + 1;

@@ -24,8 +24,10 @@ std::size_t HeaderReader::feed(std::string_view bytes) {
       // The partial line is dropped: a cut address would be a wrong recipient.
       flush_pending();
       if (!done_) {
-        problem(line_no_ + 1, fmt::format("header block larger than {} bytes: the rest is not read",
-                                          limits_.max_bytes));
+        problem(line_no_ + 1,
+                fmt::format("header block larger than {} bytes: the rest is not read",
+                            limits_.max_bytes),
+                true);
         block_.capped = true;
         done_ = true;
       }
@@ -108,8 +110,8 @@ void HeaderReader::flush_pending() {
   if (!have_pending_) return;
   have_pending_ = false;
   if (block_.headers.size() >= limits_.max_headers) {
-    problem(pending_.line, fmt::format("more than {} headers: the rest is not read",
-                                       limits_.max_headers));
+    problem(pending_.line,
+            fmt::format("more than {} headers: the rest is not read", limits_.max_headers), true);
     block_.capped = true;
     done_ = true;
     return;
@@ -118,7 +120,10 @@ void HeaderReader::flush_pending() {
   pending_ = Header{};
 }
 
-void HeaderReader::problem(int line, std::string text) {
+void HeaderReader::problem(int line, std::string text, bool always) {
+  std::size_t n = block_.problems.size();
+  if (!always && n > limits_.max_problems) return;
+  if (!always && n == limits_.max_problems) text = "more bad header lines (not listed)";
   block_.problems.push_back(Error{ErrorKind::protocol, "headers", line, {}, std::move(text)});
 }
 

@@ -28,6 +28,7 @@ struct Header {
 struct HeaderLimits {
   std::size_t max_bytes = 256 * 1024;  // bytes read, line ends included
   std::size_t max_headers = 1000;
+  std::size_t max_problems = 50;  // then one "more bad lines" problem
 };
 
 struct HeaderBlock {
@@ -58,7 +59,8 @@ class HeaderReader {
   void end_line();
   void take_line(std::string_view line);
   void flush_pending();
-  void problem(int line, std::string text);
+  // Bad lines beyond limits_.max_problems are not listed; `always` is for the caps.
+  void problem(int line, std::string text, bool always = false);
 
   HeaderLimits limits_;
   HeaderBlock block_;

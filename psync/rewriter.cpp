@@ -1,5 +1,7 @@
 #include "psync/rewriter.hpp"
 
+#include <fmt/format.h>
+
 #include <unordered_set>
 
 #include "psync/address.hpp"
@@ -39,6 +41,7 @@ std::vector<Mailbox> mailboxes_of(const Header& h, std::vector<Error>& problems)
   if (iequals(h.name, "Received")) return scan_addresses(h.value);
   AddressList list = parse_address_list(h.value);
   for (Error& e : list.problems) {
+    if (problems.size() >= kMaxRewriteProblems) break;
     e.file = "headers";
     e.line = h.line;
     e.field = h.name;
@@ -61,16 +64,26 @@ class Scan {
       ++fresh;
       out_.found.push_back(address);
       std::string target = rewrite(rule_, m);
-      if (targets_.insert(target)) out_.recipients.push_back(std::move(target));
+      if (!targets_.insert(target)) continue;
+      if (out_.recipients.size() == kMaxRecipients) {
+        out_.warnings.push_back(fmt::format("more than {} recipients: the rest ignored",
+                                            kMaxRecipients));
+        full_ = true;
+        break;
+      }
+      out_.recipients.push_back(std::move(target));
     }
     return fresh;
   }
+
+  bool full() const { return full_; }
 
  private:
   const RewriteRule& rule_;
   Recipients& out_;
   AddressSet found_;
   AddressSet targets_;
+  bool full_ = false;
 };
 
 }  // namespace
@@ -91,6 +104,7 @@ Recipients build_recipients(const RewriteRule& rule, const std::vector<Header>& 
     for (const Header& h : headers) {
       if (!header_name_is(h.name, tag.name)) continue;
       if (scan.take(h) > 0 && tag.exclusive) return out;
+      if (scan.full()) return out;
     }
   }
   if (out.recipients.empty()) out.warnings.push_back("no matching address found in the headers");

@@ -16,6 +16,11 @@
 
 namespace psyncd::psync {
 
+// Bounds against hostile headers (a 256 KiB To: line holds ~15 000 addresses): more
+// recipients than this are dropped with a warning, and problems beyond the cap not listed.
+inline constexpr std::size_t kMaxRecipients = 1000;
+inline constexpr std::size_t kMaxRewriteProblems = 100;
+
 struct Recipients {
   std::vector<std::string> recipients;  // final addresses, in the order found
   std::vector<std::string> found;       // the matching addresses before rewriting

@@ -1,4 +1,5 @@
 #include "psync/address.hpp"
+#include "psync/address_lexer.hpp"
 
 #include <string>
 #include <vector>
@@ -148,4 +149,16 @@ TEST_CASE("dot-atom check and address quoting") {
   CHECK_FALSE(is_dot_atom("a b"));
   CHECK(Mailbox{"", "a b", "x.org"}.address() == "\"a b\"@x.org");
   CHECK(Mailbox{"", "a\\b", "x.org"}.address() == "\"a\\\\b\"@x.org");
+}
+
+TEST_CASE("address list: problems per value are capped") {
+  std::string value;
+  for (int i = 0; i < 5000; ++i) value += "<";
+  value += "a@b.c";
+  AddressList list = parse_address_list(value);
+  REQUIRE(list.problems.size() == kMaxValueProblems + 1);
+  CHECK(list.problems[0].to_string() == "no '@' in <...> at byte 1 (skipped)");
+  CHECK(list.problems.back().to_string() == "more problems in this value (not listed)");
+  REQUIRE(list.mailboxes.size() == 1);
+  CHECK(list.mailboxes[0].address() == "a@b.c");
 }

@@ -135,3 +135,14 @@ TEST_CASE("header names match case-insensitively, untrimmed") {
   CHECK_FALSE(header_name_is("To ", "To"));
   CHECK_FALSE(header_name_is("Tox", "To"));
 }
+
+TEST_CASE("header reader: bad lines beyond the problem cap are not listed, caps still are") {
+  std::string msg = "a\nb\nc\nd\nX: 1\nY: 2\n\n";
+  HeaderBlock b = read_headers(msg, HeaderLimits{1024, 1, 2});
+  CHECK(render(b) ==
+        "X=1@5\n"
+        "headers:1: no colon in header line \"a\" (skipped)\n"
+        "headers:2: no colon in header line \"b\" (skipped)\n"
+        "headers:3: more bad header lines (not listed)\n"
+        "headers:6: more than 1 headers: the rest is not read");
+}

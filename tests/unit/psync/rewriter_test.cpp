@@ -120,3 +120,13 @@ TEST_CASE("rewriter: custom tag list") {
             "+X-Original-To,To") == "o@home.bogus.com");
   CHECK(run(masq(kFelins), "To: t@felins.net\nCc: c@felins.net\n\n", "cc") == "c@home.bogus.com");
 }
+
+TEST_CASE("rewriter: recipients are capped") {
+  std::string to = "To: ";
+  for (std::size_t i = 0; i <= kMaxRecipients + 5; ++i) to += "u" + std::to_string(i) + "@x.org, ";
+  Recipients r = build_recipients(masq({}), read_headers(to + "\n\n"));
+  REQUIRE(r.recipients.size() == kMaxRecipients);
+  CHECK(r.recipients.back() == "u" + std::to_string(kMaxRecipients - 1) + "@home.bogus.com");
+  REQUIRE(r.warnings.size() == 2);
+  CHECK(r.warnings[1] == "more than 1000 recipients: the rest ignored");
+}
