@@ -24,11 +24,12 @@ Result<void> DeliveryBatch::sync_all(const std::vector<std::string>& paths) {
 }
 
 Result<void> DeliveryBatch::add(const std::string& uidl, Delivery message,
-                                const std::vector<Target>& targets) {
+                                const std::vector<Target>& targets, bool complete) {
   if (auto r = message.stage(sync_ == nullptr); !r) return r;
   JournalRecord p;
   p.type = JournalRecord::Type::pending;
   p.uidl = uidl;
+  p.complete = complete;
   p.tmp_path = message.tmp_path();
   std::string file = stored_name(message.name(), message.size());
   for (const auto& t : targets) {
@@ -36,8 +37,8 @@ Result<void> DeliveryBatch::add(const std::string& uidl, Delivery message,
     p.targets.push_back({t.key, fs::join(t.dir, file)});
   }
   if (p.targets.empty()) {
-    // Everybody has it (a retry after a partial delivery finished elsewhere): just mark it.
-    return journal_.record_delivered(uidl, true, {});
+    // Every routed recipient has it already (a retry): just record the outcome.
+    return journal_.record_delivered(uidl, complete, {});
   }
   items_.push_back(Item{std::move(message), std::move(p)});
   return {};
@@ -108,7 +109,7 @@ Result<void> DeliveryBatch::commit() {
     JournalRecord d;
     d.type = JournalRecord::Type::delivered;
     d.uidl = item.pending.uidl;
-    d.complete = true;
+    d.complete = item.pending.complete;
     for (const auto& t : item.pending.targets) d.keys.push_back(t.key);
     delivered.push_back(std::move(d));
   }

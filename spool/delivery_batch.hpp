@@ -35,9 +35,12 @@ class DeliveryBatch {
   };
   DeliveryBatch(fs::FileSystem& fs, DeliveryJournal& journal, Sync sync = Sync::automatic);
 
-  // Adds a staged message. Stages it if the caller has not. The final file name in every
-  // target dir is stored_name(name, size).
-  Result<void> add(const std::string& uidl, Delivery message, const std::vector<Target>& targets);
+  // Adds a message (staged here if the caller has not). The final file name in every target
+  // dir is stored_name(name, size). `complete` = these targets are all the recipients; false
+  // when some could not be routed (the journal then keeps the UIDL "not delivered", so the
+  // message stays on the server, and a retry skips the recipients that have it).
+  Result<void> add(const std::string& uidl, Delivery message, const std::vector<Target>& targets,
+                   bool complete = true);
   size_t size() const { return items_.size(); }
   // Publishes everything added; the batch is empty afterwards, whatever the outcome.
   Result<void> commit();

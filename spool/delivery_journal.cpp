@@ -164,6 +164,7 @@ Result<DeliveryJournal::Outcome> DeliveryJournal::finish_one(const JournalRecord
                                                              std::set<std::string>& dirs) {
   bool have_tmp = fs::exists(p.tmp_path);
   Outcome out;
+  out.complete = p.complete;
   for (const auto& t : p.targets) {
     if (fs::exists(t.path)) {
       out.keys.push_back(t.key);

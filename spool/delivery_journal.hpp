@@ -72,7 +72,7 @@ class DeliveryJournal {
   Result<void> append(const std::string& lines, bool sync);
   Result<void> reopen();
   struct Outcome {
-    bool complete = true;
+    bool complete = false;
     std::vector<std::string> keys;  // recipients whose file is in place
   };
   Result<Outcome> finish_one(const JournalRecord& p, std::set<std::string>& dirs);

@@ -58,11 +58,13 @@ Result<JournalRecord> parse_body(std::string_view body) {
   JournalRecord r;
   r.uidl = v[0];
   if (fields[0] == "P") {
-    if (v.size() < 4 || (v.size() - 2) % 2 != 0)
-      return make_error(ErrorKind::config, "pending record needs uidl, tmp and key/path pairs");
+    if (v.size() < 5 || (v.size() - 3) % 2 != 0 || (v[1] != "0" && v[1] != "1"))
+      return make_error(ErrorKind::config,
+                        "pending record needs uidl, 0/1, tmp and key/path pairs");
     r.type = JournalRecord::Type::pending;
-    r.tmp_path = v[1];
-    for (size_t i = 2; i + 1 < v.size(); i += 2) r.targets.push_back({v[i], v[i + 1]});
+    r.complete = v[1] == "1";
+    r.tmp_path = v[2];
+    for (size_t i = 3; i + 1 < v.size(); i += 2) r.targets.push_back({v[i], v[i + 1]});
     return r;
   }
   if (fields[0] == "D") {
@@ -118,7 +120,7 @@ Result<std::string> decode_field(std::string_view encoded) {
 std::string format_record(const JournalRecord& r) {
   std::string body;
   if (r.type == JournalRecord::Type::pending) {
-    body = "P " + encode_field(r.uidl) + " " + encode_field(r.tmp_path);
+    body = "P " + encode_field(r.uidl) + (r.complete ? " 1 " : " 0 ") + encode_field(r.tmp_path);
     for (const auto& t : r.targets) body += " " + encode_field(t.key) + " " + encode_field(t.path);
   } else {
     body = "D " + encode_field(r.uidl) + (r.complete ? " 1" : " 0");

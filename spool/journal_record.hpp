@@ -1,6 +1,6 @@
 // The delivery journal's on-disk record format (no I/O here). One record per line:
 //   <crc32 of body, 8 lowercase hex> SP <body> LF
-//   body = P SP <uidl> SP <tmp path> (SP <recipient key> SP <target path>)+   "pending"
+//   body = P SP <uidl> SP <0|1> SP <tmp path> (SP <recipient key> SP <target path>)+  "pending"
 //        | D SP <uidl> SP <0|1 complete> (SP <recipient key>)*                 "delivered"
 // Fields are percent-encoded (%XX for bytes <= 0x20, 0x7F and '%'), so any UIDL, key or path
 // survives. A last line without LF is a torn write and is ignored; a line whose checksum does
@@ -27,7 +27,9 @@ struct JournalRecord {
   std::string uidl;
   std::string tmp_path;                // pending only
   std::vector<JournalTarget> targets;  // pending only
-  bool complete = false;               // delivered only: every recipient has the message
+  // delivered: every recipient has the message; pending: it will once these targets do
+  // (false when some recipients could not be routed and the message stays on the server).
+  bool complete = false;
   std::vector<std::string> keys;       // delivered only
 };
 

@@ -143,6 +143,7 @@ void leave_pending(Store& store, const std::string& uidl, const std::string& tmp
   REQUIRE(j.ok());
   spool::JournalRecord p;
   p.uidl = uidl;
+  p.complete = true;
   p.tmp_path = tmp;
   p.targets = std::move(targets);
   REQUIRE(j->record_pending({p}).ok());
@@ -246,6 +247,33 @@ TEST_CASE("batch delivery: ENOSPC/EIO at every call: error, nothing half-visible
       for (const auto& m : kMessages) CHECK(reopened->is_delivered(m.uidl));
     }
   }
+}
+
+TEST_CASE("batch delivery: an incomplete routing stays undelivered; retries add only new recipients") {
+  Store store;
+  auto j = spool::DeliveryJournal::open(fs::posix(), store.journal);
+  REQUIRE(j.ok());
+  const Msg m{"u7", "Subject: seven\n\nx\n", {"joe", "ann"}};
+  auto attempt = [&](std::vector<std::string> accounts, bool complete) {
+    spool::DeliveryBatch batch(fs::posix(), *j);
+    auto d = spool::Delivery::begin(fs::posix(), store.maildirs["joe"] + "/tmp", spool::unique_name());
+    REQUIRE(d.ok());
+    REQUIRE(d->write(m.body).ok());
+    std::vector<spool::Target> targets;
+    for (const auto& a : accounts) targets.push_back({a + "@x.org", store.maildirs[a] + "/new"});
+    REQUIRE(batch.add(m.uidl, std::move(*d), targets, complete).ok());
+    REQUIRE(batch.commit().ok());
+  };
+  attempt({"joe"}, false);  // ann could not be routed yet
+  CHECK_FALSE(j->is_delivered("u7"));
+  CHECK(j->has_recipient("u7", "joe@x.org"));
+  attempt({"joe"}, false);  // the next cycle: still not routable, joe gets no duplicate
+  CHECK(copies(store, "joe", m) == 1);
+  attempt({"joe", "ann"}, true);  // ann exists now
+  CHECK(j->is_delivered("u7"));
+  CHECK(copies(store, "joe", m) == 1);
+  CHECK(copies(store, "ann", m) == 1);
+  CHECK(test::list_names(store.maildirs["joe"] + "/tmp").empty());
 }
 
 TEST_CASE("recovery: temp gone after a partial link keeps the recipients that have it") {

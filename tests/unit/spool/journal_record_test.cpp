@@ -13,6 +13,7 @@ JournalRecord pending_record() {
   JournalRecord p;
   p.type = JournalRecord::Type::pending;
   p.uidl = "UID 1%";
+  p.complete = true;
   p.tmp_path = "/mr/tmp/a b";
   p.targets = {{"joe@x.org", "/mr/new/n1"}, {"ann@x.org", "/mr/new/n2"}};
   return p;
@@ -41,7 +42,7 @@ TEST_CASE("journal field encoding round-trips every byte") {
 
 TEST_CASE("journal records: exact format and round trip") {
   std::string p = spool::format_record(pending_record());
-  CHECK(p.substr(8) == " P UID%201%25 /mr/tmp/a%20b joe@x.org /mr/new/n1 ann@x.org /mr/new/n2\n");
+  CHECK(p.substr(8) == " P UID%201%25 1 /mr/tmp/a%20b joe@x.org /mr/new/n1 ann@x.org /mr/new/n2\n");
   std::string d = spool::format_record(delivered_record());
   CHECK(d.substr(8) == " D u%0A2 1 joe@x.org\n");
   CHECK(spool::crc32("123456789") == 0xCBF43926u);  // the standard CRC-32 check value
@@ -51,6 +52,7 @@ TEST_CASE("journal records: exact format and round trip") {
   REQUIRE(parsed.records.size() == 2);
   CHECK(parsed.records[0].uidl == "UID 1%");
   CHECK(parsed.records[0].tmp_path == "/mr/tmp/a b");
+  CHECK(parsed.records[0].complete);
   REQUIRE(parsed.records[0].targets.size() == 2);
   CHECK(parsed.records[0].targets[1].key == "ann@x.org");
   CHECK(parsed.records[0].targets[1].path == "/mr/new/n2");
@@ -85,10 +87,12 @@ TEST_CASE("journal: bad input") {
       {"flipped byte", good.substr(0, 11) + "X" + good.substr(12),
        "j:1: checksum mismatch (record ignored)"},
       {"unknown type", with_crc("Q u"), "j:1: unknown record type \"Q\" (record ignored)"},
-      {"pending without targets", with_crc("P u /tmp/t"),
-       "j:1: pending record needs uidl, tmp and key/path pairs (record ignored)"},
-      {"pending with odd pairs", with_crc("P u /tmp/t k"),
-       "j:1: pending record needs uidl, tmp and key/path pairs (record ignored)"},
+      {"pending without targets", with_crc("P u 1 /tmp/t"),
+       "j:1: pending record needs uidl, 0/1, tmp and key/path pairs (record ignored)"},
+      {"pending with odd pairs", with_crc("P u 1 /tmp/t k"),
+       "j:1: pending record needs uidl, 0/1, tmp and key/path pairs (record ignored)"},
+      {"pending with a bad flag", with_crc("P u x /tmp/t k p"),
+       "j:1: pending record needs uidl, 0/1, tmp and key/path pairs (record ignored)"},
       {"delivered bad flag", with_crc("D u 2"),
        "j:1: delivered record needs uidl and 0/1 (record ignored)"},
       {"bad escape", with_crc("D u%4 1"), "j:1: bad %-escape (record ignored)"},
