@@ -1,0 +1,85 @@
+#include "app/psync_runner.hpp"
+
+#include <chrono>
+#include <thread>
+
+#include "common/log.hpp"
+#include "psync/run_once.hpp"
+#include "psync/trigger.hpp"
+#include "spool/mail_root.hpp"
+
+namespace psyncd::app {
+
+namespace {
+
+constexpr int kExitTempFail = 75;  // sysexits EX_TEMPFAIL: some link failed, try again later
+
+psync::PsyncConfig make_config(const Options& o, const std::atomic<bool>* stop,
+                               const Clock& clock) {
+  psync::PsyncConfig c;
+  c.mail_root = o.mail_root;
+  c.threads = o.psync_threads;
+  c.io_timeout = std::chrono::seconds(o.psync_timeout);
+  c.log = o.psync_log;
+  c.rotate_hours = o.log_rotate_hours;
+  c.handoff = o.xmail_handoff;
+  c.mailbox_format = o.mailbox_format == MailboxFormat::mailbox;
+  if (o.pop3.enabled) c.self.ports.push_back(o.pop3.port);
+  if (o.pop3s.enabled) c.self.ports.push_back(o.pop3s.port);
+  c.clock = &clock;
+  c.stop = stop;
+  return c;
+}
+
+bool stopping(const std::atomic<bool>* stop) { return stop != nullptr && stop->load(); }
+
+int run_once(psync::PsyncService& service, std::ostream& out, std::ostream& err) {
+  auto report = service.run_cycle();
+  if (!report) {
+    err << "psyncd: " << report.error().to_string() << "\n";
+    return exit_code(report.error().kind);
+  }
+  for (const auto& p : report->problems) err << "psyncd: " << p << "\n";
+  for (const auto& l : report->links) out << psync::summary_line(l) << "\n";
+  out.flush();
+  return report->ok() ? 0 : kExitTempFail;
+}
+
+void run_cycle_logged(psync::PsyncService& service) {
+  auto report = service.run_cycle();
+  if (!report) {
+    log::error("psync cycle: {}", report.error().to_string());
+    return;
+  }
+  for (const auto& p : report->problems) log::warn("{}", p);
+  for (const auto& l : report->links) log::info("psync: {}", psync::summary_line(l));
+}
+
+}  // namespace
+
+int run_psync(const Options& options, std::ostream& out, std::ostream& err,
+              const std::atomic<bool>* stop, const Clock& clock) {
+  if (options.mail_root.empty()) {
+    err << "psyncd: no MAIL_ROOT (use -Ms or the MAIL_ROOT environment variable)\n";
+    return exit_code(ErrorKind::usage);
+  }
+  psync::PsyncService service(make_config(options, stop, clock));
+  if (options.mode == Mode::once) return run_once(service, out, err);
+  spool::MailRoot root(options.mail_root);
+  psync::CycleTimer timer(std::chrono::seconds(options.psync_interval));
+  while (!stopping(stop)) {
+    // The trigger is removed before the cycle, so one written during it starts another.
+    bool triggered = psync::consume_trigger(root.psync_trigger());
+    if (triggered || timer.due(clock.steady_now())) {
+      run_cycle_logged(service);
+      timer.cycle_done(clock.steady_now());
+      continue;
+    }
+    for (int i = 0; i < 5 && !stopping(stop); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+  }
+  return 0;
+}
+
+}  // namespace psyncd::app

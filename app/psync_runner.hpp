@@ -1,0 +1,20 @@
+// run_psync: the PSYNC side of psyncd as the command line asks for it. With --once it runs
+// one cycle over every link of MAIL_ROOT/pop3links.tab, prints one summary line per link and
+// returns 0 when every due link succeeded (EX_TEMPFAIL otherwise, or the sysexits code of an
+// unreadable table). Otherwise it is the scheduler loop: a cycle at start-up, then every -Yi
+// seconds, and whenever MAIL_ROOT/.psync-trigger appears (checked every second), until *stop.
+// Signals are the caller's: it only reads the stop flag. The lead wires it into psyncd_main.
+#pragma once
+
+#include <atomic>
+#include <ostream>
+
+#include "app/options.hpp"
+#include "common/clock.hpp"
+
+namespace psyncd::app {
+
+int run_psync(const Options& options, std::ostream& out, std::ostream& err,
+              const std::atomic<bool>* stop = nullptr, const Clock& clock = system_clock());
+
+}  // namespace psyncd::app

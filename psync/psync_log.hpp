@@ -1,0 +1,38 @@
+// The XMail PSYNC log (-Yl, B §4.10): MAIL_ROOT/logs/psync-YYYYMMDDhhmm, the stamp being the
+// start of the current -Mr rotation window in local time; one line per session, every field
+// in double quotes, TAB-separated, LF-terminated: time, local-domain, local-account,
+// rmt-domain, rmt-name, authtype, SYNC=OK|EFAIL|ENOUSER, msgs synced, bytes synced, msgs not
+// synced, bytes not synced. Appends are serialised in-process and written with one write(2).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "common/result.hpp"
+
+namespace psyncd::psync {
+
+struct PsyncLogEntry {
+  std::string local_domain;
+  std::string local_account;
+  std::string remote_domain;
+  std::string remote_user;
+  std::string authtype;
+  std::string status;  // "SYNC=OK", "SYNC=EFAIL", "SYNC=ENOUSER"
+  std::uint64_t msgs = 0;
+  std::uint64_t bytes = 0;
+  std::uint64_t msgs_not = 0;
+  std::uint64_t bytes_not = 0;
+};
+
+// "psync-YYYYMMDDhhmm" for the window holding `when` (local time), windows of `rotate_hours`
+// hours counted from local midnight.
+std::string psync_log_name(std::chrono::system_clock::time_point when, unsigned rotate_hours);
+std::string format_psync_line(std::chrono::system_clock::time_point when,
+                              const PsyncLogEntry& entry);
+Result<void> append_psync_log(const std::string& logs_dir,
+                              std::chrono::system_clock::time_point when, unsigned rotate_hours,
+                              const PsyncLogEntry& entry);
+
+}  // namespace psyncd::psync

@@ -1,0 +1,222 @@
+#include "psync/run_once.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include "common/log.hpp"
+#include "psync/fetch_hdr_tags.hpp"
+#include "psync/link_table.hpp"
+#include "psync/psync_log.hpp"
+#include "psync/scheduler.hpp"
+#include "spool/domains.hpp"
+#include "spool/mail_root.hpp"
+#include "spool/mail_users.hpp"
+#include "spool/server_config.hpp"
+#include "spool/sync_fs.hpp"
+#include "tabfile/tab_reader.hpp"
+
+namespace psyncd::psync {
+
+namespace {
+
+struct Tables {
+  spool::ServerConfig server;
+  spool::MailUsers users;
+  spool::Domains domains;
+  LinkTable links;
+  std::map<int, std::string> authtype_text;  // line -> raw field 6, for the psync log
+};
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+Result<Tables> load_tables(const spool::MailRoot& root, std::vector<std::string>& problems) {
+  Tables t;
+  auto server = spool::ServerConfig::load(root.server_tab());
+  if (server) t.server = std::move(*server);  // a missing server.tab means all defaults
+  auto users = spool::MailUsers::load(root.mailusers_tab());
+  if (!users) return users.error();
+  t.users = std::move(*users);
+  auto domains = spool::Domains::load(root.domains_tab(), root.aliasdomain_tab());
+  if (!domains) return domains.error();
+  t.domains = std::move(*domains);
+  const spool::MailUsers& u = t.users;
+  const spool::Domains& d = t.domains;
+  tabfile::ReadOptions options;
+  options.max_line_bytes = kLinksLineMax;
+  auto table = tabfile::read_table(root.pop3links_tab(), options);
+  if (!table) return table.error();
+  t.links = LinkTable::from_table(*table, [&u, &d](const std::string& dom,
+                                                   const std::string& acct) {
+    return u.find(dom, acct, d) != nullptr;
+  });
+  for (const auto& r : table->records) {
+    if (r.fields.size() >= kLinkFields) t.authtype_text[r.line] = r.fields[5];
+  }
+  for (const auto& p : t.links.problems) {
+    problems.push_back(p.to_string());
+  }
+  return t;
+}
+
+// B §2.5: the .disabled file lives in the account directory (local links) or pop3links/.
+bool is_disabled(const spool::MailRoot& root, const Tables& t, const Link& link) {
+  std::string dir = root.pop3links_dir();
+  if (link.kind == LinkKind::local) {
+    const spool::MailUser* user = t.users.find(link.target, link.local_account, t.domains);
+    if (user == nullptr) return false;
+    dir = root.account_dir(user->domain, user->dir);
+  }
+  return fs::exists(fs::join(dir, disabled_file_name(link)));
+}
+
+RouteConfig route_config(const PsyncConfig& c, const spool::MailRoot& root, const Tables& t) {
+  RouteConfig r;
+  r.root = &root;
+  r.users = &t.users;
+  r.domains = &t.domains;
+  r.mailbox_format = c.mailbox_format;
+  r.handoff = c.handoff;
+  r.error_account = t.server.get("Pop3SyncErrorAccount").value_or("");
+  if (auto tags = t.server.get("FetchHdrTags")) {
+    auto parsed = parse_fetch_hdr_tags(*tags);
+    for (const auto& p : parsed.problems) log::warn("{}", p.to_string());
+    r.hdr_tags = parsed.tags;
+  }
+  return r;
+}
+
+PsyncLogEntry log_entry(const Tables& t, const Link& link, const LinkResult& r) {
+  PsyncLogEntry e;
+  e.local_domain = link.local_domain;
+  e.local_account = link.local_account;
+  e.remote_domain = link.remote_spec;
+  e.remote_user = link.remote_user;
+  if (auto it = t.authtype_text.find(link.line); it != t.authtype_text.end()) {
+    e.authtype = it->second;
+  }
+  e.status = r.ok ? "SYNC=OK" : "SYNC=EFAIL";
+  e.msgs = r.messages;
+  e.bytes = r.bytes;
+  e.msgs_not = r.not_synced;
+  e.bytes_not = r.not_synced_bytes;
+  return e;
+}
+
+}  // namespace
+
+bool CycleReport::ok() const {
+  return std::all_of(links.begin(), links.end(), [](const LinkReport& l) {
+    return l.outcome == LinkOutcome::disabled || (l.outcome == LinkOutcome::ran && l.result.ok);
+  });
+}
+
+std::string summary_line(const LinkReport& l) {
+  std::string who = fmt::format("{}@{} -> {}{}{}", l.link.remote_user, l.link.remote_spec,
+                                l.link.local_account,
+                                l.link.kind == LinkKind::local ? "@" : " ",
+                                l.link.local_domain);
+  switch (l.outcome) {
+    case LinkOutcome::ran: return who + ": " + describe(l.result);
+    case LinkOutcome::skipped_lock: return who + ": skipped (locked): " + l.note;
+    case LinkOutcome::disabled: return who + ": disabled";
+    case LinkOutcome::delayed: return who + ": FAIL: delayed after failures: " + l.note;
+    case LinkOutcome::self_poll: return who + ": FAIL: " + l.note;
+  }
+  return who;
+}
+
+PsyncService::PsyncService(PsyncConfig config)
+    : config_(std::move(config)),
+      host_delay_(std::chrono::seconds(kDefaultFailedHostDelay)),
+      account_delay_(std::chrono::seconds(kDefaultFailedAccountDelay)) {}
+
+Result<CycleReport> PsyncService::run_cycle() {
+  spool::MailRoot root(config_.mail_root);
+  CycleReport report;
+  auto tables = load_tables(root, report.problems);
+  if (!tables) return tables.error();
+  Tables& t = *tables;
+  host_delay_.set_base(std::chrono::seconds(
+      t.server.get_int("PsyncFailedHostDelay", kDefaultFailedHostDelay)));
+  account_delay_.set_base(std::chrono::seconds(
+      t.server.get_int("PsyncFailedAccountDelay", kDefaultFailedAccountDelay)));
+
+  FetchEnv env;
+  env.route = route_config(config_, root, t);
+  env.fs = config_.fs != nullptr ? config_.fs : &spool::posix_with_syncfs();
+  env.clock = config_.clock;
+  env.io_timeout = config_.io_timeout;
+  env.stop = config_.stop;
+  env.connect = config_.connect ? config_.connect : curl_factory(root.root(), config_.io_timeout);
+
+  auto now = config_.clock->steady_now();
+  std::vector<size_t> due;  // indexes into report.links
+  std::vector<std::string> hosts;
+  for (const Link& link : t.links.links) {
+    LinkReport lr;
+    lr.link = link;
+    std::string host = lower(link.remote.host);
+    if (is_disabled(root, t, link)) {
+      lr.outcome = LinkOutcome::disabled;
+    } else if (!host_delay_.allowed(host, now) || !account_delay_.allowed(link_key(link), now)) {
+      lr.outcome = LinkOutcome::delayed;
+      lr.note = host_delay_.allowed(host, now) ? "account" : "host " + host;
+    } else if (is_self_poll(link, config_.self, t.users, t.domains)) {
+      lr.outcome = LinkOutcome::self_poll;
+      lr.note = "refused: the remote is our own POP3 server and account (self-poll)";
+      log::error("{}: {}", link.remote_user + "@" + link.remote_spec, lr.note);
+    } else {
+      due.push_back(report.links.size());
+      hosts.push_back(host);
+    }
+    report.links.push_back(std::move(lr));
+  }
+
+  std::mutex mutex;
+  PoolLimits limits;
+  limits.threads = config_.threads;
+  limits.per_host = static_cast<unsigned>(std::max(1LL, t.server.get_int("PsyncMaxPerHost", 4)));
+  auto job = [&](size_t i) {
+    LinkReport& lr = report.links[due[i]];
+    LinkResult r = sync_link(env, lr.link);
+    std::lock_guard lock(mutex);
+    lr.result = r;
+    auto end = config_.clock->steady_now();
+    if (r.skipped) {
+      lr.outcome = LinkOutcome::skipped_lock;
+      lr.note = r.reason;
+      return;
+    }
+    if (r.ok) {
+      host_delay_.success(hosts[i]);
+      account_delay_.success(link_key(lr.link));
+    } else if (r.scope == FailureScope::host) {
+      host_delay_.failure(hosts[i], end);
+    } else if (r.scope == FailureScope::account) {
+      account_delay_.failure(link_key(lr.link), end);
+    }
+    if (config_.log) {
+      auto w = append_psync_log(root.logs_dir(), config_.clock->now(), config_.rotate_hours,
+                                log_entry(t, lr.link, r));
+      if (!w) log::error("psync log: {}", w.error().to_string());
+    }
+  };
+  auto ran = run_pool(hosts, limits, job, config_.stop);
+  for (size_t i = 0; i < ran.size(); ++i) {
+    if (!ran[i]) {
+      report.links[due[i]].outcome = LinkOutcome::skipped_lock;
+      report.links[due[i]].note = "stopped before it started";
+    }
+  }
+  return report;
+}
+
+}  // namespace psyncd::psync
