@@ -10,7 +10,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import dovecot  # noqa: E402
-from psync_mailroot import MailRoot, check  # noqa: E402
+from psync_mailroot import MailRoot, add_remote_messages, check  # noqa: E402
 
 # (remote user, authtype, link kind); local account = remote user name.
 CASES = [
@@ -86,7 +86,7 @@ def main():
             check(r.returncode == 0, "second run", r.stdout + r.stderr)
             check(len(mr.delivered("leave")) == len(sent["leave"]), "Leave: no refetch")
             extra = dovecot.make_message(99, 2000, subject="new one")
-            d.fill_maildir("leave", [extra])
+            add_remote_messages(d, "leave", [extra])
             r = mr.run()
             check(r.returncode == 0, "third run", r.stdout + r.stderr)
             check(mr.delivered("leave") == sorted(sent["leave"] + [extra]),

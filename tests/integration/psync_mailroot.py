@@ -76,3 +76,21 @@ def check(cond, what, extra=""):
     if not cond:
         print(f"FAIL: {what}\n{extra}", file=sys.stderr)
         sys.exit(1)
+
+
+_SEQ = [0]
+
+
+def add_remote_messages(d, user, msgs):
+    """Drops messages into a Dovecot user's Maildir/new under names unique to this process
+    (harness.fill_maildir reuses names within one second)."""
+    import time
+    md = d.maildir(user)
+    for data in msgs:
+        _SEQ[0] += 1
+        name = f"{time.time_ns()}.P{os.getpid()}Q{_SEQ[0]}.psynctest"
+        tmp = os.path.join(md, "tmp", name)
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.rename(tmp, os.path.join(md, "new", name))
+    d._chown_tree(md)
