@@ -97,6 +97,28 @@ class FakeAuth : public Authenticator {
   FakeMailbox* last_box = nullptr;
 };
 
+// The accounts and mailbox most session tests use: alice/secret with two messages of 23 and
+// 33 octets, bob disabled, carol locked, dave on a failing back end, erin's mailbox unopenable;
+// APOP timestamp "<1.2@test>", STLS available, cleartext allowed, a fixed random source.
+struct SessionFixture {
+  FakeAuth auth;
+  SessionConfig config;
+  SessionFixture() {
+    auth.accounts["alice"] = {"secret"};
+    auth.accounts["bob"] = {"pw", AuthStatus::disabled};
+    auth.accounts["carol"] = {"pw", AuthStatus::ok, true};
+    auth.accounts["dave"] = {"pw", AuthStatus::temporary};
+    auth.accounts["erin"] = {"pw", AuthStatus::ok, false, true};
+    auth.messages = {{"uid-1", "Subject: one\r\n\r\nHello\r\n"},
+                     {"uid-2", "Subject: two\n\n.dot line\nbody\n"}};
+    config.greeting = "ready";
+    config.apop_timestamp = "<1.2@test>";
+    config.cleartext_before_tls = true;
+    config.tls_available = true;
+    config.random = [](std::size_t n) { return std::string(n, 'A'); };
+  }
+};
+
 struct Transcript {
   std::string output;
   std::vector<std::string> events;

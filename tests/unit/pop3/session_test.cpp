@@ -23,25 +23,7 @@ const std::string kLoginOk =
 const std::string kAuthed = "authenticated alice@example.test USER";
 const std::string kBye = "+OK psyncd POP3 server signing off\r\n";
 
-struct Fixture {
-  FakeAuth auth;
-  SessionConfig config;
-  Fixture() {
-    auth.accounts["alice"] = {"secret"};
-    auth.accounts["bob"] = {"pw", AuthStatus::disabled};
-    auth.accounts["carol"] = {"pw", AuthStatus::ok, true};
-    auth.accounts["dave"] = {"pw", AuthStatus::temporary};
-    auth.accounts["erin"] = {"pw", AuthStatus::ok, false, true};
-    // Sizes in CRLF form: 23 and 33 octets.
-    auth.messages = {{"uid-1", "Subject: one\r\n\r\nHello\r\n"},
-                     {"uid-2", "Subject: two\n\n.dot line\nbody\n"}};
-    config.greeting = "ready";
-    config.apop_timestamp = "<1.2@test>";
-    config.cleartext_before_tls = true;
-    config.tls_available = true;
-    config.random = [](std::size_t n) { return std::string(n, 'A'); };
-  }
-};
+using Fixture = SessionFixture;
 
 struct Case {
   const char* name;
