@@ -41,7 +41,9 @@ bool is_stale(const std::string& path) {
   auto text = fs::read_file(path, 64);
   if (!text) return false;
   std::string_view digits(*text);
-  while (!digits.empty() && (digits.back() == '\n' || digits.back() == '\0')) digits.remove_suffix(1);
+  // Ours is "<pid>\n"; XMail's is "<thread id>\0".
+  if (digits.empty() || digits.back() != '\n') return false;
+  digits.remove_suffix(1);
   auto pid = tabfile::parse_number(digits);
   if (!pid || *pid <= 0 || *pid > 0x3fffffff) return false;
   if (*pid == ::getpid()) return g_held.count(path) == 0;
