@@ -27,6 +27,9 @@ Result<MailUsers> MailUsers::load(const std::string& path) {
 MailUsers MailUsers::from_table(const tabfile::Table& table) {
   MailUsers out;
   out.problems_ = table.problems;
+  out.users_.reserve(table.records.size());
+  out.by_key_.reserve(table.records.size());
+  out.id_lines_.reserve(table.records.size());
   for (const auto& record : table.records) out.add(table, record);
   return out;
 }

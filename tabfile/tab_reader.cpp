@@ -72,7 +72,13 @@ std::vector<std::string_view> split_fields(std::string_view line) {
 
 std::string dequote(std::string_view field) {
   if (field.empty() || field.front() != '"') return std::string(field);
+  size_t close = field.find('"', 1);
+  if (field.find('\\', 1) > close) {
+    // Fast path, the common case: no backslash before the closing quote.
+    return std::string(field.substr(1, close == std::string_view::npos ? close : close - 1));
+  }
   std::string out;
+  out.reserve(field.size());
   for (size_t i = 1; i < field.size(); ++i) {
     char c = field[i];
     if (c == '\\' && i + 1 < field.size() && field[i + 1] == '"') {

@@ -144,6 +144,8 @@ TEST_CASE("split_fields and dequote on their own") {
   CHECK(dequote("\"\"") == "");
   CHECK(dequote("\"\\\"") == "\"");
   CHECK(dequote("\\\"a\"") == "\\\"a\"");
+  CHECK(dequote("\"abc\"x\\\"y") == "abc");  // backslash only after the closing quote
+  CHECK(dequote("\"a\\b\"c\"") == "a\\b");   // backslash before it, not an escape
 }
 
 TEST_CASE("read_table reads a file and fails only when it cannot") {
