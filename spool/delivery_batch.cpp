@@ -25,6 +25,10 @@ Result<void> DeliveryBatch::sync_all(const std::vector<std::string>& paths) {
 
 Result<void> DeliveryBatch::add(const std::string& uidl, Delivery message,
                                 const std::vector<Target>& targets, bool complete) {
+  for (const auto& item : items_) {
+    if (item.pending.uidl == uidl)  // a server listing one UIDL twice: deliver it once
+      return Error{ErrorKind::protocol, {}, 0, uidl, "UIDL appears twice in one batch"};
+  }
   if (auto r = message.stage(sync_ == nullptr); !r) return r;
   JournalRecord p;
   p.type = JournalRecord::Type::pending;

@@ -264,6 +264,22 @@ TEST_CASE("batch delivery: an incomplete routing stays undelivered; retries add 
     REQUIRE(batch.add(m.uidl, std::move(*d), targets, complete).ok());
     REQUIRE(batch.commit().ok());
   };
+  SECTION("bad input: one UIDL twice in a batch") {
+    spool::DeliveryBatch batch(fs::posix(), *j);
+    for (int i = 0; i < 2; ++i) {
+      auto d = spool::Delivery::begin(fs::posix(), store.maildirs["joe"] + "/tmp",
+                                      spool::unique_name());
+      REQUIRE(d.ok());
+      auto r = batch.add("dup", std::move(*d), {{"joe@x.org", store.maildirs["joe"] + "/new"}});
+      if (i == 1) {
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().to_string() == "dup: UIDL appears twice in one batch");
+      }
+    }
+    REQUIRE(batch.commit().ok());
+    CHECK(test::list_names(store.maildirs["joe"] + "/new").size() == 1);
+    CHECK(test::list_names(store.maildirs["joe"] + "/tmp").empty());
+  }
   attempt({"joe"}, false);  // ann could not be routed yet
   CHECK_FALSE(j->is_delivered("u7"));
   CHECK(j->has_recipient("u7", "joe@x.org"));
