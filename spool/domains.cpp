@@ -1,7 +1,5 @@
 #include "spool/domains.hpp"
 
-#include <algorithm>
-
 #include "common/fs.hpp"
 #include "spool/mail_root.hpp"
 #include "tabfile/fields.hpp"
@@ -77,6 +75,7 @@ void Domains::add_domains(const tabfile::Table& table) {
           tabfile::record_problem(table, record, 1, "domain", "duplicate domain \"" + name + "\""));
       continue;
     }
+    local_set_.insert(lowered);
     local_.push_back(std::move(lowered));
   }
 }
@@ -100,7 +99,7 @@ void Domains::add_aliases(const tabfile::Table& table) {
 }
 
 bool Domains::is_listed(std::string_view lowered) const {
-  return std::find(local_.begin(), local_.end(), lowered) != local_.end();
+  return local_set_.count(std::string(lowered)) > 0;
 }
 
 std::optional<std::string> Domains::resolve(std::string_view domain) const {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "common/result.hpp"
@@ -44,6 +45,7 @@ class Domains {
   void add_aliases(const tabfile::Table& table);
 
   std::vector<std::string> local_;
+  std::unordered_set<std::string> local_set_;  // the same, for lookups
   std::vector<Alias> aliases_;
   std::vector<Error> problems_;
 };
