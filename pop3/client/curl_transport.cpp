@@ -1,13 +1,12 @@
 #include "pop3/client/curl_transport.hpp"
 
 #include <curl/curl.h>
+#include <fmt/format.h>
 #include <poll.h>
 
 #include <cerrno>
 #include <cstring>
 #include <mutex>
-
-#include <fmt/format.h>
 
 namespace psyncd::pop3 {
 
@@ -42,10 +41,17 @@ Error error_at(const std::string& peer, ErrorKind kind, std::string text) {
 
 void set_tls_options(CURL* h, const ConnectOptions& o) {
   switch (o.tls) {
-    case TlsMode::none: curl_easy_setopt(h, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_NONE)); break;
-    case TlsMode::stls: curl_easy_setopt(h, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY)); break;
-    case TlsMode::fstls: curl_easy_setopt(h, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL)); break;
-    case TlsMode::pop3s: break;  // the scheme does it
+    case TlsMode::none:
+      curl_easy_setopt(h, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_NONE));
+      break;
+    case TlsMode::stls:
+      curl_easy_setopt(h, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY));
+      break;
+    case TlsMode::fstls:
+      curl_easy_setopt(h, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
+      break;
+    case TlsMode::pop3s:
+      break;  // the scheme does it
   }
   const bool check_chain = o.verify && o.pinned_key.empty();
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, check_chain ? 1L : 0L);
@@ -67,8 +73,7 @@ std::string connect_url(const ConnectOptions& o) {
                      v6 ? "]" : "", port);
 }
 
-std::size_t CurlTransport::on_header(char* data, std::size_t size, std::size_t count,
-                                     void* self) {
+std::size_t CurlTransport::on_header(char* data, std::size_t size, std::size_t count, void* self) {
   auto* t = static_cast<CurlTransport*>(self);
   const std::size_t n = size * count;
   if (!t->lines_.add(std::string_view(data, n))) {
@@ -99,7 +104,8 @@ Result<std::unique_ptr<CurlTransport>> CurlTransport::connect(const ConnectOptio
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(o.connect_timeout.count()));
   std::string bind = o.out_bind.empty() ? std::string() : "host!" + o.out_bind;
   if (!bind.empty()) curl_easy_setopt(h, CURLOPT_INTERFACE, bind.c_str());
-  if (o.out_bind_port != 0) curl_easy_setopt(h, CURLOPT_LOCALPORT, static_cast<long>(o.out_bind_port));
+  if (o.out_bind_port != 0)
+    curl_easy_setopt(h, CURLOPT_LOCALPORT, static_cast<long>(o.out_bind_port));
   set_tls_options(h, o);
 
   CURLcode rc = curl_easy_perform(h);
@@ -133,9 +139,9 @@ Result<void> CurlTransport::wait(bool for_write, Deadline deadline) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
-      return error_at(peer_, ErrorKind::temporary,
-                      for_write ? "timed out sending to the server"
-                                : "timed out waiting for the server");
+      return error_at(
+          peer_, ErrorKind::temporary,
+          for_write ? "timed out sending to the server" : "timed out waiting for the server");
     }
     pollfd p{fd, static_cast<short>(for_write ? POLLOUT : POLLIN), 0};
     int n = ::poll(&p, 1, static_cast<int>(std::min<long long>(left.count(), 60'000)));
@@ -155,7 +161,8 @@ Result<void> CurlTransport::send(std::string_view bytes, Deadline deadline) {
       continue;
     }
     if (rc != CURLE_AGAIN) {
-      return error_at(peer_, ErrorKind::unavailable, fmt::format("send: {}", curl_easy_strerror(rc)));
+      return error_at(peer_, ErrorKind::unavailable,
+                      fmt::format("send: {}", curl_easy_strerror(rc)));
     }
     if (auto w = wait(true, deadline); !w) return w.error();
   }
@@ -169,7 +176,8 @@ Result<std::size_t> CurlTransport::recv(std::span<char> buffer, Deadline deadlin
     CURLcode rc = curl_easy_recv(as_curl(easy_), buffer.data(), buffer.size(), &got);
     if (rc == CURLE_OK) return got;
     if (rc != CURLE_AGAIN) {
-      return error_at(peer_, ErrorKind::unavailable, fmt::format("recv: {}", curl_easy_strerror(rc)));
+      return error_at(peer_, ErrorKind::unavailable,
+                      fmt::format("recv: {}", curl_easy_strerror(rc)));
     }
     if (auto w = wait(false, deadline); !w) return w.error();
   }

@@ -42,7 +42,8 @@ Result<void> check_range(std::string_view cmd, std::uint32_t n,
 Result<void> check_count(std::string_view cmd, std::size_t got,
                          std::optional<std::uint32_t> stat_count) {
   if (stat_count && got != *stat_count) {
-    return bad(cmd, fmt::format("{} lists {} messages but STAT reported {}", cmd, got, *stat_count));
+    return bad(cmd,
+               fmt::format("{} lists {} messages but STAT reported {}", cmd, got, *stat_count));
   }
   return {};
 }
@@ -76,7 +77,8 @@ Result<UidlEntry> parse_uidl_line(std::string_view line, const ListingLimits& li
   if (!n) return n.error();
   if (rest.empty()) return bad("UIDL", fmt::format("no unique-id in {}", quote_for_log(line)));
   if (rest.size() > limits.max_uid) {
-    return bad("UIDL", fmt::format("unique-id longer than {} bytes for message {}", limits.max_uid, *n));
+    return bad("UIDL",
+               fmt::format("unique-id longer than {} bytes for message {}", limits.max_uid, *n));
   }
   for (char ch : rest) {
     const auto c = static_cast<unsigned char>(ch);
@@ -114,7 +116,9 @@ Result<void> UidlListing::add(std::string_view line) {
   return {};
 }
 
-Result<void> UidlListing::finish() const { return check_count("UIDL", entries_.size(), stat_count_); }
+Result<void> UidlListing::finish() const {
+  return check_count("UIDL", entries_.size(), stat_count_);
+}
 
 Result<void> ListListing::add(std::string_view line) {
   auto e = parse_list_line(line, limits_);
@@ -128,6 +132,8 @@ Result<void> ListListing::add(std::string_view line) {
   return {};
 }
 
-Result<void> ListListing::finish() const { return check_count("LIST", entries_.size(), stat_count_); }
+Result<void> ListListing::finish() const {
+  return check_count("LIST", entries_.size(), stat_count_);
+}
 
 }  // namespace psyncd::pop3

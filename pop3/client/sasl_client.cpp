@@ -1,10 +1,9 @@
 #include "pop3/client/sasl_client.hpp"
 
+#include <fmt/format.h>
 #include <gsasl.h>
 
 #include <mutex>
-
-#include <fmt/format.h>
 
 namespace psyncd::pop3 {
 
@@ -30,8 +29,8 @@ std::string upper(std::string_view s) {
 }  // namespace
 
 const std::vector<std::string>& SaslClient::supported() {
-  static const std::vector<std::string> list = {"SCRAM-SHA-256", "SCRAM-SHA-1", "CRAM-MD5",
-                                                "PLAIN", "LOGIN"};
+  static const std::vector<std::string> list = {"SCRAM-SHA-256", "SCRAM-SHA-1", "CRAM-MD5", "PLAIN",
+                                                "LOGIN"};
   return list;
 }
 
@@ -54,8 +53,8 @@ Result<std::unique_ptr<SaslClient>> SaslClient::start(std::string_view mechanism
   Gsasl_session* s = nullptr;
   int rc = gsasl_client_start(ctx, mech.c_str(), &s);
   if (rc != GSASL_OK) {
-    return make_error(ErrorKind::config,
-                      fmt::format("SASL mechanism {} is not available: {}", mech, gsasl_strerror(rc)));
+    return make_error(ErrorKind::config, fmt::format("SASL mechanism {} is not available: {}", mech,
+                                                     gsasl_strerror(rc)));
   }
   c->session_ = s;
   gsasl_property_set(s, GSASL_AUTHID, std::string(user).c_str());

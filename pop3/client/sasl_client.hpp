@@ -28,8 +28,8 @@ class SaslClient {
   SaslClient& operator=(const SaslClient&) = delete;
 
   struct Step {
-    std::string response;  // base64, possibly empty
-    bool finished = false; // the mechanism has nothing more to say
+    std::string response;   // base64, possibly empty
+    bool finished = false;  // the mechanism has nothing more to say
   };
   // One round: the server's base64 challenge (empty for the first step) → our response.
   // Errors (kind auth or protocol): bad base64 from the server, a failed server proof.

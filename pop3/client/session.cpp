@@ -1,8 +1,8 @@
 #include "pop3/client/session.hpp"
 
-#include <utility>
-
 #include <fmt/format.h>
+
+#include <utility>
 
 #include "pop3/apop.hpp"
 
@@ -30,7 +30,8 @@ ClientSession::~ClientSession() = default;
 
 bool ClientSession::begin_op(const char* name) {
   if (state_ != State::idle) {
-    if (state_ != State::failed) fail(ErrorKind::internal, name, "operation started while not idle");
+    if (state_ != State::failed)
+      fail(ErrorKind::internal, name, "operation started while not idle");
     return false;
   }
   state_ = State::busy;
@@ -79,7 +80,8 @@ void ClientSession::list() {
 void ClientSession::retrieve(std::vector<FetchItem> items, MessageSink& sink) {
   if (!begin_op("RETR")) return;
   sink_ = &sink;
-  for (const auto& item : items) queued_.push_back(Pending{Cmd::retr, item.number, item.expected_octets});
+  for (const auto& item : items)
+    queued_.push_back(Pending{Cmd::retr, item.number, item.expected_octets});
   if (queued_.empty()) state_ = State::idle;
   fill_window();
 }
@@ -100,7 +102,8 @@ void ClientSession::quit() {
 // Moves queued RETR/DELE commands into flight: a window when the server pipelines (RFC
 // 2449 PIPELINING), else one at a time. At least one command is always in flight.
 void ClientSession::fill_window() {
-  const std::uint32_t max_count = caps_.pipelining ? std::max<std::uint32_t>(1, options_.window_count) : 1;
+  const std::uint32_t max_count =
+      caps_.pipelining ? std::max<std::uint32_t>(1, options_.window_count) : 1;
   while (!queued_.empty() && in_flight_.size() < max_count) {
     const Pending p = queued_.front();
     if (!in_flight_.empty() && in_flight_bytes_ + p.expected > options_.window_bytes) break;
@@ -158,7 +161,8 @@ void ClientSession::process() {
     auto next = reader_.next();
     if (next.status == LineReader::Status::need_more) return;
     if (next.status == LineReader::Status::too_long) {
-      const char* during = in_flight_.empty() ? "" : cmd_name(static_cast<int>(in_flight_.front().cmd));
+      const char* during =
+          in_flight_.empty() ? "" : cmd_name(static_cast<int>(in_flight_.front().cmd));
       fail(ErrorKind::protocol, during,
            fmt::format("server line longer than {} bytes", options_.max_line));
       return;
@@ -169,7 +173,8 @@ void ClientSession::process() {
 
 void ClientSession::on_line(std::string_view line) {
   if (in_flight_.empty()) {
-    fail(ErrorKind::protocol, "", fmt::format("unexpected data from the server: {}", quote_for_log(line)));
+    fail(ErrorKind::protocol, "",
+         fmt::format("unexpected data from the server: {}", quote_for_log(line)));
     return;
   }
   if (mode_ == Mode::listing) {
@@ -194,7 +199,10 @@ void ClientSession::on_reply(const Reply& reply, std::string_view line) {
   const Pending p = in_flight_.front();
   const char* name = cmd_name(static_cast<int>(p.cmd));
   switch (p.cmd) {
-    case Cmd::user: case Cmd::pass: case Cmd::apop: case Cmd::auth:
+    case Cmd::user:
+    case Cmd::pass:
+    case Cmd::apop:
+    case Cmd::auth:
       on_auth_reply(p.cmd, reply, line);
       return;
     case Cmd::stat: {
@@ -205,12 +213,14 @@ void ClientSession::on_reply(const Reply& reply, std::string_view line) {
       stat_count_ = s->count;
       return reply_done();
     }
-    case Cmd::uidl: case Cmd::list:
+    case Cmd::uidl:
+    case Cmd::list:
       if (reply.ok()) {
         mode_ = Mode::listing;
         return;
       }
-      if (p.cmd == Cmd::list) return fail(ErrorKind::protocol, name, "refused: " + quote_for_log(line));
+      if (p.cmd == Cmd::list)
+        return fail(ErrorKind::protocol, name, "refused: " + quote_for_log(line));
       uidl_refused_ = true;  // XMail then takes messages 1..N (B §4.3)
       return reply_done();
     case Cmd::retr:
@@ -248,7 +258,8 @@ void ClientSession::on_retr_reply(const Pending& p, const Reply& reply) {
     return reply_done();
   }
   if (auto r = sink_->begin(p.number); !r) {
-    return fail(r.error().kind, "RETR", fmt::format("message {}: {}", p.number, r.error().to_string()));
+    return fail(r.error().kind, "RETR",
+                fmt::format("message {}: {}", p.number, r.error().to_string()));
   }
   mode_ = Mode::body;
   decoder_.reset();

@@ -1,10 +1,8 @@
 // ClientSession: the POP3 client protocol as a pure state machine (no sockets, no clock).
-// Built from the greeting and CAPA lines the transport captured, it turns operations
-// (login, stat, uidl, list, retrieve, dele, quit) into command bytes and server bytes into
-// results: auth with XMail's CLR/APOP/FAPOP meaning plus SASL, strict listings, pipelined
-// RETR/DELE windows when PIPELINING is offered (lock-step otherwise) and message bodies
-// streamed to a MessageSink chunk by chunk. Any protocol violation fails the session with
-// a clear Error; it never throws on server input. The blocking loop lives in client.hpp.
+// Operations (login, stat, uidl, list, retrieve, dele, quit) become command bytes; server
+// bytes become results: XMail's CLR/APOP/FAPOP auth plus SASL, strict listings, RETR/DELE
+// windows when PIPELINING is offered (else lock-step), bodies streamed to a MessageSink.
+// A protocol violation fails the session with an Error, never a throw. Blocking loop: client.hpp.
 #pragma once
 
 #include <cstdint>
@@ -40,10 +38,10 @@ struct ClientOptions {
   std::string peer;             // "host:port", put in Error::file
   std::size_t max_line = 8192;  // status and listing lines, CRLF included (RFC 2449: 512)
   ListingLimits limits;
-  std::uint32_t window_count = 128;               // pipelined commands in flight, at most
-  std::uint64_t window_bytes = 2u << 20;          // expected RETR bytes in flight, at most
-  std::uint64_t max_message_bytes = 1ull << 30;   // a longer body fails the link
-  bool retr_via_top = false;                      // fetch with "TOP n 99999999" instead
+  std::uint32_t window_count = 128;              // pipelined commands in flight, at most
+  std::uint64_t window_bytes = 2u << 20;         // expected RETR bytes in flight, at most
+  std::uint64_t max_message_bytes = 1ull << 30;  // a longer body fails the link
+  bool retr_via_top = false;                     // fetch with "TOP n 99999999" instead
 };
 
 // Receives message bodies, unstuffed, CRLF line ends, in chunks. An error from a callback

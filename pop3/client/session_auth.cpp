@@ -35,7 +35,8 @@ void ClientSession::login() {
       // Departure from XMail (Part A §5): FAPOP without a timestamp fails instead of
       // sending the password in clear text.
       if (stamp_.empty()) {
-        return fail(ErrorKind::auth, "APOP", "FAPOP requested but the greeting has no APOP timestamp");
+        return fail(ErrorKind::auth, "APOP",
+                    "FAPOP requested but the greeting has no APOP timestamp");
       }
       auth_used_ = "APOP";
       return send(Cmd::apop,
@@ -51,8 +52,8 @@ void ClientSession::start_user_pass() {
 }
 
 void ClientSession::start_sasl() {
-  std::string mech = options_.sasl_mechanism.empty() ? SaslClient::choose(caps_.sasl)
-                                                     : options_.sasl_mechanism;
+  std::string mech =
+      options_.sasl_mechanism.empty() ? SaslClient::choose(caps_.sasl) : options_.sasl_mechanism;
   for (char& c : mech) {
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
   }
@@ -75,8 +76,8 @@ void ClientSession::start_sasl() {
 
 void ClientSession::auth_refused(const Reply& reply, std::string_view line) {
   // RFC 2449/3206 codes say whether trying again later can help.
-  const bool temporary = reply.has_code("IN-USE") || reply.has_code("LOGIN-DELAY") ||
-                         reply.has_code("SYS/TEMP");
+  const bool temporary =
+      reply.has_code("IN-USE") || reply.has_code("LOGIN-DELAY") || reply.has_code("SYS/TEMP");
   const char* name = auth_used_.rfind("SASL", 0) == 0 ? "AUTH" : auth_used_.c_str();
   fail(temporary ? ErrorKind::temporary : ErrorKind::auth, name,
        "login refused: " + quote_for_log(line, 200));
@@ -111,7 +112,8 @@ void ClientSession::on_sasl_reply(const Reply& reply, std::string_view line) {
     return;
   }
   if (sasl_finished_ && !reply.text.empty()) {
-    return fail(ErrorKind::protocol, "AUTH", "challenge after the exchange ended: " + quote_for_log(line));
+    return fail(ErrorKind::protocol, "AUTH",
+                "challenge after the exchange ended: " + quote_for_log(line));
   }
   auto step = sasl_->step(reply.text);
   if (!step) return fail(step.error().kind, "AUTH", step.error().text);

@@ -22,7 +22,8 @@ struct FileSink : MessageSink {
   std::size_t count = 0;
   std::uint64_t bytes = 0;
   psyncd::Result<void> begin(std::uint32_t n) override {
-    if (dir != "-") out.open(dir + "/" + std::to_string(n) + ".eml", std::ios::binary | std::ios::trunc);
+    if (dir != "-")
+      out.open(dir + "/" + std::to_string(n) + ".eml", std::ios::binary | std::ios::trunc);
     return {};
   }
   psyncd::Result<void> data(std::string_view c) override {
@@ -52,8 +53,10 @@ int main(int argc, char** argv) {
   co.host = a.count("--host") ? a["--host"] : "127.0.0.1";
   co.port = static_cast<std::uint16_t>(std::atoi(a["--port"].c_str()));
   const std::string tls = a["--tls"];
-  co.tls = tls == "stls" ? TlsMode::stls : tls == "fstls" ? TlsMode::fstls
-         : tls == "pop3s" ? TlsMode::pop3s : TlsMode::none;
+  co.tls = tls == "stls"    ? TlsMode::stls
+           : tls == "fstls" ? TlsMode::fstls
+           : tls == "pop3s" ? TlsMode::pop3s
+                            : TlsMode::none;
   co.ca_file = a["--ca"];
   co.pinned_key = a["--pin"];
   co.verify = a["--verify"] != "no";
@@ -62,18 +65,22 @@ int main(int argc, char** argv) {
   o.user = a["--user"];
   o.password = a["--pass"];
   const std::string auth = a["--auth"];
-  o.auth = auth == "apop" ? AuthMode::apop : auth == "fapop" ? AuthMode::fapop
-         : auth == "sasl" ? AuthMode::sasl : AuthMode::clear;
+  o.auth = auth == "apop"    ? AuthMode::apop
+           : auth == "fapop" ? AuthMode::fapop
+           : auth == "sasl"  ? AuthMode::sasl
+                             : AuthMode::clear;
   o.sasl_mechanism = a["--mech"];
   o.peer = co.host + ":" + a["--port"];
-  if (a.count("--window")) o.window_count = static_cast<std::uint32_t>(std::atoi(a["--window"].c_str()));
+  if (a.count("--window"))
+    o.window_count = static_cast<std::uint32_t>(std::atoi(a["--window"].c_str()));
 
   auto t = CurlTransport::connect(co);
   if (!t) return fail(t.error());
   std::printf("tls=%d\ncapa=%zu\n", (*t)->tls_active() ? 1 : 0, (*t)->capa().size());
   Client c(**t, o, std::chrono::milliseconds(10000));
   if (auto r = c.login(); !r) return fail(r.error());
-  std::printf("auth=%s\npipelining=%d\n", c.session().auth_used().c_str(), c.session().pipelining());
+  std::printf("auth=%s\npipelining=%d\n", c.session().auth_used().c_str(),
+              c.session().pipelining());
   auto st = c.stat();
   if (!st) return fail(st.error());
   auto uidl = c.uidl();

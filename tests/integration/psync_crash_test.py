@@ -54,40 +54,38 @@ def main():
 
 def crash_loop(d, mr, port, sent, seed):
     """SIGKILLs psyncd at random moments, then one clean run; checks the store."""
-    if True:  # keeps the block's indentation readable as one unit
-        if True:
-            mr.set_links([("ex.test", u, f"127.0.0.1:{port}", u, "pw", a) for u, a in USERS])
-            cmd = [psyncd_bin(), "-Ms", mr.path, "--once", "-P-", "-B-", "-Yt", "3"]
-            killed_mid_run = 0
-            deadline = time.monotonic() + 150
-            for k in range(KILLS):
-                check(time.monotonic() < deadline, "crash loop took too long")
-                if k % 2 == 0:
-                    for u, _ in USERS:
-                        new = batch(u, 1000 * (k + 1), 4)
-                        add_remote_messages(d, u, new)
-                        sent[u] += new
-                p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                time.sleep(random.uniform(0, 0.3))
-                if p.poll() is None:
-                    killed_mid_run += 1
-                p.send_signal(signal.SIGKILL)
-                p.wait(timeout=30)
-            print(f"{killed_mid_run} of {KILLS} kills hit a running process")
-            check(killed_mid_run >= KILLS // 2, "most kills must hit a running process")
-            r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-            check(r.returncode == 0, f"clean run exit {r.returncode}", r.stdout + r.stderr)
-            for u, auth in USERS:
-                got = mr.delivered(u)
-                want = sorted(sent[u])
-                dups = len(got) - len(set(got))
-                check(dups == 0, f"{u}: {dups} duplicates (seed {seed})")
-                check(got == want, f"{u}: {len(got)} delivered, want {len(want)} (seed {seed})")
-                left = d.message_count(u)
-                want_left = len(sent[u]) if auth == "Leave" else 0
-                check(left == want_left, f"{u}: {left} left on the server, want {want_left}")
-            locks = os.listdir(os.path.join(mr.path, "pop3linklocks"))
-            check(not locks, f"stale locks left: {locks}")
+    mr.set_links([("ex.test", u, f"127.0.0.1:{port}", u, "pw", a) for u, a in USERS])
+    cmd = [psyncd_bin(), "-Ms", mr.path, "--once", "-P-", "-B-", "-Yt", "3"]
+    killed_mid_run = 0
+    deadline = time.monotonic() + 150
+    for k in range(KILLS):
+        check(time.monotonic() < deadline, "crash loop took too long")
+        if k % 2 == 0:
+            for u, _ in USERS:
+                new = batch(u, 1000 * (k + 1), 4)
+                add_remote_messages(d, u, new)
+                sent[u] += new
+        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(random.uniform(0, 0.3))
+        if p.poll() is None:
+            killed_mid_run += 1
+        p.send_signal(signal.SIGKILL)
+        p.wait(timeout=30)
+    print(f"{killed_mid_run} of {KILLS} kills hit a running process")
+    check(killed_mid_run >= KILLS // 2, "most kills must hit a running process")
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    check(r.returncode == 0, f"clean run exit {r.returncode}", r.stdout + r.stderr)
+    for u, auth in USERS:
+        got = mr.delivered(u)
+        want = sorted(sent[u])
+        dups = len(got) - len(set(got))
+        check(dups == 0, f"{u}: {dups} duplicates (seed {seed})")
+        check(got == want, f"{u}: {len(got)} delivered, want {len(want)} (seed {seed})")
+        left = d.message_count(u)
+        want_left = len(sent[u]) if auth == "Leave" else 0
+        check(left == want_left, f"{u}: {left} left on the server, want {want_left}")
+    locks = os.listdir(os.path.join(mr.path, "pop3linklocks"))
+    check(not locks, f"stale locks left: {locks}")
 
 
 if __name__ == "__main__":

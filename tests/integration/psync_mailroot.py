@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 
+from harness import dovecot
+
 KEY = 0x65  # XMail's password XOR byte
 
 
@@ -84,7 +86,9 @@ _SEQ = [0]
 def add_remote_messages(d, user, msgs):
     """Drops messages into a Dovecot user's Maildir/new under names unique to this process
     (harness.fill_maildir reuses names within one second)."""
+    import pwd
     import time
+    mail = pwd.getpwnam(dovecot.MAIL_USER)
     md = d.maildir(user)
     for data in msgs:
         _SEQ[0] += 1
@@ -92,5 +96,6 @@ def add_remote_messages(d, user, msgs):
         tmp = os.path.join(md, "tmp", name)
         with open(tmp, "wb") as f:
             f.write(data)
+        # Only our own files: Dovecot may be renaming its own files in this Maildir now.
+        os.chown(tmp, mail.pw_uid, mail.pw_gid)
         os.rename(tmp, os.path.join(md, "new", name))
-    d._chown_tree(md)

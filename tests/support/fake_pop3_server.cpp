@@ -40,7 +40,8 @@ struct TlsMaterial {
 
 std::string base64(const unsigned char* data, std::size_t size) {
   std::string out(4 * ((size + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(size));
+  int n =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(size));
   out.resize(static_cast<std::size_t>(n));
   return out;
 }
@@ -181,7 +182,8 @@ bool FakePop3Server::play(const FakeStep& step, std::size_t index) {
       std::string got;
       char buf[4096];
       while (got.size() < step.bytes.size()) {
-        long n = read_some(buf, std::min(sizeof buf, step.bytes.size() - got.size()), kStepTimeoutMs);
+        long n =
+            read_some(buf, std::min(sizeof buf, step.bytes.size() - got.size()), kStepTimeoutMs);
         if (n <= 0) {
           set_failure(where + "expected \"" + step.bytes + "\", got \"" + got + "\" then " +
                       (n == -2 ? "timeout" : "EOF"));

@@ -26,13 +26,13 @@ struct FakeStep {
 };
 
 // Builders, so scripts read like transcripts.
-FakeStep say(std::string bytes);             // server → client
-FakeStep expect(std::string bytes);          // client → server, exactly these bytes
+FakeStep say(std::string bytes);     // server → client
+FakeStep expect(std::string bytes);  // client → server, exactly these bytes
 FakeStep pause_ms(std::uint64_t ms);
-FakeStep start_tls();                        // TLS server handshake on the socket
+FakeStep start_tls();  // TLS server handshake on the socket
 FakeStep flood(std::string pattern, std::uint64_t total = 0);
-FakeStep drop();                             // close the connection now
-FakeStep expect_close();                     // the client must close (EOF) within 5 s
+FakeStep drop();          // close the connection now
+FakeStep expect_close();  // the client must close (EOF) within 5 s
 
 class FakePop3Server {
  public:

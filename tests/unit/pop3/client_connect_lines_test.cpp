@@ -30,7 +30,8 @@ ConnectLines feed(const std::string& wire, bool by_byte) {
 }  // namespace
 
 TEST_CASE("connect lines: greeting and CAPA", "[pop3][client]") {
-  auto lines = feed("+OK ready <1.2@h>\r\n+OK\r\nTOP\r\nPIPELINING\r\n.\r\n", GENERATE(false, true));
+  auto lines =
+      feed("+OK ready <1.2@h>\r\n+OK\r\nTOP\r\nPIPELINING\r\n.\r\n", GENERATE(false, true));
   CHECK(lines.greeting() == "+OK ready <1.2@h>");
   CHECK(lines.capa() == std::vector<std::string>{"TOP", "PIPELINING"});
   CHECK_FALSE(lines.stls_accepted());
@@ -62,11 +63,23 @@ TEST_CASE("connect lines: an endless CAPA is cut off", "[pop3][client]") {
 }
 
 TEST_CASE("listing: strict numbers", "[pop3][client]") {
-  struct Case { const char* input; bool ok; std::uint64_t want; };
+  struct Case {
+    const char* input;
+    bool ok;
+    std::uint64_t want;
+  };
   const Case cases[] = {
-      {"0", true, 0}, {"7", true, 7}, {"4294967295", true, 4294967295ULL},
-      {"", false, 0}, {"01", false, 0}, {"+1", false, 0}, {"-1", false, 0}, {" 1", false, 0},
-      {"1 ", false, 0}, {"1a", false, 0}, {"99999999999999999999999", false, 0},
+      {"0", true, 0},
+      {"7", true, 7},
+      {"4294967295", true, 4294967295ULL},
+      {"", false, 0},
+      {"01", false, 0},
+      {"+1", false, 0},
+      {"-1", false, 0},
+      {" 1", false, 0},
+      {"1 ", false, 0},
+      {"1a", false, 0},
+      {"99999999999999999999999", false, 0},
       {"4294967296", false, 0},
   };
   for (const auto& c : cases) {
@@ -81,7 +94,8 @@ TEST_CASE("listing: bad lines name the problem", "[pop3][client]") {
   ListingLimits limits;
   limits.max_messages = 10;
   limits.max_uid = 4;
-  CHECK(psyncd::pop3::parse_uidl_line("11 a", limits).error().text == "bad message number in \"11 a\"");
+  CHECK(psyncd::pop3::parse_uidl_line("11 a", limits).error().text ==
+        "bad message number in \"11 a\"");
   CHECK(psyncd::pop3::parse_uidl_line("1 abcde", limits).error().text ==
         "unique-id longer than 4 bytes for message 1");
   CHECK(psyncd::pop3::parse_list_line("1", limits).error().text == "bad size in \"1\"");

@@ -2,11 +2,11 @@
 // 127.0.0.1:0: exact wire transcripts, TLS modes, and misbehaving servers. Each case must
 // end with an error for that link, never a crash or a hang.
 #include <catch2/catch.hpp>
-
 #include <chrono>
 
 #include "pop3/apop.hpp"
 #include "pop3/client/client.hpp"
+#include "pop3/client/connection.hpp"
 #include "pop3/client/curl_transport.hpp"
 #include "tests/support/fake_pop3_server.hpp"
 
@@ -73,14 +73,15 @@ constexpr std::chrono::milliseconds kIo{2000};
 }  // namespace
 
 TEST_CASE("fake server: full session, exact wire transcript", "[pop3][client][fake]") {
-  FakePop3Server server(join({hello(), user_pass(), {
-      expect("STAT\r\n"), say("+OK 2 30\r\n"),
-      expect("UIDL\r\n"), say("+OK\r\n1 aaa\r\n2 bbb\r\n.\r\n"),
-      expect("LIST\r\n"), say("+OK\r\n1 10\r\n2 20\r\n.\r\n"),
-      expect("RETR 1\r\nRETR 2\r\n"),
-      say("+OK\r\nSubject: 1\r\n\r\n..x\r\n.\r\n+OK\r\nSubject: 2\r\n.\r\n"),
-      expect("DELE 1\r\nDELE 2\r\n"), say("+OK\r\n+OK\r\n"),
-      expect("QUIT\r\n"), say("+OK bye\r\n"), expect_close()}}));
+  FakePop3Server server(
+      join({hello(),
+            user_pass(),
+            {expect("STAT\r\n"), say("+OK 2 30\r\n"), expect("UIDL\r\n"),
+             say("+OK\r\n1 aaa\r\n2 bbb\r\n.\r\n"), expect("LIST\r\n"),
+             say("+OK\r\n1 10\r\n2 20\r\n.\r\n"), expect("RETR 1\r\nRETR 2\r\n"),
+             say("+OK\r\nSubject: 1\r\n\r\n..x\r\n.\r\n+OK\r\nSubject: 2\r\n.\r\n"),
+             expect("DELE 1\r\nDELE 2\r\n"), say("+OK\r\n+OK\r\n"), expect("QUIT\r\n"),
+             say("+OK bye\r\n"), expect_close()}}));
   RecordingSink sink;
   {
     auto t = connect_ok(connect_options(server));
@@ -120,10 +121,12 @@ TEST_CASE("fake server: libcurl sends only CAPA before handing over", "[pop3][cl
 }
 
 TEST_CASE("fake server: lock-step RETR when PIPELINING is not offered", "[pop3][client][fake]") {
-  FakePop3Server server(join({hello(kCapaPlain), user_pass(), {
-      expect("RETR 1\r\n"), say("+OK\r\none\r\n.\r\n"),
-      expect("RETR 2\r\n"), say("+OK\r\ntwo\r\n.\r\n"),
-      expect("DELE 1\r\n"), say("+OK\r\n"), expect("DELE 2\r\n"), say("+OK\r\n")}}));
+  FakePop3Server server(
+      join({hello(kCapaPlain),
+            user_pass(),
+            {expect("RETR 1\r\n"), say("+OK\r\none\r\n.\r\n"), expect("RETR 2\r\n"),
+             say("+OK\r\ntwo\r\n.\r\n"), expect("DELE 1\r\n"), say("+OK\r\n"), expect("DELE 2\r\n"),
+             say("+OK\r\n")}}));
   auto t = connect_ok(connect_options(server));
   Client c(*t, client_options(), kIo);
   REQUIRE(c.login().ok());
@@ -135,11 +138,12 @@ TEST_CASE("fake server: lock-step RETR when PIPELINING is not offered", "[pop3][
 }
 
 TEST_CASE("fake server: pipelined window over a real socket", "[pop3][client][fake]") {
-  FakePop3Server server(join({hello(), user_pass(), {
-      expect("RETR 1\r\nRETR 2\r\nRETR 3\r\n"),
-      say("+OK\r\na\r\n.\r\n+OK\r\nb\r\n.\r\n"),
-      expect("RETR 4\r\nRETR 5\r\n"),
-      say("+OK\r\nc\r\n.\r\n+OK\r\nd\r\n.\r\n+OK\r\ne\r\n.\r\n")}}));
+  FakePop3Server server(
+      join({hello(),
+            user_pass(),
+            {expect("RETR 1\r\nRETR 2\r\nRETR 3\r\n"), say("+OK\r\na\r\n.\r\n+OK\r\nb\r\n.\r\n"),
+             expect("RETR 4\r\nRETR 5\r\n"),
+             say("+OK\r\nc\r\n.\r\n+OK\r\nd\r\n.\r\n+OK\r\ne\r\n.\r\n")}}));
   auto t = connect_ok(connect_options(server));
   auto o = client_options();
   o.window_count = 3;
@@ -153,9 +157,10 @@ TEST_CASE("fake server: pipelined window over a real socket", "[pop3][client][fa
 
 TEST_CASE("fake server: APOP fallback transcript", "[pop3][client][fake]") {
   const std::string digest = psyncd::pop3::apop_digest("<42.1700000000@fake>", "pw");
-  FakePop3Server server(join({hello(), {
-      expect("APOP joe " + digest + "\r\n"), say("-ERR [AUTH] no APOP for you\r\n")},
-      user_pass()}));
+  FakePop3Server server(
+      join({hello(),
+            {expect("APOP joe " + digest + "\r\n"), say("-ERR [AUTH] no APOP for you\r\n")},
+            user_pass()}));
   auto t = connect_ok(connect_options(server));
   Client c(*t, client_options(AuthMode::apop), kIo);
   REQUIRE(c.login().ok());
@@ -165,8 +170,9 @@ TEST_CASE("fake server: APOP fallback transcript", "[pop3][client][fake]") {
 
 TEST_CASE("fake server: FAPOP refused fails the link", "[pop3][client][fake]") {
   const std::string digest = psyncd::pop3::apop_digest("<42.1700000000@fake>", "pw");
-  FakePop3Server server(join({hello(), {expect("APOP joe " + digest + "\r\n"),
-                                        say("-ERR [AUTH] wrong\r\n"), expect_close()}}));
+  FakePop3Server server(join(
+      {hello(),
+       {expect("APOP joe " + digest + "\r\n"), say("-ERR [AUTH] wrong\r\n"), expect_close()}}));
   auto t = connect_ok(connect_options(server));
   Client c(*t, client_options(AuthMode::fapop), kIo);
   auto r = c.login();
@@ -177,8 +183,9 @@ TEST_CASE("fake server: FAPOP refused fails the link", "[pop3][client][fake]") {
 }
 
 TEST_CASE("fake server: SASL PLAIN", "[pop3][client][fake]") {
-  FakePop3Server server(join({hello("+OK\r\nSASL PLAIN LOGIN\r\n.\r\n"), {
-      expect("AUTH PLAIN\r\n"), say("+ \r\n"), expect("AGpvZQBwdw==\r\n"), say("+OK\r\n")}}));
+  FakePop3Server server(join(
+      {hello("+OK\r\nSASL PLAIN LOGIN\r\n.\r\n"),
+       {expect("AUTH PLAIN\r\n"), say("+ \r\n"), expect("AGpvZQBwdw==\r\n"), say("+OK\r\n")}}));
   auto t = connect_ok(connect_options(server));
   Client c(*t, client_options(AuthMode::sasl), kIo);
   auto r = c.login();
@@ -189,8 +196,9 @@ TEST_CASE("fake server: SASL PLAIN", "[pop3][client][fake]") {
 }
 
 TEST_CASE("fake server: mailbox in use is a temporary error", "[pop3][client][fake]") {
-  FakePop3Server server(join({hello(), {expect("USER joe\r\n"), say("+OK\r\n"),
-                                        expect("PASS pw\r\n"), say("-ERR [IN-USE] locked\r\n")}}));
+  FakePop3Server server(join({hello(),
+                              {expect("USER joe\r\n"), say("+OK\r\n"), expect("PASS pw\r\n"),
+                               say("-ERR [IN-USE] locked\r\n")}}));
   auto t = connect_ok(connect_options(server));
   Client c(*t, client_options(), kIo);
   auto r = c.login();
@@ -200,8 +208,10 @@ TEST_CASE("fake server: mailbox in use is a temporary error", "[pop3][client][fa
 }
 
 TEST_CASE("fake server: CAPA refused means lock-step", "[pop3][client][fake]") {
-  FakePop3Server server(join({hello("-ERR what is CAPA\r\n"), user_pass(), {
-      expect("DELE 1\r\n"), say("+OK\r\n"), expect("DELE 2\r\n"), say("+OK\r\n")}}));
+  FakePop3Server server(
+      join({hello("-ERR what is CAPA\r\n"),
+            user_pass(),
+            {expect("DELE 1\r\n"), say("+OK\r\n"), expect("DELE 2\r\n"), say("+OK\r\n")}}));
   auto t = connect_ok(connect_options(server));
   CHECK(t->capa().empty());
   Client c(*t, client_options(), kIo);
@@ -211,9 +221,10 @@ TEST_CASE("fake server: CAPA refused means lock-step", "[pop3][client][fake]") {
 }
 
 TEST_CASE("fake server: bare LF line ends", "[pop3][client][fake]") {
-  FakePop3Server server(join({{say("+OK hi\n"), expect("CAPA\r\n"), say("+OK\nUSER\n.\n"),
-                               expect("USER joe\r\n"), say("+OK\n"), expect("PASS pw\r\n"),
-                               say("+OK\n"), expect("RETR 1\r\n"), say("+OK\nline1\nline2\n.\n")}}));
+  FakePop3Server server(
+      join({{say("+OK hi\n"), expect("CAPA\r\n"), say("+OK\nUSER\n.\n"), expect("USER joe\r\n"),
+             say("+OK\n"), expect("PASS pw\r\n"), say("+OK\n"), expect("RETR 1\r\n"),
+             say("+OK\nline1\nline2\n.\n")}}));
   auto t = connect_ok(connect_options(server));
   Client c(*t, client_options(), kIo);
   REQUIRE(c.login().ok());
@@ -226,8 +237,8 @@ TEST_CASE("fake server: a 4 MB message is streamed in bounded chunks", "[pop3][c
   const std::string line = std::string(1000, 'm') + "\r\n";
   std::string body;
   for (int i = 0; i < 4000; ++i) body += line;
-  FakePop3Server server(join({hello(), user_pass(), {expect("RETR 1\r\n"), say("+OK\r\n"),
-                                                     say(body), say(".\r\n")}}));
+  FakePop3Server server(join(
+      {hello(), user_pass(), {expect("RETR 1\r\n"), say("+OK\r\n"), say(body), say(".\r\n")}}));
   auto t = connect_ok(connect_options(server));
   Client c(*t, client_options(), kIo);
   REQUIRE(c.login().ok());
@@ -282,7 +293,8 @@ TEST_CASE("fake server: connection dropped after the greeting", "[pop3][client][
 }
 
 TEST_CASE("fake server: endless CAPA is cut off", "[pop3][client][fake]") {
-  FakePop3Server server({say(kGreeting), expect("CAPA\r\n"), say("+OK\r\n"), flood("X-CAP\r\n", 1 << 20)});
+  FakePop3Server server(
+      {say(kGreeting), expect("CAPA\r\n"), say("+OK\r\n"), flood("X-CAP\r\n", 1 << 20)});
   auto t = CurlTransport::connect(connect_options(server));
   REQUIRE_FALSE(t.ok());
   // libcurl's own 300 KB header cap or ours ("greeting or CAPA reply too long") stops it.
@@ -312,9 +324,10 @@ TEST_CASE("fake server: OutBind", "[pop3][client][fake]") {
 // --- TLS ----------------------------------------------------------------------------------
 
 Script stls_ok() {
-  return {say(kGreeting), expect("CAPA\r\n"), say(kCapaStls), expect("STLS\r\n"),
-          say("+OK Begin TLS\r\n"), start_tls(), expect("CAPA\r\n"),
-          say("+OK\r\nUSER\r\nPIPELINING\r\n.\r\n")};
+  return {say(kGreeting),           expect("CAPA\r\n"),
+          say(kCapaStls),           expect("STLS\r\n"),
+          say("+OK Begin TLS\r\n"), start_tls(),
+          expect("CAPA\r\n"),       say("+OK\r\nUSER\r\nPIPELINING\r\n.\r\n")};
 }
 
 TEST_CASE("fake server: STLS then login inside TLS", "[pop3][client][fake]") {
@@ -394,9 +407,9 @@ TEST_CASE("fake server: data pipelined after the STLS reply is not trusted",
   // STARTTLS injection: bytes sent in clear after "+OK" must never be read as if they came
   // through TLS.
   FakePop3Server server({say(kGreeting), expect("CAPA\r\n"), say(kCapaStls), expect("STLS\r\n"),
-                         say("+OK Begin TLS\r\n+OK injected\r\n"), start_tls(),
-                         expect("CAPA\r\n"), say("+OK\r\nUSER\r\n.\r\n"), expect("USER joe\r\n"),
-                         say("+OK\r\n"), expect("PASS pw\r\n"), say("+OK\r\n")});
+                         say("+OK Begin TLS\r\n+OK injected\r\n"), start_tls(), expect("CAPA\r\n"),
+                         say("+OK\r\nUSER\r\n.\r\n"), expect("USER joe\r\n"), say("+OK\r\n"),
+                         expect("PASS pw\r\n"), say("+OK\r\n")});
   auto t = CurlTransport::connect(connect_options(server, TlsMode::stls));
   if (t.ok()) {
     Client c(*(*t), client_options(), kIo);
@@ -419,8 +432,8 @@ TEST_CASE("fake server: POP3S", "[pop3][client][fake]") {
 // --- misbehaving servers after login ------------------------------------------------------
 
 TEST_CASE("fake server: connection dropped in the middle of a body", "[pop3][client][fake]") {
-  FakePop3Server server(join({hello(), user_pass(), {expect("RETR 1\r\n"),
-                                                     say("+OK\r\nhalf a mess"), drop()}}));
+  FakePop3Server server(
+      join({hello(), user_pass(), {expect("RETR 1\r\n"), say("+OK\r\nhalf a mess"), drop()}}));
   auto t = connect_ok(connect_options(server));
   Client c(*t, client_options(), kIo);
   REQUIRE(c.login().ok());
@@ -432,8 +445,10 @@ TEST_CASE("fake server: connection dropped in the middle of a body", "[pop3][cli
 }
 
 TEST_CASE("fake server: endless body hits max_message_bytes", "[pop3][client][fake]") {
-  FakePop3Server server(join({hello(), user_pass(), {expect("RETR 1\r\n"), say("+OK\r\n"),
-                                                     flood(std::string(78, 'z') + "\r\n")}}));
+  FakePop3Server server(
+      join({hello(),
+            user_pass(),
+            {expect("RETR 1\r\n"), say("+OK\r\n"), flood(std::string(78, 'z') + "\r\n")}}));
   auto t = connect_ok(connect_options(server));
   auto o = client_options();
   o.max_message_bytes = 1 << 20;
@@ -446,8 +461,8 @@ TEST_CASE("fake server: endless body hits max_message_bytes", "[pop3][client][fa
 }
 
 TEST_CASE("fake server: endless UIDL listing fails on a repeated number", "[pop3][client][fake]") {
-  FakePop3Server server(join({hello(), user_pass(), {expect("UIDL\r\n"), say("+OK\r\n"),
-                                                     flood("1 same\r\n")}}));
+  FakePop3Server server(
+      join({hello(), user_pass(), {expect("UIDL\r\n"), say("+OK\r\n"), flood("1 same\r\n")}}));
   auto t = connect_ok(connect_options(server));
   Client c(*t, client_options(), kIo);
   REQUIRE(c.login().ok());
@@ -457,8 +472,8 @@ TEST_CASE("fake server: endless UIDL listing fails on a repeated number", "[pop3
 }
 
 TEST_CASE("fake server: a line without end", "[pop3][client][fake]") {
-  FakePop3Server server(join({hello(), user_pass(), {expect("STAT\r\n"), say("+OK 1 "),
-                                                     flood("9", 1 << 16)}}));
+  FakePop3Server server(
+      join({hello(), user_pass(), {expect("STAT\r\n"), say("+OK 1 "), flood("9", 1 << 16)}}));
   auto t = connect_ok(connect_options(server));
   Client c(*t, client_options(), kIo);
   REQUIRE(c.login().ok());
@@ -468,9 +483,10 @@ TEST_CASE("fake server: a line without end", "[pop3][client][fake]") {
 }
 
 TEST_CASE("fake server: wrong counts", "[pop3][client][fake]") {
-  FakePop3Server server(join({hello(), user_pass(), {
-      expect("STAT\r\n"), say("+OK 3 300\r\n"),
-      expect("LIST\r\n"), say("+OK\r\n1 100\r\n2 200\r\n.\r\n")}}));
+  FakePop3Server server(join({hello(),
+                              user_pass(),
+                              {expect("STAT\r\n"), say("+OK 3 300\r\n"), expect("LIST\r\n"),
+                               say("+OK\r\n1 100\r\n2 200\r\n.\r\n")}}));
   auto t = connect_ok(connect_options(server));
   Client c(*t, client_options(), kIo);
   REQUIRE(c.login().ok());
@@ -481,8 +497,8 @@ TEST_CASE("fake server: wrong counts", "[pop3][client][fake]") {
 }
 
 TEST_CASE("fake server: a stalled reply times out", "[pop3][client][fake]") {
-  FakePop3Server server(join({hello(), user_pass(), {expect("STAT\r\n"), say("+OK 1"),
-                                                     pause_ms(1500)}}));
+  FakePop3Server server(
+      join({hello(), user_pass(), {expect("STAT\r\n"), say("+OK 1"), pause_ms(1500)}}));
   auto t = connect_ok(connect_options(server));
   Client c(*t, client_options(), std::chrono::milliseconds(300));
   REQUIRE(c.login().ok());
@@ -495,7 +511,8 @@ TEST_CASE("fake server: a stalled reply times out", "[pop3][client][fake]") {
 }
 
 TEST_CASE("fake server: garbage instead of a reply", "[pop3][client][fake]") {
-  FakePop3Server server(join({hello(), user_pass(), {expect("STAT\r\n"), say("HTTP/1.1 200 OK\r\n")}}));
+  FakePop3Server server(
+      join({hello(), user_pass(), {expect("STAT\r\n"), say("HTTP/1.1 200 OK\r\n")}}));
   auto t = connect_ok(connect_options(server));
   Client c(*t, client_options(), kIo);
   REQUIRE(c.login().ok());
@@ -505,8 +522,9 @@ TEST_CASE("fake server: garbage instead of a reply", "[pop3][client][fake]") {
 }
 
 TEST_CASE("fake server: unsolicited data after login", "[pop3][client][fake]") {
-  FakePop3Server server(join({hello(), {expect("USER joe\r\n"), say("+OK\r\n"), expect("PASS pw\r\n"),
-                                        say("+OK\r\n+OK extra\r\n")}}));
+  FakePop3Server server(join({hello(),
+                              {expect("USER joe\r\n"), say("+OK\r\n"), expect("PASS pw\r\n"),
+                               say("+OK\r\n+OK extra\r\n")}}));
   auto t = connect_ok(connect_options(server));
   Client c(*t, client_options(), kIo);
   auto r = c.login();
@@ -517,8 +535,10 @@ TEST_CASE("fake server: unsolicited data after login", "[pop3][client][fake]") {
 
 TEST_CASE("fake server: QUIT without +OK does not commit", "[pop3][client][fake]") {
   SECTION("-ERR") {
-    FakePop3Server server(join({hello(), user_pass(), {expect("DELE 1\r\n"), say("+OK\r\n"),
-                                                       expect("QUIT\r\n"), say("-ERR failed\r\n")}}));
+    FakePop3Server server(
+        join({hello(),
+              user_pass(),
+              {expect("DELE 1\r\n"), say("+OK\r\n"), expect("QUIT\r\n"), say("-ERR failed\r\n")}}));
     auto t = connect_ok(connect_options(server));
     Client c(*t, client_options(), kIo);
     REQUIRE(c.login().ok());
@@ -539,8 +559,8 @@ TEST_CASE("fake server: QUIT without +OK does not commit", "[pop3][client][fake]
 }
 
 TEST_CASE("fake server: DELE refusals are reported, not fatal", "[pop3][client][fake]") {
-  FakePop3Server server(join({hello(), user_pass(), {expect("DELE 1\r\nDELE 2\r\n"),
-                                                     say("-ERR no\r\n+OK\r\n")}}));
+  FakePop3Server server(
+      join({hello(), user_pass(), {expect("DELE 1\r\nDELE 2\r\n"), say("-ERR no\r\n+OK\r\n")}}));
   auto t = connect_ok(connect_options(server));
   Client c(*t, client_options(), kIo);
   REQUIRE(c.login().ok());
@@ -550,9 +570,9 @@ TEST_CASE("fake server: DELE refusals are reported, not fatal", "[pop3][client][
 }
 
 TEST_CASE("fake server: greeting and CAPA split across reads", "[pop3][client][fake]") {
-  FakePop3Server server({say("+OK fake "), pause_ms(50), say("ready <1.2@x>\r\n"), expect("CAPA\r\n"),
-                         say("+OK\r\nUSER\r\nPIPE"), pause_ms(50), say("LINING\r\n"), pause_ms(50),
-                         say(".\r\n")});
+  FakePop3Server server({say("+OK fake "), pause_ms(50), say("ready <1.2@x>\r\n"),
+                         expect("CAPA\r\n"), say("+OK\r\nUSER\r\nPIPE"), pause_ms(50),
+                         say("LINING\r\n"), pause_ms(50), say(".\r\n")});
   auto t = connect_ok(connect_options(server));
   CHECK(t->greeting() == "+OK fake ready <1.2@x>");
   CHECK(t->capa() == std::vector<std::string>{"USER", "PIPELINING"});
@@ -569,4 +589,23 @@ TEST_CASE("fake server: a long CAPA list in one segment is kept whole", "[pop3][
   FakePop3Server server(hello(capa));
   auto t = connect_ok(connect_options(server));
   CHECK(t->capa() == want);
+}
+
+TEST_CASE("fake server: open_connection makes a ready client", "[pop3][client][fake]") {
+  FakePop3Server server(join({hello(), user_pass(), {expect("QUIT\r\n"), say("+OK\r\n")}}));
+  auto o = client_options();
+  o.peer.clear();
+  auto c = psyncd::pop3::open_connection(connect_options(server), o, kIo);
+  REQUIRE(c.ok());
+  REQUIRE(c->client->login().ok());
+  REQUIRE(c->client->quit().ok());
+  CHECK(server.finish() == "");
+  FakePop3Server refusing({say("+OK hi\r\n"), expect("CAPA\r\n"), say("-ERR\r\n"),
+                           expect("USER joe\r\n"), say("-ERR no such user\r\n")});
+  auto r = psyncd::pop3::open_connection(connect_options(refusing), o, kIo);
+  REQUIRE(r.ok());
+  auto login = r->client->login();
+  REQUIRE_FALSE(login.ok());
+  CHECK(login.error().to_string() == "127.0.0.1:" + std::to_string(refusing.port()) +
+                                         ": USER: login refused: \"-ERR no such user\"");
 }

@@ -112,7 +112,11 @@ TEST_CASE("client session: FAPOP never falls back", "[pop3][client]") {
 }
 
 TEST_CASE("client session: login refusals and their kinds", "[pop3][client]") {
-  struct Case { const char* name; const char* reply; ErrorKind kind; };
+  struct Case {
+    const char* name;
+    const char* reply;
+    ErrorKind kind;
+  };
   const Case cases[] = {
       {"wrong password", "-ERR [AUTH] Authentication failed.", ErrorKind::auth},
       {"mailbox in use", "-ERR [IN-USE] Mailbox locked", ErrorKind::temporary},
@@ -213,7 +217,8 @@ TEST_CASE("client session: SASL failures", "[pop3][client]") {
     t.server("-ERR [AUTH] nope\r\n");
     REQUIRE(t.s.state() == State::failed);
     CHECK(t.s.error().kind == ErrorKind::auth);
-    CHECK(t.s.error().to_string() == "pop.example.org:110: AUTH: login refused: \"-ERR [AUTH] nope\"");
+    CHECK(t.s.error().to_string() ==
+          "pop.example.org:110: AUTH: login refused: \"-ERR [AUTH] nope\"");
   }
 }
 
@@ -250,21 +255,28 @@ TEST_CASE("client session: UIDL refused is not an error (XMail numbers 1..N)", "
 }
 
 TEST_CASE("client session: bad listings fail with a clear message", "[pop3][client]") {
-  struct Case { const char* name; const char* stat; const char* cmd; const char* reply; const char* want; };
+  struct Case {
+    const char* name;
+    const char* stat;
+    const char* cmd;
+    const char* reply;
+    const char* want;
+  };
   const Case cases[] = {
-      {"STAT not numbers", nullptr, "STAT", "+OK two 320\r\n",
-       "STAT: bad reply \"two 320\""},
+      {"STAT not numbers", nullptr, "STAT", "+OK two 320\r\n", "STAT: bad reply \"two 320\""},
       {"STAT leading zero", nullptr, "STAT", "+OK 01 320\r\n", "STAT: bad reply \"01 320\""},
       {"duplicate uid", nullptr, "UIDL", "+OK\r\n1 a\r\n2 a\r\n.\r\n",
        "UIDL: duplicate unique-id \"a\" (messages 1 and 2)"},
-      {"number twice", nullptr, "UIDL", "+OK\r\n1 a\r\n1 b\r\n.\r\n", "UIDL: message 1 is listed twice"},
+      {"number twice", nullptr, "UIDL", "+OK\r\n1 a\r\n1 b\r\n.\r\n",
+       "UIDL: message 1 is listed twice"},
       {"count differs from STAT", "+OK 3 30\r\n", "UIDL", "+OK\r\n1 a\r\n2 b\r\n.\r\n",
        "UIDL: UIDL lists 2 messages but STAT reported 3"},
       {"beyond STAT", "+OK 1 30\r\n", "LIST", "+OK\r\n1 10\r\n2 20\r\n.\r\n",
        "LIST: message 2 is beyond the 1 STAT reported"},
       {"no uid", nullptr, "UIDL", "+OK\r\n1\r\n.\r\n", "UIDL: no unique-id in \"1\""},
       {"empty uid", nullptr, "UIDL", "+OK\r\n1 \r\n.\r\n", "UIDL: no unique-id in \"1 \""},
-      {"message 0", nullptr, "LIST", "+OK\r\n0 10\r\n.\r\n", "LIST: bad message number in \"0 10\""},
+      {"message 0", nullptr, "LIST", "+OK\r\n0 10\r\n.\r\n",
+       "LIST: bad message number in \"0 10\""},
       {"negative size", nullptr, "LIST", "+OK\r\n1 -10\r\n.\r\n", "LIST: bad size in \"1 -10\""},
       {"control byte in uid", nullptr, "UIDL", "+OK\r\n1 a\tb\r\n.\r\n",
        "UIDL: control or non-ASCII byte in \"1 a\\x09b\""},
@@ -396,9 +408,11 @@ TEST_CASE("client session: an endless body stops at max_message_bytes", "[pop3][
   t.s.retrieve({{1, 0}}, sink);
   t.client();
   t.server("+OK\r\n");
-  for (int i = 0; i < 100 && t.s.state() == State::busy; ++i) t.server(std::string(99, 'x') + "\r\n");
+  for (int i = 0; i < 100 && t.s.state() == State::busy; ++i)
+    t.server(std::string(99, 'x') + "\r\n");
   REQUIRE(t.s.state() == State::failed);
-  CHECK(t.s.error().to_string() == "pop.example.org:110: RETR: message 1 is longer than 1000 bytes");
+  CHECK(t.s.error().to_string() ==
+        "pop.example.org:110: RETR: message 1 is longer than 1000 bytes");
 }
 
 TEST_CASE("client session: bodies reach the sink in chunks, never whole", "[pop3][client]") {
