@@ -48,8 +48,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   check_same(block, pieces.block());
 
   RewriteRule rule = pick_rule(data[0]);
-  const auto& tags = (data[0] & 4) ? parse_fetch_hdr_tags("Received,+To,Cc,X-A").tags
-                                   : default_fetch_hdr_tags();
+  const auto& tags =
+      (data[0] & 4) ? parse_fetch_hdr_tags("Received,+To,Cc,X-A").tags : default_fetch_hdr_tags();
   Recipients r = build_recipients(rule, block, tags);
   for (const auto& a : r.recipients) {
     if (a.empty()) std::abort();

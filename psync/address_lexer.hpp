@@ -17,11 +17,11 @@ enum class TokenKind { atom, quoted, literal, special };
 
 struct Token {
   TokenKind kind = TokenKind::atom;
-  std::string text;          // atom text, quoted content (unescaped), literal with brackets,
-                             // or the one special character
-  std::size_t pos = 0;       // 0-based offset of the token in the value
-  bool space_before = false; // whitespace or a comment came before it
-  bool raw = false;          // holds 8-bit or control bytes: never part of an address
+  std::string text;           // atom text, quoted content (unescaped), literal with brackets,
+                              // or the one special character
+  std::size_t pos = 0;        // 0-based offset of the token in the value
+  bool space_before = false;  // whitespace or a comment came before it
+  bool raw = false;           // holds 8-bit or control bytes: never part of an address
 
   bool is(char special) const { return kind == TokenKind::special && text[0] == special; }
   bool is_word() const { return kind == TokenKind::atom || kind == TokenKind::quoted; }

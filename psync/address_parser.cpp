@@ -203,8 +203,8 @@ class Parser {
   std::string phrase(std::size_t start, std::size_t end) {
     for (std::size_t k = start; k < end; ++k) {
       if (toks_[k].raw) {
-        problem(fmt::format("8-bit bytes in display name at byte {} (kept as is)",
-                            toks_[k].pos + 1));
+        problem(
+            fmt::format("8-bit bytes in display name at byte {} (kept as is)", toks_[k].pos + 1));
         break;
       }
     }

@@ -42,8 +42,8 @@ HdrTagList parse_fetch_hdr_tags(std::string_view text) {
     std::string_view tag = trim_wsp(item);
     if (tag.empty()) continue;
     if (tag.size() != item.size()) {
-      out.problems.push_back(tag_problem(
-          fmt::format("tag {}: spaces around it trimmed", quote_excerpt(item))));
+      out.problems.push_back(
+          tag_problem(fmt::format("tag {}: spaces around it trimmed", quote_excerpt(item))));
     }
     bool exclusive = tag.front() == '+';
     std::string_view name = exclusive ? tag.substr(1) : tag;

@@ -35,9 +35,9 @@ struct HeaderBlock {
   std::vector<Header> headers;
   // One Error per bad line or cap (file "headers", line, text); kind protocol.
   std::vector<Error> problems;
-  bool capped = false;           // a limit was reached; later headers were not read
-  bool complete = false;         // the empty line ending the block was seen
-  std::size_t body_offset = 0;   // when complete: offset just past the empty line
+  bool capped = false;          // a limit was reached; later headers were not read
+  bool complete = false;        // the empty line ending the block was seen
+  std::size_t body_offset = 0;  // when complete: offset just past the empty line
 };
 
 // Case-insensitive (ASCII) comparison of header names; no trimming.
@@ -64,8 +64,8 @@ class HeaderReader {
 
   HeaderLimits limits_;
   HeaderBlock block_;
-  std::string line_;        // the line being gathered, line end not included
-  Header pending_;          // the header being unfolded
+  std::string line_;  // the line being gathered, line end not included
+  Header pending_;    // the header being unfolded
   bool have_pending_ = false;
   bool done_ = false;
   int line_no_ = 0;

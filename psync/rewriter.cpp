@@ -66,8 +66,8 @@ class Scan {
       std::string target = rewrite(rule_, m);
       if (!targets_.insert(target)) continue;
       if (out_.recipients.size() == kMaxRecipients) {
-        out_.warnings.push_back(fmt::format("more than {} recipients: the rest ignored",
-                                            kMaxRecipients));
+        out_.warnings.push_back(
+            fmt::format("more than {} recipients: the rest ignored", kMaxRecipients));
         full_ = true;
         break;
       }

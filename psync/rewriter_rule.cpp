@@ -19,9 +19,15 @@ Result<RewriteRule> parse_rewrite_rule(std::string_view field0, std::string_view
   RewriteRule rule;
   if (field0.empty()) return rule_error("empty: not an '@', '?' or '&' link");
   switch (field0.front()) {
-    case '@': rule.kind = RewriteKind::fixed; break;
-    case '?': rule.kind = RewriteKind::masquerade; break;
-    case '&': rule.kind = RewriteKind::append; break;
+    case '@':
+      rule.kind = RewriteKind::fixed;
+      break;
+    case '?':
+      rule.kind = RewriteKind::masquerade;
+      break;
+    case '&':
+      rule.kind = RewriteKind::append;
+      break;
     default:
       return rule_error(fmt::format("{}: not an '@', '?' or '&' link", quote_excerpt(field0)));
   }
@@ -42,8 +48,8 @@ Result<RewriteRule> parse_rewrite_rule(std::string_view field0, std::string_view
     if (b == std::string_view::npos) continue;  // empty tokens vanish, as in XMail
     std::string_view dom = item.substr(b, item.find_last_not_of(" \t") - b + 1);
     if (dom.size() != item.size() && warnings != nullptr) {
-      warnings->push_back(fmt::format("match domain {}: spaces around it trimmed",
-                                      quote_excerpt(item)));
+      warnings->push_back(
+          fmt::format("match domain {}: spaces around it trimmed", quote_excerpt(item)));
     }
     rule.match_domains.emplace_back(dom);
   }

@@ -12,7 +12,6 @@ namespace psyncd::test {
 std::string to_crlf(const std::string& lf);
 
 // The header block read by feeding `bytes` one byte at a time, then finish().
-psync::HeaderBlock read_headers_bytewise(const std::string& bytes,
-                                         psync::HeaderLimits limits = {});
+psync::HeaderBlock read_headers_bytewise(const std::string& bytes, psync::HeaderLimits limits = {});
 
 }  // namespace psyncd::test

@@ -1,9 +1,8 @@
 #include "psync/address_sender.hpp"
 
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
-
-#include <catch2/catch.hpp>
 
 using namespace psyncd::psync;
 

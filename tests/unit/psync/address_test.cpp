@@ -1,10 +1,10 @@
 #include "psync/address.hpp"
-#include "psync/address_lexer.hpp"
 
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
-#include <catch2/catch.hpp>
+#include "psync/address_lexer.hpp"
 
 using namespace psyncd;
 using namespace psyncd::psync;
@@ -43,8 +43,7 @@ TEST_CASE("address list: real-world forms") {
       {"folded list (unfolded value)", "a@x.org,\r\n  \"B B\" <b@y.org>,\r\n\tc@z.org",
        "a@x.org, [B B] b@y.org, c@z.org"},
       {"comment after", "bob@example.com (Bob Smith)", "bob@example.com"},
-      {"nested comments", "(a (nested) comment) bob(c)@(d)example.com((x))",
-       "bob@example.com"},
+      {"nested comments", "(a (nested) comment) bob(c)@(d)example.com((x))", "bob@example.com"},
       {"comment with escaped paren", "bob@x.org (smile \\) ok)", "bob@x.org"},
       {"comment inside angle", "<bob@x.org (Bob)>", "bob@x.org"},
       {"empty group", "undisclosed-recipients:;", ""},
@@ -83,13 +82,15 @@ TEST_CASE("address list: bad input") {
       {"unclosed angle", "<a@b.c, d@e.f", "a@b.c, d@e.f\n'<' at byte 1 not closed by '>'"},
       {"junk in angle", "<a@b.c d> , e@f.g",
        "a@b.c, e@f.g\nunexpected text in <...> at byte 8 (skipped)"},
-      {"unclosed quote", "\"Bob <b@c.d>", "\nunclosed quoted string at byte 1\n"
-                                             "no '@' in address \"Bob <b@c.d>\" at byte 1 (skipped)"},
+      {"unclosed quote", "\"Bob <b@c.d>",
+       "\nunclosed quoted string at byte 1\n"
+       "no '@' in address \"Bob <b@c.d>\" at byte 1 (skipped)"},
       {"unclosed comment", "a@b.c (oops, d@e.f",
        "a@b.c\nunclosed comment at byte 7 (rest of the value ignored)"},
       {"stray paren", "a@b.c ), d@e.f", "a@b.c, d@e.f\nunmatched ')' at byte 7 (skipped)"},
-      {"unclosed literal", "a@[1.2.3.4", "\nunclosed domain literal at byte 3 (skipped)\n"
-                                         "bad domain after '@' at byte 2 (skipped)"},
+      {"unclosed literal", "a@[1.2.3.4",
+       "\nunclosed domain literal at byte 3 (skipped)\n"
+       "bad domain after '@' at byte 2 (skipped)"},
       {"no local part", "@x.org, a@b.c", "a@b.c\nbad local part before '@' at byte 1 (skipped)"},
       {"no domain", "a@, b@c.d", "b@c.d\nbad domain after '@' at byte 2 (skipped)"},
       {"double dot in domain", "a@b..c", "\nbad domain after '@' at byte 2 (skipped)"},
@@ -101,7 +102,8 @@ TEST_CASE("address list: bad input") {
        "[J\xc3\xb6rg] j@x.de\n8-bit bytes in display name at byte 1 (kept as is)"},
       {"control byte skipped", "a@b.c,\x01 d@e.f",
        "a@b.c, d@e.f\nunexpected byte \"\\x01\" at byte 7 (skipped)"},
-      {"semicolon outside group", "a@b.c; d@e.f", "a@b.c, d@e.f\n';' outside a group at byte 6 (skipped)"},
+      {"semicolon outside group", "a@b.c; d@e.f",
+       "a@b.c, d@e.f\n';' outside a group at byte 6 (skipped)"},
       {"group then address without comma", "team: a@b.com; e@f.com",
        "a@b.com, e@f.com\nmissing ',' before byte 16"},
       {"unclosed group", "team: a@b.c", "a@b.c\ngroup \"team\" not closed by ';'"},

@@ -1,9 +1,8 @@
 #include "psync/header_reader.hpp"
 
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
-
-#include <catch2/catch.hpp>
 
 #include "tests/support/header_feed.hpp"
 
@@ -43,7 +42,8 @@ TEST_CASE("header reader: table") {
       {"colon in value", "Date: Mon, 1 Jan 2024 10:00:00\n\n", "Date=Mon, 1 Jan 2024 10:00:00@1"},
       {"no final line end", "To: a@b", "To=a@b@1"},
       {"stops at first empty line", "To: a@b\n\nCc: not@header\n", "To=a@b@1"},
-      {"encoded word kept", "Subject: =?utf-8?Q?J=C3=B6rg?=\n\n", "Subject==?utf-8?Q?J=C3=B6rg?=@1"},
+      {"encoded word kept", "Subject: =?utf-8?Q?J=C3=B6rg?=\n\n",
+       "Subject==?utf-8?Q?J=C3=B6rg?=@1"},
       {"8-bit value kept", "Subject: caf\xc3\xa9\n\n", "Subject=caf\xc3\xa9@1"},
   };
   for (const auto& c : cases) {
@@ -117,7 +117,8 @@ TEST_CASE("header reader: caps") {
     std::string msg = "To: a@b\nCc: cccccccccc@dddddddddd\n\n";
     HeaderBlock b = read_headers(msg, HeaderLimits{20, 1000});
     CHECK(b.capped);
-    CHECK(render(b) == "To=a@b@1\nheaders:2: header block larger than 20 bytes: the rest is not read");
+    CHECK(render(b) ==
+          "To=a@b@1\nheaders:2: header block larger than 20 bytes: the rest is not read");
     HeaderBlock bytewise = test::read_headers_bytewise(msg, HeaderLimits{20, 1000});
     CHECK(render(bytewise) == render(b));
   }

@@ -3,13 +3,12 @@
 // sender, recipients, warnings and problems. Each input is also run with CRLF line ends and
 // fed to the header reader one byte at a time: the answer must not change.
 // PSYNCD_UPDATE_GOLDEN=1 rewrites the .ref files (review the diff before committing).
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
-
-#include <catch2/catch.hpp>
 
 #include "psync/address_sender.hpp"
 #include "psync/rewriter.hpp"

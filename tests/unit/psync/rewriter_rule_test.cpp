@@ -1,9 +1,8 @@
 #include "psync/rewriter_rule.hpp"
 
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
-
-#include <catch2/catch.hpp>
 
 #include "psync/fetch_hdr_tags.hpp"
 
@@ -25,7 +24,8 @@ std::string render(const Result<RewriteRule>& r) {
 
 std::string render(const HdrTagList& list) {
   std::string s;
-  for (const auto& t : list.tags) s += (s.empty() ? "" : ",") + (t.exclusive ? "+" + t.name : t.name);
+  for (const auto& t : list.tags)
+    s += (s.empty() ? "" : ",") + (t.exclusive ? "+" + t.name : t.name);
   for (const auto& p : list.problems) s += "\n" + p.to_string();
   return s;
 }
@@ -55,7 +55,8 @@ TEST_CASE("rewrite rule from POP3LINKS.TAB field 0") {
 
 TEST_CASE("rewrite rule: bad input") {
   const std::vector<Case> cases = {
-      {"local link", "home.bogus", "error: local-domain: \"home.bogus\": not an '@', '?' or '&' link"},
+      {"local link", "home.bogus",
+       "error: local-domain: \"home.bogus\": not an '@', '?' or '&' link"},
       {"empty", "", "error: local-domain: empty: not an '@', '?' or '&' link"},
       {"nothing after prefix", "?,felins.net",
        "error: local-domain: \"?,felins.net\": nothing after '?'"},
@@ -82,7 +83,8 @@ TEST_CASE("FetchHdrTags parsing") {
        "To,Cc\nserver.tab: FetchHdrTags: tag \" Cc\": spaces around it trimmed"},
       {"lone plus", "To,+", "To\nserver.tab: FetchHdrTags: tag \"+\": not a header name (ignored)"},
       {"colon", "To:,Cc", "Cc\nserver.tab: FetchHdrTags: tag \"To:\": not a header name (ignored)"},
-      {"inner space", "X Y,Cc", "Cc\nserver.tab: FetchHdrTags: tag \"X Y\": not a header name (ignored)"},
+      {"inner space", "X Y,Cc",
+       "Cc\nserver.tab: FetchHdrTags: tag \"X Y\": not a header name (ignored)"},
       {"8-bit", "T\xc3\xb6,Cc",
        "Cc\nserver.tab: FetchHdrTags: tag \"T\\xC3\\xB6\": not a header name (ignored)"},
   };

@@ -1,9 +1,8 @@
 #include "psync/rewriter.hpp"
 
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
-
-#include <catch2/catch.hpp>
 
 using namespace psyncd;
 using namespace psyncd::psync;
