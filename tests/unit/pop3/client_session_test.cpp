@@ -496,3 +496,81 @@ TEST_CASE("client session: the connection closing mid-body fails the session", "
   CHECK(t.s.error().kind == ErrorKind::unavailable);
   CHECK(sink.messages.empty());
 }
+
+TEST_CASE("client session: random server bytes never crash or hang it", "[pop3][client]") {
+  // Deterministic noise built from POP3-ish fragments, fed in random chunk sizes, through
+  // every operation. The session must end failed, idle or closed, and stay bounded.
+  const std::vector<std::string> parts = {"+OK",
+                                          "-ERR",
+                                          "+ ",
+                                          "\r\n",
+                                          "\n",
+                                          ".",
+                                          "..",
+                                          " ",
+                                          "1",
+                                          "0",
+                                          "99999999999999999999",
+                                          "[IN-USE]",
+                                          "[SYS/TEMP]",
+                                          "uid",
+                                          "\t",
+                                          std::string(1, '\0'),
+                                          "\xff",
+                                          "+OK 2 300\r\n",
+                                          "+OK\r\n1 a\r\n2 b\r\n.\r\n",
+                                          std::string(300, 'x')};
+  std::uint32_t seed = 12345;
+  auto next = [&seed](std::uint32_t n) {
+    seed = seed * 1103515245u + 12345u;
+    return (seed >> 8) % n;
+  };
+  for (int round = 0; round < 600; ++round) {
+    auto o = options(static_cast<AuthMode>(next(4)));
+    o.max_line = 128;
+    o.max_message_bytes = 4096;
+    ClientSession s(o, kGreeting,
+                    next(2) == 0 ? kPipelining : std::vector<std::string>{"SASL PLAIN"});
+    RecordingSink sink;
+    std::string noise;
+    for (std::uint32_t i = 0, n = 1 + next(60); i < n; ++i)
+      noise += parts[next(static_cast<std::uint32_t>(parts.size()))];
+    std::size_t pos = 0;
+    for (int op = 0; op < 7 && s.state() != State::failed && s.state() != State::closed; ++op) {
+      if (s.state() == State::idle) {
+        switch (op) {
+          case 0:
+            s.login();
+            break;
+          case 1:
+            s.stat();
+            break;
+          case 2:
+            s.uidl();
+            break;
+          case 3:
+            s.list();
+            break;
+          case 4:
+            s.retrieve({{1, 0}, {2, 0}, {3, 0}}, sink);
+            break;
+          case 5:
+            s.dele({1, 2});
+            break;
+          default:
+            s.quit();
+            break;
+        }
+      }
+      while (pos < noise.size() && s.state() == State::busy) {
+        const std::size_t len = std::min<std::size_t>(1 + next(40), noise.size() - pos);
+        s.feed(std::string_view(noise).substr(pos, len));
+        pos += len;
+        CHECK(s.take_output().size() < 4096);
+      }
+    }
+    if (s.state() == State::busy) s.peer_closed();
+    CHECK(s.state() != State::busy);
+    if (s.state() == State::failed) CHECK_FALSE(s.error().text.empty());
+  }
+}
