@@ -1,5 +1,6 @@
 #include "psync/link_lock.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
@@ -7,6 +8,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <string>
+#include <string_view>
 
 #include "common/fs.hpp"
 #include "common/log.hpp"
@@ -15,13 +17,15 @@ namespace psyncd::psync {
 
 namespace {
 
-// Creates the lock file; false with errno EEXIST when someone holds it.
+constexpr std::string_view kTempMark = ".tmp";
+
+// Creates the lock file with its content in one step: the pid goes into a private temp file
+// that is then link()ed to the lock name (fails with EEXIST like O_EXCL, which is what XMail
+// uses), so a crash can never leave an empty lock that no one could prove stale.
 Result<bool> try_create(const std::string& path) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    if (errno == EEXIST) return false;
-    return fs::sys_error("create lock", path, errno);
-  }
+  std::string tmp = path + std::string(kTempMark) + std::to_string(::getpid());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return fs::sys_error("create lock", tmp, errno);
   // XMail writes its thread id and a NUL; we write our pid the same way.
   std::string text = std::to_string(::getpid());
   text.push_back('\0');
@@ -29,10 +33,30 @@ Result<bool> try_create(const std::string& path) {
   int err = errno;
   ::close(fd);
   if (n != static_cast<ssize_t>(text.size())) {
-    ::unlink(path.c_str());
-    return fs::sys_error("write lock", path, n < 0 ? err : ENOSPC);
+    ::unlink(tmp.c_str());
+    return fs::sys_error("write lock", tmp, n < 0 ? err : ENOSPC);
   }
-  return true;
+  int linked = ::link(tmp.c_str(), path.c_str());
+  err = errno;
+  ::unlink(tmp.c_str());
+  if (linked == 0) return true;
+  if (err == EEXIST) return false;
+  return fs::sys_error("create lock", path, err);
+}
+
+// Temp files of this lock left by a process killed between creating and linking them.
+void remove_dead_temps(const std::string& path) {
+  std::string dir = fs::dir_name(path);
+  std::string prefix = fs::base_name(path) + std::string(kTempMark);
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return;
+  while (dirent* e = ::readdir(d)) {
+    std::string name = e->d_name;
+    if (name.rfind(prefix, 0) != 0) continue;
+    long pid = lock_owner_pid(name.substr(prefix.size()));
+    if (pid > 0 && process_is_gone(pid)) ::unlink(fs::join(dir, name).c_str());
+  }
+  ::closedir(d);
 }
 
 // True when the lock at `path` belongs to a process that is gone and was moved aside.
@@ -70,7 +94,10 @@ Result<LinkLock> LinkLock::acquire(const std::string& path) {
   for (int attempt = 0; attempt < 2; ++attempt) {
     auto created = try_create(path);
     if (!created) return created.error();
-    if (*created) return LinkLock(path);
+    if (*created) {
+      remove_dead_temps(path);
+      return LinkLock(path);
+    }
     if (attempt == 0 && recover_stale(path)) continue;
     break;
   }

@@ -381,7 +381,11 @@ TEST_CASE("fetch: a held link lock skips the link without connecting", "[psync][
 TEST_CASE("fetch: connection refused is a host failure", "[psync][fetch]") {
   FetchFixture f;
   std::uint16_t port;
-  { FakePop3Server server({}); port = server.port(); (void)server.finish(); }
+  {
+    FakePop3Server server(std::vector<FakeStep>{});
+    port = server.port();
+    (void)server.finish();
+  }
   auto r = f.sync(f.link(port));
   CHECK_FALSE(r.ok);
   CHECK(r.scope == FailureScope::host);

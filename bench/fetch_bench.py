@@ -1,0 +1,149 @@
+#!/usr/bin/env python3
+"""Fetch benchmark: psyncd (the psyncd-psync driver, --once), mpop and fetchmail download
+the same Dovecot data through bench/proxy.py at 0 and 20 ms RTT.
+Workloads: 10 accounts x 300 x 4 KB, and 1 account x 300 x 4 KB. Everyone runs in keep
+mode (psyncd Leave with its state wiped, mpop keep on + only_new off, fetchmail keep +
+fetchall) so each run downloads everything. Prints wall times and psyncd/mpop ratios
+against the targets. fetchmail at 20 ms on 10 accounts (~127 s) is left out to bound time.
+
+Usage: fetch_bench.py PSYNCD_BIN WORK_DIR"""
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration"))
+from harness import dovecot  # noqa: E402
+from psync_mailroot import MailRoot  # noqa: E402
+
+ACCOUNTS, MESSAGES, SIZE = 10, 300, 4096
+
+
+def start_proxy(target_port, delay_ms):
+    p = subprocess.Popen([sys.executable, os.path.join(HERE, "proxy.py"), "--target",
+                          f"127.0.0.1:{target_port}", "--listen", "127.0.0.1:0",
+                          "--delay-ms", str(delay_ms)],
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    return p, int(p.stdout.readline().split()[1])
+
+
+def timed(cmd, **kw):
+    t0 = time.monotonic()
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=240, **kw)
+    dt = time.monotonic() - t0
+    if r.returncode != 0:
+        raise RuntimeError(f"{cmd[0]} failed ({r.returncode}):\n{r.stdout}\n{r.stderr}"[:3000])
+    return dt
+
+
+def count_files(d):
+    return sum(len(files) for _, _, files in os.walk(d))
+
+
+class Psyncd:
+    def __init__(self, binary, work, users):
+        self.binary, self.root_dir, self.users = binary, os.path.join(work, "root"), users
+
+    def run(self, port, n):
+        shutil.rmtree(self.root_dir, ignore_errors=True)
+        mr = MailRoot(self.root_dir, [f"user{i}" for i in range(1, n + 1)],
+                      server_vars={"PsyncMaxPerHost": "10"})
+        mr.set_links([("ex.test", f"user{i}", f"127.0.0.1:{port}", f"user{i}", f"secret{i}",
+                       "Leave") for i in range(1, n + 1)])
+        dt = timed([self.binary, "-Ms", self.root_dir, "--once", "-P-", "-B-", "-Yt", "10"])
+        got = count_files(os.path.join(self.root_dir, "domains"))
+        assert got == n * MESSAGES, f"psyncd delivered {got}"
+        return dt
+
+
+def mpop_conf(work, port, accounts):
+    lines = ["defaults", "tls off", "keep on", "only_new off", "auth user", ""]
+    for i in accounts:
+        md = os.path.join(work, f"mpop-md{i}")
+        shutil.rmtree(md, ignore_errors=True)
+        for s in ("new", "cur", "tmp"):
+            os.makedirs(os.path.join(md, s))
+        lines += [f"account user{i}", "host 127.0.0.1", f"port {port}", f"user user{i}",
+                  f"password secret{i}", f"delivery maildir {md}",
+                  f"uidls_file {work}/mpop-uidls{i}", ""]
+    path = os.path.join(work, f"mpoprc-{accounts[0]}-{len(accounts)}")
+    with open(path, "w") as f:
+        f.write("\n".join(lines))
+    os.chmod(path, 0o600)
+    return path
+
+
+def run_mpop_one(work, port, n):
+    conf = mpop_conf(work, port, list(range(1, n + 1)))
+    return timed(["mpop", "-C", conf, "-q", "--all-accounts"])
+
+
+def run_mpop_parallel(work, port, n):
+    confs = [mpop_conf(work, port, [i]) for i in range(1, n + 1)]
+    t0 = time.monotonic()
+    procs = [subprocess.Popen(["mpop", "-C", c, "-q", "--all-accounts"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+             for c in confs]
+    rcs = [p.wait(timeout=240) for p in procs]
+    if any(rcs):
+        raise RuntimeError(f"mpop failed: {rcs}")
+    return time.monotonic() - t0
+
+
+def run_fetchmail(work, port, n):
+    rc = os.path.join(work, "fetchmailrc")
+    with open(rc, "w") as f:
+        f.write("set no bouncemail\n")
+        for i in range(1, n + 1):
+            f.write(f'poll 127.0.0.1 port {port} proto pop3 user "user{i}" '
+                    f'password "secret{i}" keep fetchall\n')
+    os.chmod(rc, 0o600)
+    out = os.path.join(work, "fetchmail.bsmtp")
+    return timed(["fetchmail", "-f", rc, "-N", "--nosyslog", "--bsmtp", out,
+                  "-i", os.path.join(work, "fetchmail.ids")])
+
+
+def main(argv):
+    binary, work = os.path.abspath(argv[1]), os.path.abspath(argv[2])
+    os.makedirs(work, exist_ok=True)
+    users = {f"user{i}": (f"secret{i}", [dovecot.make_message(i * 1000 + j, SIZE)
+                                         for j in range(MESSAGES)])
+             for i in range(1, ACCOUNTS + 1)}
+    ps = Psyncd(binary, work, users)
+    results = {}
+    with dovecot.Dovecot(os.path.join(work, "dv"), users) as d:
+        for delay in (0, 10):
+            proxy, port = start_proxy(d.pop3_port, delay)
+            rtt = 2 * delay
+            try:
+                for n in (ACCOUNTS, 1):
+                    r = {}
+                    r["psyncd"] = min(ps.run(port, n) for _ in range(2))
+                    r["mpop"] = run_mpop_one(work, port, n)
+                    if n > 1:
+                        r["mpop x10"] = run_mpop_parallel(work, port, n)
+                    if not (n > 1 and delay > 0):
+                        r["fetchmail"] = run_fetchmail(work, port, n)
+                    results[(rtt, n)] = r
+                    print(f"{n:2} x {MESSAGES} x {SIZE} B at {rtt:2} ms RTT: " +
+                          ", ".join(f"{k} {v:.2f} s" for k, v in r.items()), flush=True)
+            finally:
+                proxy.kill()
+                proxy.wait(timeout=10)
+    print()
+    targets = [((20, ACCOUNTS), 0.25), ((0, ACCOUNTS), 0.5), ((20, 1), 0.5)]
+    ok = True
+    for (rtt, n), target in targets:
+        r = results[(rtt, n)]
+        best = min(v for k, v in r.items() if k.startswith("mpop"))
+        ratio = r["psyncd"] / best
+        ok = ok and ratio <= target
+        print(f"{n:2} accounts at {rtt:2} ms: psyncd / best mpop = {ratio:.2f} "
+              f"(target <= {target}) {'OK' if ratio <= target else 'MISSED'}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
