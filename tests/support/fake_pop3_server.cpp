@@ -79,7 +79,10 @@ const TlsMaterial& tls_material() {
 
 }  // namespace
 
-FakePop3Server::FakePop3Server(std::vector<FakeStep> script) : script_(std::move(script)) {
+FakePop3Server::FakePop3Server(std::vector<FakeStep> script)
+    : FakePop3Server(Sessions{std::move(script)}) {}
+
+FakePop3Server::FakePop3Server(Sessions sessions) : sessions_(std::move(sessions)) {
   ::signal(SIGPIPE, SIG_IGN);  // SSL_write to a closed client must fail, not kill the test
   listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in addr{};
@@ -122,16 +125,30 @@ void FakePop3Server::set_failure(std::string text) {
 }
 
 void FakePop3Server::run() {
-  pollfd p{listen_fd_, POLLIN, 0};
-  if (::poll(&p, 1, kStepTimeoutMs) <= 0) return set_failure("no client connected");
-  fd_ = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-  if (fd_ < 0) return set_failure("accept failed");
-  for (std::size_t i = 0; i < script_.size() && !stop_; ++i) {
-    if (!play(script_[i], i)) break;
+  for (std::size_t c = 0; c < sessions_.size() && !stop_; ++c) {
+    const std::string who = sessions_.size() > 1 ? "connection " + std::to_string(c) + ", " : "";
+    pollfd p{listen_fd_, POLLIN, 0};
+    if (::poll(&p, 1, kStepTimeoutMs) <= 0) return set_failure(who + "no client connected");
+    fd_ = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd_ < 0) return set_failure(who + "accept failed");
+    const auto& script = sessions_[c];
+    for (std::size_t i = 0; i < script.size() && !stop_; ++i) {
+      if (!play(script[i], who + "step " + std::to_string(i) + ": ")) break;
+    }
+    end_connection(c + 1 == sessions_.size());
   }
-  // Close our side so a client still reading sees EOF, not a hang.
+}
+
+// Closes our side so a client still reading sees EOF, not a hang. The last connection's
+// socket stays open (shut down) until the destructor, like the single-session fake.
+void FakePop3Server::end_connection(bool last) {
   if (ssl_ != nullptr) SSL_shutdown(static_cast<SSL*>(ssl_));
   ::shutdown(fd_, SHUT_RDWR);
+  if (last) return;
+  if (ssl_ != nullptr) SSL_free(static_cast<SSL*>(ssl_));
+  ssl_ = nullptr;
+  ::close(fd_);
+  fd_ = -1;
 }
 
 bool FakePop3Server::write_all(std::string_view bytes) {
@@ -172,8 +189,7 @@ long FakePop3Server::read_some(char* buf, std::size_t size, int timeout_ms) {
   return n < 0 ? -1 : n;
 }
 
-bool FakePop3Server::play(const FakeStep& step, std::size_t index) {
-  const std::string where = "step " + std::to_string(index) + ": ";
+bool FakePop3Server::play(const FakeStep& step, const std::string& where) {
   switch (step.kind) {
     case FakeStep::Kind::send:
       if (!write_all(step.bytes)) set_failure(where + "client went away while we sent");

@@ -1,7 +1,7 @@
 // FakePop3Server: a scripted POP3 peer for client tests. It listens on 127.0.0.1:0, accepts
-// one connection in its own thread and plays a list of steps: send bytes, expect exact
-// bytes, pause, switch to TLS (self-signed, made in memory), flood endless data, or drop the
-// connection. What the client sent and the first script mismatch are kept for asserts.
+// one connection (or several in turn) in its own thread and plays a list of steps: send bytes,
+// expect exact bytes, pause, switch to TLS (self-signed, made in memory), flood endless data, or
+// drop the connection. What the client sent and the first script mismatch are kept for asserts.
 // Also RecordingSink, a MessageSink that keeps each message in memory (tests only).
 // Not a POP3 server: it does not parse commands; the script is the whole behaviour.
 #pragma once
@@ -37,6 +37,9 @@ FakeStep expect_close();  // the client must close (EOF) within 5 s
 class FakePop3Server {
  public:
   explicit FakePop3Server(std::vector<FakeStep> script);
+  // One script per connection, accepted one after another (reconnects, retries).
+  using Sessions = std::vector<std::vector<FakeStep>>;
+  explicit FakePop3Server(Sessions sessions);
   ~FakePop3Server();
   FakePop3Server(const FakePop3Server&) = delete;
   FakePop3Server& operator=(const FakePop3Server&) = delete;
@@ -52,12 +55,13 @@ class FakePop3Server {
 
  private:
   void run();
-  bool play(const FakeStep& step, std::size_t index);
+  bool play(const FakeStep& step, const std::string& where);
+  void end_connection(bool last);
   bool write_all(std::string_view bytes);
   long read_some(char* buf, std::size_t size, int timeout_ms);
   void set_failure(std::string text);
 
-  std::vector<FakeStep> script_;
+  Sessions sessions_;
   int listen_fd_ = -1;
   int fd_ = -1;
   void* ssl_ = nullptr;  // SSL*

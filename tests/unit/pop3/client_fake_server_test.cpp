@@ -254,7 +254,7 @@ TEST_CASE("fake server: a 4 MB message is streamed in bounded chunks", "[pop3][c
 TEST_CASE("fake server: nobody listening", "[pop3][client][fake]") {
   std::uint16_t port;
   {
-    FakePop3Server gone({});
+    FakePop3Server gone(Script{});
     port = gone.port();
     auto t = CurlTransport::connect(connect_options(gone));  // consume the one accept
   }
@@ -310,7 +310,7 @@ TEST_CASE("fake server: OutBind", "[pop3][client][fake]") {
     CHECK(t->capa().size() == 4);
   }
   SECTION("to an address not on this host fails") {
-    FakePop3Server server({});
+    FakePop3Server server(Script{});
     auto o = connect_options(server);
     o.out_bind = "192.0.2.1";  // TEST-NET-1
     auto t = CurlTransport::connect(o);
@@ -608,4 +608,22 @@ TEST_CASE("fake server: open_connection makes a ready client", "[pop3][client][f
   REQUIRE_FALSE(login.ok());
   CHECK(login.error().to_string() == "127.0.0.1:" + std::to_string(refusing.port()) +
                                          ": USER: login refused: \"-ERR no such user\"");
+}
+
+TEST_CASE("fake server: several connections in turn", "[pop3][client][fake]") {
+  FakePop3Server server(FakePop3Server::Sessions{
+      join({hello(), {expect("USER joe\r\n"), say("-ERR [IN-USE] busy\r\n")}}),
+      join({hello(), user_pass(), {expect("QUIT\r\n"), say("+OK\r\n")}})});
+  {
+    auto t = connect_ok(connect_options(server));
+    Client c(*t, client_options(), kIo);
+    auto first = c.login();
+    REQUIRE_FALSE(first.ok());
+    CHECK(first.error().kind == ErrorKind::temporary);
+  }
+  auto t = connect_ok(connect_options(server));
+  Client c(*t, client_options(), kIo);
+  REQUIRE(c.login().ok());
+  REQUIRE(c.quit().ok());
+  CHECK(server.finish() == "");
 }
