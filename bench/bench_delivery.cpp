@@ -7,13 +7,13 @@
 // The per-file runs cost an fsync per message (several ms each on a VM disk), so they run
 // fewer messages by default; rates are comparable, totals are not.
 // Usage: bench_delivery DIR [messages=10000] [size=4096] [batch=100] [per_file_messages=1000]
+#include <fmt/format.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "spool/delivery_batch.hpp"
 #include "spool/sync_fs.hpp"
@@ -68,7 +68,9 @@ int run(const std::string& base, const Run& r, const std::string& message) {
       auto d = spool::Delivery::begin(fs, md + "/tmp", spool::unique_name());
       if (!d) return fail(d.error());
       if (auto w = d->write(message); !w) return fail(w.error());
-      if (auto a = batch.add(fmt::format("uidl-{}", done), std::move(*d), {{"joe@x.org", md + "/new"}}); !a)
+      if (auto a =
+              batch.add(fmt::format("uidl-{}", done), std::move(*d), {{"joe@x.org", md + "/new"}});
+          !a)
         return fail(a.error());
     }
     if (auto c = batch.commit(); !c) return fail(c.error());
@@ -94,7 +96,8 @@ long arg(int argc, char** argv, int i, long fallback) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: bench_delivery DIR [messages] [size] [batch] [per_file_messages]\n");
+    std::fprintf(stderr,
+                 "usage: bench_delivery DIR [messages] [size] [batch] [per_file_messages]\n");
     return 64;
   }
   std::string dir = argv[1];

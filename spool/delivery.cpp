@@ -1,10 +1,9 @@
 #include "spool/delivery.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 
 #include <utility>
-
-#include <fmt/format.h>
 
 namespace psyncd::spool {
 namespace {
@@ -20,7 +19,10 @@ std::string stored_name(std::string_view unique, std::uint64_t size) {
 }
 
 Delivery::Delivery(fs::FileSystem& fs, std::string tmp_path, std::string name, int fd)
-    : fs_(&fs), tmp_path_(std::move(tmp_path)), name_(std::move(name)), fd_(fd),
+    : fs_(&fs),
+      tmp_path_(std::move(tmp_path)),
+      name_(std::move(name)),
+      fd_(fd),
       state_(State::writing) {}
 
 Result<Delivery> Delivery::begin(fs::FileSystem& fs, const std::string& tmp_dir,

@@ -1,9 +1,9 @@
 #include "spool/journal_record.hpp"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <cstdint>
-
-#include <fmt/format.h>
 
 namespace psyncd::spool {
 namespace {
@@ -143,7 +143,8 @@ ParsedJournal parse_journal(std::string_view text, const std::string& path) {
     std::string_view line = text.substr(pos, lf - pos);
     pos = lf + 1;
     auto problem = [&](std::string why) {
-      out.problems.push_back(Error{ErrorKind::config, path, line_no, {}, why + " (record ignored)"});
+      out.problems.push_back(
+          Error{ErrorKind::config, path, line_no, {}, why + " (record ignored)"});
     };
     if (line.size() < 10 || line[8] != ' ') {
       problem("malformed record");

@@ -30,7 +30,7 @@ struct JournalRecord {
   // delivered: every recipient has the message; pending: it will once these targets do
   // (false when some recipients could not be routed and the message stays on the server).
   bool complete = false;
-  std::vector<std::string> keys;       // delivered only
+  std::vector<std::string> keys;  // delivered only
 };
 
 struct ParsedJournal {

@@ -9,7 +9,10 @@ namespace {
 
 Result<void> check_address(std::string_view what, std::string_view address) {
   if (address.find_first_of("\r\n<>") == std::string_view::npos) return {};
-  return Error{ErrorKind::config, {}, 0, std::string(what),
+  return Error{ErrorKind::config,
+               {},
+               0,
+               std::string(what),
                fmt::format("address \"{}\" cannot be written in an LMAIL envelope",
                            address.substr(0, address.find_first_of("\r\n")))};
 }

@@ -26,9 +26,9 @@ enum class MailboxFormat {
 };
 
 struct StoredMessage {
-  std::string path;       // full path of the file
-  std::string uidl;       // base name (XMail: UPopGetMessageUIDL)
-  std::uint64_t size = 0; // RFC 1939 octets: CRLF line ends, not dot-stuffed
+  std::string path;        // full path of the file
+  std::string uidl;        // base name (XMail: UPopGetMessageUIDL)
+  std::uint64_t size = 0;  // RFC 1939 octets: CRLF line ends, not dot-stuffed
 };
 
 // Messages of the account in `account_dir` (domains/<dom>/<account-dir>), sorted by name

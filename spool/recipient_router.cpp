@@ -15,8 +15,11 @@ Error unroutable(std::string_view address, std::string text) {
 
 RecipientRouter::RecipientRouter(MailRoot root, const Domains& domains, const MailUsers& users,
                                  std::string error_account, MailboxFormat format)
-    : root_(std::move(root)), domains_(domains), users_(users),
-      error_account_(std::move(error_account)), format_(format) {}
+    : root_(std::move(root)),
+      domains_(domains),
+      users_(users),
+      error_account_(std::move(error_account)),
+      format_(format) {}
 
 std::string RecipientRouter::error_account(const ServerConfig& server) {
   return server.get("Pop3SyncErrorAccount").value_or("");

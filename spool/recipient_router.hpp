@@ -23,10 +23,10 @@
 namespace psyncd::spool {
 
 struct Route {
-  std::vector<Target> targets;   // one per distinct account, in recipient order
-  std::string tmp_dir;           // where to stage the message (same file system as targets)
-  std::vector<Error> rerouted;   // recipients sent to the error account, with the reason
-  std::vector<Error> failures;   // recipients delivered nowhere, with the reason
+  std::vector<Target> targets;  // one per distinct account, in recipient order
+  std::string tmp_dir;          // where to stage the message (same file system as targets)
+  std::vector<Error> rerouted;  // recipients sent to the error account, with the reason
+  std::vector<Error> failures;  // recipients delivered nowhere, with the reason
   // Every recipient has a target (itself or the error account).
   bool complete() const { return failures.empty(); }
 };

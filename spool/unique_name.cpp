@@ -1,11 +1,10 @@
 #include "spool/unique_name.hpp"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
-
-#include <fmt/format.h>
 
 namespace psyncd::spool {
 namespace {
@@ -37,12 +36,10 @@ std::string format_unique_name(long long ms_time, unsigned long tid, unsigned lo
 
 std::string unique_name(const Clock& clock) {
   static std::atomic<unsigned long> sequence{0};
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                clock.now().time_since_epoch())
-                .count();
+  auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(clock.now().time_since_epoch()).count();
   return format_unique_name(static_cast<long long>(ms), static_cast<unsigned long>(::gettid()),
-                            static_cast<unsigned long>(::getpid()), sequence++,
-                            local_host_name());
+                            static_cast<unsigned long>(::getpid()), sequence++, local_host_name());
 }
 
 }  // namespace psyncd::spool

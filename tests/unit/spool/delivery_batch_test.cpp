@@ -1,11 +1,10 @@
 #include "spool/delivery_batch.hpp"
 
-#include <cerrno>
-#include <map>
-
 #include <fmt/format.h>
 
 #include <catch2/catch.hpp>
+#include <cerrno>
+#include <map>
 
 #include "common/log.hpp"
 #include "spool/crlf_normalizer.hpp"
@@ -68,7 +67,8 @@ struct Store {
   std::map<std::string, std::string> maildirs;
   std::string journal;
   Store() {
-    for (const char* a : {"joe", "ann", "bob"}) maildirs[a] = test::make_maildir(dir.path(), "x.org", a);
+    for (const char* a : {"joe", "ann", "bob"})
+      maildirs[a] = test::make_maildir(dir.path(), "x.org", a);
     journal = spool::journal_path(dir.path(), "pop.example.com:995", "remote");
   }
 };
@@ -84,8 +84,8 @@ Result<void> deliver_all(fs::FileSystem& fs, spool::DeliveryJournal& journal, St
       if (journal.is_delivered(m.uidl)) continue;
       std::vector<spool::Target> targets;
       for (const auto& a : m.to) targets.push_back({a + "@x.org", store.maildirs[a] + "/new"});
-      auto d = spool::Delivery::begin(fs, store.maildirs[m.to[0]] + "/tmp",
-                                      spool::unique_name(clock));
+      auto d =
+          spool::Delivery::begin(fs, store.maildirs[m.to[0]] + "/tmp", spool::unique_name(clock));
       if (!d) return d.error();
       for (size_t k = 0; k < m.body.size(); k += 5) {
         if (auto r = d->write(std::string_view(m.body).substr(k, 5)); !r) return r;
@@ -249,14 +249,16 @@ TEST_CASE("batch delivery: ENOSPC/EIO at every call: error, nothing half-visible
   }
 }
 
-TEST_CASE("batch delivery: an incomplete routing stays undelivered; retries add only new recipients") {
+TEST_CASE(
+    "batch delivery: an incomplete routing stays undelivered; retries add only new recipients") {
   Store store;
   auto j = spool::DeliveryJournal::open(fs::posix(), store.journal);
   REQUIRE(j.ok());
   const Msg m{"u7", "Subject: seven\n\nx\n", {"joe", "ann"}};
   auto attempt = [&](std::vector<std::string> accounts, bool complete) {
     spool::DeliveryBatch batch(fs::posix(), *j);
-    auto d = spool::Delivery::begin(fs::posix(), store.maildirs["joe"] + "/tmp", spool::unique_name());
+    auto d =
+        spool::Delivery::begin(fs::posix(), store.maildirs["joe"] + "/tmp", spool::unique_name());
     REQUIRE(d.ok());
     REQUIRE(d->write(m.body).ok());
     std::vector<spool::Target> targets;
@@ -267,8 +269,8 @@ TEST_CASE("batch delivery: an incomplete routing stays undelivered; retries add 
   SECTION("bad input: one UIDL twice in a batch") {
     spool::DeliveryBatch batch(fs::posix(), *j);
     for (int i = 0; i < 2; ++i) {
-      auto d = spool::Delivery::begin(fs::posix(), store.maildirs["joe"] + "/tmp",
-                                      spool::unique_name());
+      auto d =
+          spool::Delivery::begin(fs::posix(), store.maildirs["joe"] + "/tmp", spool::unique_name());
       REQUIRE(d.ok());
       auto r = batch.add("dup", std::move(*d), {{"joe@x.org", store.maildirs["joe"] + "/new"}});
       if (i == 1) {
@@ -300,7 +302,7 @@ TEST_CASE("recovery: temp gone after a partial link keeps the recipients that ha
                 {{"joe@x.org", md_joe + "/new/m1,W=3"}, {"ann@x.org", md_ann + "/new/m1,W=3"}});
   auto j = spool::DeliveryJournal::open(fs::posix(), store.journal);
   REQUIRE(j.ok());
-  CHECK_FALSE(j->is_delivered("u9"));  // the fetch engine fetches it again ...
+  CHECK_FALSE(j->is_delivered("u9"));          // the fetch engine fetches it again ...
   CHECK(j->has_recipient("u9", "joe@x.org"));  // ... and delivers only to ann
   CHECK_FALSE(j->has_recipient("u9", "ann@x.org"));
   CHECK(test::list_names(md_ann + "/new").empty());

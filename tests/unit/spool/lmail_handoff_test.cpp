@@ -1,9 +1,8 @@
 #include "spool/lmail_handoff.hpp"
 
+#include <catch2/catch.hpp>
 #include <cerrno>
 #include <filesystem>
-
-#include <catch2/catch.hpp>
 
 #include "tests/support/faulty_fs.hpp"
 #include "tests/support/spool_fixture.hpp"
@@ -27,7 +26,8 @@ TEST_CASE("LMAIL hand-off golden file: envelope, blank line, CRLF message") {
   test::TempDir dir;
   auto root = make_root(dir);
   ManualClock clock;
-  auto drop = spool::begin_handoff(fs::posix(), root, "a@ext.org", {"joe@x.org", "ann@x.org"}, clock);
+  auto drop =
+      spool::begin_handoff(fs::posix(), root, "a@ext.org", {"joe@x.org", "ann@x.org"}, clock);
   REQUIRE(drop.ok());
   std::string message = test::slurp(kData + "basic.in");
   for (size_t i = 0; i < message.size(); i += 4) REQUIRE(drop->write(message.substr(i, 4)).ok());
@@ -49,9 +49,13 @@ TEST_CASE("LMAIL envelope: null sender allowed; bad input") {
   } cases[] = {
       {"no recipient", "a@b", {}, "RCPT TO: an LMAIL file needs a recipient"},
       {"empty recipient", "a@b", {""}, "RCPT TO: empty recipient"},
-      {"CRLF injection in sender", "a@b>\r\nRCPT TO:<evil@x", {"x@y"},
+      {"CRLF injection in sender",
+       "a@b>\r\nRCPT TO:<evil@x",
+       {"x@y"},
        "MAIL FROM: address \"a@b>\" cannot be written in an LMAIL envelope"},
-      {"angle bracket in recipient", "a@b", {"x@y", "<z@y>"},
+      {"angle bracket in recipient",
+       "a@b",
+       {"x@y", "<z@y>"},
        "RCPT TO: address \"<z@y>\" cannot be written in an LMAIL envelope"},
   };
   for (const auto& c : cases) {

@@ -1,9 +1,8 @@
 #include "spool/mailbox_reader.hpp"
 
+#include <catch2/catch.hpp>
 #include <cerrno>
 #include <filesystem>
-
-#include <catch2/catch.hpp>
 
 #include "spool/delivery.hpp"
 #include "tests/support/faulty_fs.hpp"
@@ -73,7 +72,7 @@ TEST_CASE("list_messages: Maildir new/ (+cur/), names as UIDLs, exact sizes") {
   auto list = spool::list_messages(account, MailboxFormat::maildir, false);
   REQUIRE(list.ok());
   REQUIRE(list->size() == 2);
-  CHECK((*list)[0].uidl == "1600000000000.9.9.0.xmail");  // sorted by name
+  CHECK((*list)[0].uidl == "1600000000000.9.9.0.xmail");                          // sorted by name
   CHECK((*list)[0].size == std::string("Subject: x\r\n\r\nlf only\r\n").size());  // scanned
   CHECK((*list)[1].uidl == "1700000000000.1.2.0.host,W=23");
   CHECK((*list)[1].size == 23);
@@ -150,6 +149,7 @@ TEST_CASE("delete_messages unlinks, fsyncs each directory once, tolerates gone f
     auto r = spool::delete_messages(faulty, {(*l2)[0].path, (*l2)[1].path});
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().text == "injected failure in: Input/output error");
-    CHECK(test::list_names(again + "/new") == std::vector<std::string>{".hidden", ".keep", (*l2)[0].uidl, "subdir"});
+    CHECK(test::list_names(again + "/new") ==
+          std::vector<std::string>{".hidden", ".keep", (*l2)[0].uidl, "subdir"});
   }
 }

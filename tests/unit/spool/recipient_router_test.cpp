@@ -1,8 +1,7 @@
 #include "spool/recipient_router.hpp"
 
-#include <filesystem>
-
 #include <catch2/catch.hpp>
+#include <filesystem>
 
 #include "spool/password.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -20,11 +19,16 @@ struct Tables {
     dir.write("domains.tab", "\"x.org\"\n\"y.org\"\n");
     dir.write("aliasdomain.tab", "\"alias.org\"\t\"x.org\"\n\"*.wild.org\"\t\"y.org\"\n");
     std::string pw = spool::encode_password("pw");
-    dir.write("mailusers.tab",
-              "\"x.org\"\t\"Joe\"\t\"" + pw + "\"\t1\t\"joe-dir\"\t\"U\"\n"
-              "\"x.org\"\t\"errors\"\t\"" + pw + "\"\t2\t\"errors\"\t\"U\"\n"
-              "\"y.org\"\t\"ann\"\t\"" + pw + "\"\t3\t\"ann\"\t\"U\"\n"
-              "\"y.org\"\t\"list\"\t\"" + pw + "\"\t4\t\"list\"\t\"M\"\n");
+    dir.write("mailusers.tab", "\"x.org\"\t\"Joe\"\t\"" + pw +
+                                   "\"\t1\t\"joe-dir\"\t\"U\"\n"
+                                   "\"x.org\"\t\"errors\"\t\"" +
+                                   pw +
+                                   "\"\t2\t\"errors\"\t\"U\"\n"
+                                   "\"y.org\"\t\"ann\"\t\"" +
+                                   pw +
+                                   "\"\t3\t\"ann\"\t\"U\"\n"
+                                   "\"y.org\"\t\"list\"\t\"" +
+                                   pw + "\"\t4\t\"list\"\t\"M\"\n");
     domains = spool::Domains::load(dir / "domains.tab", dir / "aliasdomain.tab").value();
     users = spool::MailUsers::load(dir / "mailusers.tab").value();
   }
@@ -65,7 +69,8 @@ TEST_CASE("router: bad input and unroutable recipients, with and without an erro
     std::string want;
   } cases[] = {
       {"foreign domain", "bob@ext.com", "bob@ext.com: domain \"ext.com\" is not local"},
-      {"unknown account", "nobody@x.org", "nobody@x.org: no account \"nobody\" in domain \"x.org\""},
+      {"unknown account", "nobody@x.org",
+       "nobody@x.org: no account \"nobody\" in domain \"x.org\""},
       {"mailing list", "list@y.org", "list@y.org: is a mailing list (not delivered by psyncd)"},
       {"no domain", "joe", "joe: not an address of the form user@domain"},
       {"empty local part", "@x.org", "@x.org: not an address of the form user@domain"},
@@ -103,8 +108,8 @@ TEST_CASE("router: bad input and unroutable recipients, with and without an erro
 TEST_CASE("router: Pop3SyncErrorAccount from server.tab") {
   test::TempDir dir;
   dir.write("server.tab", "\"Pop3SyncErrorAccount\"\t\"errors@x.org\"\n");
-  CHECK(spool::RecipientRouter::error_account(spool::ServerConfig::load(dir / "server.tab").value()) ==
-        "errors@x.org");
+  CHECK(spool::RecipientRouter::error_account(
+            spool::ServerConfig::load(dir / "server.tab").value()) == "errors@x.org");
   dir.write("empty.tab", "\"RootDomain\"\t\"x.org\"\n");
   CHECK(spool::RecipientRouter::error_account(spool::ServerConfig::load(dir / "empty.tab").value())
             .empty());

@@ -3,9 +3,8 @@
 #include <sys/stat.h>
 #include <utime.h>
 
-#include <cerrno>
-
 #include <catch2/catch.hpp>
+#include <cerrno>
 
 #include "tests/support/faulty_fs.hpp"
 #include "tests/support/spool_fixture.hpp"
@@ -16,7 +15,9 @@ using namespace psyncd;
 namespace {
 
 void set_mtime(const std::string& path, time_t when) {
-  struct utimbuf times{when, when};
+  struct utimbuf times {
+    when, when
+  };
   REQUIRE(::utime(path.c_str(), &times) == 0);
 }
 

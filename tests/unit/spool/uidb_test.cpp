@@ -1,8 +1,7 @@
 #include "spool/uidb.hpp"
 
-#include <cerrno>
-
 #include <catch2/catch.hpp>
+#include <cerrno>
 
 #include "tests/support/faulty_fs.hpp"
 #include "tests/support/temp_dir.hpp"
