@@ -12,6 +12,7 @@
 
 #include "common/log.hpp"
 #include "pop3/client/client.hpp"
+#include "psync/fetch_keep_days.hpp"
 #include "psync/fetch_plan.hpp"
 #include "psync/fetch_sink.hpp"
 #include "psync/link_lock.hpp"
@@ -42,6 +43,14 @@ class LinkSync {
   Result<void> dele(const std::vector<std::uint32_t>& numbers);
   Result<void> write_seen();
   Result<void> quit();
+  Result<void> write_keep_dates_file();
+  std::string keep_path() const {
+    return keep_days_path(root_.root(), link_.remote_spec, link_.remote_user);
+  }
+  long long unix_now() const {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               env_.clock->now().time_since_epoch()).count();
+  }
   bool stopping() const { return env_.stop != nullptr && env_.stop->load(); }
   LinkResult fail(const Error& e, FailureScope scope);
 
@@ -110,12 +119,22 @@ Result<void> LinkSync::list_and_plan() {
     if (!seen) return seen.error();
     in.seen.insert(seen->begin(), seen->end());
   }
+  if (link_.auth.keep_days > 0) {
+    auto dates = read_keep_dates(keep_path());
+    if (!dates) return dates.error();
+    in.first_seen = std::move(*dates);
+    in.now = unix_now();
+  }
   in.options = &link_.auth;
   in.session_tag = spool::unique_name(*env_.clock);
   plan_ = make_plan(in);
   planned_ = true;
   result_.not_synced += plan_.skipped_size;
   result_.not_synced_bytes += plan_.skipped_size_bytes;
+  if (plan_.expired > 0) {
+    log::info("{}: {} messages older than KeepDays={} deleted", name_, plan_.expired,
+              link_.auth.keep_days);
+  }
   if (plan_.skipped_size > 0) {
     log::info("{}: {} messages over MaxSize left on the server", name_, plan_.skipped_size);
   }
@@ -198,7 +217,24 @@ Result<void> LinkSync::write_seen() {
   uidls.insert(uidls.end(), seen_now_.begin(), seen_now_.end());
   auto path = spool::uidb_path(root_.root(), link_.remote_spec, link_.remote_user);
   if (!path) return path.error();
-  return spool::write_uidb(*env_.fs, *path, uidls);
+  if (auto w = spool::write_uidb(*env_.fs, *path, uidls); !w) return w;
+  return write_keep_dates_file();
+}
+
+// KeepDays: a date for every UIDL in the seen-DB (new ones: now); the rest is dropped.
+Result<void> LinkSync::write_keep_dates_file() {
+  if (link_.auth.keep_days == 0) return {};
+  auto old = read_keep_dates(keep_path());
+  if (!old) return old.error();
+  KeepDates dates;
+  long long now = unix_now();
+  auto keep = [&](const std::string& uid) {
+    auto it = old->find(uid);
+    dates[uid] = it != old->end() ? it->second : now;
+  };
+  for (const auto& uid : plan_.keep_seen) keep(uid);
+  for (const auto& uid : seen_now_) keep(uid);
+  return write_keep_dates(*env_.fs, keep_path(), dates);
 }
 
 Result<void> LinkSync::quit() {

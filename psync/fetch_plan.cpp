@@ -26,6 +26,13 @@ std::vector<Candidate> candidates(const PlanInput& in) {
   return out;
 }
 
+bool expired(const PlanInput& in, const AuthOptions& opt, const std::string& uid) {
+  if (opt.keep_days == 0) return false;
+  auto it = in.first_seen.find(uid);
+  if (it == in.first_seen.end()) return false;
+  return in.now - it->second >= static_cast<long long>(opt.keep_days) * 86400;
+}
+
 }  // namespace
 
 Plan make_plan(const PlanInput& in) {
@@ -37,18 +44,21 @@ Plan make_plan(const PlanInput& in) {
   for (const auto& c : candidates(in)) {
     if (c.has_uidl) plan.current.insert(c.key);
     std::uint64_t size = sizes.count(c.number) ? sizes[c.number] : 0;
-    if (c.has_uidl && in.delivered && in.delivered(c.key)) {
-      // Delivered by an earlier session that did not reach QUIT (or a crash).
-      if (leave) {
-        plan.keep_seen.push_back(c.key);
-      } else {
-        plan.dele_now.push_back(c.number);
-      }
+    bool delivered = c.has_uidl && in.delivered && in.delivered(c.key);
+    if (delivered && !leave) {
+      // Delivered by an earlier session that did not reach QUIT (or a crash): only DELE.
+      plan.dele_now.push_back(c.number);
       continue;
     }
-    if (leave && c.has_uidl && in.seen.count(c.key)) {
+    if (leave && c.has_uidl && (delivered || in.seen.count(c.key))) {
+      // Stays in the seen-DB even when deleted now: should QUIT fail, the message is still
+      // on the server and must not be fetched again.
       plan.keep_seen.push_back(c.key);
-      ++plan.skipped_seen;
+      if (!delivered) ++plan.skipped_seen;
+      if (expired(in, opt, c.key)) {
+        plan.dele_now.push_back(c.number);
+        ++plan.expired;
+      }
       continue;
     }
     if (opt.max_size > 0 && size > opt.max_size) {

@@ -28,6 +28,9 @@ struct PlanInput {
   std::set<std::string> seen;            // Leave: the seen-DB
   const AuthOptions* options = nullptr;
   std::string session_tag;               // makes no-UIDL journal keys unique to the session
+  // KeepDays: first download time of seen UIDLs, and now (unix seconds).
+  std::map<std::string, long long> first_seen;
+  long long now = 0;
 };
 
 struct Plan {
@@ -37,6 +40,7 @@ struct Plan {
   std::vector<std::string> keep_seen;         // seen-DB entries still on the server
   std::set<std::string> current;              // every UIDL on the server now
   std::uint32_t skipped_seen = 0;
+  std::uint32_t expired = 0;                  // KeepDays: seen and old enough to delete
   std::uint32_t skipped_size = 0;
   std::uint64_t skipped_size_bytes = 0;
 };

@@ -11,6 +11,7 @@
 
 #include "psync/link_lock.hpp"
 #include "spool/delivery_journal.hpp"
+#include "spool/uidb.hpp"
 #include "tests/support/psync_fetch_fixture.hpp"
 
 using namespace psyncd::test;  // NOLINT: test builders read like a transcript
@@ -390,4 +391,39 @@ TEST_CASE("fetch: connection refused is a host failure", "[psync][fetch]") {
   CHECK_FALSE(r.ok);
   CHECK(r.scope == FailureScope::host);
   CHECK(std::filesystem::is_empty(f.dir / "pop3linklocks"));
+}
+
+TEST_CASE("fetch: KeepDays leaves mail, then deletes it once old enough", "[psync][fetch]") {
+  FetchFixture f;
+  std::string spec;
+  {
+    FakePop3Server server(join_steps({hello_login(), listing({{"u1", kMsg1.size()}}),
+        {expect("RETR 1\r\n"), say(retr_reply(kMsg1))}, quit_ok()}));
+    auto link = f.link(server.port(), "KeepDays=2");
+    spec = link.remote_spec;
+    auto r = f.sync(link);
+    INFO(info(r));
+    CHECK(r.ok);
+    CHECK(r.deleted == 0);
+    CHECK(server.finish() == "");
+  }
+  auto run_again = [&](bool expect_dele) {
+    auto steps = join_steps({hello_login(), listing({{"u1", kMsg1.size()}})});
+    if (expect_dele) steps = join_steps({steps, {expect("DELE 1\r\n"), say("+OK\r\n")}});
+    FakePop3Server server(join_steps({steps, quit_ok()}));
+    auto link = f.link(server.port(), "KeepDays=2");
+    link.remote_spec = spec;
+    auto r = f.sync(link);
+    INFO(info(r));
+    CHECK(r.ok);
+    CHECK(r.messages == 0);
+    CHECK(server.finish() == "");
+    return r.deleted;
+  };
+  CHECK(f.dir.read("psyncd/keepdays/joe@" + psyncd::spool::sanitize_name(spec) + ".tab") == "u1\t1700000000\n");
+  f.clock.advance(std::chrono::hours(47));
+  CHECK(run_again(false) == 0);
+  f.clock.advance(std::chrono::hours(1));
+  CHECK(run_again(true) == 1);
+  CHECK(f.delivered("joe") == std::vector<std::string>{kMsg1});
 }

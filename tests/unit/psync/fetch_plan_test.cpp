@@ -82,3 +82,17 @@ TEST_CASE("fetch plan: UIDL refused takes 1..N with session keys", "[psync][fetc
   CHECK(plan.keys.at(2) == "#nouidl:S:2");
   CHECK(plan.current.empty());
 }
+
+TEST_CASE("fetch plan: KeepDays deletes seen messages once old enough", "[psync][fetch_plan]") {
+  AuthOptions o;
+  o.keep_days = 1;
+  auto in = input(o);
+  in.seen = {"a", "b"};
+  in.first_seen = {{"a", 1000}, {"b", 1000 + 86400}};
+  in.now = 1000 + 86400;
+  auto plan = make_plan(in);
+  CHECK(plan.dele_now == std::vector<std::uint32_t>{1});  // a is one day old, b is new
+  CHECK(plan.keep_seen == std::vector<std::string>{"a", "b"});
+  CHECK(plan.expired == 1);
+  CHECK(numbers(plan) == std::vector<std::uint32_t>{3});
+}
