@@ -1,3 +1,10 @@
+// What libcurl 7.88 does in CONNECT_ONLY mode on pop3:// with no credentials (traced
+// against Dovecot 2.3 and the fake server): it reads the greeting, sends "CAPA", and with
+// CURLUSESSL_TRY/ALL sends "STLS" only if CAPA listed STLS, handshakes, then sends "CAPA"
+// again. It never sends USER/PASS/AUTH/APOP, and curl_easy_cleanup sends no QUIT. Every
+// server line reaches the header callback. CURLINFO_TLS_SSL_PTR returns no session
+// afterwards, so TLS state is inferred (see connect()). The 300 KB header cap of libcurl
+// also bounds an endless CAPA reply before our own bound may trigger.
 #include "pop3/client/curl_transport.hpp"
 
 #include <curl/curl.h>
