@@ -105,8 +105,7 @@ async def run_phase(kind, port, users, concurrency, seconds):
     return stats
 
 
-def process_tree_rss_kb(root_pid):
-    """RSS (KiB) of a process and all its descendants."""
+def _children():
     children = {}
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
@@ -117,7 +116,28 @@ def process_tree_rss_kb(root_pid):
             children.setdefault(ppid, []).append(int(pid))
         except (OSError, IndexError, ValueError):
             pass
-    total, todo = 0, [root_pid]
+    return children
+
+
+def process_tree_cpu_s(root_pid):
+    """CPU seconds used by a process tree, reaped children included (Dovecot forks per login)."""
+    children, total, todo = _children(), 0, [root_pid]
+    tick = os.sysconf("SC_CLK_TCK")
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, []))
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                v = f.read().rsplit(")", 1)[1].split()
+            total += sum(int(x) for x in v[11:15]) / tick
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
+
+
+def process_tree_rss_kb(root_pid):
+    """RSS (KiB) of a process and all its descendants."""
+    children, total, todo = _children(), 0, [root_pid]
     while todo:
         pid = todo.pop()
         todo.extend(children.get(pid, []))
@@ -157,11 +177,15 @@ async def idle_phase(port, pid, count):
 
 async def measure(name, port, pid, users):
     out = {}
+    cpu0 = process_tree_cpu_s(pid)
     full = await run_phase("full", port, users, 4, PHASE)
+    cpu1 = process_tree_cpu_s(pid)
     out["full_sps"] = full["sessions"] / full["elapsed"]
     out["retr_mbps"] = full["bytes"] / full["elapsed"] / 1e6
+    out["full_cpu_ms"] = (cpu1 - cpu0) * 1000 / max(full["sessions"], 1)
     light = await run_phase("light", port, users, 50, PHASE)
     out["light_sps"] = light["sessions"] / light["elapsed"]
+    out["light_cpu_ms"] = (process_tree_cpu_s(pid) - cpu1) * 1000 / max(light["sessions"], 1)
     p = await run_phase("light", port, users, 32, PHASE)
     lat = sorted(p["latencies"])
     out["p99_ms"] = lat[int(len(lat) * 0.99) - 1] * 1000 if lat else float("nan")
@@ -171,6 +195,8 @@ async def measure(name, port, pid, users):
           f"light@50 {out['light_sps']:8.1f} sessions/s  p99@32 {out['p99_ms']:6.1f} ms  "
           f"idle {out['opened']} open, {out['per_session_kb']:.1f} KiB/session  "
           f"errors {out['errors']}", flush=True)
+    print(f"{'':8s} server CPU per session: full {out['full_cpu_ms']:.2f} ms, "
+          f"light {out['light_cpu_ms']:.2f} ms", flush=True)
     return out
 
 
@@ -199,6 +225,11 @@ def main():
         f"{k} {mine[k] / theirs[k]:.2f}x" for k in ("full_sps", "retr_mbps", "light_sps")
         if theirs[k]) + f"  p99 {theirs['p99_ms'] / mine['p99_ms']:.2f}x lower"
         f"  idle KiB/session {mine['per_session_kb']:.1f} vs {theirs['per_session_kb']:.1f}")
+    print("server CPU per session, dovecot / psyncd: " + "  ".join(
+        f"{k.split('_')[0]} {theirs[k] / mine[k]:.1f}x" for k in ("full_cpu_ms", "light_cpu_ms")
+        if mine[k]))
+    print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
+          "(the driver shares the machine: sessions/s are bounded by it and by other load)")
     print(f"bench time {time.monotonic() - started:.0f} s")
 
 

@@ -1,6 +1,6 @@
 // MailboxLock: XMail's POP3 mailbox lock, MAIL_ROOT/pop3locks/<name>@<domain>.lock, created with
 // O_EXCL and held for the whole session (B §8.4), so psyncd and a live XMail exclude each other.
-// We write our pid (decimal + LF) in it; a lock whose owner pid is gone (or is this process
+// It holds our pid (decimal + LF; a hard link to a per-process template); a lock whose owner pid is gone (or is this process
 // without holding it) is stale and is taken over (Part A §2: XMail only empties pop3locks/ at
 // start-up). It does not wait: a held lock fails at once with ErrorKind::temporary.
 #pragma once
@@ -21,6 +21,10 @@ class MailboxLock {
   MailboxLock(const MailboxLock&) = delete;
   MailboxLock& operator=(const MailboxLock&) = delete;
   ~MailboxLock();
+
+  // Removes this process's link template (.psyncd-<pid>.lock-template) from `locks_dir`;
+  // the server calls it at shutdown.
+  static void remove_template(const std::string& locks_dir);
 
   const std::string& path() const { return path_; }
   void release();

@@ -90,8 +90,12 @@ Result<void> scan_dir(const std::string& dir, std::vector<ScannedMessage>& out) 
     out.push_back(std::move(m));
   }
   ::closedir(d);
+  // Same directory: compare the names only, not the long common prefix.
+  const std::size_t skip = dir.size() + 1;
   std::sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(),
-            [](const ScannedMessage& a, const ScannedMessage& b) { return a.path < b.path; });
+            [skip](const ScannedMessage& a, const ScannedMessage& b) {
+              return std::string_view(a.path).substr(skip) < std::string_view(b.path).substr(skip);
+            });
   return {};
 }
 

@@ -8,7 +8,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <queue>
 #include <unordered_map>
 
@@ -17,6 +19,7 @@
 #include "pop3d/connection.hpp"
 #include "pop3d/greeting.hpp"
 #include "pop3d/listener.hpp"
+#include "pop3d/mailbox_lock.hpp"
 #include "pop3d/tls_context.hpp"
 
 namespace psyncd::pop3d {
@@ -70,6 +73,7 @@ struct Server::Impl {
         shared{config, db, nullptr, nullptr, penalty, {}} {}
   ~Impl() {
     connections.clear();
+    MailboxLock::remove_template(db.root().pop3locks_dir());
     for (auto& l : listeners) ::close(l.socket.fd);
     if (epoll_fd >= 0) ::close(epoll_fd);
   }

@@ -323,8 +323,9 @@ def main():
             test_mpop(srv, root, msgs, tmp)
             test_getmail(srv, root, msgs, tmp)
             test_s_client(srv, root)
-            check(len(os.listdir(os.path.join(root.path, "pop3locks"))) == 0,
-                  "no lock left after the sessions")
+            locks = [n for n in os.listdir(os.path.join(root.path, "pop3locks"))
+                     if not n.startswith(".")]  # .psyncd-<pid>.lock-template is no lock
+            check(locks == [], f"no lock left after the sessions: {locks}")
             if FAILURES:
                 print(srv.log()[-3000:], file=sys.stderr)
         test_policies(tmp)
