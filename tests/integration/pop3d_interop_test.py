@@ -303,6 +303,58 @@ def test_policies(tmp):
         s.close()
 
 
+def timed_bad_login(port, user="alice"):
+    """Seconds from PASS to the -ERR reply, and the socket pieces for more tries."""
+    s, f = line_conn(port)
+    f.readline()
+    s.sendall(f"USER {user}\r\n".encode())
+    f.readline()
+    t0 = time.monotonic()
+    s.sendall(b"PASS wrong\r\n")
+    reply = f.readline()
+    return time.monotonic() - t0, reply, s, f
+
+
+def test_delays(tmp):
+    """-Pw doubling within a session and the per-IP penalty across sessions. Only lower
+    bounds are asserted: a loaded machine can make replies later, never earlier."""
+    root = R.MailRoot(os.path.join(tmp, "root3"))
+    root.make_cert()
+    root.add_user("alice", "secret")
+    with R.Server(root, "--delay-ms", "300") as srv:
+        took, reply, s, f = timed_bad_login(srv.pop3)
+        check(reply.startswith(b"-ERR [AUTH]") and took >= 0.3, f"-Pw first delay {took:.3f}s")
+        s.sendall(b"USER alice\r\n")
+        f.readline()
+        t0 = time.monotonic()
+        s.sendall(b"PASS wrong\r\n")
+        f.readline()
+        took = time.monotonic() - t0
+        check(took >= 0.6, f"-Pw doubles in the session: {took:.3f}s")
+        f.close()
+        s.close()
+    with R.Server(root, "--penalty-ms", "400") as srv:
+        took1, _, s1, f1 = timed_bad_login(srv.pop3)
+        took2, _, s2, f2 = timed_bad_login(srv.pop3)
+        check(took2 >= 0.4, f"per-IP penalty carries over to a new session: {took1:.3f}s, "
+                            f"then {took2:.3f}s")
+        for x in (f1, s1, f2, s2):
+            x.close()
+    # STLS injection (CVE-2011-0411): commands pipelined after STLS must not run under TLS.
+    with R.Server(root) as srv:
+        s, f = line_conn(srv.pop3)
+        f.readline()
+        s.sendall(b"STLS\r\nUSER alice\r\n")
+        check(f.readline().startswith(b"+OK"), "STLS accepted")
+        f.close()
+        ctx = ssl.create_default_context(cafile=root.cert)
+        t = ctx.wrap_socket(s, server_hostname="localhost")
+        t.sendall(b"PASS secret\r\n")
+        reply = t.recv(200)
+        check(reply.startswith(b"-ERR"), f"injected USER before TLS is discarded: {reply!r}")
+        t.close()
+
+
 def main():
     with tempfile.TemporaryDirectory(prefix="psyncd-pop3d-interop-") as tmp:
         os.chmod(tmp, 0o755)
@@ -329,6 +381,7 @@ def main():
             if FAILURES:
                 print(srv.log()[-3000:], file=sys.stderr)
         test_policies(tmp)
+        test_delays(tmp)
     if FAILURES:
         print(f"{len(FAILURES)} failure(s)", file=sys.stderr)
         return 1
