@@ -1,7 +1,8 @@
 // One message delivery as a transaction with two exits (STYLE §7, Postfix mail_stream):
 //   begin() creates a temp file on the destination file system (Maildir/tmp, domain .tmp,
 //   MAIL_ROOT/tmp or spool/temp); write() streams the message in chunks, normalised to the
-//   stored form (crlf_normalizer.hpp), never holding it whole in RAM; commit() flushes,
+//   stored form -- unstuffed, every line ending CRLF, a final CRLF added (crlf_normalizer.hpp)
+//   so the file size is the RFC 1939 size -- never holding it whole in RAM; commit() flushes,
 //   fsyncs, closes (checked), renames into place and fsyncs the directory. abort() unlinks the
 //   temp file; the destructor aborts an uncommitted delivery.
 // stage() stops after the close so that DeliveryBatch (delivery_batch.hpp) can publish many

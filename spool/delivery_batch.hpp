@@ -9,6 +9,16 @@
 // leaves each recipient with the whole message or nothing, as the journal records it.
 // Recipients the journal already has for a UIDL are skipped (no duplicate on retry).
 // Temp files and targets must be on one file system (link(2)), as in XMail (B §6.2).
+//
+// The fetch engine's use, per link (error handling left out):
+//   auto journal = DeliveryJournal::open(fs, journal_path(root, server, user));  // recovers
+//   for each UIDL listed: if journal.is_delivered(uidl) -> DELE only (or skip in Leave mode)
+//   else: Route r = router.route(recipients);
+//         auto d = Delivery::begin(fs, r.tmp_dir, unique_name()); d.write(chunk)...  (RETR)
+//         batch.add(uidl, std::move(d), r.targets, r.complete());
+//   batch.commit();  then DELE the UIDLs that are is_delivered(); QUIT
+//   journal.prune_except(uidls listed by the server)
+// with fs = posix_with_syncfs() for the 3-syncs-per-batch path.
 #pragma once
 
 #include <string>
