@@ -10,10 +10,11 @@
 
 #include "pop3/server/authenticator.hpp"
 #include "pop3d/account_db.hpp"
+#include "spool/mailbox_reader.hpp"
 
 namespace psyncd::pop3d {
 
-enum class MailboxFormat { maildir, mailbox };  // -MM (default on Unix) / -Mm
+using MailboxFormat = spool::MailboxFormat;  // -MM (default on Unix) / -Mm
 
 class Pop3Auth final : public pop3::Authenticator {
  public:

@@ -1,35 +1,22 @@
-// MailboxScan: the message list of a local mailbox at login (B §6.3), standing in for the
-// store's mailbox reader until spool/ has one. Maildir: new/ (+ cur/ with Pop3ScanCur);
-// XMail mailbox: mailbox/. Regular files not starting with '.', sorted by name (XMail uses
-// readdir order; a stable order keeps message numbers the same across sessions).
-// Sizes are RFC 1939 octets: from a `,W=<n>` name suffix (our store and Dovecot write it),
-// else by counting the bare LFs the server will turn into CRLF. UIDL = base name without a
-// Maildir ":2," info part, or an MD5 of it when that is not a valid RFC 1939 UIDL.
+// The message list a POP3 login sees: the store's spool::list_messages (Maildir new/ + cur/
+// with Pop3ScanCur, or mailbox/; sorted; exact RFC 1939 sizes) with POP3's UIDL rule on top:
+// the base name without a Maildir ":2," info part (a client flagging a message in cur/ must
+// not change its UIDL), or an MD5 of the name when it is not a valid RFC 1939 §7 UIDL
+// (1..70 bytes of 0x21..0x7e). No locking here (mailbox_lock.hpp).
 #pragma once
 
-#include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/result.hpp"
+#include "spool/mailbox_reader.hpp"
 
 namespace psyncd::pop3d {
 
-struct ScannedMessage {
-  std::string path;
-  std::string uidl;
-  std::uint64_t size = 0;  // wire size (CRLF, unstuffed)
-};
-
-// `dirs` are scanned in order; a missing directory is empty.
-Result<std::vector<ScannedMessage>> scan_mailbox(const std::vector<std::string>& dirs);
-
-// The `,W=<n>` value in a Maildir file name, if any.
-std::optional<std::uint64_t> wire_size_from_name(std::string_view name);
 std::string uidl_from_name(std::string_view name);
-// RFC 1939 size of a stored file: its bytes plus one per LF without a CR before it.
-Result<std::uint64_t> wire_size_of_file(const std::string& path);
+
+Result<std::vector<spool::StoredMessage>> scan_mailbox(const std::string& account_dir,
+                                                       spool::MailboxFormat format, bool scan_cur);
 
 }  // namespace psyncd::pop3d

@@ -4,13 +4,12 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <set>
 
 #include "common/fs.hpp"
 
 namespace psyncd::pop3d {
 
-MaildirMailbox::MaildirMailbox(std::vector<ScannedMessage> messages, MailboxLock lock)
+MaildirMailbox::MaildirMailbox(std::vector<spool::StoredMessage> messages, MailboxLock lock)
     : messages_(std::move(messages)), lock_(std::move(lock)) {}
 
 MaildirMailbox::~MaildirMailbox() { close_cached(); }
@@ -42,26 +41,11 @@ Result<std::size_t> MaildirMailbox::read(std::size_t index, std::uint64_t offset
 
 Result<void> MaildirMailbox::remove(const std::vector<std::size_t>& indexes) {
   close_cached();
-  std::optional<Error> first;
-  std::set<std::string> dirs;
+  std::vector<std::string> paths;
   for (std::size_t i : indexes) {
-    if (i >= messages_.size()) continue;
-    const std::string& path = messages_[i].path;
-    if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
-      if (!first) first = fs::sys_error("unlink", path, errno);
-      continue;
-    }
-    dirs.insert(fs::dir_name(path));
+    if (i < messages_.size()) paths.push_back(messages_[i].path);
   }
-  // The deletions are what the client was promised at QUIT: make them durable.
-  for (const auto& dir : dirs) {
-    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) continue;
-    if (::fsync(fd) != 0 && !first) first = fs::sys_error("fsync", dir, errno);
-    ::close(fd);
-  }
-  if (first) return *first;
-  return {};
+  return spool::delete_messages(fs::posix(), paths);
 }
 
 }  // namespace psyncd::pop3d

@@ -1,7 +1,7 @@
 // MaildirMailbox: the pop3::MailboxView the server session reads, over a scanned local mailbox
 // (mailbox_scan.hpp) and holding the account's MailboxLock for its lifetime. Reads use pread
 // on one cached descriptor, so streaming a RETR costs one open. remove() unlinks the messages
-// marked at QUIT and fsyncs their directories. It does not parse or convert message bytes.
+// marked at QUIT and fsyncs their directories (spool::delete_messages). It does not parse or convert message bytes.
 #pragma once
 
 #include <memory>
@@ -16,7 +16,7 @@ namespace psyncd::pop3d {
 
 class MaildirMailbox final : public pop3::MailboxView {
  public:
-  MaildirMailbox(std::vector<ScannedMessage> messages, MailboxLock lock);
+  MaildirMailbox(std::vector<spool::StoredMessage> messages, MailboxLock lock);
   ~MaildirMailbox() override;
 
   std::size_t count() const override { return messages_.size(); }
@@ -32,7 +32,7 @@ class MaildirMailbox final : public pop3::MailboxView {
  private:
   void close_cached();
 
-  std::vector<ScannedMessage> messages_;
+  std::vector<spool::StoredMessage> messages_;
   MailboxLock lock_;
   int fd_ = -1;
   std::size_t fd_index_ = 0;

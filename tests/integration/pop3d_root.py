@@ -81,10 +81,10 @@ class MailRoot:
         self.next_id += 1
 
     def add_message(self, user, data, suffix=True):
-        """Stores `data` as our store does (unstuffed CRLF, ,S=,W= name); returns the UIDL."""
+        """Stores `data` as our store does (unstuffed CRLF, `<unique>,W=<size>`); returns the UIDL."""
         self.counter += 1
         base = f"{1700000000 + self.counter}.{os.getpid()}.{self.counter:06d}.host"
-        name = f"{base},S={len(data)},W={len(data)}" if suffix else base
+        name = f"{base},W={len(data)}" if suffix else base
         with open(os.path.join(self.maildir(user), name), "wb") as f:
             f.write(data)
         return name

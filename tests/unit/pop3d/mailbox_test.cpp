@@ -9,64 +9,49 @@
 using namespace psyncd;
 using namespace psyncd::pop3d;
 
-TEST_CASE("mailbox scan: names give UIDL and size") {
+TEST_CASE("uidl_from_name: RFC 1939 UIDLs from file names") {
   struct Case {
     const char* name;
     const char* file;
-    std::optional<std::uint64_t> size;
     const char* uidl;
   };
   const Case cases[] = {
-      {"our stored name", "1700000000.12.host,S=4096,W=4096", 4096, "1700000000.12.host,S=4096,W=4096"},
-      {"Dovecot: W differs from S", "1.M2P3.host,S=100,W=104:2,S", 104, "1.M2P3.host,S=100,W=104"},
-      {"no suffix", "1.xmail.file", std::nullopt, "1.xmail.file"},
-      {"bad W", "1.host,W=12x", std::nullopt, "1.host,W=12x"},
-      {"W before another field", "1.host,W=7,X=1", 7, "1.host,W=7,X=1"},
+      {"our stored name", "1700000000.12.host,W=4096", "1700000000.12.host,W=4096"},
+      {"Maildir info dropped", "1.M2P3.host,S=100,W=104:2,S", "1.M2P3.host,S=100,W=104"},
+      {"XMail name", "1.xmail.file", "1.xmail.file"},
   };
   for (const auto& c : cases) {
-    SECTION(c.name) {
-      CHECK(wire_size_from_name(c.file) == c.size);
-      CHECK(uidl_from_name(c.file) == c.uidl);
-    }
+    SECTION(c.name) { CHECK(uidl_from_name(c.file) == c.uidl); }
   }
-  SECTION("a name too long for RFC 1939 gets an MD5 UIDL") {
+  SECTION("a name too long or not printable gets a stable MD5 UIDL") {
     const std::string long_name(80, 'a');
-    const std::string u = uidl_from_name(long_name);
-    CHECK(u.size() == 32);
-    CHECK(u == uidl_from_name(long_name));  // stable
+    CHECK(uidl_from_name(long_name).size() == 32);
+    CHECK(uidl_from_name(long_name) == uidl_from_name(long_name));
+    CHECK(uidl_from_name("caf\xc3\xa9") == uidl_from_name("caf\xc3\xa9"));
+    CHECK(uidl_from_name("caf\xc3\xa9").size() == 32);
   }
 }
 
-TEST_CASE("mailbox scan: lists new/ (+cur/), sorted, skips dot files and directories") {
+TEST_CASE("scan_mailbox: new/ (+cur/ with Pop3ScanCur), sorted, exact sizes, POP3 UIDLs") {
   test::Pop3dRoot root;
   root.add_user("alice", "pw");
-  root.add_message("alice", "b.host,S=5,W=5", "bbb\r\n");
+  root.add_message("alice", "b.host,W=5", "bbb\r\n");
   root.add_message("alice", "a.host", "x\ny\r\nz\n");  // bare LFs: 7 bytes + 2
   root.add_message("alice", ".hidden", "zzz");
   root.add_message("alice", "c.host:2,S", "c\r\n", "cur");
-  auto only_new = scan_mailbox({root.maildir("alice")});
+  const std::string acct = root.path() + "/domains/example.test/alice";
+  auto only_new = scan_mailbox(acct, spool::MailboxFormat::maildir, false);
   REQUIRE(only_new);
   REQUIRE(only_new->size() == 2);
   CHECK((*only_new)[0].uidl == "a.host");
   CHECK((*only_new)[0].size == 9);
-  CHECK((*only_new)[1].uidl == "b.host,S=5,W=5");
+  CHECK((*only_new)[1].uidl == "b.host,W=5");
   CHECK((*only_new)[1].size == 5);
-  auto both = scan_mailbox({root.maildir("alice"), root.maildir("alice", "cur"), "/nonexistent"});
+  auto both = scan_mailbox(acct, spool::MailboxFormat::maildir, true);
   REQUIRE(both);
   REQUIRE(both->size() == 3);
   CHECK((*both)[2].uidl == "c.host");
   CHECK((*both)[2].size == 3);
-}
-
-TEST_CASE("wire_size_of_file counts LF without CR across read chunks") {
-  test::TempDir dir;
-  std::string data(16384 - 1, 'a');
-  data += "\r\n\n";  // the CR ends the first 16 KiB read: the LF after it is not bare
-  dir.write("m", data);
-  auto size = wire_size_of_file(dir / "m");
-  REQUIRE(size);
-  CHECK(*size == data.size() + 1);
-  CHECK_FALSE(wire_size_of_file(dir / "missing"));
 }
 
 TEST_CASE("MaildirMailbox: reads at offsets, removes at QUIT, holds the lock") {
@@ -77,7 +62,7 @@ TEST_CASE("MaildirMailbox: reads at offsets, removes at QUIT, holds the lock") {
   const std::string locks = root.path() + "/pop3locks";
   auto lock = MailboxLock::acquire(locks, "alice@example.test");
   REQUIRE(lock);
-  auto list = scan_mailbox({root.maildir("alice")});
+  auto list = scan_mailbox(root.path() + "/domains/example.test/alice", spool::MailboxFormat::maildir, false);
   REQUIRE(list);
   MaildirMailbox mb(std::move(*list), std::move(*lock));
   REQUIRE(mb.count() == 2);
