@@ -4,17 +4,6 @@
 
 namespace psyncd::pop3 {
 
-namespace {
-
-// Index of the first CR or LF in s from `from`, or s.size().
-std::size_t find_eol(std::string_view s, std::size_t from) {
-  for (std::size_t i = from; i < s.size(); ++i) {
-    if (s[i] == '\r' || s[i] == '\n') return i;
-  }
-  return s.size();
-}
-
-}  // namespace
 
 DotDecoder::Step DotDecoder::decode(std::string_view in, std::string& out) {
   std::size_t i = 0;
@@ -30,17 +19,23 @@ DotDecoder::Step DotDecoder::decode(std::string_view in, std::string& out) {
         state_ = State::mid_line;
         continue;  // reprocess c as line content
       case State::mid_line: {
-        const std::size_t end = find_eol(in, i);
+        // Copy up to the LF in one go; a CR right before it belongs to the line end, any
+        // other CR is data. A CR at the end of the input waits for the next byte.
+        const char* base = in.data() + i;
+        const auto* lf = static_cast<const char*>(std::memchr(base, '\n', in.size() - i));
+        const std::size_t stop = lf ? static_cast<std::size_t>(lf - in.data()) : in.size();
+        std::size_t end = stop;
+        const bool cr = end > i && in[end - 1] == '\r';
+        if (cr) --end;
         out.append(in.substr(i, end - i));
-        i = end;
-        if (i == in.size()) break;
-        if (in[i] == '\n') {
-          out.append("\r\n");  // bare LF from a sloppy server: store CRLF
-          state_ = State::line_start;
-        } else {
-          state_ = State::after_cr;
+        if (lf == nullptr) {
+          if (cr) state_ = State::after_cr;
+          i = in.size();
+          break;
         }
-        ++i;
+        out.append("\r\n");  // CRLF, or a bare LF from a sloppy server: stored as CRLF
+        state_ = State::line_start;
+        i = stop + 1;
         break;
       }
       case State::after_cr:
@@ -112,23 +107,21 @@ void DotEncoder::encode(std::string_view in, std::string& out) {
       ++octets_;
       line_start_ = false;
     }
-    const char c = in[i];
-    if (c == '\n') {
-      ++i;
-      end_line(out);
-      continue;
+    if (line_start_ && in[i] == '.') out.push_back('.');  // stuffing: not counted in octets_
+    // Copy up to the LF in one go; a CR right before it is the line end, other CRs are data.
+    const auto* lf = static_cast<const char*>(std::memchr(in.data() + i, '\n', in.size() - i));
+    const std::size_t stop = lf ? static_cast<std::size_t>(lf - in.data()) : in.size();
+    std::size_t end = stop;
+    if (end > i && in[end - 1] == '\r') {
+      --end;
+      if (lf == nullptr) pending_cr_ = true;  // its LF may be in the next piece
     }
-    if (c == '\r') {
-      ++i;
-      pending_cr_ = true;
-      continue;
-    }
-    if (line_start_ && c == '.') out.push_back('.');  // stuffing: not counted in octets_
-    const std::size_t end = find_eol(in, i);
     out.append(in.substr(i, end - i));
     octets_ += end - i;
-    line_start_ = false;
-    i = end;
+    if (end > i) line_start_ = false;
+    if (lf == nullptr) return;
+    i = stop + 1;
+    end_line(out);
   }
 }
 

@@ -19,15 +19,17 @@ struct FakeMessage {
 
 class FakeMailbox : public MailboxView {
  public:
-  explicit FakeMailbox(std::vector<FakeMessage> messages) : messages_(std::move(messages)) {}
-  std::size_t count() const override { return messages_.size(); }
-  std::uint64_t size(std::size_t index) const override {
-    DotEncoder e;
-    std::string sink;
-    e.encode(messages_[index].stored, sink);
-    e.finish(sink);
-    return e.message_octets();
+  explicit FakeMailbox(std::vector<FakeMessage> messages) : messages_(std::move(messages)) {
+    for (const auto& m : messages_) {
+      DotEncoder e;
+      std::string sink;
+      e.encode(m.stored, sink);
+      e.finish(sink);
+      sizes_.push_back(e.message_octets());
+    }
   }
+  std::size_t count() const override { return messages_.size(); }
+  std::uint64_t size(std::size_t index) const override { return sizes_[index]; }
   std::string uidl(std::size_t index) const override { return messages_[index].uidl; }
   Result<std::size_t> read(std::size_t index, std::uint64_t offset, std::span<char> buf) override {
     ++reads;
@@ -48,6 +50,7 @@ class FakeMailbox : public MailboxView {
 
  private:
   std::vector<FakeMessage> messages_;
+  std::vector<std::uint64_t> sizes_;
 };
 
 struct FakeAccount {
