@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # POP3 serving benchmark: psyncd's server vs a private Dovecot, same asyncio driver, one run.
-# Environment: BUILD_DIR (default build), SECONDS_PER_PHASE (5), IDLE_SESSIONS (2000), USERS (64).
+# Environment: BUILD_DIR (default build), SECONDS_PER_PHASE (4), IDLE_SESSIONS (2000), USERS (50), DRIVERS (2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${BUILD_DIR:-build}
