@@ -37,8 +37,8 @@ bool AccountDb::changed(std::size_t slot, const std::string& path) {
 
 Result<void> AccountDb::refresh() {
   const bool users_changed = changed(kUsers, root_.mailusers_tab());
-  const bool domains_changed = changed(kDomains, root_.domains_tab()) |
-                               changed(kAliasDomains, root_.aliasdomain_tab());
+  const bool domains_changed =
+      changed(kDomains, root_.domains_tab()) | changed(kAliasDomains, root_.aliasdomain_tab());
   const bool server_changed = changed(kServer, root_.server_tab());
   const bool ipmap_changed = changed(kIpMap, root_.path("pop3.ipmap.tab"));
   const bool first = !loaded_;

@@ -85,21 +85,22 @@ pop3::MailboxOpen Pop3Auth::open_mailbox(std::string_view user) {
   if (f.status != AuthStatus::ok) return {AuthStatus::temporary, nullptr, f.reason};
   const auto& root = db_.root();
   const std::string key = tabfile::ascii_lower(f.canonical);
-  if (!spool::is_safe_path_component(key) ||
-      !spool::is_safe_path_component(f.user->domain) || !spool::is_safe_path_component(f.user->dir)) {
+  if (!spool::is_safe_path_component(key) || !spool::is_safe_path_component(f.user->domain) ||
+      !spool::is_safe_path_component(f.user->dir)) {
     return {AuthStatus::temporary, nullptr, "unsafe account name or directory for " + f.canonical};
   }
   auto lock = MailboxLock::acquire(root.pop3locks_dir(), key);
   if (!lock) {
-    const auto status = lock.error().kind == ErrorKind::temporary ? AuthStatus::locked
-                                                                  : AuthStatus::temporary;
+    const auto status =
+        lock.error().kind == ErrorKind::temporary ? AuthStatus::locked : AuthStatus::temporary;
     return {status, nullptr, lock.error().to_string()};
   }
   auto cfg = spool::UserConfig::load(root.user_tab(f.user->domain, f.user->dir));
   const bool scan_cur = cfg && cfg->pop3_scan_cur();
   auto messages = scan_mailbox(root.account_dir(f.user->domain, f.user->dir), format_, scan_cur);
   if (!messages) return {AuthStatus::temporary, nullptr, messages.error().to_string()};
-  return {AuthStatus::ok, std::make_unique<MaildirMailbox>(std::move(*messages), std::move(*lock)), {}};
+  return {
+      AuthStatus::ok, std::make_unique<MaildirMailbox>(std::move(*messages), std::move(*lock)), {}};
 }
 
 }  // namespace psyncd::pop3d

@@ -33,18 +33,18 @@ struct Pop3dConfig {
   std::vector<std::string> pop3s_bind;  // -BI
   bool pop3s_ipv6 = false;              // -B6
 
-  std::size_t max_sessions = 1024;                         // -PX
-  std::chrono::seconds idle_timeout{600};                  // -Pt (Part A §8: not 90)
-  std::chrono::milliseconds bad_login_delay{5000};         // -Pw, doubled per failure
-  bool hang_up_on_bad_login = false;                       // -Ph
+  std::size_t max_sessions = 1024;                  // -PX
+  std::chrono::seconds idle_timeout{600};           // -Pt (Part A §8: not 90)
+  std::chrono::milliseconds bad_login_delay{5000};  // -Pw, doubled per failure
+  bool hang_up_on_bad_login = false;                // -Ph
   // Per-IP penalty across sessions (our extension): each failed login from an address within
   // `ip_penalty_window` of the previous one adds `ip_penalty_step`, up to `ip_penalty_max`.
   std::chrono::milliseconds ip_penalty_step{1000};
   std::chrono::milliseconds ip_penalty_max{30000};
   std::chrono::seconds ip_penalty_window{600};
 
-  bool log_enabled = false;  // -Pl: MAIL_ROOT/logs/pop3-YYYYMMDDhhmm
-  int log_rotate_hours = 24; // -Mr
+  bool log_enabled = false;                       // -Pl: MAIL_ROOT/logs/pop3-YYYYMMDDhhmm
+  int log_rotate_hours = 24;                      // -Mr
   MailboxFormat format = MailboxFormat::maildir;  // -MM / -Mm
   std::size_t max_line = 1024;                    // command line cap incl. CRLF (XMail: 1022+2)
 

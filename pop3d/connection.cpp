@@ -95,8 +95,9 @@ Connection::Io Connection::handshake() {
   if (io_wants_in_ || io_wants_out_) return Io::again;
   // B §8.3: a failed handshake ends the session.
   log::info("pop3d: TLS handshake with {} failed: {}", ip_,
-            ERR_reason_error_string(ERR_peek_last_error()) ? ERR_reason_error_string(ERR_peek_last_error())
-                                                           : "connection closed");
+            ERR_reason_error_string(ERR_peek_last_error())
+                ? ERR_reason_error_string(ERR_peek_last_error())
+                : "connection closed");
   ERR_clear_error();
   return Io::closed;
 }
@@ -216,14 +217,22 @@ Connection::Status Connection::drive(SteadyTime now) {
 void Connection::handle(pop3::SessionEvent& e, SteadyTime now) {
   using Kind = pop3::SessionEvent::Kind;
   switch (e.kind) {
-    case Kind::start_tls: pending_tls_ = true; break;
-    case Kind::close: closing_ = true; break;
+    case Kind::start_tls:
+      pending_tls_ = true;
+      break;
+    case Kind::close:
+      closing_ = true;
+      break;
     case Kind::authenticated:
       log::info("pop3d: login ok: user={} ip={} method={}", e.user, ip_, e.method);
       log_login(e.user, true);
       break;
-    case Kind::login_failed: login_failed(e, now); break;
-    case Kind::commit_deletions: commit_deletions(e); break;
+    case Kind::login_failed:
+      login_failed(e, now);
+      break;
+    case Kind::commit_deletions:
+      commit_deletions(e);
+      break;
     case Kind::input_discarded:
       log::warn("pop3d: discarded {} bytes from {}: {}", e.bytes, ip_, e.reason);
       break;

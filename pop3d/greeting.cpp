@@ -1,8 +1,7 @@
 #include "pop3d/greeting.hpp"
 
-#include <unistd.h>
-
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include "common/log.hpp"
 
@@ -12,11 +11,14 @@ std::string Greeting::text(const spool::ServerConfig& server) {
   auto custom = server.get("Pop3Greeting");
   if (!custom || custom->empty()) return std::string(kDefaultGreeting);
   bool printable = true;
-  for (char c : *custom) printable = printable && static_cast<unsigned char>(c) >= 0x20 && c != 0x7f;
+  for (char c : *custom)
+    printable = printable && static_cast<unsigned char>(c) >= 0x20 && c != 0x7f;
   if (custom->size() > kMaxGreeting || !printable) {
     if (warned_ != *custom) {
-      log::warn("pop3d: server.tab Pop3Greeting is longer than {} characters or not printable "
-                "ASCII; using the default greeting", kMaxGreeting);
+      log::warn(
+          "pop3d: server.tab Pop3Greeting is longer than {} characters or not printable "
+          "ASCII; using the default greeting",
+          kMaxGreeting);
       warned_ = *custom;
     }
     return std::string(kDefaultGreeting);
@@ -26,7 +28,8 @@ std::string Greeting::text(const spool::ServerConfig& server) {
 
 std::string Greeting::next_timestamp(std::string_view domain,
                                      std::chrono::system_clock::time_point now) {
-  const auto secs = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  const auto secs =
+      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
   std::string d(domain);
   for (char& c : d) {
     if (static_cast<unsigned char>(c) <= 0x20 || c == '>' || c == '<' || c == 0x7f) c = '_';

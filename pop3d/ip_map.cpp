@@ -83,16 +83,16 @@ void IpMap::add(const tabfile::Table& table, const tabfile::Record& record) {
   const std::string ip_text = cidr ? f[0].substr(0, slash) : f[0];
   auto ip = parse_ip(ip_text);
   if (!ip) {
-    problems_.push_back(tabfile::record_problem(table, record, 1, "ip",
-                                                "not an IP address \"" + ip_text + "\" (line ignored)"));
+    problems_.push_back(tabfile::record_problem(
+        table, record, 1, "ip", "not an IP address \"" + ip_text + "\" (line ignored)"));
     return;
   }
   rule.net = *ip;
   if (cidr) {
     auto bits = tabfile::parse_number(std::string_view(f[0]).substr(slash + 1));
     if (!bits || *bits > (ip->v4 ? 32 : 128)) {
-      problems_.push_back(tabfile::record_problem(table, record, 1, "ip",
-                                                  "bad prefix length in \"" + f[0] + "\" (line ignored)"));
+      problems_.push_back(tabfile::record_problem(
+          table, record, 1, "ip", "bad prefix length in \"" + f[0] + "\" (line ignored)"));
       return;
     }
     rule.mask = mask_of_bits(static_cast<int>(*bits), ip->v4);
@@ -114,15 +114,16 @@ void IpMap::add(const tabfile::Table& table, const tabfile::Record& record) {
   } else if (tabfile::iequals(f[action], "DENY")) {
     rule.allow = false;
   } else {
-    problems_.push_back(tabfile::record_problem(table, record, static_cast<int>(action + 1), "action",
-                                                "want ALLOW or DENY, got \"" + f[action] + "\" (line ignored)"));
+    problems_.push_back(
+        tabfile::record_problem(table, record, static_cast<int>(action + 1), "action",
+                                "want ALLOW or DENY, got \"" + f[action] + "\" (line ignored)"));
     return;
   }
   auto prec = tabfile::parse_number(f[action + 1], true);
   if (!prec) {
-    problems_.push_back(tabfile::record_problem(table, record, static_cast<int>(action + 2),
-                                                "precedence",
-                                                "not a number \"" + f[action + 1] + "\" (line ignored)"));
+    problems_.push_back(
+        tabfile::record_problem(table, record, static_cast<int>(action + 2), "precedence",
+                                "not a number \"" + f[action + 1] + "\" (line ignored)"));
     return;
   }
   rule.precedence = *prec;

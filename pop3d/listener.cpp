@@ -21,12 +21,14 @@ Result<BindSpec> parse_bind_spec(std::string_view spec, std::uint16_t default_po
   if (!spec.empty() && spec.front() == '[') {
     const auto close = spec.find(']');
     if (close == std::string_view::npos) {
-      return make_error(ErrorKind::usage, "bind address \"" + std::string(spec) + "\": missing ']'");
+      return make_error(ErrorKind::usage,
+                        "bind address \"" + std::string(spec) + "\": missing ']'");
     }
     host = spec.substr(1, close - 1);
     if (close + 1 < spec.size()) {
       if (spec[close + 1] != ':') {
-        return make_error(ErrorKind::usage, "bind address \"" + std::string(spec) + "\": junk after ']'");
+        return make_error(ErrorKind::usage,
+                          "bind address \"" + std::string(spec) + "\": junk after ']'");
       }
       port = spec.substr(close + 2);
     }
@@ -40,8 +42,8 @@ Result<BindSpec> parse_bind_spec(std::string_view spec, std::uint16_t default_po
   if (!port.empty() || (spec.size() > 0 && spec.back() == ':')) {
     auto n = tabfile::parse_number(port);
     if (!n || *n > 65535) {
-      return make_error(ErrorKind::usage, "bind address \"" + std::string(spec) + "\": bad port \"" +
-                                              std::string(port) + "\"");
+      return make_error(ErrorKind::usage, "bind address \"" + std::string(spec) +
+                                              "\": bad port \"" + std::string(port) + "\"");
     }
     out.port = static_cast<std::uint16_t>(*n);
   }
@@ -57,8 +59,9 @@ Result<BindSpec> parse_bind_spec(std::string_view spec, std::uint16_t default_po
 
 Result<ListenSocket> open_listener(const BindSpec& spec, int backlog) {
   const int family = spec.ipv6 ? AF_INET6 : AF_INET;
-  const std::string what = (spec.address.empty() ? std::string(spec.ipv6 ? "[::]" : "0.0.0.0")
-                                                  : spec.address) + ":" + std::to_string(spec.port);
+  const std::string what =
+      (spec.address.empty() ? std::string(spec.ipv6 ? "[::]" : "0.0.0.0") : spec.address) + ":" +
+      std::to_string(spec.port);
   int fd = ::socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return fs::sys_error("socket", what, errno);
   int one = 1;

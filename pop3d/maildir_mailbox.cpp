@@ -21,7 +21,8 @@ void MaildirMailbox::close_cached() {
 
 Result<std::size_t> MaildirMailbox::read(std::size_t index, std::uint64_t offset,
                                          std::span<char> buffer) {
-  if (index >= messages_.size()) return make_error(ErrorKind::internal, "message index out of range");
+  if (index >= messages_.size())
+    return make_error(ErrorKind::internal, "message index out of range");
   const std::string& path = messages_[index].path;
   if (fd_ < 0 || fd_index_ != index) {
     close_cached();

@@ -1,7 +1,8 @@
 // MaildirMailbox: the pop3::MailboxView the server session reads, over a scanned local mailbox
 // (mailbox_scan.hpp) and holding the account's MailboxLock for its lifetime. Reads use pread
 // on one cached descriptor, so streaming a RETR costs one open. remove() unlinks the messages
-// marked at QUIT and fsyncs their directories (spool::delete_messages). It does not parse or convert message bytes.
+// marked at QUIT and fsyncs their directories (spool::delete_messages). It does not parse or
+// convert message bytes.
 #pragma once
 
 #include <memory>

@@ -1,12 +1,11 @@
 #include "pop3d/pop3_log.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <ctime>
-
-#include <fmt/format.h>
 
 #include "common/fs.hpp"
 #include "common/log.hpp"
@@ -33,7 +32,8 @@ std::string clean(std::string_view s) {
 
 }  // namespace
 
-std::string format_pop3_log_line(const Pop3LogEntry& e, std::chrono::system_clock::time_point when) {
+std::string format_pop3_log_line(const Pop3LogEntry& e,
+                                 std::chrono::system_clock::time_point when) {
   const std::tm tm = local_tm(when);
   std::string line = fmt::format(
       "\"{}\"\t\"{}\"\t\"{}\"\t\"{:04}-{:02}-{:02} {:02}:{:02}:{:02}\"\t\"{}\"\t\"\"\t\"{}\"",
@@ -48,8 +48,8 @@ std::string pop3_log_name(std::chrono::system_clock::time_point when, int rotate
   std::tm tm = local_tm(when);
   if (rotate_hours >= 1 && rotate_hours <= 24) tm.tm_hour -= tm.tm_hour % rotate_hours;
   tm.tm_min = 0;
-  return fmt::format("pop3-{:04}{:02}{:02}{:02}{:02}", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min);
+  return fmt::format("pop3-{:04}{:02}{:02}{:02}{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                     tm.tm_hour, tm.tm_min);
 }
 
 Pop3Log::~Pop3Log() {

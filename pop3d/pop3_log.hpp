@@ -23,7 +23,8 @@ struct Pop3LogEntry {
 };
 
 // The line for `entry` at local time `when` (no I/O; used by tests).
-std::string format_pop3_log_line(const Pop3LogEntry& entry, std::chrono::system_clock::time_point when);
+std::string format_pop3_log_line(const Pop3LogEntry& entry,
+                                 std::chrono::system_clock::time_point when);
 // "pop3-YYYYMMDDhhmm" for the rotation window holding `when`.
 std::string pop3_log_name(std::chrono::system_clock::time_point when, int rotate_hours);
 

@@ -146,10 +146,12 @@ Result<void> Server::Impl::setup() {
   epoll_fd = ::epoll_create1(EPOLL_CLOEXEC);
   if (epoll_fd < 0) return fs::sys_error("epoll_create1", "", errno);
   if (config.pop3_enabled) {
-    if (auto r = open_listeners(config.pop3_bind, config.pop3_port, config.pop3_ipv6, false); !r) return r;
+    if (auto r = open_listeners(config.pop3_bind, config.pop3_port, config.pop3_ipv6, false); !r)
+      return r;
   }
   if (config.pop3s_enabled && shared.tls) {
-    if (auto r = open_listeners(config.pop3s_bind, config.pop3s_port, config.pop3s_ipv6, true); !r) return r;
+    if (auto r = open_listeners(config.pop3s_bind, config.pop3s_port, config.pop3s_ipv6, true); !r)
+      return r;
   }
   return {};
 }
@@ -293,7 +295,8 @@ Result<void> Server::run(std::atomic<bool>& stop) {
     again.swap(s.again);
     for (auto id : again) {
       auto it = s.connections.find(id);
-      if (it != s.connections.end()) s.service(id, it->second->drive(std::chrono::steady_clock::now()));
+      if (it != s.connections.end())
+        s.service(id, it->second->drive(std::chrono::steady_clock::now()));
     }
     const auto now = std::chrono::steady_clock::now();
     while (!s.timers.empty() && s.timers.top().first <= now) {
@@ -309,7 +312,8 @@ Result<void> Server::run(std::atomic<bool>& stop) {
 Result<void> run_server(const Pop3dConfig& config, std::atomic<bool>& stop) {
   // OpenSSL writes to the socket with write(2): a peer that went away must not kill us.
   struct sigaction old {};
-  if (::sigaction(SIGPIPE, nullptr, &old) == 0 && old.sa_handler == SIG_DFL) ::signal(SIGPIPE, SIG_IGN);
+  if (::sigaction(SIGPIPE, nullptr, &old) == 0 && old.sa_handler == SIG_DFL)
+    ::signal(SIGPIPE, SIG_IGN);
   auto server = Server::create(config);
   if (!server) return server.error();
   if (config.on_ready) config.on_ready((*server)->ports());

@@ -30,7 +30,8 @@ Result<TlsContext> TlsContext::load(const std::string& cert_path, const std::str
                             SSL_MODE_RELEASE_BUFFERS);
   SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION);
   if (SSL_CTX_use_certificate_chain_file(ctx, cert_path.c_str()) != 1) {
-    return Error{ErrorKind::config, cert_path, 0, {}, "cannot load certificate: " + openssl_error()};
+    return Error{
+        ErrorKind::config, cert_path, 0, {}, "cannot load certificate: " + openssl_error()};
   }
   if (SSL_CTX_use_PrivateKey_file(ctx, key_path.c_str(), SSL_FILETYPE_PEM) != 1) {
     return Error{ErrorKind::config, key_path, 0, {}, "cannot load private key: " + openssl_error()};

@@ -56,17 +56,28 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (a == "--pop3-port") cfg.pop3_port = static_cast<std::uint16_t>(number(next()));
-    else if (a == "--pop3s-port") cfg.pop3s_port = static_cast<std::uint16_t>(number(next()));
-    else if (a == "--delay-ms") cfg.bad_login_delay = std::chrono::milliseconds(number(next()));
-    else if (a == "--penalty-ms") cfg.ip_penalty_step = std::chrono::milliseconds(number(next()));
-    else if (a == "--hang-up") cfg.hang_up_on_bad_login = true;
-    else if (a == "--max-sessions") cfg.max_sessions = static_cast<std::size_t>(number(next()));
-    else if (a == "--idle-secs") cfg.idle_timeout = std::chrono::seconds(number(next()));
-    else if (a == "--max-line") cfg.max_line = static_cast<std::size_t>(number(next()));
-    else if (a == "--log") cfg.log_enabled = true;
-    else if (a == "--mailbox") cfg.format = pop3d::MailboxFormat::mailbox;
-    else if (a == "--quiet") log::set_min_level(log::Level::warn);
+    if (a == "--pop3-port")
+      cfg.pop3_port = static_cast<std::uint16_t>(number(next()));
+    else if (a == "--pop3s-port")
+      cfg.pop3s_port = static_cast<std::uint16_t>(number(next()));
+    else if (a == "--delay-ms")
+      cfg.bad_login_delay = std::chrono::milliseconds(number(next()));
+    else if (a == "--penalty-ms")
+      cfg.ip_penalty_step = std::chrono::milliseconds(number(next()));
+    else if (a == "--hang-up")
+      cfg.hang_up_on_bad_login = true;
+    else if (a == "--max-sessions")
+      cfg.max_sessions = static_cast<std::size_t>(number(next()));
+    else if (a == "--idle-secs")
+      cfg.idle_timeout = std::chrono::seconds(number(next()));
+    else if (a == "--max-line")
+      cfg.max_line = static_cast<std::size_t>(number(next()));
+    else if (a == "--log")
+      cfg.log_enabled = true;
+    else if (a == "--mailbox")
+      cfg.format = pop3d::MailboxFormat::mailbox;
+    else if (a == "--quiet")
+      log::set_min_level(log::Level::warn);
     else {
       std::fprintf(stderr, "psyncd-pop3d-test: unknown option %s\n", a.c_str());
       return 64;

@@ -18,9 +18,12 @@ void Pop3dRoot::add_user(const std::string& name, const std::string& password,
                          const std::string& user_tab) {
   const std::string acct = "domains/" + domain_ + "/" + name + "/";
   dir_.write(acct + "user.tab", user_tab);
-  for (const char* sub : {"new", "cur", "tmp"}) ::mkdir((dir_ / (acct + "Maildir")).c_str(), 0700), ::mkdir((dir_ / (acct + "Maildir/" + sub)).c_str(), 0700);
-  users_ += "\"" + domain_ + "\"\t\"" + name + "\"\t\"" + spool::encode_password(password) + "\"\t" +
-            std::to_string(next_id_++) + "\t\"" + name + "\"\t\"U\"\n";
+  ::mkdir((dir_ / (acct + "Maildir")).c_str(), 0700);
+  for (const char* sub : {"new", "cur", "tmp"}) {
+    ::mkdir((dir_ / (acct + "Maildir/" + sub)).c_str(), 0700);
+  }
+  users_ += "\"" + domain_ + "\"\t\"" + name + "\"\t\"" + spool::encode_password(password) +
+            "\"\t" + std::to_string(next_id_++) + "\t\"" + name + "\"\t\"U\"\n";
   dir_.write("mailusers.tab", users_);
 }
 

@@ -26,8 +26,8 @@ struct Fixture {
     root.add_user("off", "pw", "\"PopEnable\"\t\"0\"\n");
     root.add_user("fenced", "pw", "\"PopEnable\"\t\"1\"\n");
     root.write("domains/example.test/fenced/pop3.ipmap.tab", "\"10.0.0.0/8\"\t\"DENY\"\t1\n");
-    root.write("mailusers.tab", root_users() + "\"example.test\"\t\"list\"\t\"" + std::string("0b0c16") +
-                                    "\"\t99\t\"list\"\t\"M\"\n");
+    root.write("mailusers.tab", root_users() + "\"example.test\"\t\"list\"\t\"" +
+                                    std::string("0b0c16") + "\"\t99\t\"list\"\t\"M\"\n");
   }
   std::string root_users() { return text_of(root.path() + "/mailusers.tab"); }
   test::Pop3dRoot root;
@@ -48,11 +48,14 @@ TEST_CASE("Pop3Auth: verify_password") {
     const char* reason;
   };
   const Case cases[] = {
-      {"user@domain", "10.0.0.1", "alice@example.test", "secret", AuthStatus::ok, "alice@example.test", ""},
+      {"user@domain", "10.0.0.1", "alice@example.test", "secret", AuthStatus::ok,
+       "alice@example.test", ""},
       {"user%domain, case-insensitive", "10.0.0.1", "ALICE%Example.Test", "secret", AuthStatus::ok,
        "alice@example.test", ""},
-      {"user:domain", "10.0.0.1", "alice:example.test", "secret", AuthStatus::ok, "alice@example.test", ""},
-      {"bare name through RootDomain", "10.0.0.1", "alice", "secret", AuthStatus::ok, "alice@example.test", ""},
+      {"user:domain", "10.0.0.1", "alice:example.test", "secret", AuthStatus::ok,
+       "alice@example.test", ""},
+      {"bare name through RootDomain", "10.0.0.1", "alice", "secret", AuthStatus::ok,
+       "alice@example.test", ""},
       {"wrong password", "10.0.0.1", "alice", "Secret", AuthStatus::bad_credentials, "",
        "wrong password for alice@example.test"},
       {"unknown user", "10.0.0.1", "bob", "secret", AuthStatus::bad_credentials, "",
@@ -65,9 +68,10 @@ TEST_CASE("Pop3Auth: verify_password") {
        "PopEnable is 0 in user.tab"},
       {"PopEnable 0 hidden behind a wrong password", "10.0.0.1", "off", "bad",
        AuthStatus::bad_credentials, "", "wrong password for off@example.test"},
-      {"per-user ipmap denies", "10.9.9.9", "fenced", "pw", AuthStatus::disabled, "fenced@example.test",
-       "client IP denied by the account's pop3.ipmap.tab"},
-      {"per-user ipmap allows others", "192.0.2.1", "fenced", "pw", AuthStatus::ok, "fenced@example.test", ""},
+      {"per-user ipmap denies", "10.9.9.9", "fenced", "pw", AuthStatus::disabled,
+       "fenced@example.test", "client IP denied by the account's pop3.ipmap.tab"},
+      {"per-user ipmap allows others", "192.0.2.1", "fenced", "pw", AuthStatus::ok,
+       "fenced@example.test", ""},
       {"malformed login", "10.0.0.1", "@example.test", "x", AuthStatus::bad_credentials, "",
        "malformed login name"},
   };

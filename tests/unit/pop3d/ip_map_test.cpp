@@ -7,7 +7,9 @@ using namespace psyncd::pop3d;
 
 namespace {
 
-IpMap make(const std::string& text) { return IpMap::from_table(tabfile::parse(text, "pop3.ipmap.tab")); }
+IpMap make(const std::string& text) {
+  return IpMap::from_table(tabfile::parse(text, "pop3.ipmap.tab"));
+}
 
 std::string problems(const IpMap& m) {
   std::string out;
@@ -33,8 +35,9 @@ TEST_CASE("IpMap: highest precedence among matching lines wins, default allow") 
        deny_net + "\"10.1.0.0\"\t\"255.255.0.0\"\t\"ALLOW\"\t2\n", "10.1.9.9", true},
       {"allow with lower precedence loses",
        deny_net + "\"10.1.0.0\"\t\"255.255.0.0\"\t\"ALLOW\"\t0\n", "10.1.9.9", false},
-      {"tie: first line wins", "\"0.0.0.0\"\t\"0.0.0.0\"\t\"DENY\"\t1\n\"0.0.0.0\"\t\"0.0.0.0\"\t\"ALLOW\"\t1\n",
-       "1.2.3.4", false},
+      {"tie: first line wins",
+       "\"0.0.0.0\"\t\"0.0.0.0\"\t\"DENY\"\t1\n\"0.0.0.0\"\t\"0.0.0.0\"\t\"ALLOW\"\t1\n", "1.2.3.4",
+       false},
       {"shipped permissive file", "\"0.0.0.0\"\t\"0.0.0.0\"\t\"ALLOW\"\t1\n", "192.0.2.1", true},
       {"cidr form", "\"192.168.0.0/16\"\t\"DENY\"\t1\n", "192.168.4.4", false},
       {"cidr /32 exact", "\"192.168.0.1/32\"\t\"DENY\"\t1\n", "192.168.0.2", true},

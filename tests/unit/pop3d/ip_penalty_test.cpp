@@ -21,6 +21,7 @@ TEST_CASE("IpPenalty: grows per failure from one address, capped, forgotten afte
 TEST_CASE("IpPenalty: memory stays bounded") {
   IpPenalty p(1000ms, 5000ms, 60s, 100);
   const auto t0 = std::chrono::steady_clock::time_point(100s);
-  for (int i = 0; i < 1000; ++i) (void)p.failed("10.0." + std::to_string(i / 256) + "." + std::to_string(i % 256), t0);
+  for (int i = 0; i < 1000; ++i)
+    (void)p.failed("10.0." + std::to_string(i / 256) + "." + std::to_string(i % 256), t0);
   CHECK(p.size() <= 100);
 }

@@ -44,7 +44,8 @@ TEST_CASE("parse_bind_spec: bad input") {
       {"bad port", "127.0.0.1:x", "bind address \"127.0.0.1:x\": bad port \"x\""},
       {"port too big", "127.0.0.1:65536", "bind address \"127.0.0.1:65536\": bad port \"65536\""},
       {"empty port", "127.0.0.1:", "bind address \"127.0.0.1:\": bad port \"\""},
-      {"host name", "localhost:110", "bind address \"localhost:110\": not a numeric IP address \"localhost\""},
+      {"host name", "localhost:110",
+       "bind address \"localhost:110\": not a numeric IP address \"localhost\""},
       {"unclosed bracket", "[::1:110", "bind address \"[::1:110\": missing ']'"},
       {"junk after bracket", "[::1]x", "bind address \"[::1]x\": junk after ']'"},
   };

@@ -62,7 +62,8 @@ TEST_CASE("MaildirMailbox: reads at offsets, removes at QUIT, holds the lock") {
   const std::string locks = root.path() + "/pop3locks";
   auto lock = MailboxLock::acquire(locks, "alice@example.test");
   REQUIRE(lock);
-  auto list = scan_mailbox(root.path() + "/domains/example.test/alice", spool::MailboxFormat::maildir, false);
+  auto list = scan_mailbox(root.path() + "/domains/example.test/alice",
+                           spool::MailboxFormat::maildir, false);
   REQUIRE(list);
   MaildirMailbox mb(std::move(*list), std::move(*lock));
   REQUIRE(mb.count() == 2);

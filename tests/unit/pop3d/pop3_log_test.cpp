@@ -1,8 +1,7 @@
 #include "pop3d/pop3_log.hpp"
 
-#include <cstdlib>
-
 #include <catch2/catch.hpp>
+#include <cstdlib>
 
 #include "tests/support/temp_dir.hpp"
 
@@ -34,7 +33,8 @@ TEST_CASE("POP3 log: XMail's line format") {
   e.ok = false;
   e.user = "bad\"user\r\n";
   CHECK(format_pop3_log_line(e, at(1700000000)) ==
-        "\"mail.host\"\t\"example.test\"\t\"192.0.2.7\"\t\"2023-11-14 22:13:20\"\t\"bad_user__\"\t\"\""
+        "\"mail.host\"\t\"example.test\"\t\"192.0.2.7\"\t\"2023-11-14 "
+        "22:13:20\"\t\"bad_user__\"\t\"\""
         "\t\"ELOGIN\"\n");
 }
 

@@ -5,9 +5,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <thread>
-
 #include <catch2/catch.hpp>
+#include <thread>
 
 #include "tests/support/pop3d_fixture.hpp"
 
@@ -101,7 +100,8 @@ TEST_CASE("Server: a session over a real socket, deletions at QUIT only") {
     c.send("USER alice\r\nPASS secret\r\nLIST\r\nRETR 2\r\nDELE 1\r\n");
     CHECK(c.line().rfind("+OK", 0) == 0);
     CHECK(c.line().rfind("+OK", 0) == 0);
-    CHECK(c.until("\r\n.\r\n") == "+OK maildrop has 2 messages (25 octets)\r\n1 13\r\n2 12\r\n.\r\n");
+    CHECK(c.until("\r\n.\r\n") ==
+          "+OK maildrop has 2 messages (25 octets)\r\n1 13\r\n2 12\r\n.\r\n");
     CHECK(c.until("\r\n.\r\n") == "+OK 12 octets\r\n..dot\r\nline\r\n.\r\n");
     CHECK(c.line().rfind("+OK", 0) == 0);
   }  // dropped without QUIT: nothing deleted
@@ -140,7 +140,8 @@ TEST_CASE("Server: -PX refuses sessions over the cap; the global ipmap denies") 
   for (int i = 0; i < 50 && got != "-ERR Server does not like Your IP\r\n"; ++i) {
     Client third(r.port);
     got = third.line();
-    if (got != "-ERR Server does not like Your IP\r\n") std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (got != "-ERR Server does not like Your IP\r\n")
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   CHECK(got == "-ERR Server does not like Your IP\r\n");
 }
