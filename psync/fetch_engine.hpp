@@ -23,12 +23,12 @@ namespace psyncd::psync {
 
 struct FetchEnv {
   RouteConfig route;                 // root, accounts, domains, error account, tags
-  fs::FileSystem* fs = nullptr;      // durable writes (spool::posix_with_syncfs() by default)
+  fs::FileSystem* fs = nullptr;      // durable writes (shared_group_sync_fs() in run_once)
   const Clock* clock = nullptr;
   TransportFactory connect;          // curl_factory() in production
   std::chrono::milliseconds io_timeout{90'000};  // -YT
   const std::atomic<bool>* stop = nullptr;       // set on SIGTERM
-  std::uint32_t batch_messages = 200;            // messages per durability batch
+  std::uint32_t batch_messages = 500;            // messages per durability batch
   std::uint64_t batch_bytes = 32u << 20;         // expected bytes per batch
 };
 

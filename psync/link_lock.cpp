@@ -17,7 +17,8 @@ namespace psyncd::psync {
 
 namespace {
 
-constexpr std::string_view kTempMark = ".tmp";
+constexpr std::string_view kTempMark = ".tmp";     // <lock>.tmp<pid>: being created
+constexpr std::string_view kStaleMark = ".stale";  // <lock>.stale<pid>: being removed
 
 // Creates the lock file with its content in one step: the pid goes into a private temp file
 // that is then link()ed to the lock name (fails with EEXIST like O_EXCL, which is what XMail
@@ -44,17 +45,21 @@ Result<bool> try_create(const std::string& path) {
   return fs::sys_error("create lock", path, err);
 }
 
-// Temp files of this lock left by a process killed between creating and linking them.
+// Side files of this lock left by a process killed between creating and linking a new lock,
+// or between moving a stale lock aside and deleting it.
 void remove_dead_temps(const std::string& path) {
   std::string dir = fs::dir_name(path);
-  std::string prefix = fs::base_name(path) + std::string(kTempMark);
+  std::string base = fs::base_name(path);
   DIR* d = ::opendir(dir.c_str());
   if (d == nullptr) return;
   while (dirent* e = ::readdir(d)) {
     std::string name = e->d_name;
-    if (name.rfind(prefix, 0) != 0) continue;
-    long pid = lock_owner_pid(name.substr(prefix.size()));
-    if (pid > 0 && process_is_gone(pid)) ::unlink(fs::join(dir, name).c_str());
+    for (std::string_view mark : {kTempMark, kStaleMark}) {
+      std::string prefix = base + std::string(mark);
+      if (name.rfind(prefix, 0) != 0) continue;
+      long pid = lock_owner_pid(name.substr(prefix.size()));
+      if (pid > 0 && process_is_gone(pid)) ::unlink(fs::join(dir, name).c_str());
+    }
   }
   ::closedir(d);
 }
@@ -66,7 +71,7 @@ bool recover_stale(const std::string& path) {
   long pid = lock_owner_pid(*text);
   if (pid <= 0 || pid == ::getpid() || !process_is_gone(pid)) return false;
   // Rename first so that two recoverers cannot both delete a fresh lock.
-  std::string aside = path + ".stale." + std::to_string(::getpid());
+  std::string aside = path + std::string(kStaleMark) + std::to_string(::getpid());
   if (::rename(path.c_str(), aside.c_str()) != 0) return false;
   ::unlink(aside.c_str());
   log::warn("{}: stale link lock of process {} removed", path, pid);

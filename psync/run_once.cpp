@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "common/log.hpp"
+#include "psync/fetch_group_sync.hpp"
 #include "psync/fetch_hdr_tags.hpp"
 #include "psync/link_table.hpp"
 #include "psync/psync_log.hpp"
@@ -151,7 +152,7 @@ Result<CycleReport> PsyncService::run_cycle() {
 
   FetchEnv env;
   env.route = route_config(config_, root, t);
-  env.fs = config_.fs != nullptr ? config_.fs : &spool::posix_with_syncfs();
+  env.fs = config_.fs != nullptr ? config_.fs : &shared_group_sync_fs();
   env.clock = config_.clock;
   env.io_timeout = config_.io_timeout;
   env.stop = config_.stop;

@@ -34,7 +34,7 @@ struct PsyncConfig {
   const Clock* clock = &system_clock();
   const std::atomic<bool>* stop = nullptr;
   TransportFactory connect;                 // empty: libcurl
-  fs::FileSystem* fs = nullptr;             // empty: spool::posix_with_syncfs()
+  fs::FileSystem* fs = nullptr;             // empty: shared_group_sync_fs()
 };
 
 enum class LinkOutcome { ran, skipped_lock, disabled, delayed, self_poll };

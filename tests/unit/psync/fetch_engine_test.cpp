@@ -13,6 +13,7 @@
 #include "spool/delivery_journal.hpp"
 #include "spool/uidb.hpp"
 #include "tests/support/psync_fetch_fixture.hpp"
+#include "tests/support/spool_fixture.hpp"
 
 using namespace psyncd::test;  // NOLINT: test builders read like a transcript
 using psyncd::psync::FailureScope;
@@ -426,4 +427,78 @@ TEST_CASE("fetch: KeepDays leaves mail, then deletes it once old enough", "[psyn
   f.clock.advance(std::chrono::hours(1));
   CHECK(run_again(true) == 1);
   CHECK(f.delivered("joe") == std::vector<std::string>{kMsg1});
+}
+
+namespace {
+
+// The real file system, except that the first temp file of a message (MAIL_ROOT/tmp/...)
+// cannot be created: the disk is "full" for exactly one message.
+class FirstTempFails final : public psyncd::fs::FileSystem {
+ public:
+  explicit FirstTempFails(std::string tmp_dir) : prefix_(std::move(tmp_dir) + "/") {}
+  psyncd::Result<int> open(const std::string& p, int flags, unsigned mode) override {
+    if (p.rfind(prefix_, 0) == 0 && !failed_) {
+      failed_ = true;
+      return psyncd::fs::sys_error("open", p, ENOSPC);
+    }
+    return real().open(p, flags, mode);
+  }
+  psyncd::Result<void> write_all(int fd, std::string_view d, const std::string& p) override {
+    return real().write_all(fd, d, p);
+  }
+  psyncd::Result<void> fsync(int fd, const std::string& p) override { return real().fsync(fd, p); }
+  psyncd::Result<void> close(int fd, const std::string& p) override { return real().close(fd, p); }
+  psyncd::Result<void> rename(const std::string& a, const std::string& b) override {
+    return real().rename(a, b);
+  }
+  psyncd::Result<void> link(const std::string& a, const std::string& b) override {
+    return real().link(a, b);
+  }
+  psyncd::Result<void> unlink(const std::string& p) override { return real().unlink(p); }
+  psyncd::Result<void> mkdir(const std::string& p, unsigned m) override {
+    return real().mkdir(p, m);
+  }
+  psyncd::Result<void> fsync_dir(const std::string& d) override { return real().fsync_dir(d); }
+
+ private:
+  static psyncd::fs::FileSystem& real() { return psyncd::fs::posix(); }
+  std::string prefix_;
+  bool failed_ = false;
+};
+
+}  // namespace
+
+TEST_CASE("fetch: a message that cannot be stored stays on the server", "[psync][fetch]") {
+  FetchFixture f;
+  FirstTempFails faulty(f.dir / "tmp");
+  f.env.fs = &faulty;
+  FakePop3Server server(join_steps({hello_login(), two_messages(), retr_both(),
+      {expect("DELE 2\r\n"), say("+OK\r\n")}, quit_ok()}));
+  auto r = f.sync(f.link(server.port()));
+  INFO(info(r));
+  CHECK(r.ok);
+  CHECK(r.messages == 1);
+  CHECK(r.not_synced == 1);
+  CHECK(r.deleted == 1);
+  CHECK(server.finish() == "");
+  CHECK(f.delivered("joe") == std::vector<std::string>{kStored2});
+  CHECK(list_names(f.dir / "tmp").empty());  // no temp file left behind
+}
+
+TEST_CASE("fetch: --xmail-handoff drops LMAIL files into spool/local", "[psync][fetch]") {
+  FetchFixture f;
+  f.env.route.handoff = true;
+  const std::string m = "Return-Path: <s@far.test>\r\nTo: ann@remote.test\r\n\r\nx\r\n";
+  FakePop3Server server(join_steps({hello_login(), listing({{"u1", m.size()}}),
+      {expect("RETR 1\r\n"), say(retr_reply(m)), expect("DELE 1\r\n"), say("+OK\r\n")},
+      quit_ok()}));
+  auto r = f.sync(f.rewrite_link(server.port(), "?ex.test,remote.test"));
+  INFO(info(r));
+  CHECK(r.ok);
+  CHECK(server.finish() == "");
+  auto files = list_names(f.dir / "spool/local");
+  REQUIRE(files.size() == 1);
+  CHECK(slurp(f.dir / ("spool/local/" + files[0])) ==
+        "mail from:<s@far.test>\r\nrcpt to:<ann@ex.test>\r\n\r\n" + m);
+  CHECK(f.delivered("ann").empty());
 }

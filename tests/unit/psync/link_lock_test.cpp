@@ -89,11 +89,14 @@ TEST_CASE("link lock: a dead process's half-made temp file is cleaned up",
   TempDir dir;
   std::string path = dir / "l.lock";
   std::string dead = "l.lock.tmp" + std::to_string(dead_pid());
+  std::string dead_aside = "l.lock.stale" + std::to_string(dead_pid());
   std::string live = "l.lock.tmp" + std::to_string(getppid());
   dir.write(dead, "");
+  dir.write(dead_aside, "");
   dir.write(live, "");
   auto lock = LinkLock::acquire(path);
   REQUIRE(lock.ok());
   CHECK_FALSE(std::filesystem::exists(dir / dead));
+  CHECK_FALSE(std::filesystem::exists(dir / dead_aside));
   CHECK(std::filesystem::exists(dir / live));
 }
