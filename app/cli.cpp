@@ -1,6 +1,8 @@
 #include "app/cli.hpp"
 
 #include "app/check.hpp"
+#include "app/psync_runner.hpp"
+#include "app/service.hpp"
 
 #ifndef PSYNCD_VERSION
 #define PSYNCD_VERSION "unknown"
@@ -25,13 +27,13 @@ int run_cli(const std::vector<std::string>& args, const Environment& env, std::o
     case Mode::check:
       return run_check(options->mail_root, out);
     case Mode::run:
+      return run_service(*options, out, err);
     case Mode::once:
+      return run_psync(*options, out, err);
     case Mode::status:
-      break;
+      return print_status(*options, out, err);
   }
-  err << "psyncd: the PSYNC engine and POP3 server are not built yet (only --check, --help and "
-         "--version work)\n";
-  return exit_code(ErrorKind::unavailable);
+  return exit_code(ErrorKind::internal);
 }
 
 }  // namespace psyncd::app

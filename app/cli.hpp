@@ -1,6 +1,6 @@
-// What psyncd does with its parsed command line: --help, --version and --check work; the
-// service modes (run, --once, --status) answer "not built yet" with EX_UNAVAILABLE until the
-// PSYNC engine and POP3 server are wired in here. main() only calls run_cli().
+// What psyncd does with its parsed command line: --help, --version, --check, --once (one
+// PSYNC cycle, run_psync), --status (print_status) and the service (run_service, the default).
+// main() only calls run_cli().
 #pragma once
 
 #include <ostream>

@@ -1,0 +1,169 @@
+#include "app/service.hpp"
+
+#include <signal.h>
+
+#include <algorithm>
+#include <atomic>
+#include <ctime>
+#include <mutex>
+#include <thread>
+
+#include "app/link_status.hpp"
+#include "app/pid_file.hpp"
+#include "app/pop3d_config.hpp"
+#include "app/psync_runner.hpp"
+#include "common/fs.hpp"
+#include "common/log.hpp"
+#include "pop3d/server.hpp"
+
+namespace psyncd::app {
+
+namespace {
+
+int64_t unix_now() { return static_cast<int64_t>(std::time(nullptr)); }
+
+// Watches the log for run_psync's per-link summaries ("psync: <summary>") and keeps the
+// status file up to date; everything is passed on to the previous sink unchanged.
+class StatusRecorder {
+ public:
+  StatusRecorder(const std::string& mail_root, unsigned interval)
+      : path_(status_path(mail_root)), book_(interval) {
+    if (auto text = fs::read_file(path_); text) {
+      if (auto entries = parse_status_table(*text, path_); entries) book_.load(*entries);
+    }
+    previous_ = log::set_sink([this](log::Level level, std::string_view message) {
+      if (previous_) previous_(level, message);
+      if (level == log::Level::info && message.substr(0, 7) == "psync: ") save(message.substr(7));
+    });
+  }
+  ~StatusRecorder() { log::set_sink(previous_); }
+  StatusRecorder(const StatusRecorder&) = delete;
+  StatusRecorder& operator=(const StatusRecorder&) = delete;
+
+ private:
+  void save(std::string_view summary) {
+    std::lock_guard lock(mutex_);
+    if (!book_.record(summary, unix_now())) return;
+    auto dir = fs::dir_name(path_);
+    auto made = fs::make_dirs(fs::posix(), dir, 0755);
+    auto r = made ? fs::write_file_atomic(fs::posix(), path_, format_status_table(book_.entries()),
+                                          0644)
+                  : made;
+    // Reported once: the status file is a convenience, mail keeps flowing without it.
+    if (!r && !warned_) {
+      warned_ = true;
+      if (previous_) previous_(log::Level::warn, "status file: " + r.error().to_string());
+    }
+  }
+
+  std::string path_;
+  StatusBook book_;
+  std::mutex mutex_;
+  bool warned_ = false;
+  log::Sink previous_;
+};
+
+sigset_t service_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
+  return set;
+}
+
+void on_hangup(const Options& options) {
+  log::info("SIGHUP: configuration re-read; PSYNC cycle started now");
+  if (!options.psync_enabled) return;
+  auto r = fs::write_file_atomic(fs::posix(), fs::join(options.mail_root, ".psync-trigger"),
+                                 "SIGHUP\n", 0644);
+  if (!r) log::warn("SIGHUP: {}", r.error().to_string());
+}
+
+// The main thread waits here for a signal (or for a worker that stopped on its own).
+void wait_for_stop(const Options& options, std::atomic<bool>& stop) {
+  sigset_t set = service_signals();
+  timespec tick{0, 200'000'000};
+  while (!stop.load()) {
+    int sig = sigtimedwait(&set, nullptr, &tick);
+    if (sig == SIGHUP) on_hangup(options);
+    if (sig == SIGTERM || sig == SIGINT) {
+      log::info("{}: stopping (finishing the PSYNC batch in flight)", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+      stop = true;
+    }
+  }
+}
+
+std::string describe_ports(const std::vector<pop3d::BoundPort>& ports) {
+  std::string out;
+  for (const auto& p : ports)
+    out += (out.empty() ? "" : ", ") + std::string(p.tls ? "POP3S " : "POP3 ") + p.address + ":" +
+           std::to_string(p.port);
+  return out;
+}
+
+}  // namespace
+
+int run_service(const Options& options, std::ostream& out, std::ostream& err) {
+  auto pid = PidFile::acquire(fs::join(options.mail_root, "psyncd.pid"));
+  if (!pid) {
+    err << "psyncd: " << pid.error().to_string() << '\n';
+    return exit_code(pid.error().kind);
+  }
+  // Blocked before any thread starts, so every thread inherits the mask and only
+  // sigtimedwait() in the main thread sees them.
+  sigset_t set = service_signals();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  StatusRecorder status(options.mail_root, options.psync_interval);
+  std::atomic<bool> stop{false};
+  int psync_rc = 0;
+  int pop3_rc = 0;
+  std::vector<std::thread> workers;
+  if (options.psync_enabled) {
+    workers.emplace_back([&] {
+      psync_rc = run_psync(options, out, err, &stop);
+      if (psync_rc != 0) stop = true;
+    });
+  }
+  if (options.pop3.enabled || options.pop3s.enabled) {
+    workers.emplace_back([&] {
+      auto config = make_pop3d_config(options);
+      config.on_ready = [](const std::vector<pop3d::BoundPort>& ports) {
+        log::info("pop3d: listening on {}", describe_ports(ports));
+      };
+      auto r = pop3d::run_server(config, stop);
+      if (!r) {
+        log::error("pop3d: {}", r.error().to_string());
+        pop3_rc = exit_code(r.error().kind);
+        stop = true;
+      }
+    });
+  }
+  log::info("psyncd started on {} (PSYNC {}, POP3 {})", options.mail_root,
+            options.psync_enabled ? "on" : "off", options.pop3.enabled ? "on" : "off");
+  wait_for_stop(options, stop);
+  for (auto& t : workers) t.join();
+  log::info("psyncd stopped");
+  return psync_rc != 0 ? psync_rc : pop3_rc;
+}
+
+int print_status(const Options& options, std::ostream& out, std::ostream& err) {
+  std::string path = status_path(options.mail_root);
+  auto text = fs::read_file(path);
+  if (!text) {
+    err << "psyncd: " << path << ": no status yet (has the daemon run a PSYNC cycle?)\n";
+    return exit_code(ErrorKind::not_found);
+  }
+  auto entries = parse_status_table(*text, path);
+  if (!entries) {
+    err << "psyncd: " << entries.error().to_string() << '\n';
+    return exit_code(entries.error().kind);
+  }
+  int64_t now = unix_now();
+  for (const auto& s : *entries) out << status_line(s, now) << '\n';
+  return 0;
+}
+
+}  // namespace psyncd::app
