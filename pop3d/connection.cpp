@@ -137,7 +137,10 @@ Connection::Io Connection::write_bytes(std::string_view data, std::size_t& writt
 }
 
 Connection::Io Connection::flush(SteadyTime now) {
+  // What the last operation waited for is re-learnt below; a stale flag would make the
+  // level-triggered loop spin on a readiness nobody consumes.
   io_wants_out_ = false;
+  io_wants_in_ = false;
   if (holding_) return Io::ok;  // a failed login's reply waits for the delay (as XMail)
   for (;;) {
     const std::string_view out = session_.pending_output();

@@ -289,7 +289,12 @@ Result<void> Server::run(std::atomic<bool>& stop) {
       }
       auto it = s.connections.find(id);
       if (it == s.connections.end()) continue;
-      s.service(id, it->second->drive(std::chrono::steady_clock::now()));
+      // epoll reports a reset or hang-up even with no interest set (e.g. during a login
+      // delay): the peer is gone, and nothing is left to deliver (no QUIT, no deletions).
+      const bool gone = (events[i].events & (EPOLLHUP | EPOLLERR)) != 0 &&
+                        (events[i].events & EPOLLIN) == 0;
+      s.service(id, gone ? Connection::Status::finished
+                         : it->second->drive(std::chrono::steady_clock::now()));
     }
     std::vector<std::uint64_t> again;
     again.swap(s.again);
