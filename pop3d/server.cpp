@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <queue>
 #include <unordered_map>
 
@@ -31,6 +32,9 @@ constexpr std::uint64_t kFirstConnectionId = 1ull << 32;  // below: listener ind
 struct Listening {
   ListenSocket socket;
   bool tls = false;
+  // Out of descriptors: the listener stays readable, so it is taken out of epoll for a moment
+  // instead of waking the loop (and the log) for every pending connection.
+  std::optional<std::chrono::steady_clock::time_point> paused_until;
 };
 
 std::string peer_ip(const sockaddr_storage& ss) {
@@ -81,7 +85,9 @@ struct Server::Impl {
   Result<void> setup();
   Result<void> open_listeners(const std::vector<std::string>& given, std::uint16_t port, bool ipv6,
                               bool tls);
-  void accept_all(const Listening& listening);
+  void accept_all(Listening& listening);
+  void set_listening(std::size_t index, bool on);
+  void resume_listeners();
   void reject(int fd, bool tls, std::string_view line);
   void service(std::uint64_t id, Connection::Status status);
   void on_timer(std::uint64_t id, SteadyTime at);
@@ -118,7 +124,7 @@ Result<void> Server::Impl::open_listeners(const std::vector<std::string>& given,
     ev.data.u64 = id;
     ::epoll_ctl(epoll_fd, EPOLL_CTL_ADD, sock->fd, &ev);
     ports.push_back({is_tls, sock->address, sock->port});
-    listeners.push_back({*sock, is_tls});
+    listeners.push_back({*sock, is_tls, std::nullopt});
   }
   return {};
 }
@@ -179,15 +185,37 @@ void Server::Impl::reject(int fd, bool is_tls, std::string_view line) {
   ::close(fd);
 }
 
-void Server::Impl::accept_all(const Listening& listening) {
+void Server::Impl::set_listening(std::size_t index, bool on) {
+  epoll_event ev{};
+  ev.events = on ? static_cast<std::uint32_t>(EPOLLIN) : 0u;
+  ev.data.u64 = index;
+  ::epoll_ctl(epoll_fd, EPOLL_CTL_MOD, listeners[index].socket.fd, &ev);
+}
+
+void Server::Impl::resume_listeners() {
+  const auto now = std::chrono::steady_clock::now();
+  for (std::size_t i = 0; i < listeners.size(); ++i) {
+    if (listeners[i].paused_until && *listeners[i].paused_until <= now) {
+      listeners[i].paused_until.reset();
+      set_listening(i, true);
+    }
+  }
+}
+
+void Server::Impl::accept_all(Listening& listening) {
   for (int i = 0; i < 256; ++i) {
     sockaddr_storage ss{};
     socklen_t len = sizeof ss;
     const int fd = ::accept4(listening.socket.fd, reinterpret_cast<sockaddr*>(&ss), &len,
                              SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
-      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED) {
-        log::warn("pop3d: accept: {}", std::strerror(errno));
+      const int err = errno;
+      if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM) {
+        log::warn("pop3d: accept: {}; not accepting for 100 ms", std::strerror(err));
+        listening.paused_until = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
+        set_listening(static_cast<std::size_t>(&listening - listeners.data()), false);
+      } else if (err != EAGAIN && err != EWOULDBLOCK && err != EINTR && err != ECONNABORTED) {
+        log::warn("pop3d: accept: {}", std::strerror(err));
       }
       return;
     }
@@ -255,6 +283,9 @@ void Server::Impl::on_timer(std::uint64_t id, SteadyTime at) {
 int Server::Impl::next_timeout() const {
   if (!again.empty()) return 0;
   int ms = 200;  // the stop flag is polled at least this often
+  for (const auto& l : listeners) {
+    if (l.paused_until) ms = 100;
+  }
   if (!timers.empty()) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         timers.top().first - std::chrono::steady_clock::now());
@@ -291,8 +322,8 @@ Result<void> Server::run(std::atomic<bool>& stop) {
       if (it == s.connections.end()) continue;
       // epoll reports a reset or hang-up even with no interest set (e.g. during a login
       // delay): the peer is gone, and nothing is left to deliver (no QUIT, no deletions).
-      const bool gone = (events[i].events & (EPOLLHUP | EPOLLERR)) != 0 &&
-                        (events[i].events & EPOLLIN) == 0;
+      const bool gone =
+          (events[i].events & (EPOLLHUP | EPOLLERR)) != 0 && (events[i].events & EPOLLIN) == 0;
       s.service(id, gone ? Connection::Status::finished
                          : it->second->drive(std::chrono::steady_clock::now()));
     }
@@ -303,6 +334,7 @@ Result<void> Server::run(std::atomic<bool>& stop) {
       if (it != s.connections.end())
         s.service(id, it->second->drive(std::chrono::steady_clock::now()));
     }
+    s.resume_listeners();
     const auto now = std::chrono::steady_clock::now();
     while (!s.timers.empty() && s.timers.top().first <= now) {
       const auto [at, id] = s.timers.top();
