@@ -7,7 +7,6 @@ Maildir, and no temp file may be left in spool/temp/. Then the same with the dae
 (SIGTERM ends it). Exit 0 pass, 1 fail, 77 skip (dovecot missing; CI=true: fail)."""
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -16,7 +15,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import dovecot  # noqa: E402
-from e2e_test import SAMPLE, check, msg, psyncd_path, wait_for  # noqa: E402
+from e2e_test import check, msg, psyncd_path, sample_root, wait_for  # noqa: E402
 
 LMAIL = re.compile(rb"\AMAIL FROM:<([^>]*)>\r\n((?:RCPT TO:<[^>]*>\r\n)+)\r\n", re.S | re.I)
 
@@ -46,17 +45,6 @@ def delivered(root):
     return n
 
 
-def setup(tmp, d, name):
-    root = os.path.join(tmp, name)
-    shutil.copytree(SAMPLE, root)
-    links = os.path.join(root, "pop3links.tab")
-    with open(links) as f:
-        text = f.read()
-    with open(links, "w") as f:
-        f.write(text.replace("127.0.0.1:11110", f"127.0.0.1:{d.pop3_port}"))
-    return root
-
-
 def main():
     dovecot.require_or_skip()
     psyncd = psyncd_path()
@@ -70,7 +58,7 @@ def main():
              "lists": ("remote-d", li)}
     with tempfile.TemporaryDirectory(prefix="psyncd-handoff-") as tmp:
         with dovecot.Dovecot(os.path.join(tmp, "dv"), users) as d:
-            root = setup(tmp, d, "once")
+            root = sample_root(tmp, d, "once")
             r = subprocess.run([psyncd, "-Ms", root, "--once", "--xmail-handoff", "-P-", "-B-"],
                                capture_output=True, text=True, timeout=120)
             check(r.returncode == 0, f"--once --xmail-handoff exit {r.returncode}",
@@ -84,7 +72,7 @@ def main():
             check(temp == [], f"spool/temp/ left empty: {temp}")
             # The daemon: the Leave links' mail is still on the remote; a fresh MAIL_ROOT
             # (no msgsync state) fetches it again, as drop files.
-            root2 = setup(tmp, d, "daemon")
+            root2 = sample_root(tmp, d, "daemon")
             log = open(os.path.join(tmp, "daemon.log"), "w")
             p = subprocess.Popen([psyncd, "-Ms", root2, "-Yi", "0", "--xmail-handoff", "-P-",
                                   "-B-"], stdout=log, stderr=log)

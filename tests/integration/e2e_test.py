@@ -56,6 +56,18 @@ def msg(subject, to, size=1200):
     return (head + body).encode()
 
 
+def sample_root(tmp, d, name):
+    """A copy of samples/MAIL_ROOT.example at tmp/name whose links point at Dovecot `d`."""
+    root = os.path.join(tmp, name)
+    shutil.copytree(SAMPLE, root)
+    links = os.path.join(root, "pop3links.tab")
+    with open(links) as f:
+        text = f.read()
+    with open(links, "w") as f:
+        f.write(text.replace("127.0.0.1:11110", f"127.0.0.1:{d.pop3_port}"))
+    return root
+
+
 def wait_for(cond, seconds):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -111,13 +123,7 @@ def main():
         users = {"alice": ("remote-a", alice_mail), "bob": ("remote-b", bob_mail),
                  "team": ("remote-c", team_mail), "lists": ("remote-d", lists_mail)}
         with dovecot.Dovecot(os.path.join(tmp, "dv"), users) as d:
-            root = os.path.join(tmp, "root")
-            shutil.copytree(SAMPLE, root)
-            links = os.path.join(root, "pop3links.tab")
-            with open(links) as f:
-                text = f.read()
-            with open(links, "w") as f:
-                f.write(text.replace("127.0.0.1:11110", f"127.0.0.1:{d.pop3_port}"))
+            root = sample_root(tmp, d, "root")
             port = dovecot.free_port()
             log_path = os.path.join(tmp, "psyncd.log")
             log = open(log_path, "w")
