@@ -244,8 +244,8 @@ void Connection::handle(pop3::SessionEvent& e, SteadyTime now) {
 
 void Connection::login_failed(const pop3::SessionEvent& e, SteadyTime now) {
   // One greppable line per failed login (fail2ban and friends match on it).
-  log::warn("pop3d: login failed: user={} ip={} method={} status={} reason={}", e.user, ip_,
-            e.method, pop3::to_string(e.status), e.reason);
+  log::warn("pop3d: login failed: user={} ip={} reason={} ({}, {})", e.user, ip_, e.reason,
+            e.method, pop3::to_string(e.status));
   log_login(e.user, false);
   const auto penalty = sh_.penalty.failed(ip_, now);
   if (sh_.config.hang_up_on_bad_login) {

@@ -288,7 +288,8 @@ def test_policies(tmp):
             check(c3.sock.recv(10) == b"", f"-Ph hangs up after a bad login ({why})")
         time.sleep(0.3)
         log = srv.log()
-        check("pop3d: login failed: user=alice ip=127.0.0.1" in log, "greppable failed-login line")
+        check("pop3d: login failed: user=alice ip=127.0.0.1 reason=wrong password for "
+              "alice@example.test (USER, bad credentials)" in log, "greppable failed-login line")
         logs = os.listdir(os.path.join(root.path, "logs"))
         check(len(logs) == 1 and logs[0].startswith("pop3-") and len(logs[0]) == 17,
               f"-Pl log file name {logs}")
