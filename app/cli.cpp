@@ -1,7 +1,7 @@
 #include "app/cli.hpp"
 
 #include "app/check.hpp"
-#include "app/psync_runner.hpp"
+#include "app/once_report.hpp"
 #include "app/service.hpp"
 
 #ifndef PSYNCD_VERSION
@@ -29,7 +29,7 @@ int run_cli(const std::vector<std::string>& args, const Environment& env, std::o
     case Mode::run:
       return run_service(*options, out, err);
     case Mode::once:
-      return run_psync(*options, out, err);
+      return run_once_report(*options, out, err);
     case Mode::status:
       return print_status(*options, out, err);
   }

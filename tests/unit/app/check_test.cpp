@@ -128,12 +128,12 @@ TEST_CASE("cli: modes and exit statuses") {
   const Case cases[] = {
       {"check sample", {"--check", "-Ms", kSample}, 0, "", ""},
       {"bad flag", {"-Q"}, 64, "", "psyncd: -Q: unknown flag (see psyncd --help)\n"},
-      {"engine not built",
-       {"-Ms", kSample, "--once"},
-       69,
+      {"status before the daemon ran",
+       {"-Ms", kSample, "--status"},
+       66,
        "",
-       "psyncd: the PSYNC engine and POP3 server are not built yet (only --check, --help and "
-       "--version work)\n"},
+       "psyncd: " + kSample + "/psyncd/status.tab: no status yet (has the daemon run a PSYNC "
+       "cycle?)\n"},
   };
   for (const Case& c : cases) {
     INFO(c.name);

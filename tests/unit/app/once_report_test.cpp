@@ -1,0 +1,55 @@
+#include "app/once_report.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace psyncd::app;
+
+TEST_CASE("once report: a hint per failure kind") {
+  struct Case {
+    const char* name;
+    const char* outcome;
+    const char* want;  // a piece of the hint; "" = no hint
+  };
+  const Case cases[] = {
+      {"ok", "ok: 3 msgs 10 bytes, 3 deleted, 0 not synced", ""},
+      {"disabled", "disabled", ""},
+      {"auth", "FAIL: h:110: USER: login refused: \"-ERR [AUTH] no\" (0 msgs 0 bytes, 0 deleted, 0 not synced)",
+       "password (field 5"},
+      {"connect", "FAIL: h:110: connect: Connection refused (0 msgs 0 bytes, 0 deleted, 0 not synced)",
+       "check the name, port"},
+      {"delayed", "FAIL: delayed after failures: host h", "PsyncFailedHostDelay"},
+      {"self", "FAIL: refused: the remote is our own POP3 server and account (self-poll)",
+       "own POP3 server"},
+      {"locked", "skipped (locked): held by pid 7", "syncing this link"},
+      {"other", "FAIL: something new", "psyncd --check"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.name);
+    std::string hint = failure_hint(c.outcome);
+    if (std::string(c.want).empty())
+      CHECK(hint.empty());
+    else
+      CHECK(hint.find(c.want) != std::string::npos);
+  }
+}
+
+TEST_CASE("once report: lines are kept, hints added, totals appended") {
+  std::string in =
+      "a@h:110 -> a@ex.test: ok: 3 msgs 100 bytes, 3 deleted, 0 not synced\n"
+      "b@h:110 -> b @ex.test: FAIL: h:110: connect: refused (0 msgs 0 bytes, 0 deleted, 0 not synced)\n"
+      "c@h:110 -> c@ex.test: disabled\n";
+  std::string out = annotate_once_output(in);
+  CHECK(out.rfind(
+            "a@h:110 -> a@ex.test: ok: 3 msgs 100 bytes, 3 deleted, 0 not synced\n"
+            "b@h:110 -> b @ex.test: FAIL: h:110: connect: refused (0 msgs 0 bytes, 0 deleted, 0 not synced)\n"
+            "    what to do: cannot reach",
+            0) == 0);
+  CHECK(out.find("psyncd --once: 3 links: 1 ok, 1 failed, 1 not run; 3 msgs 100 bytes\n") !=
+        std::string::npos);
+}
+
+TEST_CASE("once report: bad input (no summary lines) still gives totals") {
+  CHECK(annotate_once_output("garbage\n") ==
+        "garbage\npsyncd --once: 0 links: 0 ok, 0 failed, 0 not run; 0 msgs 0 bytes\n");
+  CHECK(annotate_once_output("") == "psyncd --once: 0 links: 0 ok, 0 failed, 0 not run; 0 msgs 0 bytes\n");
+}
