@@ -1,5 +1,6 @@
 #include "psync/fetch_engine.hpp"
 
+#include <dirent.h>
 #include <unistd.h>
 
 #include <memory>
@@ -36,6 +37,7 @@ class LinkSync {
 
  private:
   Result<void> open_state();
+  void remove_orphans();
   Result<void> connect();
   Result<void> list_and_plan();
   Result<void> transfer();
@@ -58,6 +60,7 @@ class LinkSync {
   const Link& link_;
   const spool::MailRoot& root_;
   std::string name_;
+  std::string tmp_dir_;
   LinkResult result_;
   std::optional<LinkLock> lock_;
   std::optional<spool::DeliveryJournal> journal_;
@@ -84,7 +87,28 @@ Result<void> LinkSync::open_state() {
       *env_.fs, spool::journal_path(root_.root(), link_.remote_spec, link_.remote_user));
   if (!journal) return journal.error();
   journal_.emplace(std::move(*journal));
-  return fs::make_dirs(*env_.fs, root_.tmp_dir());
+  // One temp directory per remote account: parallel workers creating and unlinking files in
+  // one shared directory serialise on its lock. MAIL_ROOT/tmp is on the store's file system.
+  tmp_dir_ = fs::join(root_.tmp_dir(), sanitize_name(link_.remote_user) + "@" +
+                                           sanitize_name(link_.remote_spec));
+  if (auto made = fs::make_dirs(*env_.fs, tmp_dir_); !made) return made;
+  remove_orphans();
+  return {};
+}
+
+// Temp files of a session that was killed before their batch was journaled. The journal has
+// just rolled every journaled one forward, and the link lock keeps other sessions out, so
+// whatever is left in this link's temp directory belongs to no one.
+void LinkSync::remove_orphans() {
+  DIR* d = ::opendir(tmp_dir_.c_str());
+  if (d == nullptr) return;
+  int removed = 0;
+  while (dirent* e = ::readdir(d)) {
+    if (e->d_name[0] == '.') continue;
+    if (env_.fs->unlink(fs::join(tmp_dir_, e->d_name))) ++removed;
+  }
+  ::closedir(d);
+  if (removed > 0) log::info("{}: removed {} unfinished temp files", name_, removed);
 }
 
 Result<void> LinkSync::connect() {
@@ -160,7 +184,7 @@ Result<void> LinkSync::dele(const std::vector<std::uint32_t>& numbers) {
 // One batch: RETRs into the sink, commit whatever arrived whole, then DELE the durable ones.
 Result<void> LinkSync::fetch_batch(std::vector<pop3::FetchItem> items) {
   spool::DeliveryBatch batch(*env_.fs, *journal_);
-  FetchSink sink(env_.route, link_, *env_.fs, *env_.clock, root_.tmp_dir(), batch, plan_.keys);
+  FetchSink sink(env_.route, link_, *env_.fs, *env_.clock, tmp_dir_, batch, plan_.keys);
   Result<void> got = client_->retrieve(std::move(items), sink);
   // Messages that arrived complete are committed even when the connection broke after them:
   // the journal then makes the next session DELE them instead of fetching them again.

@@ -86,6 +86,8 @@ def crash_loop(d, mr, port, sent, seed):
         check(left == want_left, f"{u}: {left} left on the server, want {want_left}")
     locks = os.listdir(os.path.join(mr.path, "pop3linklocks"))
     check(not locks, f"stale locks left: {locks}")
+    temps = [f for _, _, files in os.walk(os.path.join(mr.path, "tmp")) for f in files]
+    check(not temps, f"{len(temps)} temp files left in MAIL_ROOT/tmp")
 
 
 if __name__ == "__main__":
