@@ -4,7 +4,7 @@ samples/MAIL_ROOT.example; the built psyncd runs one cycle with --xmail-handoff.
 must become exactly one LMAIL drop file in spool/local/ (MAIL FROM, one RCPT TO per
 recipient, an empty line, then the message byte for byte), nothing may be delivered to a
 Maildir, and no temp file may be left in spool/temp/. Then the same with the daemon
-(SIGTERM ends it). Exit 0 pass, 1 fail, 77 skip (dovecot missing; CI=true: fail)."""
+(-Yi 0): SIGHUP starts a cycle, SIGTERM ends it with exit 0. Exit 0 pass, 1 fail, 77 skip (dovecot missing; CI=true: fail)."""
 import os
 import re
 import signal
@@ -15,6 +15,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import dovecot  # noqa: E402
+from psync_mailroot import add_remote_messages  # noqa: E402
 from e2e_test import check, msg, psyncd_path, sample_root, wait_for  # noqa: E402
 
 LMAIL = re.compile(rb"\AMAIL FROM:<([^>]*)>\r\n((?:RCPT TO:<[^>]*>\r\n)+)\r\n", re.S | re.I)
@@ -71,13 +72,23 @@ def main():
                     if not x.startswith(".")]
             check(temp == [], f"spool/temp/ left empty: {temp}")
             # The daemon: the Leave links' mail is still on the remote; a fresh MAIL_ROOT
-            # (no msgsync state) fetches it again, as drop files.
+            # (no msgsync state) fetches it again, as drop files (the CLR links' is gone).
+            left = [w for w in want if w[0] == (b"bob@example.test",)]
             root2 = sample_root(tmp, d, "daemon")
             log = open(os.path.join(tmp, "daemon.log"), "w")
             p = subprocess.Popen([psyncd, "-Ms", root2, "-Yi", "0", "--xmail-handoff", "-P-",
                                   "-B-"], stdout=log, stderr=log)
             try:
-                check(wait_for(lambda: len(drops(root2)) >= 2, 60), "daemon hands off")
+                check(wait_for(lambda: drops(root2) == left, 60), "daemon hands off")
+                # -Yi 0: only a trigger starts a cycle; SIGHUP is one.
+                extra = msg("after SIGHUP", "alice@remote.example")
+                add_remote_messages(d, "alice", [extra])
+                time.sleep(1.5)
+                check(drops(root2) == left, "no cycle without a trigger (-Yi 0)")
+                p.send_signal(signal.SIGHUP)
+                check(wait_for(lambda: len(drops(root2)) == len(left) + 1, 30),
+                      "SIGHUP started a cycle", open(os.path.join(tmp, "daemon.log")).read())
+                check(((b"alice@example.test",), extra) in drops(root2), "SIGHUP's message exact")
             finally:
                 p.send_signal(signal.SIGTERM)
                 rc = p.wait(timeout=30)
