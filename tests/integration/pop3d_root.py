@@ -122,7 +122,8 @@ class Server:
             setattr(self, kind, int(port))
 
     def log(self):
-        self._err.flush()
+        if not self._err.closed:
+            self._err.flush()
         with open(self.stderr_path, "rb") as f:
             return f.read().decode(errors="replace")
 
