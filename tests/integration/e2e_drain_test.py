@@ -6,14 +6,13 @@ fetches the rest. In the end every message is in the local Maildir exactly once 
 byte, and the remote mailbox is empty.
 Exit 0 pass, 1 fail, 77 skip (dovecot missing; under CI=true a missing tool FAILS)."""
 import os
-import signal
 import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import dovecot  # noqa: E402
-from e2e_test import check, maildir_files, psyncd_path, sample_root, wait_for  # noqa: E402
+from e2e_test import check, maildir_files, psyncd_path, sample_root, terminate, wait_for  # noqa: E402
 from psync_mailroot import xmcrypt  # noqa: E402
 
 COUNT = 1500
@@ -38,13 +37,7 @@ def main():
                     check(wait_for(lambda: len(maildir_files(md)) > 0, 60),
                           "the daemon started fetching")
                 finally:
-                    p.send_signal(signal.SIGTERM)
-                    try:
-                        rc = p.wait(timeout=30)
-                    except subprocess.TimeoutExpired:
-                        p.kill()
-                        p.wait()
-                        rc = "timeout"
+                    rc = terminate(p)
             check(rc == 0, f"SIGTERM exit {rc}", open(log_path).read()[-3000:])
             first = len(maildir_files(md))
             print(f"fetched before SIGTERM stopped the daemon: {first} of {COUNT}")

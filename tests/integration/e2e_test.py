@@ -68,6 +68,18 @@ def sample_root(tmp, d, name):
     return root
 
 
+def terminate(p, seconds=30):
+    """SIGTERM, then the exit status; "timeout" (after a SIGKILL) when it did not stop."""
+    if p.poll() is None:
+        p.send_signal(signal.SIGTERM)
+    try:
+        return p.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+        return "timeout"
+
+
 def wait_for(cond, seconds):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -157,14 +169,7 @@ def main():
                 check(d.message_count("bob") == 2 and d.message_count("lists") == 1,
                       "Leave links kept their remote mail")
             finally:
-                if p.poll() is None:
-                    p.send_signal(signal.SIGTERM)
-                try:
-                    rc = p.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    p.kill()
-                    p.wait()
-                    fail("psyncd did not stop within 30 s of SIGTERM")
+                rc = terminate(p)
             check(rc == 0, f"SIGTERM exit {rc}", open(log_path).read())
     print("ok")
     return 0
