@@ -37,6 +37,7 @@ class LinkSync {
 
  private:
   Result<void> open_state();
+  Result<void> open_store();
   void remove_orphans();
   Result<void> connect();
   Result<void> list_and_plan();
@@ -83,6 +84,11 @@ Result<void> LinkSync::open_state() {
   auto lock = LinkLock::acquire(fs::join(root_.pop3linklocks_dir(), lock_file_name(link_)));
   if (!lock) return lock.error();
   lock_.emplace(std::move(*lock));
+  return {};
+}
+
+// After login, so that a link that cannot even log in leaves no state in MAIL_ROOT.
+Result<void> LinkSync::open_store() {
   auto journal = spool::DeliveryJournal::open(
       *env_.fs, spool::journal_path(root_.root(), link_.remote_spec, link_.remote_user));
   if (!journal) return journal.error();
@@ -288,6 +294,7 @@ LinkResult LinkSync::run() {
                                 r.error().kind == ErrorKind::temporary);
     return fail(r.error(), host ? FailureScope::host : FailureScope::account);
   }
+  if (auto r = open_store(); !r) return fail(r.error(), FailureScope::none);
   Result<void> r = list_and_plan();
   if (r) r = transfer();
   Result<void> seen = write_seen();
