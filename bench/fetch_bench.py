@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fetch benchmark: psyncd (the psyncd-psync driver, --once), mpop and fetchmail download
+"""Fetch benchmark: psyncd (--once), mpop and fetchmail download
 the same Dovecot data through bench/proxy.py at 0 and 20 ms RTT.
 Workloads: 10 accounts x 300 x 4 KB, and 1 account x 300 x 4 KB. Everyone runs in keep
 mode (psyncd Leave with its state wiped, mpop keep on + only_new off, fetchmail keep +

@@ -7,8 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${BUILD_DIR:-build}
 cmake -S . -B "$build" -G Ninja >/dev/null
-cmake --build "$build" -j2 --target psyncd-psync >/dev/null
+cmake --build "$build" -j2 --target psyncd >/dev/null
 work=$(mktemp -d "$PWD/$build/bench-fetch.XXXXXX")
 trap 'python3 -m harness.dovecot stop "$work/dv" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 export PYTHONPATH="$PWD/tests/integration"
-timeout 300 python3 bench/fetch_bench.py "$build/tests/integration/psyncd-psync" "$work"
+timeout 300 python3 bench/fetch_bench.py "$build/app/psyncd" "$work"

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Crash test: `psyncd --once` (the psyncd-psync driver) is killed with SIGKILL at >= 50
+"""Crash test: `psyncd --once` is killed with SIGKILL at >= 50
 random moments (0-300 ms after start) while it fetches from a real Dovecot; new remote mail
 arrives between runs. Then one clean run, and every message must be in its local mailbox
 exactly once, byte for byte, the delete-mode remote mailboxes empty and the Leave one full.

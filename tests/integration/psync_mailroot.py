@@ -1,6 +1,6 @@
 """Helpers for the PSYNC integration tests: a throw-away MAIL_ROOT (domains.tab,
 mailusers.tab, server.tab, pop3links.tab, the directories psyncd needs), XMail password
-encoding, running the built psyncd PSYNC binary ($PSYNCD_BIN) and reading delivered mail.
+encoding, running the built psyncd ($PSYNCD_BIN) and reading delivered mail.
 
 Does not start Dovecot (harness/dovecot.py does)."""
 import os
@@ -19,7 +19,7 @@ def xmcrypt(plain):
 def psyncd_bin():
     path = os.environ.get("PSYNCD_BIN")
     if not path or not os.path.exists(path):
-        print("FAIL: PSYNCD_BIN is not set to the built psyncd-psync binary", file=sys.stderr)
+        print("FAIL: PSYNCD_BIN is not set to the built psyncd binary", file=sys.stderr)
         sys.exit(1)
     return path
 
