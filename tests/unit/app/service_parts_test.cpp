@@ -3,6 +3,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <sstream>
+
+#include "app/cli.hpp"
 #include "app/pid_file.hpp"
 #include "app/pop3d_config.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -69,4 +73,26 @@ TEST_CASE("pop3d config: -P- and -B- switch the listeners off") {
   CHECK_FALSE(c.pop3_enabled);
   CHECK_FALSE(c.pop3s_enabled);
   CHECK(c.idle_timeout == std::chrono::seconds(600));
+}
+
+TEST_CASE("service: refuses to start while another holds MAIL_ROOT/psyncd.pid") {
+  test::TempDir dir;
+  auto holder = PidFile::acquire(dir.path() + "/psyncd.pid");
+  REQUIRE(holder);
+  std::ostringstream out, err;
+  CHECK(run_cli({"-Ms", dir.path(), "-Y-", "-P-", "-B-"}, {}, out, err) == 75);
+  CHECK(err.str() == "psyncd: " + dir.path() +
+                         "/psyncd.pid: another psyncd (pid " + std::to_string(getpid()) +
+                         ") is already running on this MAIL_ROOT; stop it first\n");
+  CHECK(out.str().empty());
+}
+
+TEST_CASE("once: a MAIL_ROOT without links prints the totals line") {
+  test::TempDir dir;
+  std::filesystem::copy(std::string(PSYNCD_SOURCE_DIR) + "/samples/MAIL_ROOT.example", dir.path(),
+                        std::filesystem::copy_options::recursive);
+  dir.write("pop3links.tab", "");
+  std::ostringstream out, err;
+  CHECK(run_cli({"-Ms", dir.path(), "--once", "-P-", "-B-"}, {}, out, err) == 0);
+  CHECK(out.str() == "psyncd --once: 0 links: 0 ok, 0 failed, 0 not run; 0 msgs 0 bytes\n");
 }
