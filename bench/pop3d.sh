@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # POP3 serving benchmark: psyncd's server vs a private Dovecot, same asyncio driver, one run.
-# Environment: BUILD_DIR (default build), SECONDS_PER_PHASE (4), IDLE_SESSIONS (2000), USERS (50), DRIVERS (2).
+# Environment: BUILD_DIR (default build), SECONDS_PER_PHASE (4), IDLE_SESSIONS (2000), USERS (50),
+# DRIVERS (2), FULL_CLIENTS (4).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${BUILD_DIR:-build}

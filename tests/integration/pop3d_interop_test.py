@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Interop: REAL POP3 clients against psyncd's server (psyncd-pop3d-test on a temp MAIL_ROOT):
-fetchmail (UIDL, APOP), mpop (pipelining, STLS), getmail6 (as nobody), curl (APOP, STLS,
+fetchmail (UIDL, APOP, TOP n 99999999 + DELE), mpop (pipelining,
+STLS, SCRAM-SHA-256), getmail6 (as nobody), curl (APOP, STLS,
 pop3s, DELE, SASL), Python poplib (RSET, TOP 0, LIST n, UIDL, long lines) and
 `openssl s_client -starttls pop3`. Every retrieved message must equal the stored one (for
 clients that add trace headers: the stored message must be the tail of what they delivered).
@@ -136,59 +137,102 @@ def test_curl(srv, root, msgs):
           f"curl DELE 1 removes one file at QUIT ({r.stderr[-200:]!r})")
 
 
-def test_fetchmail(srv, root, msgs, tmp):
-    if not tool("fetchmail"):
-        return
-    out = os.path.join(tmp, "fetchmail-out")
+def run_fetchmail(srv, tmp, name, head, user, password, options, *flags):
+    """One fetchmail run. `head` is the rest of the poll line (proto ...), `options` its
+    keyword line; each message is stored by an MDA script as one file in <name>-out, and
+    the UID list is <name>.ids (runs with the same name share both)."""
+    out = os.path.join(tmp, f"{name}-out")
     os.makedirs(out, exist_ok=True)
-    mda = os.path.join(tmp, "mda.sh")
+    mda = os.path.join(tmp, f"{name}-mda.sh")
     with open(mda, "w") as f:
         f.write(f'#!/bin/sh\ncat > "{out}/m.$(date +%s%N)"\n')
     os.chmod(mda, 0o755)
-    rc = os.path.join(tmp, "fetchmailrc")
+    rc = os.path.join(tmp, f"{name}rc")
     with open(rc, "w") as f:
-        f.write(f"set no syslog\npoll 127.0.0.1 port {srv.pop3} proto apop uidl\n"
-                f"  user alice there with password secret is root here\n"
-                f"  keep fetchall no sslcertck mda \"{mda}\"\n")
+        f.write(f"set no syslog\npoll 127.0.0.1 port {srv.pop3} {head}\n"
+                f"  user {user} there with password {password} is root here\n"
+                f'  {options} mda "{mda}"\n')
     os.chmod(rc, 0o600)
     env = dict(os.environ, FETCHMAILHOME=tmp, HOME=tmp)
-    cmd = ["fetchmail", "-f", rc, "-N", "--pidfile", os.path.join(tmp, "fm.pid"),
-           "-i", os.path.join(tmp, "fetchids")]
-    r = run(cmd, env=env)
+    r = run(["fetchmail", "-f", rc, "-N", *flags, "--pidfile", os.path.join(tmp, f"{name}.pid"),
+             "-i", os.path.join(tmp, f"{name}.ids")], env=env)
+    return r, out
+
+
+def test_fetchmail(srv, root, msgs, tmp):
+    if not tool("fetchmail"):
+        return
+    r, out = run_fetchmail(srv, tmp, "fetchmail", "proto apop uidl", "alice", "secret",
+                           "keep fetchall no sslcertck")
     got = [read(os.path.join(out, n)) for n in sorted(os.listdir(out))]
     check(r.returncode == 0 and len(got) == len(msgs),
           f"fetchmail APOP fetched {len(got)} (rc {r.returncode}) {r.stderr[-300:]!r}")
     for i, (g, m) in enumerate(zip(got, msgs), 1):
         check(tail_matches(g, m), f"fetchmail message {i} equals the stored one")
     # UIDL: the second run must find nothing new (keep + uidl, without fetchall).
-    with open(rc, "w") as f:
-        f.write(f"set no syslog\npoll 127.0.0.1 port {srv.pop3} proto apop uidl\n"
-                f"  user alice there with password secret is root here\n"
-                f"  keep no sslcertck mda \"{mda}\"\n")
-    r = run(cmd, env=env)
+    r, out = run_fetchmail(srv, tmp, "fetchmail", "proto apop uidl", "alice", "secret",
+                           "keep no sslcertck")
     check(len(os.listdir(out)) == len(msgs), f"fetchmail UIDL: second run fetched nothing new "
           f"(rc {r.returncode})")
+
+
+def run_mpop(srv, msgs, tmp, name, settings, flag):
+    """One mpop run (keep on, all messages, its own maildir and UIDL file) for alice, with
+    `settings` for TLS and authentication; returns mpop's result and the delivered files."""
+    md = os.path.join(tmp, f"{name}-md")
+    for sub in ("new", "cur", "tmp"):
+        os.makedirs(os.path.join(md, sub), exist_ok=True)
+    rc = os.path.join(tmp, f"{name}rc")
+    with open(rc, "w") as f:
+        f.write(f"account default\nhost 127.0.0.1\nport {srv.pop3}\nuser alice\n"
+                f"password secret\n{settings}delivery maildir {md}\nkeep on\nonly_new off\n"
+                f"received_header off\nuidls_file {tmp}/{name}.uidls\n")
+    os.chmod(rc, 0o600)
+    r = run(["mpop", "-C", rc, flag])
+    got = [read(p) for p in files_in(md)]
+    check(sorted(g.replace(b"\r\n", b"\n") for g in got) ==
+          sorted(m.replace(b"\r\n", b"\n") for m in msgs),
+          f"{name}: messages equal the stored ones")
+    return r, got
 
 
 def test_mpop(srv, root, msgs, tmp):
     if not tool("mpop"):
         return
-    md = os.path.join(tmp, "mpop-md")
-    for sub in ("new", "cur", "tmp"):
-        os.makedirs(os.path.join(md, sub), exist_ok=True)
-    rc = os.path.join(tmp, "mpoprc")
-    with open(rc, "w") as f:
-        f.write(f"account default\nhost 127.0.0.1\nport {srv.pop3}\nuser alice\npassword secret\n"
-                f"auth user\ntls on\ntls_starttls on\ntls_trust_file {root.cert}\n"
-                f"delivery maildir {md}\nkeep on\nonly_new off\nreceived_header off\n"
-                f"uidls_file {tmp}/mpop.uidls\npipelining on\n")
-    os.chmod(rc, 0o600)
-    r = run(["mpop", "-C", rc, "-q"])
-    got = [read(p) for p in files_in(md)]
+    r, got = run_mpop(srv, msgs, tmp, "mpop", f"auth user\ntls on\ntls_starttls on\n"
+                      f"tls_trust_file {root.cert}\npipelining on\n", "-q")
     check(r.returncode == 0 and len(got) == len(msgs),
           f"mpop STLS+pipelining fetched {len(got)} (rc {r.returncode}) {r.stderr[-300:]!r}")
-    check(sorted(g.replace(b"\r\n", b"\n") for g in got) ==
-          sorted(m.replace(b"\r\n", b"\n") for m in msgs), "mpop messages equal the stored ones")
+
+
+def test_mpop_scram(srv, msgs, tmp):
+    """mpop with `auth scram-sha-256` (GNU SASL on its side), plain TCP: SCRAM never sends
+    the password, so it is allowed before TLS."""
+    if not tool("mpop"):
+        return
+    r, got = run_mpop(srv, msgs, tmp, "mpop-scram", "auth scram-sha-256\ntls off\n", "-d")
+    check(r.returncode == 0 and len(got) == len(msgs),
+          f"mpop SCRAM-SHA-256 fetched {len(got)} (rc {r.returncode}) {r.stderr[-300:]!r}")
+    check(b"AUTH SCRAM-SHA-256" in r.stdout + r.stderr, "mpop really used AUTH SCRAM-SHA-256")
+
+
+def test_fetchmail_top(srv, root, msgs, tmp):
+    """Without keep and fetchall fetchmail downloads with `TOP n 99999999` (so an aborted
+    transfer leaves the message unseen) and then deletes: the whole message must come back
+    (the line count exceeds the body) and the mailbox must be empty after QUIT."""
+    if not tool("fetchmail"):
+        return
+    r, out = run_fetchmail(srv, tmp, "fetchmail-top", "proto pop3", "erin", "pw5",
+                           "no sslcertck", "-v", "-v")
+    transcript = (r.stdout + r.stderr).decode(errors="replace")
+    got = [read(os.path.join(out, n)) for n in sorted(os.listdir(out))]
+    check(r.returncode == 0 and len(got) == len(msgs),
+          f"fetchmail TOP mode fetched {len(got)} (rc {r.returncode}) {transcript[-300:]!r}")
+    check("TOP 1 99999999" in transcript and "RETR" not in transcript,
+          f"fetchmail used TOP n 99999999, not RETR: {transcript[-600:]!r}")
+    for i, (g, m) in enumerate(zip(got, msgs), 1):
+        check(tail_matches(g, m), f"fetchmail TOP message {i} equals the stored one")
+    check(os.listdir(root.maildir("erin")) == [], "fetchmail DELE + QUIT emptied the mailbox")
 
 
 def test_getmail(srv, root, msgs, tmp):
@@ -361,19 +405,23 @@ def main():
         os.chmod(tmp, 0o755)
         root = R.MailRoot(os.path.join(tmp, "root"))
         root.make_cert()
-        for user, pw in (("alice", "secret"), ("carol", "pw3"), ("dave", "pw4")):
+        for user, pw in (("alice", "secret"), ("carol", "pw3"), ("dave", "pw4"), ("erin", "pw5")):
             root.add_user(user, pw)
         msgs = [R.make_message(i, 3000 + 700 * i) for i in range(5)]
         for m in msgs:
             root.add_message("alice", m)
         root.add_message("dave", msgs[0])
         root.add_message("dave", msgs[1])
+        for m in msgs:
+            root.add_message("erin", m)
         with R.Server(root) as srv:
             test_poplib(srv, root, msgs)
             test_long_line_message(srv, root)
             test_curl(srv, root, msgs)
             test_fetchmail(srv, root, msgs, tmp)
             test_mpop(srv, root, msgs, tmp)
+            test_mpop_scram(srv, msgs, tmp)
+            test_fetchmail_top(srv, root, msgs, tmp)
             test_getmail(srv, root, msgs, tmp)
             test_s_client(srv, root)
             locks = [n for n in os.listdir(os.path.join(root.path, "pop3locks"))
