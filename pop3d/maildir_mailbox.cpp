@@ -23,6 +23,7 @@ Result<std::size_t> MaildirMailbox::read(std::size_t index, std::uint64_t offset
                                          std::span<char> buffer) {
   if (index >= messages_.size())
     return make_error(ErrorKind::internal, "message index out of range");
+  if (index == eof_index_ && offset == eof_offset_) return std::size_t{0};
   const std::string& path = messages_[index].path;
   if (fd_ < 0 || fd_index_ != index) {
     close_cached();
@@ -33,7 +34,13 @@ Result<std::size_t> MaildirMailbox::read(std::size_t index, std::uint64_t offset
   for (;;) {
     const ssize_t n = ::pread(fd_, buffer.data(), buffer.size(), static_cast<off_t>(offset));
     if (n >= 0) {
-      if (n == 0) close_cached();  // done with this message: do not keep descriptors idle
+      // A short read of a regular file ends it: done with this message, so do not keep the
+      // descriptor idle, and answer the caller's next read (at the end) with 0 at once.
+      if (static_cast<std::size_t>(n) < buffer.size()) {
+        close_cached();
+        eof_index_ = index;
+        eof_offset_ = offset + static_cast<std::uint64_t>(n);
+      }
       return static_cast<std::size_t>(n);
     }
     if (errno != EINTR) return fs::sys_error("read", path, errno);

@@ -1,6 +1,7 @@
 // MaildirMailbox: the pop3::MailboxView the server session reads, over a scanned local mailbox
 // (mailbox_scan.hpp) and holding the account's MailboxLock for its lifetime. Reads use pread
-// on one cached descriptor, so streaming a RETR costs one open. remove() unlinks the messages
+// on one cached descriptor, so streaming a RETR costs one open; a short read is taken as end
+// of file (maildir message files are never rewritten), which saves the final empty pread. remove() unlinks the messages
 // marked at QUIT and fsyncs their directories (spool::delete_messages). It does not parse or
 // convert message bytes.
 #pragma once
@@ -37,6 +38,9 @@ class MaildirMailbox final : public pop3::MailboxView {
   MailboxLock lock_;
   int fd_ = -1;
   std::size_t fd_index_ = 0;
+  // Where the last short read ended: the caller's next read there returns 0 without a syscall.
+  std::size_t eof_index_ = static_cast<std::size_t>(-1);
+  std::uint64_t eof_offset_ = 0;
 };
 
 }  // namespace psyncd::pop3d

@@ -85,3 +85,26 @@ TEST_CASE("MaildirMailbox: reads at offsets, removes at QUIT, holds the lock") {
   auto gone = mb.read(0, 0, buf);
   CHECK_FALSE(gone);
 }
+
+TEST_CASE("MaildirMailbox: a short read ends the message without another read") {
+  test::Pop3dRoot root;
+  root.add_user("alice", "pw");
+  root.add_message("alice", "1.host", "hello\r\n");
+  auto lock = MailboxLock::acquire(root.path() + "/pop3locks", "alice@example.test");
+  REQUIRE(lock);
+  auto list = scan_mailbox(root.path() + "/domains/example.test/alice",
+                           spool::MailboxFormat::maildir, false);
+  REQUIRE(list);
+  MaildirMailbox mb(std::move(*list), std::move(*lock));
+  char buf[64];
+  auto n = mb.read(0, 2, buf);
+  REQUIRE(n);
+  CHECK(std::string(buf, *n) == "llo\r\n");
+  // The file is gone, yet the read at the end answers 0: it touched no file.
+  REQUIRE(::unlink((root.maildir("alice") + "/1.host").c_str()) == 0);
+  n = mb.read(0, 7, buf);
+  REQUIRE(n);
+  CHECK(*n == 0);
+  // Any other offset still reads the file (and now fails).
+  CHECK_FALSE(mb.read(0, 0, buf));
+}
