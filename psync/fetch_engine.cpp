@@ -126,21 +126,17 @@ Result<void> LinkSync::connect() {
 }
 
 Result<void> LinkSync::list_and_plan() {
-  auto stat = client_->stat();
-  if (!stat) return stat.error();
+  auto listing = client_->listing();
+  if (!listing) return listing.error();
   PlanInput in;
-  in.count = stat->count;
-  auto uidl = client_->uidl();
-  if (!uidl) return uidl.error();
-  in.uidl = std::move(*uidl);
-  in.uidl_refused = client_->uidl_refused();
+  in.count = listing->stat.count;
+  in.uidl = std::move(listing->uidl);
+  in.uidl_refused = listing->uidl_refused;
   if (in.uidl_refused && leave_mode(link_)) {
     return Error{ErrorKind::protocol, link_.remote_spec, 0, "UIDL",
                  "Remote POP3 server does not support UIDL (needed by Leave)"};
   }
-  auto list = client_->list();
-  if (!list) return list.error();
-  in.list = std::move(*list);
+  in.list = std::move(listing->list);
   in.delivered = [this](const std::string& uid) { return journal_->is_delivered(uid); };
   if (leave_mode(link_)) {
     auto path = spool::uidb_path(root_.root(), link_.remote_spec, link_.remote_user);

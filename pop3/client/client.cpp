@@ -53,6 +53,17 @@ Result<std::vector<ListEntry>> Client::list() {
   return std::move(session_.list_result());
 }
 
+Result<MaildropListing> Client::listing() {
+  session_.listing();
+  if (auto r = run(); !r) return r.error();
+  MaildropListing m;
+  m.stat = session_.stat_result();
+  m.uidl = std::move(session_.uidl_result());
+  m.uidl_refused = session_.uidl_refused();
+  m.list = std::move(session_.list_result());
+  return m;
+}
+
 Result<void> Client::retrieve(std::vector<FetchItem> items, MessageSink& sink) {
   session_.retrieve(std::move(items), sink);
   return run();

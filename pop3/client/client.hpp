@@ -14,6 +14,14 @@
 
 namespace psyncd::pop3 {
 
+// STAT, UIDL and LIST of one session, taken together.
+struct MaildropListing {
+  Stat stat;
+  std::vector<UidlEntry> uidl;  // empty when uidl_refused
+  bool uidl_refused = false;
+  std::vector<ListEntry> list;
+};
+
 class Client {
  public:
   Client(Transport& transport, ClientOptions options, std::chrono::milliseconds io_timeout);
@@ -24,6 +32,8 @@ class Client {
   Result<std::vector<UidlEntry>> uidl();
   bool uidl_refused() const { return session_.uidl_refused(); }
   Result<std::vector<ListEntry>> list();
+  // STAT + UIDL + LIST, in one round trip when the server offers PIPELINING.
+  Result<MaildropListing> listing();
   // Streams each message to `sink`; pipelined when the server offers PIPELINING.
   Result<void> retrieve(std::vector<FetchItem> items, MessageSink& sink);
   // Returns the numbers the server refused to mark deleted.

@@ -77,6 +77,20 @@ void ClientSession::list() {
   send(Cmd::list, "LIST");
 }
 
+// STAT, UIDL and LIST as one operation: sent together when the server pipelines (one round
+// trip instead of three), else one after the other. The listings are bounded by the STAT
+// count, which is known by the time their replies arrive (replies come in order).
+void ClientSession::listing() {
+  if (!begin_op("STAT")) return;
+  uidl_ = UidlListing(options_.limits, std::nullopt);
+  list_ = ListListing(options_.limits, std::nullopt);
+  uidl_refused_ = false;
+  queued_.push_back(Pending{Cmd::stat, 0, 0});
+  queued_.push_back(Pending{Cmd::uidl, 0, 0});
+  queued_.push_back(Pending{Cmd::list, 0, 0});
+  fill_window();
+}
+
 void ClientSession::retrieve(std::vector<FetchItem> items, MessageSink& sink) {
   if (!begin_op("RETR")) return;
   sink_ = &sink;
@@ -99,8 +113,8 @@ void ClientSession::quit() {
   send(Cmd::quit, "QUIT");
 }
 
-// Moves queued RETR/DELE commands into flight: a window when the server pipelines (RFC
-// 2449 PIPELINING), else one at a time. At least one command is always in flight.
+// Moves queued commands (STAT/UIDL/LIST, RETR, DELE) into flight: a window when the server
+// pipelines (RFC 2449 PIPELINING), else one at a time. At least one is always in flight.
 void ClientSession::fill_window() {
   const std::uint32_t max_count =
       caps_.pipelining ? std::max<std::uint32_t>(1, options_.window_count) : 1;
@@ -108,7 +122,9 @@ void ClientSession::fill_window() {
     const Pending p = queued_.front();
     if (!in_flight_.empty() && in_flight_bytes_ + p.expected > options_.window_bytes) break;
     queued_.pop_front();
-    if (p.cmd == Cmd::dele) {
+    if (p.cmd == Cmd::stat || p.cmd == Cmd::uidl || p.cmd == Cmd::list) {
+      send(p.cmd, cmd_name(static_cast<int>(p.cmd)));
+    } else if (p.cmd == Cmd::dele) {
       send(Cmd::dele, fmt::format("DELE {}", p.number), p.number);
     } else if (options_.retr_via_top) {
       send(Cmd::retr, fmt::format("TOP {} 99999999", p.number), p.number, p.expected);
@@ -216,6 +232,12 @@ void ClientSession::on_reply(const Reply& reply, std::string_view line) {
     case Cmd::uidl:
     case Cmd::list:
       if (reply.ok()) {
+        // Bounded by the STAT count as of now: STAT may have been pipelined with this.
+        if (p.cmd == Cmd::uidl) {
+          uidl_ = UidlListing(options_.limits, stat_count_);
+        } else {
+          list_ = ListListing(options_.limits, stat_count_);
+        }
         mode_ = Mode::listing;
         return;
       }

@@ -1,7 +1,8 @@
 // ClientSession: the POP3 client protocol as a pure state machine (no sockets, no clock).
 // Operations (login, stat, uidl, list, retrieve, dele, quit) become command bytes; server
-// bytes become results: XMail's CLR/APOP/FAPOP auth plus SASL, strict listings, RETR/DELE
-// windows when PIPELINING is offered (else lock-step), bodies streamed to a MessageSink.
+// bytes become results: XMail's CLR/APOP/FAPOP auth plus SASL, strict listings. When the
+// server offers PIPELINING: USER+PASS and STAT+UIDL+LIST sent together, RETR/DELE windows
+// (else lock-step). Bodies are streamed to a MessageSink.
 // A protocol violation fails the session with an Error, never a throw. Blocking loop: client.hpp.
 #pragma once
 
@@ -74,6 +75,8 @@ class ClientSession {
   void stat();
   void uidl();
   void list();
+  // STAT + UIDL + LIST in one round trip when the server pipelines; results as above.
+  void listing();
   void retrieve(std::vector<FetchItem> items, MessageSink& sink);
   void dele(std::vector<std::uint32_t> numbers);
   void quit();

@@ -1,6 +1,7 @@
 // ClientSession, authorization state: USER/PASS, APOP/FAPOP (XMail semantics, Part A §5),
 // and SASL AUTH (RFC 5034) through SaslClient. Lock-step even when the server pipelines,
-// because each step depends on the previous reply (APOP fallback, SASL challenges).
+// because each step depends on the previous reply (APOP fallback, SASL challenges); only
+// USER and PASS go out together then, since nothing but a refusal can follow USER.
 #include <fmt/format.h>
 
 #include "pop3/apop.hpp"
@@ -49,6 +50,9 @@ void ClientSession::login() {
 void ClientSession::start_user_pass() {
   auth_used_ = "USER";
   send(Cmd::user, "USER " + options_.user);
+  // RFC 2449 §6.6: a pipelining server takes PASS before answering USER. A -ERR to USER
+  // still fails the login; the PASS reply that follows is then never read.
+  if (caps_.pipelining) send(Cmd::pass, "PASS " + options_.password);
 }
 
 void ClientSession::start_sasl() {
@@ -95,7 +99,10 @@ void ClientSession::on_auth_reply(Cmd cmd, const Reply& reply, std::string_view 
     return auth_refused(reply, line);
   }
   in_flight_.pop_front();
-  if (cmd == Cmd::user) return send(Cmd::pass, "PASS " + options_.password);
+  if (cmd == Cmd::user) {
+    if (in_flight_.empty()) send(Cmd::pass, "PASS " + options_.password);
+    return;  // else PASS went out with USER
+  }
   state_ = State::idle;  // PASS or APOP accepted
 }
 

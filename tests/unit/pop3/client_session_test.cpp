@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "pop3/client/session.hpp"
+#include "tests/support/client_session_talk.hpp"
 #include "tests/support/fake_pop3_server.hpp"
 
 using psyncd::ErrorKind;
@@ -11,44 +12,16 @@ using psyncd::pop3::ClientOptions;
 using psyncd::pop3::ClientSession;
 using psyncd::pop3::FetchItem;
 using psyncd::test::RecordingSink;
+using psyncd::test::Talk;
 using State = ClientSession::State;
 
 namespace {
 
-const std::string kGreeting = "+OK POP3 server ready <1896.697170952@dbc.mtview.ca.us>";
-const std::vector<std::string> kPipelining = {"USER", "UIDL", "TOP", "PIPELINING"};
+const std::string& kGreeting = psyncd::test::kTalkGreeting;
+const std::vector<std::string>& kPipelining = psyncd::test::kTalkPipelining;
 
-ClientOptions options(AuthMode auth = AuthMode::clear) {
-  ClientOptions o;
-  o.user = "mrose";
-  o.password = "tanstaaf";
-  o.auth = auth;
-  o.peer = "pop.example.org:110";
-  return o;
-}
-
-struct Talk {
-  ClientSession s;
-  bool bytewise;
-  Talk(ClientOptions o, bool by_byte, std::string greeting = kGreeting,
-       const std::vector<std::string>& capa = {})
-      : s(std::move(o), std::move(greeting), capa), bytewise(by_byte) {}
-  void server(std::string_view bytes) {
-    if (!bytewise) return s.feed(bytes);
-    for (char c : bytes) s.feed(std::string_view(&c, 1));
-  }
-  std::string client() { return s.take_output(); }
-};
-
-// Logs in with USER/PASS so later cases start in the transaction state.
-void login(Talk& t) {
-  t.s.login();
-  REQUIRE(t.client() == "USER mrose\r\n");
-  t.server("+OK\r\n");
-  REQUIRE(t.client() == "PASS tanstaaf\r\n");
-  t.server("+OK maildrop locked\r\n");
-  REQUIRE(t.s.state() == State::idle);
-}
+ClientOptions options(AuthMode auth = AuthMode::clear) { return psyncd::test::talk_options(auth); }
+void login(Talk& t) { psyncd::test::talk_login(t); }
 
 }  // namespace
 

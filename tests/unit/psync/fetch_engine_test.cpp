@@ -239,14 +239,15 @@ TEST_CASE("fetch: Leave keeps mail on the server and fills the seen-DB", "[psync
 TEST_CASE("fetch: Leave with UIDL refused fails and keeps the seen-DB", "[psync][fetch]") {
   FetchFixture f;
   FakePop3Server server(join_steps({hello_login(),
+      // LIST went out with STAT and UIDL (PIPELINING); the link then fails without QUIT.
       {expect("STAT\r\n"), say("+OK 1 10\r\n"), expect("UIDL\r\n"), say("-ERR no\r\n"),
-       expect("QUIT\r\n"), say("+OK\r\n")}}));
+       expect("LIST\r\n"), say("+OK\r\n1 10\r\n.\r\n"), expect_close()}}));
   auto link = f.link(server.port(), "Leave");
   f.dir.write("msgsync/127.0.0.1_" + std::to_string(server.port()) + "/joe.uidb", "old\n");
   auto r = f.sync(link);
   CHECK_FALSE(r.ok);
   CHECK(r.reason.find("does not support UIDL") != std::string::npos);
-  (void)server.finish();
+  CHECK(server.finish() == "");
   CHECK(f.uidb(link) == "old\n");  // XMail would have wiped it (B §10.1)
 }
 
