@@ -105,11 +105,4 @@ Route route_error_account(const RouteConfig& config, const HeaderBlock& headers)
   return route;
 }
 
-std::string lmail_envelope(const std::string& sender, const std::vector<std::string>& rcpts) {
-  std::string text = "mail from:<" + sender + ">\r\n";
-  for (const auto& r : rcpts) text += "rcpt to:<" + r + ">\r\n";
-  text += "\r\n";
-  return text;
-}
-
 }  // namespace psyncd::psync

@@ -45,8 +45,4 @@ Route route_message(const RouteConfig& config, const Link& link, const HeaderBlo
 // The route to the error account alone ("" reason when it is set and local).
 Route route_error_account(const RouteConfig& config, const HeaderBlock& headers);
 
-// The LMAIL envelope for a hand-off drop file: "mail from:<s>", one "rcpt to:<r>" per
-// recipient, an empty line; CRLF line ends.
-std::string lmail_envelope(const std::string& sender, const std::vector<std::string>& rcpts);
-
 }  // namespace psyncd::psync

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "common/log.hpp"
+#include "spool/lmail_handoff.hpp"
 #include "spool/unique_name.hpp"
 
 namespace psyncd::psync {
@@ -56,7 +57,15 @@ Result<void> FetchSink::open_delivery() {
     current_.reason = why;
   }
   std::string envelope;
-  if (route_config_.handoff) envelope = lmail_envelope(route_.sender, route_.recipients);
+  if (route_config_.handoff) {
+    // The spool's writer refuses addresses that would break the envelope (CR, LF, '<', '>').
+    auto env = spool::lmail_envelope(route_.sender, route_.recipients);
+    if (!env) {
+      fail_current("cannot hand off: " + env.error().to_string());
+      return {};
+    }
+    envelope = std::move(*env);
+  }
   auto d = spool::Delivery::begin(fs_, tmp_dir_, spool::unique_name(clock_), envelope);
   if (!d) {
     fail_current("cannot store: " + d.error().to_string());

@@ -501,6 +501,6 @@ TEST_CASE("fetch: --xmail-handoff drops LMAIL files into spool/local", "[psync][
   auto files = list_names(f.dir / "spool/local");
   REQUIRE(files.size() == 1);
   CHECK(slurp(f.dir / ("spool/local/" + files[0])) ==
-        "mail from:<s@far.test>\r\nrcpt to:<ann@ex.test>\r\n\r\n" + m);
+        "MAIL FROM:<s@far.test>\r\nRCPT TO:<ann@ex.test>\r\n\r\n" + m);
   CHECK(f.delivered("ann").empty());
 }
