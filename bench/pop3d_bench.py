@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """POP3 serving benchmark: the same mailboxes served by psyncd's server (psyncd-pop3d-test)
-and by a private Dovecot (tests/integration/harness), measured by the same asyncio driver:
+and by a private Dovecot (tests/integration/harness), measured by the same load driver: by
+default the C++ bench/pop3_load (one epoll loop, replies counted by terminator; DRIVER=python
+selects the older asyncio driver), the same for both servers in one run:
   full   - sessions/s of login, UIDL, RETR x300 (4 KB each, pipelined), QUIT; and RETR MB/s
            (replies counted by terminator in 256 KiB reads, not parsed: a lean driver)
   light  - sessions/s of login, STAT, UIDL, QUIT at 50 concurrent clients
@@ -8,13 +10,15 @@ and by a private Dovecot (tests/integration/harness), measured by the same async
   idle   - RSS per idle session with 2000 connections open (greeting read, not logged in:
            a POP3 mailbox lock allows one session per account)
 Prints both servers' figures and the ratios. Environment: PSYNCD_BINARY_DIR (build dir),
-SECONDS_PER_PHASE (default 4), IDLE_SESSIONS (2000), USERS (50), DRIVERS (2 load
-processes, same for both servers), FULL_CLIENTS (4 concurrent full sessions)."""
+SECONDS_PER_PHASE (default 4), IDLE_SESSIONS (2000), USERS (50), DRIVER (cpp or python),
+DRIVERS (load processes, same for both servers: default 1 for cpp, 2 for python),
+FULL_CLIENTS (4 concurrent full sessions)."""
 import asyncio
 import multiprocessing
 import os
 import resource
 import socket
+import subprocess
 import sys
 import tempfile
 import time
@@ -27,7 +31,8 @@ import pop3d_root  # noqa: E402
 PHASE = float(os.environ.get("SECONDS_PER_PHASE", "4"))
 IDLE = int(os.environ.get("IDLE_SESSIONS", "2000"))
 USERS = int(os.environ.get("USERS", "50"))
-DRIVERS = int(os.environ.get("DRIVERS", "2"))
+DRIVER = os.environ.get("DRIVER", "cpp")
+DRIVERS = int(os.environ.get("DRIVERS", "1" if DRIVER == "cpp" else "2"))
 FULL_CLIENTS = int(os.environ.get("FULL_CLIENTS", "4"))
 MESSAGES = 300
 SIZE = 4096
@@ -152,9 +157,47 @@ def _phase_in_process(args):
     return stats
 
 
+def run_phase_cpp(kind, port, users, concurrency, seconds):
+    """The phase run by DRIVERS bench/pop3_load processes, the workers split between them
+    (worker k uses account k, as in the Python driver); the figures are summed."""
+    binary = os.path.join(os.environ["PSYNCD_BINARY_DIR"], "bench", "pop3_load")
+    with tempfile.TemporaryDirectory(prefix="pop3-load-") as tmp:
+        accounts = os.path.join(tmp, "accounts")
+        with open(accounts, "w") as f:
+            f.write("".join(f"{u} {p}\n" for u, p in users))
+        procs, first = [], 0
+        for i in range(DRIVERS):
+            n = len(range(i, concurrency, DRIVERS))
+            if not n:
+                continue
+            lat = os.path.join(tmp, f"lat{i}")
+            cmd = [binary, "--phase", kind, "--port", str(port), "--concurrency", str(n),
+                   "--seconds", str(seconds), "--messages", str(MESSAGES), "--first-account",
+                   str(first), "--accounts", accounts,
+                   "--latencies", lat]
+            procs.append((subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True), lat))
+            first += n
+        total = {"sessions": 0, "bytes": 0, "latencies": [], "errors": 0, "elapsed": 0.0,
+                 "driver_cpu_s": 0.0}
+        for proc, lat in procs:
+            out, _ = proc.communicate()
+            if proc.returncode != 0:
+                raise SystemExit(f"pop3_load failed ({proc.returncode}): {out}")
+            fields = dict(kv.split("=") for kv in out.split())
+            for k in ("sessions", "bytes", "errors"):
+                total[k] += int(fields[k])
+            total["driver_cpu_s"] += float(fields["cpu_s"])
+            total["elapsed"] = max(total["elapsed"], float(fields["elapsed"]))
+            with open(lat) as f:
+                total["latencies"] += [int(x) / 1e6 for x in f.read().split()]
+    return total
+
+
 def run_phase_mp(kind, port, users, concurrency, seconds):
     """The same phase from DRIVERS processes at once (one asyncio process cannot parse 100+
     MB/s of POP3), the workers split between them; the figures are summed."""
+    if DRIVER == "cpp":
+        return run_phase_cpp(kind, port, users, concurrency, seconds)
     with multiprocessing.Pool(DRIVERS) as pool:
         parts = pool.map(_phase_in_process, [(kind, port, users, concurrency, seconds, i, DRIVERS)
                                              for i in range(DRIVERS)])
@@ -283,7 +326,7 @@ def main():
         dv = dovecot.Dovecot(os.path.join(tmp, "dovecot"),
                              {u: (p, messages) for u, p in users})
         print(f"workload: {USERS} accounts x {MESSAGES} x {SIZE} B; {PHASE:.0f} s per phase; "
-              f"{IDLE} idle sessions", flush=True)
+              f"{IDLE} idle sessions; driver {DRIVER} x {DRIVERS} process(es)", flush=True)
         with pop3d_root.Server(root, "--quiet", "--max-sessions", str(IDLE + 100)) as ours:
             mine = asyncio.run(measure("psyncd", ours.pop3, ours.proc.pid, users))
         with dv:
