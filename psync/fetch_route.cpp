@@ -1,42 +1,40 @@
 #include "psync/fetch_route.hpp"
 
+#include <fmt/format.h>
+
 #include "common/fs.hpp"
+#include "common/log.hpp"
 #include "psync/address_sender.hpp"
 #include "psync/rewriter.hpp"
+#include "spool/recipient_router.hpp"
 
 namespace psyncd::psync {
 
-namespace {
-
-// The directory a local account's messages are linked into, created when missing.
-std::string account_target_dir(const RouteConfig& config, const spool::MailUser& user) {
-  const spool::MailRoot& root = *config.root;
-  if (config.mailbox_format) {
-    std::string dir = root.mailbox_dir(user.domain, user.dir);
-    if (!fs::is_directory(dir)) (void)fs::make_dirs(fs::posix(), dir);
-    return dir;
-  }
-  std::string new_dir = root.maildir_new(user.domain, user.dir);
-  if (!fs::is_directory(new_dir)) {
-    (void)fs::make_dirs(fs::posix(), new_dir);
-    (void)fs::make_dirs(fs::posix(), root.maildir_cur(user.domain, user.dir));
-    (void)fs::make_dirs(fs::posix(), root.maildir_tmp(user.domain, user.dir));
-  }
-  return new_dir;
+bool LogOnce::first(const std::string& key) {
+  std::lock_guard lock(mutex_);
+  return seen_.insert(key).second;
 }
 
-// The account an address names, through alias domains; nullptr when not local.
-const spool::MailUser* find_account(const RouteConfig& config, const std::string& address) {
-  auto at = address.rfind('@');
-  if (at == std::string::npos || at == 0 || at + 1 == address.size()) return nullptr;
-  std::string local = address.substr(0, at);
-  std::string domain = address.substr(at + 1);
-  const spool::MailUser* user = config.users->find(domain, local, *config.domains);
-  if (user == nullptr || user->type != spool::AccountType::user) return nullptr;
-  if (!spool::is_safe_path_component(user->domain) || !spool::is_safe_path_component(user->dir)) {
-    return nullptr;
-  }
-  return user;
+namespace {
+
+std::string link_name(const Link& link) { return link.remote_user + "@" + link.remote_spec; }
+
+// Creates a routed target's directory when missing: Maildir/new with its cur/ and tmp/, or
+// mailbox/ (-Mm). The router only names paths.
+void make_target_dir(const RouteConfig& config, const std::string& dir) {
+  if (fs::is_directory(dir)) return;
+  (void)fs::make_dirs(fs::posix(), dir);
+  if (config.mailbox_format) return;
+  std::string maildir = fs::dir_name(dir);
+  (void)fs::make_dirs(fs::posix(), fs::join(maildir, "cur"));
+  (void)fs::make_dirs(fs::posix(), fs::join(maildir, "tmp"));
+}
+
+spool::RecipientRouter router_of(const RouteConfig& config, std::string error_account) {
+  auto format =
+      config.mailbox_format ? spool::MailboxFormat::mailbox : spool::MailboxFormat::maildir;
+  return spool::RecipientRouter(*config.root, *config.domains, *config.users,
+                                std::move(error_account), format);
 }
 
 RewriteRule rule_of(const Link& link) {
@@ -50,58 +48,84 @@ RewriteRule rule_of(const Link& link) {
   return rule;
 }
 
+// Part A §6 wants the rewriter's warnings in the log; most repeat for every message of the
+// link, so each is said once per link per cycle.
+void log_warnings(const RouteConfig& config, const Link& link,
+                  const std::vector<std::string>& warnings) {
+  for (const auto& w : warnings) {
+    std::string line = fmt::format("{}: {}", link_name(link), w);
+    if (config.warned == nullptr || config.warned->first(line)) log::warn("{}", line);
+  }
+}
+
 std::vector<std::string> recipients_of(const RouteConfig& config, const Link& link,
                                        const HeaderBlock& headers) {
   if (link.kind == LinkKind::local) return {link.local_account + "@" + link.target};
-  return build_recipients(rule_of(link), headers, config.hdr_tags).recipients;
+  Recipients found = build_recipients(rule_of(link), headers, config.hdr_tags);
+  log_warnings(config, link, found.warnings);
+  return std::move(found.recipients);
 }
 
-void add_targets(const RouteConfig& config, Route& route, const std::vector<std::string>& rcpts) {
-  for (const auto& rcpt : rcpts) {
-    const spool::MailUser* user = find_account(config, rcpt);
-    if (user == nullptr) {
-      route.unroutable.push_back(rcpt);
-      continue;
-    }
-    std::string key = user->name + "@" + user->domain;
-    bool seen = false;
-    for (const auto& r : route.recipients) seen = seen || r == key;
-    if (seen) continue;
-    route.recipients.push_back(key);
-    if (!config.handoff) route.targets.push_back({key, account_target_dir(config, *user)});
+// The first failure, and how many more: a hostile header can name a thousand recipients.
+std::string failure_text(const std::vector<Error>& failures) {
+  if (failures.empty()) return {};
+  std::string text = failures.front().to_string();
+  if (failures.size() > 1) text += fmt::format(" (and {} more)", failures.size() - 1);
+  return text;
+}
+
+// The router's answer as a fetch route: every recipient needs a target, or none is used
+// (the message stays on the server and is tried again next cycle).
+Route to_fetch_route(const RouteConfig& config, spool::Route routed, std::string sender) {
+  Route route;
+  route.sender = std::move(sender);
+  for (const auto& e : routed.rerouted) route.unroutable.push_back(e.field);
+  for (const auto& e : routed.failures) route.unroutable.push_back(e.field);
+  if (!routed.complete() || routed.targets.empty()) {
+    route.reason = failure_text(routed.failures);
+    return route;
+  }
+  for (auto& t : routed.targets) {
+    route.recipients.push_back(t.key);
+    if (config.handoff) continue;
+    make_target_dir(config, t.dir);
+    route.targets.push_back(std::move(t));
   }
   // One drop file per message; XMail's LMAIL reads the recipients from its envelope.
-  if (config.handoff && !route.recipients.empty()) {
-    route.targets.push_back({"spool/local", config.root->spool_local_dir()});
-  }
+  if (config.handoff) route.targets.push_back({"spool/local", config.root->spool_local_dir()});
+  return route;
 }
 
 }  // namespace
 
 Route route_message(const RouteConfig& config, const Link& link, const HeaderBlock& headers) {
-  Route route;
-  route.sender = envelope_sender(headers.headers);
   std::vector<std::string> rcpts = recipients_of(config, link, headers);
-  add_targets(config, route, rcpts);
-  if (!route.targets.empty()) return route;
-  route.reason = rcpts.empty() ? "no recipient found in the headers"
-                               : "no local account among the recipients";
-  if (!route.unroutable.empty()) route.reason += " (" + route.unroutable.front() + ")";
+  spool::Route routed = router_of(config, config.error_account).route(rcpts);
+  if (!routed.complete() && !config.error_account.empty()) {
+    // Say why without the error account's own problem: the caller tries it next.
+    routed = router_of(config, "").route(rcpts);
+  }
+  for (const auto& e : routed.rerouted) {
+    log::info("{}: {}: sent to Pop3SyncErrorAccount {}", link_name(link), e.to_string(),
+              config.error_account);
+  }
+  bool all_rerouted = !rcpts.empty() && routed.rerouted.size() == rcpts.size();
+  Route route = to_fetch_route(config, std::move(routed), envelope_sender(headers.headers));
+  route.to_error_account = all_rerouted && !route.targets.empty();
   return route;
 }
 
 Route route_error_account(const RouteConfig& config, const HeaderBlock& headers) {
   Route route;
-  route.sender = envelope_sender(headers.headers);
-  route.to_error_account = true;
   if (config.error_account.empty()) {
+    route.sender = envelope_sender(headers.headers);
     route.reason = "no Pop3SyncErrorAccount set";
-    return route;
+  } else {
+    route = to_fetch_route(config, router_of(config, "").route({config.error_account}),
+                           envelope_sender(headers.headers));
+    if (route.targets.empty()) route.reason = "Pop3SyncErrorAccount " + route.reason;
   }
-  add_targets(config, route, {config.error_account});
-  if (route.targets.empty()) {
-    route.reason = "Pop3SyncErrorAccount " + config.error_account + " is not a local account";
-  }
+  route.to_error_account = true;
   return route;
 }
 

@@ -1,13 +1,17 @@
 // FetchRoute: where a fetched message goes. Turns a link plus the message's header block into
-// delivery targets (one per local recipient): the local account of a plain link, or the
-// addresses the rewriter (rewriter.hpp) finds for '@', '?' and '&' links, each resolved
-// through domains.tab/aliasdomain.tab and mailusers.tab to its Maildir/new (or mailbox/ with
-// -Mm). With --xmail-handoff there is one target, spool/local/, and the recipients go in the
-// LMAIL envelope (B §5.5). Recipients that are not local accounts are listed as unroutable
-// (Part A §1): the caller uses Pop3SyncErrorAccount or leaves the message on the server.
-// It reads no file and writes nothing except creating a missing Maildir.
+// the recipient list (the local account of a plain link, or what the rewriter (rewriter.hpp)
+// finds for '@', '?' and '&' links) and hands it to spool::RecipientRouter, the one routing
+// rule (domains.tab/aliasdomain.tab, mailusers.tab, Pop3SyncErrorAccount per failing
+// recipient). A recipient left with no target keeps the message on the server (Part A §1):
+// the route is then empty with a reason. With --xmail-handoff there is one target,
+// spool/local/, and the recipients go in the LMAIL envelope (B §5.5). The rewriter's warnings
+// are logged once per link per cycle. It reads no file and writes nothing except creating a
+// missing Maildir.
 #pragma once
 
+#include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,6 +25,18 @@
 
 namespace psyncd::psync {
 
+// Texts already logged, so a warning that every message of a link repeats is said once.
+// Shared by the threads of one cycle.
+class LogOnce {
+ public:
+  // True the first time `key` is offered.
+  bool first(const std::string& key);
+
+ private:
+  std::mutex mutex_;
+  std::set<std::string> seen_;
+};
+
 struct RouteConfig {
   const spool::MailRoot* root = nullptr;
   const spool::MailUsers* users = nullptr;
@@ -29,15 +45,17 @@ struct RouteConfig {
   bool handoff = false;         // --xmail-handoff: LMAIL drop files in spool/local/
   std::string error_account;    // Pop3SyncErrorAccount ("user@domain"), empty = none
   std::vector<HdrTag> hdr_tags = default_fetch_hdr_tags();
+  // Rewriter warnings logged so far; a cycle builds a new RouteConfig, so once per cycle.
+  std::shared_ptr<LogOnce> warned = std::make_shared<LogOnce>();
 };
 
 struct Route {
-  std::vector<spool::Target> targets;  // empty: the message cannot be delivered
-  std::vector<std::string> recipients; // local addresses delivered to (envelope order)
-  std::vector<std::string> unroutable; // addresses that are not local accounts
-  std::string sender;                  // envelope sender (B §4.8), "" = <>
-  std::string reason;                  // why targets is empty
-  bool to_error_account = false;
+  std::vector<spool::Target> targets;   // empty: the message cannot be delivered
+  std::vector<std::string> recipients;  // accounts delivered to, "user@domain" (envelope order)
+  std::vector<std::string> unroutable;  // addresses that are not local accounts
+  std::string sender;                   // envelope sender (B §4.8), "" = <>
+  std::string reason;                   // why targets is empty
+  bool to_error_account = false;        // every recipient went to Pop3SyncErrorAccount
 };
 
 // The route for one message of `link`.

@@ -324,6 +324,39 @@ TEST_CASE("fetch: '?' link routes by header, unroutable mail stays or goes to th
   CHECK(f.delivered("ann") == std::vector<std::string>{to_ann});
 }
 
+TEST_CASE("fetch: a message to a local and an unknown recipient stays on the server, or "
+          "goes to both with the error account", "[psync][fetch]") {
+  FetchFixture f;
+  const std::string m = "To: ann@remote.test, bob@remote.test\r\n\r\nhi\r\n";
+  auto steps = [&](bool dele) {
+    std::vector<FakeStep> retr = {expect("RETR 1\r\n"), say(retr_reply(m))};
+    if (dele) retr = join_steps({retr, {expect("DELE 1\r\n"), say("+OK\r\n")}});
+    return join_steps({hello_login(), listing({{"m", m.size()}}), retr, quit_ok()});
+  };
+  SECTION("no error account: nobody gets it, it stays (Part A §1)") {
+    FakePop3Server server(steps(false));
+    auto r = f.sync(f.rewrite_link(server.port(), "?ex.test,remote.test"));
+    INFO(info(r));
+    CHECK(r.ok);
+    CHECK(r.messages == 0);
+    CHECK(r.not_synced == 1);
+    CHECK(server.finish() == "");
+    CHECK(f.delivered("ann").empty());
+  }
+  SECTION("Pop3SyncErrorAccount: ann and the error account, deleted") {
+    f.env.route.error_account = "errors@ex.test";
+    FakePop3Server server(steps(true));
+    auto r = f.sync(f.rewrite_link(server.port(), "?ex.test,remote.test"));
+    INFO(info(r));
+    CHECK(r.ok);
+    CHECK(r.messages == 1);
+    CHECK(r.deleted == 1);
+    CHECK(server.finish() == "");
+    CHECK(f.delivered("ann") == std::vector<std::string>{m});
+    CHECK(f.delivered("errors") == std::vector<std::string>{m});
+  }
+}
+
 TEST_CASE("fetch: '@' link delivers to the fixed address, '&' appends", "[psync][fetch]") {
   FetchFixture f;
   SECTION("@") {
