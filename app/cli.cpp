@@ -1,5 +1,9 @@
 #include "app/cli.hpp"
 
+#include <unistd.h>
+
+#include <iostream>
+
 #include "app/check.hpp"
 #include "app/once_report.hpp"
 #include "app/service.hpp"
@@ -28,8 +32,11 @@ int run_cli(const std::vector<std::string>& args, const Environment& env, std::o
       return run_check(options->mail_root, out);
     case Mode::run:
       return run_service(*options, out, err);
-    case Mode::once:
-      return run_once_report(*options, out, err);
+    case Mode::once: {
+      // Live progress only when our stdout is a terminal; pipes keep the stable text.
+      bool live = &out == &std::cout && ::isatty(STDOUT_FILENO) == 1;
+      return run_once_report(*options, out, err, live);
+    }
     case Mode::status:
       return print_status(*options, out, err);
   }

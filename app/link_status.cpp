@@ -2,8 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <chrono>
 #include <ctime>
-#include <regex>
 
 #include "common/fs.hpp"
 #include "psync/link_number.hpp"
@@ -14,19 +15,18 @@ namespace psyncd::app {
 
 namespace {
 
-constexpr size_t kFields = 9;
+constexpr size_t kFields = 11;
+constexpr size_t kOldFields = 9;  // before the delay columns
 
-bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
-
-// The result without the counts describe() appends; tabs and line ends become spaces so
-// the table stays one record per line.
-std::string short_result(const std::string& outcome) {
-  std::string r = starts_with(outcome, "ok") ? "ok" : outcome;
-  if (auto cut = r.rfind(" ("); cut != std::string::npos && r.find(" msgs ", cut) != std::string::npos)
-    r.resize(cut);
-  for (char& c : r)
+// Tabs and line ends become spaces so the table stays one record per line.
+std::string one_line(std::string s) {
+  for (char& c : s)
     if (c == '\t' || c == '\r' || c == '\n') c = ' ';
-  return r;
+  return s;
+}
+
+int64_t unix_time(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
 
 std::string when(int64_t t) {
@@ -47,41 +47,45 @@ Result<uint64_t> number_field(const tabfile::Record& r, size_t i, const std::str
   return *v;
 }
 
-}  // namespace
-
-std::optional<std::pair<std::string, std::string>> split_summary(std::string_view line) {
-  auto arrow = line.find(" -> ");
-  if (arrow == std::string_view::npos) return std::nullopt;
-  auto colon = line.find(": ", arrow);
-  if (colon == std::string_view::npos) return std::nullopt;
-  return std::make_pair(std::string(line.substr(0, colon)), std::string(line.substr(colon + 2)));
+// The result column: what happened, without the counts (they have their own columns).
+std::string result_text(const psync::LinkReport& r) {
+  using psync::LinkOutcome;
+  switch (r.outcome) {
+    case LinkOutcome::ran: return r.result.ok ? "ok" : one_line(psync::failure_text(r));
+    case LinkOutcome::skipped_lock: return one_line("skipped (locked): " + r.note);
+    case LinkOutcome::disabled: return "disabled";
+    case LinkOutcome::delayed: return "not run: delayed after failures: " + r.note;
+    case LinkOutcome::self_poll: return one_line("FAIL: " + r.note);
+  }
+  return "?";
 }
 
-bool StatusBook::record(std::string_view summary, int64_t now) {
-  auto parts = split_summary(summary);
-  if (!parts) return false;
-  auto [who, outcome] = *parts;
+}  // namespace
+
+void StatusBook::record(const psync::LinkReport& report, int64_t now) {
+  using psync::LinkOutcome;
+  std::string who = one_line(psync::link_label(report.link));
   auto [it, fresh] = links_.try_emplace(who);
   if (fresh) order_.push_back(who);
   LinkStatus& s = it->second;
   s.link = who;
-  s.result = short_result(outcome);
-  s.time = now;
-  s.msgs = s.bytes = 0;
-  static const std::regex counts(R"((\d+) msgs (\d+) bytes)");
-  std::smatch m;
-  if (std::regex_search(outcome, m, counts)) {
-    s.msgs = std::stoull(m[1].str());
-    s.bytes = std::stoull(m[2].str());
+  // A link held back by its delay was not tried: its last real result stays.
+  if (report.outcome != LinkOutcome::delayed || fresh) {
+    s.result = result_text(report);
+    s.time = now;
+    bool ran = report.outcome == LinkOutcome::ran;
+    s.msgs = ran ? report.result.messages : 0;
+    s.bytes = ran ? report.result.bytes : 0;
+    s.total_msgs += s.msgs;
+    s.total_bytes += s.bytes;
+    bool ok = ran && report.result.ok;
+    bool failed = (ran && !report.result.ok) || report.outcome == LinkOutcome::self_poll;
+    if (ok) s.failures = 0;
+    if (failed) ++s.failures;
   }
-  s.total_msgs += s.msgs;
-  s.total_bytes += s.bytes;
-  if (starts_with(outcome, "ok")) s.failures = 0;
-  // A link held back by its backoff was not tried again: not a further failure.
-  else if (starts_with(outcome, "FAIL") && outcome.find("delayed after failures") == std::string::npos)
-    ++s.failures;
-  s.next_poll = interval_ == 0 ? 0 : now + static_cast<int64_t>(interval_);
-  return true;
+  s.delay = report.delay.length.count();
+  s.delay_until = s.delay == 0 ? 0 : unix_time(report.delay.until);
+  s.next_poll = interval_ == 0 ? 0 : std::max(now + static_cast<int64_t>(interval_), s.delay_until);
 }
 
 void StatusBook::load(const std::vector<LinkStatus>& entries) {
@@ -104,12 +108,13 @@ std::string status_path(const std::string& mail_root) {
 std::string format_status_table(const std::vector<LinkStatus>& entries) {
   std::string out =
       "# psyncd link status (written by the daemon; read by psyncd --status)\n"
-      "# link  result  time  msgs  bytes  total-msgs  total-bytes  failures  next-poll\n";
+      "# link  result  time  msgs  bytes  total-msgs  total-bytes  failures  next-poll  "
+      "delay-seconds  delay-until\n";
   for (const LinkStatus& s : entries) {
     out += tabfile::format_line(std::vector<std::string>{
         s.link, s.result, std::to_string(s.time), std::to_string(s.msgs), std::to_string(s.bytes),
         std::to_string(s.total_msgs), std::to_string(s.total_bytes), std::to_string(s.failures),
-        std::to_string(s.next_poll)});
+        std::to_string(s.next_poll), std::to_string(s.delay), std::to_string(s.delay_until)});
   }
   return out;
 }
@@ -119,17 +124,19 @@ Result<std::vector<LinkStatus>> parse_status_table(std::string_view text, const 
   if (!table.problems.empty()) return table.problems.front();
   std::vector<LinkStatus> out;
   for (const auto& r : table.records) {
-    if (r.fields.size() != kFields)
+    size_t got = r.fields.size();
+    if (got != kFields && got != kOldFields)
       return Error{ErrorKind::config, path, r.line, {},
-                   fmt::format("{} fields, want {}", r.fields.size(), kFields)};
-    uint64_t n[7];
-    for (size_t i = 0; i < 7; ++i) {
+                   fmt::format("{} fields, want {}", got, kFields)};
+    uint64_t n[kFields - 2] = {};
+    for (size_t i = 0; i + 2 < got; ++i) {
       auto v = number_field(r, i + 2, path);
       if (!v) return v.error();
       n[i] = *v;
     }
     out.push_back(LinkStatus{r.fields[0], r.fields[1], static_cast<int64_t>(n[0]), n[1], n[2],
-                             n[3], n[4], n[5], static_cast<int64_t>(n[6])});
+                             n[3], n[4], n[5], static_cast<int64_t>(n[6]),
+                             static_cast<int64_t>(n[7]), static_cast<int64_t>(n[8])});
   }
   return out;
 }
@@ -137,8 +144,11 @@ Result<std::vector<LinkStatus>> parse_status_table(std::string_view text, const 
 std::string status_line(const LinkStatus& s, int64_t now) {
   std::string next = s.next_poll == 0 ? "on .psync-trigger only" : when(s.next_poll);
   if (s.next_poll != 0 && s.next_poll < now) next += " (overdue)";
-  std::string delay =
-      s.failures == 0 ? "none" : fmt::format("{} failure(s) in a row, retried after backoff", s.failures);
+  std::string delay = "none";
+  if (s.delay != 0)
+    delay = fmt::format("{} s, {} {}", s.delay, s.delay_until > now ? "until" : "ended",
+                        when(s.delay_until));
+  if (s.failures != 0) delay += fmt::format(" ({} failure(s) in a row)", s.failures);
   return fmt::format("{}: last {} at {}; {} msgs {} bytes (total {} msgs {} bytes); next poll {}; "
                      "failure delay: {}",
                      s.link, s.result, when(s.time), s.msgs, s.bytes, s.total_msgs, s.total_bytes,

@@ -1,11 +1,14 @@
 #include "app/once_report.hpp"
 
 #include <fmt/format.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include <array>
+#include <regex>
 #include <sstream>
 
-#include "app/link_status.hpp"
+#include "app/once_progress.hpp"
 #include "app/psync_runner.hpp"
 
 namespace psyncd::app {
@@ -17,8 +20,15 @@ struct Hint {
   const char* advice;
 };
 
-// First match wins: the more specific texts come first.
-const std::array<Hint, 11> kHints = {{
+constexpr const char* kAuthAdvice =
+    "check the remote user (field 4) and the password (field 5, made with xmcrypt); "
+    "try APOP or SASL= in field 6 if the server wants them";
+constexpr const char* kConnectAdvice =
+    "cannot reach field 3's server[:port]: check the name, port and firewall";
+
+// First match wins: the more specific texts come first, then the step the failure
+// happened in, then texts that are only a guess ("connect" is also in "connection closed").
+const std::array<Hint, 19> kHints = {{
     {"delayed after failures",
      "retried once its delay has passed (server.tab PsyncFailedHostDelay / "
      "PsyncFailedAccountDelay); restart psyncd to retry at once"},
@@ -27,20 +37,48 @@ const std::array<Hint, 11> kHints = {{
     {"certificate",
      "the server's TLS certificate was not accepted: install its CA, or pin it with "
      "Pin=sha256:... (or NoVerify) in field 6"},
-    {"login refused",
-     "check the remote user (field 4) and the password (field 5, made with xmcrypt); "
-     "try APOP or SASL= in field 6 if the server wants them"},
+    {"login refused", kAuthAdvice},
     {"[AUTH]", "check the remote user (field 4) and the password (field 5, made with xmcrypt)"},
     {"Pop3SyncErrorAccount",
      "a recipient is not local: add the account, or set Pop3SyncErrorAccount in server.tab"},
     {"timed out", "the server did not answer in time: check field 3 and the network, or raise -YT"},
-    {"connect", "cannot reach field 3's server[:port]: check the name, port and firewall"},
     {"resolve", "the server name in field 3 does not resolve: check it and DNS"},
     {"STLS", "the server does not offer STLS: drop STLS/FSTLS from field 6 or use POP3S"},
+    {"FAIL (lock)", "cannot take the link lock: check MAIL_ROOT/pop3linklocks exists and is writable"},
+    {"FAIL (connect)", kConnectAdvice},
+    {"FAIL (auth)", kAuthAdvice},
+    {"FAIL (list)",
+     "the server failed the mailbox listing (STAT/UIDL/LIST): retried next cycle; if it "
+     "persists, check the remote mailbox"},
+    {"FAIL (retrieve)",
+     "the transfer broke off: what arrived whole is kept, the rest comes next cycle (raise -YT "
+     "for a slow server)"},
+    {"FAIL (store)", "storing under MAIL_ROOT failed: check free space and permissions there"},
+    {"FAIL (dele)",
+     "deleting on the server failed: the stored messages are deleted next cycle, not fetched twice"},
+    {"FAIL (quit)",
+     "the server did not confirm QUIT, so it may keep the messages: the next cycle deletes them"},
+    {"connect", kConnectAdvice},
 }};
 
 bool failed(std::string_view outcome) {
   return outcome.substr(0, 4) == "FAIL";
+}
+
+// The link and the outcome of a summary line ("who: outcome"); false when it is none.
+bool split_summary(std::string_view line, std::string_view& outcome) {
+  auto arrow = line.find(" -> ");
+  if (arrow == std::string_view::npos) return false;
+  auto colon = line.find(": ", arrow);
+  if (colon == std::string_view::npos) return false;
+  outcome = line.substr(colon + 2);
+  return true;
+}
+
+unsigned terminal_width() {
+  winsize ws{};
+  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+  return 80;
 }
 
 }  // namespace
@@ -54,40 +92,50 @@ std::string failure_hint(std::string_view outcome) {
                          : "";
 }
 
-std::string annotate_once_output(std::string_view summaries) {
-  std::string out;
-  StatusBook book(0);
-  unsigned ok = 0, bad = 0, other = 0;
-  std::istringstream in{std::string(summaries)};
-  for (std::string line; std::getline(in, line);) {
-    out += line + "\n";
-    auto parts = split_summary(line);
-    if (!parts) continue;
-    const std::string& outcome = parts->second;
-    book.record(line, 0);
-    if (outcome.substr(0, 2) == "ok")
-      ++ok;
-    else if (failed(outcome))
-      ++bad;
-    else
-      ++other;
-    if (auto hint = failure_hint(outcome); !hint.empty()) out += "    what to do: " + hint + "\n";
+std::string OnceTally::add(std::string_view line) {
+  std::string out = std::string(line) + "\n";
+  std::string_view outcome;
+  if (!split_summary(line, outcome)) return out;
+  if (outcome.substr(0, 2) == "ok")
+    ++ok_;
+  else if (failed(outcome))
+    ++failed_;
+  else
+    ++other_;
+  static const std::regex counts(R"((\d+) msgs (\d+) bytes)");
+  std::match_results<std::string_view::const_iterator> m;
+  if (std::regex_search(outcome.begin(), outcome.end(), m, counts)) {
+    msgs_ += std::stoull(m[1].str());
+    bytes_ += std::stoull(m[2].str());
   }
-  uint64_t msgs = 0, bytes = 0;
-  for (const auto& s : book.entries()) {
-    msgs += s.msgs;
-    bytes += s.bytes;
-  }
-  out += fmt::format("psyncd --once: {} links: {} ok, {} failed, {} not run; {} msgs {} bytes\n",
-                     ok + bad + other, ok, bad, other, msgs, bytes);
+  if (auto hint = failure_hint(outcome); !hint.empty()) out += "    what to do: " + hint + "\n";
   return out;
 }
 
-int run_once_report(const Options& options, std::ostream& out, std::ostream& err) {
+std::string OnceTally::totals_line() const {
+  return fmt::format("psyncd --once: {} links: {} ok, {} failed, {} not run; {} msgs {} bytes\n",
+                     ok_ + failed_ + other_, ok_, failed_, other_, msgs_, bytes_);
+}
+
+std::string annotate_once_output(std::string_view summaries) {
+  std::string out;
+  OnceTally tally;
+  std::istringstream in{std::string(summaries)};
+  for (std::string line; std::getline(in, line);) out += tally.add(line);
+  return out + tally.totals_line();
+}
+
+int run_once_report(const Options& options, std::ostream& out, std::ostream& err, bool live) {
   std::ostringstream lines;
-  int rc = run_psync(options, lines, err);
-  out << annotate_once_output(lines.str());
-  out.flush();
+  if (!live) {
+    int rc = run_psync(options, lines, err);
+    out << annotate_once_output(lines.str());
+    out.flush();
+    return rc;
+  }
+  LiveProgress progress(out, system_clock(), terminal_width());
+  int rc = run_psync(options, lines, err, nullptr, system_clock(), &progress);
+  progress.done();
   return rc;
 }
 

@@ -15,7 +15,7 @@ namespace {
 constexpr int kExitTempFail = 75;  // sysexits EX_TEMPFAIL: some link failed, try again later
 
 psync::PsyncConfig make_config(const Options& o, const std::atomic<bool>* stop,
-                               const Clock& clock) {
+                               const Clock& clock, psync::CycleObserver* observer) {
   psync::PsyncConfig c;
   c.mail_root = o.mail_root;
   c.threads = o.psync_threads;
@@ -28,6 +28,7 @@ psync::PsyncConfig make_config(const Options& o, const std::atomic<bool>* stop,
   if (o.pop3s.enabled) c.self.ports.push_back(o.pop3s.port);
   c.clock = &clock;
   c.stop = stop;
+  c.observer = observer;
   return c;
 }
 
@@ -58,12 +59,13 @@ void run_cycle_logged(psync::PsyncService& service) {
 }  // namespace
 
 int run_psync(const Options& options, std::ostream& out, std::ostream& err,
-              const std::atomic<bool>* stop, const Clock& clock) {
+              const std::atomic<bool>* stop, const Clock& clock,
+              psync::CycleObserver* observer) {
   if (options.mail_root.empty()) {
     err << "psyncd: no MAIL_ROOT (use -Ms or the MAIL_ROOT environment variable)\n";
     return exit_code(ErrorKind::usage);
   }
-  psync::PsyncService service(make_config(options, stop, clock));
+  psync::PsyncService service(make_config(options, stop, clock, observer));
   if (options.mode == Mode::once) return run_once(service, out, err);
   spool::MailRoot root(options.mail_root);
   psync::CycleTimer timer(std::chrono::seconds(options.psync_interval));

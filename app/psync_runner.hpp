@@ -3,7 +3,8 @@
 // returns 0 when every due link succeeded (EX_TEMPFAIL otherwise, or the sysexits code of an
 // unreadable table). Otherwise it is the scheduler loop: a cycle at start-up, then every -Yi
 // seconds, and whenever MAIL_ROOT/.psync-trigger appears (checked every second), until *stop.
-// Signals are the caller's: it only reads the stop flag. The lead wires it into psyncd_main.
+// Signals are the caller's: it only reads the stop flag. `observer` (optional) hears every
+// link's start, progress and end as they happen, from the worker threads (run_once.hpp).
 #pragma once
 
 #include <atomic>
@@ -11,10 +12,12 @@
 
 #include "app/options.hpp"
 #include "common/clock.hpp"
+#include "psync/run_once.hpp"
 
 namespace psyncd::app {
 
 int run_psync(const Options& options, std::ostream& out, std::ostream& err,
-              const std::atomic<bool>* stop = nullptr, const Clock& clock = system_clock());
+              const std::atomic<bool>* stop = nullptr, const Clock& clock = system_clock(),
+              psync::CycleObserver* observer = nullptr);
 
 }  // namespace psyncd::app

@@ -22,45 +22,37 @@ namespace {
 
 int64_t unix_now() { return static_cast<int64_t>(std::time(nullptr)); }
 
-// Watches the log for run_psync's per-link summaries ("psync: <summary>") and keeps the
-// status file up to date; everything is passed on to the previous sink unchanged.
-class StatusRecorder {
+// Keeps the status file from the typed per-link results the PSYNC cycle hands its observer
+// (called from the worker threads, hence the mutex); rewritten atomically at every link end.
+class StatusRecorder final : public psync::CycleObserver {
  public:
   StatusRecorder(const std::string& mail_root, unsigned interval)
       : path_(status_path(mail_root)), book_(interval) {
     if (auto text = fs::read_file(path_); text) {
       if (auto entries = parse_status_table(*text, path_); entries) book_.load(*entries);
     }
-    previous_ = log::set_sink([this](log::Level level, std::string_view message) {
-      if (previous_) previous_(level, message);
-      if (level == log::Level::info && message.substr(0, 7) == "psync: ") save(message.substr(7));
-    });
   }
-  ~StatusRecorder() { log::set_sink(previous_); }
-  StatusRecorder(const StatusRecorder&) = delete;
-  StatusRecorder& operator=(const StatusRecorder&) = delete;
-
- private:
-  void save(std::string_view summary) {
+  void link_started(size_t, const psync::Link&) override {}
+  void link_progress(size_t, const psync::Link&, const psync::FetchProgress&) override {}
+  void link_finished(size_t, const psync::LinkReport& report) override {
     std::lock_guard lock(mutex_);
-    if (!book_.record(summary, unix_now())) return;
-    auto dir = fs::dir_name(path_);
-    auto made = fs::make_dirs(fs::posix(), dir, 0755);
+    book_.record(report, unix_now());
+    auto made = fs::make_dirs(fs::posix(), fs::dir_name(path_), 0755);
     auto r = made ? fs::write_file_atomic(fs::posix(), path_, format_status_table(book_.entries()),
                                           0644)
                   : made;
     // Reported once: the status file is a convenience, mail keeps flowing without it.
     if (!r && !warned_) {
       warned_ = true;
-      if (previous_) previous_(log::Level::warn, "status file: " + r.error().to_string());
+      log::warn("status file: {}", r.error().to_string());
     }
   }
 
+ private:
   std::string path_;
   StatusBook book_;
   std::mutex mutex_;
   bool warned_ = false;
-  log::Sink previous_;
 };
 
 sigset_t service_signals() {
@@ -123,7 +115,7 @@ int run_service(const Options& options, std::ostream& out, std::ostream& err) {
   std::vector<std::thread> workers;
   if (options.psync_enabled) {
     workers.emplace_back([&] {
-      psync_rc = run_psync(options, out, err, &stop);
+      psync_rc = run_psync(options, out, err, &stop, system_clock(), &status);
       if (psync_rc != 0) stop = true;
     });
   }

@@ -23,6 +23,12 @@ std::optional<Backoff::TimePoint> Backoff::retry_at(const std::string& key) cons
   return it->second.retry_at;
 }
 
+std::optional<std::chrono::seconds> Backoff::delay(const std::string& key) const {
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return std::nullopt;
+  return it->second.delay;
+}
+
 void Backoff::failure(const std::string& key, TimePoint now) {
   if (base_.count() <= 0) return;  // a zero delay turns the feature off
   auto it = entries_.find(key);

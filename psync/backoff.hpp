@@ -3,7 +3,8 @@
 // delay has passed; the delay starts at the configured base (server.tab PsyncFailedHostDelay
 // / PsyncFailedAccountDelay, seconds; psyncd extensions, defaults 60 / 300) and doubles with
 // each further failure up to a cap (64 x base, at most one day). A success clears the key.
-// Pure bookkeeping over the injected steady clock's time points; not thread-safe.
+// Pure bookkeeping over the injected steady clock's time points; not thread-safe (PsyncService
+// guards its two Backoffs with one mutex).
 #pragma once
 
 #include <chrono>
@@ -26,6 +27,8 @@ class Backoff {
   bool allowed(const std::string& key, TimePoint now) const;
   // When the key may be polled again; nullopt when it is not delayed.
   std::optional<TimePoint> retry_at(const std::string& key) const;
+  // The key's current delay (what its last failure set); nullopt when it is not delayed.
+  std::optional<std::chrono::seconds> delay(const std::string& key) const;
   void failure(const std::string& key, TimePoint now);
   void success(const std::string& key) { entries_.erase(key); }
   std::chrono::seconds cap() const;

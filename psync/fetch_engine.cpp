@@ -28,6 +28,31 @@ namespace {
 
 bool leave_mode(const Link& link) { return link.auth.leave || link.auth.keep_days > 0; }
 
+// Passes a batch's messages on to the FetchSink and counts the ones stored whole for the
+// progress hook (no I/O of its own).
+class CountingSink final : public pop3::MessageSink {
+ public:
+  CountingSink(FetchSink& inner, std::function<void(std::uint64_t)> stored)
+      : inner_(inner), stored_(std::move(stored)) {}
+  Result<void> begin(std::uint32_t number) override { return inner_.begin(number); }
+  Result<void> data(std::string_view chunk) override { return inner_.data(chunk); }
+  Result<void> end(std::uint32_t number) override {
+    Result<void> r = inner_.end(number);
+    const auto& done = inner_.outcomes();
+    if (!done.empty() && done.back().number == number &&
+        done.back().status == MessageStatus::delivered)
+      stored_(done.back().bytes);
+    return r;
+  }
+  void refused(std::uint32_t number, const pop3::Reply& reply) override {
+    inner_.refused(number, reply);
+  }
+
+ private:
+  FetchSink& inner_;
+  std::function<void(std::uint64_t)> stored_;
+};
+
 class LinkSync {
  public:
   LinkSync(const FetchEnv& env, const Link& link)
@@ -56,6 +81,13 @@ class LinkSync {
   }
   bool stopping() const { return env_.stop != nullptr && env_.stop->load(); }
   LinkResult fail(const Error& e, FailureScope scope);
+  void step(FetchStep s) {
+    progress_.step = s;
+    report();
+  }
+  void report() const {
+    if (env_.progress) env_.progress(progress_);
+  }
 
   const FetchEnv& env_;
   const Link& link_;
@@ -71,6 +103,7 @@ class LinkSync {
   std::vector<std::string> seen_now_;  // UIDLs fetched (or sent to the error account) now
   std::set<std::uint32_t> deleted_;
   bool planned_ = false;
+  FetchProgress progress_;
 };
 
 LinkResult LinkSync::fail(const Error& e, FailureScope scope) {
@@ -89,6 +122,7 @@ Result<void> LinkSync::open_state() {
 
 // After login, so that a link that cannot even log in leaves no state in MAIL_ROOT.
 Result<void> LinkSync::open_store() {
+  step(FetchStep::store);
   auto journal = spool::DeliveryJournal::open(
       *env_.fs, spool::journal_path(root_.root(), link_.remote_spec, link_.remote_user));
   if (!journal) return journal.error();
@@ -118,14 +152,17 @@ void LinkSync::remove_orphans() {
 }
 
 Result<void> LinkSync::connect() {
+  step(FetchStep::connect);
   auto t = env_.connect(link_);
   if (!t) return t.error();
   transport_ = std::move(*t);
   client_ = std::make_unique<pop3::Client>(*transport_, client_options(link_), env_.io_timeout);
+  step(FetchStep::auth);
   return client_->login();
 }
 
 Result<void> LinkSync::list_and_plan() {
+  step(FetchStep::list);
   auto listing = client_->listing();
   if (!listing) return listing.error();
   PlanInput in;
@@ -169,6 +206,7 @@ Result<void> LinkSync::list_and_plan() {
 
 Result<void> LinkSync::dele(const std::vector<std::uint32_t>& numbers) {
   if (numbers.empty()) return {};
+  step(FetchStep::dele);
   auto refused = client_->dele(numbers);
   if (!refused) return refused.error();
   std::set<std::uint32_t> bad(refused->begin(), refused->end());
@@ -187,9 +225,16 @@ Result<void> LinkSync::dele(const std::vector<std::uint32_t>& numbers) {
 Result<void> LinkSync::fetch_batch(std::vector<pop3::FetchItem> items) {
   spool::DeliveryBatch batch(*env_.fs, *journal_);
   FetchSink sink(env_.route, link_, *env_.fs, *env_.clock, tmp_dir_, batch, plan_.keys);
-  Result<void> got = client_->retrieve(std::move(items), sink);
+  CountingSink counting(sink, [this](std::uint64_t bytes) {
+    ++progress_.messages;
+    progress_.bytes += bytes;
+    report();
+  });
+  step(FetchStep::retrieve);
+  Result<void> got = client_->retrieve(std::move(items), counting);
   // Messages that arrived complete are committed even when the connection broke after them:
   // the journal then makes the next session DELE them instead of fetching them again.
+  if (got) step(FetchStep::store);  // else the failure stays the retrieve's
   Result<void> committed = batch.commit();
   std::vector<std::uint32_t> to_dele;
   for (const auto& o : sink.outcomes()) {
@@ -264,6 +309,7 @@ Result<void> LinkSync::write_keep_dates_file() {
 }
 
 Result<void> LinkSync::quit() {
+  step(FetchStep::quit);
   if (auto q = client_->quit(); !q) return q.error();
   // The deletions are committed: forget their journal entries (UIDLs leave the server).
   std::set<std::string> remaining;
@@ -310,6 +356,20 @@ LinkResult sync_link(const FetchEnv& env, const Link& link) {
     log::warn("{}@{}: sync failed: {}", link.remote_user, link.remote_spec, result.reason);
   }
   return result;
+}
+
+const char* step_name(FetchStep step) {
+  switch (step) {
+    case FetchStep::lock: return "lock";
+    case FetchStep::connect: return "connect";
+    case FetchStep::auth: return "auth";
+    case FetchStep::list: return "list";
+    case FetchStep::retrieve: return "retrieve";
+    case FetchStep::store: return "store";
+    case FetchStep::dele: return "dele";
+    case FetchStep::quit: return "quit";
+  }
+  return "?";
 }
 
 std::string describe(const LinkResult& r) {

@@ -5,11 +5,13 @@
 // commit (journal + directory syncs), then the batch's DELEs -> seen-DB rewrite (Leave) ->
 // QUIT, which must answer +OK. A stop flag ends the sync after the batch in flight, with QUIT.
 // It does not schedule, retry or back off (scheduler.hpp) and writes no psync log line.
+// An optional progress hook hears each step and each message received (for --once, status).
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "common/clock.hpp"
@@ -21,6 +23,21 @@
 
 namespace psyncd::psync {
 
+// Where a link's sync is; a failure happened in the last step reported.
+enum class FetchStep { lock, connect, auth, list, retrieve, store, dele, quit };
+// "lock", "connect", "auth", "list", "retrieve", "store", "dele", "quit".
+const char* step_name(FetchStep step);
+
+struct FetchProgress {
+  FetchStep step = FetchStep::lock;
+  std::uint32_t messages = 0;  // received whole this session (counted before their batch commits)
+  std::uint64_t bytes = 0;
+};
+
+// Called on the syncing thread at each step and after each message received whole: keep it
+// cheap (no I/O per call) and thread-safe when links run on several workers.
+using ProgressHook = std::function<void(const FetchProgress&)>;
+
 struct FetchEnv {
   RouteConfig route;                 // root, accounts, domains, error account, tags
   fs::FileSystem* fs = nullptr;      // durable writes (shared_group_sync_fs() in run_once)
@@ -30,6 +47,7 @@ struct FetchEnv {
   const std::atomic<bool>* stop = nullptr;       // set on SIGTERM
   std::uint32_t batch_messages = 500;            // messages per durability batch
   std::uint64_t batch_bytes = 32u << 20;         // expected bytes per batch
+  ProgressHook progress;                         // optional
 };
 
 enum class FailureScope { none, host, account };

@@ -119,16 +119,31 @@ bool CycleReport::ok() const {
   });
 }
 
+std::string link_label(const Link& link) {
+  return fmt::format("{}@{} -> {}{}{}", link.remote_user, link.remote_spec, link.local_account,
+                     link.kind == LinkKind::local ? "@" : " ", link.local_domain);
+}
+
+std::string failure_text(const LinkReport& l) {
+  return fmt::format("FAIL ({}): {}", step_name(l.step), l.result.reason);
+}
+
 std::string summary_line(const LinkReport& l) {
-  std::string who = fmt::format("{}@{} -> {}{}{}", l.link.remote_user, l.link.remote_spec,
-                                l.link.local_account,
-                                l.link.kind == LinkKind::local ? "@" : " ",
-                                l.link.local_domain);
+  std::string who = link_label(l.link);
   switch (l.outcome) {
-    case LinkOutcome::ran: return who + ": " + describe(l.result);
+    case LinkOutcome::ran: {
+      std::string text = describe(l.result);
+      // describe() says "FAIL: why (counts)"; the step tells the reader where it broke.
+      std::string plain = "FAIL: " + l.result.reason;
+      if (!l.result.ok && !l.result.skipped && text.rfind(plain, 0) == 0)
+        text = failure_text(l) + text.substr(plain.size());
+      return who + ": " + text;
+    }
     case LinkOutcome::skipped_lock: return who + ": skipped (locked): " + l.note;
     case LinkOutcome::disabled: return who + ": disabled";
-    case LinkOutcome::delayed: return who + ": FAIL: delayed after failures: " + l.note;
+    case LinkOutcome::delayed:
+      return fmt::format("{}: FAIL: delayed after failures: {} ({} s delay)", who, l.note,
+                         l.delay.length.count());
     case LinkOutcome::self_poll: return who + ": FAIL: " + l.note;
   }
   return who;
@@ -139,16 +154,52 @@ PsyncService::PsyncService(PsyncConfig config)
       host_delay_(std::chrono::seconds(kDefaultFailedHostDelay)),
       account_delay_(std::chrono::seconds(kDefaultFailedAccountDelay)) {}
 
+LinkDelay PsyncService::delay_of(const Link& link) const {
+  std::lock_guard lock(mutex_);
+  return delay_locked(link);
+}
+
+LinkDelay PsyncService::delay_locked(const Link& link) const {
+  LinkDelay out;
+  auto steady = config_.clock->steady_now();
+  auto wall = config_.clock->now();
+  auto consider = [&](const Backoff& b, const std::string& key, std::string scope) {
+    auto length = b.delay(key);
+    auto retry = b.retry_at(key);
+    if (!length || !retry) return;
+    auto until = wall + std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                            *retry - steady);
+    if (out.length.count() != 0 && until <= out.until) return;
+    out = LinkDelay{*length, until, std::move(scope)};
+  };
+  std::string host = lower(link.remote.host);
+  consider(host_delay_, host, "host " + host);
+  consider(account_delay_, link_key(link), "account");
+  return out;
+}
+
+// Called once per link and cycle, whatever happened to it.
+void PsyncService::finish(size_t index, LinkReport& report) {
+  {
+    std::lock_guard lock(mutex_);
+    report.delay = delay_locked(report.link);
+  }
+  if (config_.observer != nullptr) config_.observer->link_finished(index, report);
+}
+
 Result<CycleReport> PsyncService::run_cycle() {
   spool::MailRoot root(config_.mail_root);
   CycleReport report;
   auto tables = load_tables(root, report.problems);
   if (!tables) return tables.error();
   Tables& t = *tables;
-  host_delay_.set_base(std::chrono::seconds(
-      t.server.get_int("PsyncFailedHostDelay", kDefaultFailedHostDelay)));
-  account_delay_.set_base(std::chrono::seconds(
-      t.server.get_int("PsyncFailedAccountDelay", kDefaultFailedAccountDelay)));
+  {
+    std::lock_guard lock(mutex_);
+    host_delay_.set_base(std::chrono::seconds(
+        t.server.get_int("PsyncFailedHostDelay", kDefaultFailedHostDelay)));
+    account_delay_.set_base(std::chrono::seconds(
+        t.server.get_int("PsyncFailedAccountDelay", kDefaultFailedAccountDelay)));
+  }
 
   FetchEnv env;
   env.route = route_config(config_, root, t);
@@ -165,56 +216,75 @@ Result<CycleReport> PsyncService::run_cycle() {
     LinkReport lr;
     lr.link = link;
     std::string host = lower(link.remote.host);
+    bool host_ok = false;
+    bool account_ok = false;
+    bool run_now = false;
+    {
+      std::lock_guard lock(mutex_);
+      host_ok = host_delay_.allowed(host, now);
+      account_ok = account_delay_.allowed(link_key(link), now);
+    }
     if (is_disabled(root, t, link)) {
       lr.outcome = LinkOutcome::disabled;
-    } else if (!host_delay_.allowed(host, now) || !account_delay_.allowed(link_key(link), now)) {
+    } else if (!host_ok || !account_ok) {
       lr.outcome = LinkOutcome::delayed;
-      lr.note = host_delay_.allowed(host, now) ? "account" : "host " + host;
+      lr.note = host_ok ? "account" : "host " + host;
     } else if (is_self_poll(link, config_.self, t.users, t.domains)) {
       lr.outcome = LinkOutcome::self_poll;
       lr.note = "refused: the remote is our own POP3 server and account (self-poll)";
       log::error("{}: {}", link.remote_user + "@" + link.remote_spec, lr.note);
     } else {
+      run_now = true;
       due.push_back(report.links.size());
       hosts.push_back(host);
     }
     report.links.push_back(std::move(lr));
+    if (!run_now) finish(report.links.size() - 1, report.links.back());
   }
 
-  std::mutex mutex;
   PoolLimits limits;
   limits.threads = config_.threads;
   limits.per_host = static_cast<unsigned>(std::max(1LL, t.server.get_int("PsyncMaxPerHost", 4)));
+  CycleObserver* observer = config_.observer;
   auto job = [&](size_t i) {
-    LinkReport& lr = report.links[due[i]];
-    LinkResult r = sync_link(env, lr.link);
-    std::lock_guard lock(mutex);
+    size_t index = due[i];
+    LinkReport& lr = report.links[index];  // this worker's own element
+    if (observer != nullptr) observer->link_started(index, lr.link);
+    FetchEnv link_env = env;
+    link_env.progress = [&lr, index, observer](const FetchProgress& p) {
+      lr.step = p.step;
+      if (observer != nullptr) observer->link_progress(index, lr.link, p);
+    };
+    LinkResult r = sync_link(link_env, lr.link);
     lr.result = r;
-    auto end = config_.clock->steady_now();
     if (r.skipped) {
       lr.outcome = LinkOutcome::skipped_lock;
       lr.note = r.reason;
-      return;
+    } else {
+      std::lock_guard lock(mutex_);
+      auto end = config_.clock->steady_now();
+      if (r.ok) {
+        host_delay_.success(hosts[i]);
+        account_delay_.success(link_key(lr.link));
+      } else if (r.scope == FailureScope::host) {
+        host_delay_.failure(hosts[i], end);
+      } else if (r.scope == FailureScope::account) {
+        account_delay_.failure(link_key(lr.link), end);
+      }
+      if (config_.log) {
+        auto w = append_psync_log(root.logs_dir(), config_.clock->now(), config_.rotate_hours,
+                                  log_entry(t, lr.link, r));
+        if (!w) log::error("psync log: {}", w.error().to_string());
+      }
     }
-    if (r.ok) {
-      host_delay_.success(hosts[i]);
-      account_delay_.success(link_key(lr.link));
-    } else if (r.scope == FailureScope::host) {
-      host_delay_.failure(hosts[i], end);
-    } else if (r.scope == FailureScope::account) {
-      account_delay_.failure(link_key(lr.link), end);
-    }
-    if (config_.log) {
-      auto w = append_psync_log(root.logs_dir(), config_.clock->now(), config_.rotate_hours,
-                                log_entry(t, lr.link, r));
-      if (!w) log::error("psync log: {}", w.error().to_string());
-    }
+    finish(index, lr);
   };
   auto ran = run_pool(hosts, limits, job, config_.stop);
   for (size_t i = 0; i < ran.size(); ++i) {
     if (!ran[i]) {
       report.links[due[i]].outcome = LinkOutcome::skipped_lock;
       report.links[due[i]].note = "stopped before it started";
+      finish(due[i], report.links[due[i]]);
     }
   }
   return report;

@@ -3,11 +3,13 @@
 // skip disabled links (B §2.5), links delayed after failures (backoff.hpp) and self-polls
 // (scheduler_self_poll.hpp), sync the rest on the worker pool (scheduler.hpp) with the fetch
 // engine, update the delays and write the -Yl log. The delays live in this object, so a
-// daemon keeps them across cycles. It does not sleep or watch the trigger (trigger.hpp).
+// daemon keeps them across cycles (delay_of() reads them). A CycleObserver hears each link
+// start, progress and end as it happens. It does not sleep or watch the trigger (trigger.hpp).
 #pragma once
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,8 @@
 
 namespace psyncd::psync {
 
+class CycleObserver;
+
 struct PsyncConfig {
   std::string mail_root;
   unsigned threads = 8;                     // -Yt
@@ -35,15 +39,39 @@ struct PsyncConfig {
   const std::atomic<bool>* stop = nullptr;
   TransportFactory connect;                 // empty: libcurl
   fs::FileSystem* fs = nullptr;             // empty: shared_group_sync_fs()
+  CycleObserver* observer = nullptr;        // optional; must outlive run_cycle()
 };
 
 enum class LinkOutcome { ran, skipped_lock, disabled, delayed, self_poll };
+
+// A link's failure delay (backoff.hpp) as it stands: the later-ending of its host's and its
+// own account's delay.
+struct LinkDelay {
+  std::chrono::seconds length{0};               // 0: not delayed
+  std::chrono::system_clock::time_point until;  // wall clock; when it may be polled again
+  std::string scope;                            // "host pop.example.com" or "account"
+};
 
 struct LinkReport {
   Link link;
   LinkOutcome outcome = LinkOutcome::ran;
   LinkResult result;
-  std::string note;  // why it did not run
+  std::string note;                   // why it did not run
+  FetchStep step = FetchStep::lock;   // ran: the last step reached (where a failure happened)
+  LinkDelay delay;                    // after this link's result was counted
+};
+
+// Hears a cycle's links as they go. link_started and link_progress come from the worker thread
+// syncing that link, for several links at once; link_finished from that worker, or from the
+// thread in run_cycle() for links that did not run (disabled, delayed, self-poll, stopped).
+// `index` is the link's place in pop3links.tab order (CycleReport::links). Implementations
+// must be thread-safe and quick (workers wait for them) and must not throw.
+class CycleObserver {
+ public:
+  virtual ~CycleObserver() = default;
+  virtual void link_started(size_t index, const Link& link) = 0;
+  virtual void link_progress(size_t index, const Link& link, const FetchProgress& progress) = 0;
+  virtual void link_finished(size_t index, const LinkReport& report) = 0;
 };
 
 struct CycleReport {
@@ -53,7 +81,14 @@ struct CycleReport {
   bool ok() const;
 };
 
-// "joe@pop.example.com:110 -> joe@ex.test: ok: 3 msgs ..." for --once.
+// "joe@pop.example.com:110 -> joe@ex.test" (external links: "joe@h -> joe ex.test").
+std::string link_label(const Link& link);
+
+// A link that ran and failed: "FAIL (auth): why", the step where it broke and the reason.
+std::string failure_text(const LinkReport& report);
+
+// "joe@pop.example.com:110 -> joe@ex.test: ok: 3 msgs ..." for --once; a failure names its
+// step: "...: FAIL (auth): why (0 msgs ...)".
 std::string summary_line(const LinkReport& report);
 
 class PsyncService {
@@ -61,9 +96,15 @@ class PsyncService {
   explicit PsyncService(PsyncConfig config);
   // Fails only when a table psyncd cannot run without is unreadable.
   Result<CycleReport> run_cycle();
+  // The link's failure delay now; thread-safe (may be called while a cycle runs).
+  LinkDelay delay_of(const Link& link) const;
 
  private:
+  LinkDelay delay_locked(const Link& link) const;
+  void finish(size_t index, LinkReport& report);
+
   PsyncConfig config_;
+  mutable std::mutex mutex_;  // guards the two Backoffs
   Backoff host_delay_;
   Backoff account_delay_;
 };

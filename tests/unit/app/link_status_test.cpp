@@ -1,78 +1,171 @@
+// The --status table: typed per-link results (psync::LinkReport) recorded into a StatusBook,
+// the status.tab round trip (also the 9-field files of earlier versions) and the exact
+// --status lines, including next poll = max(next cycle, end of the failure delay).
 #include "app/link_status.hpp"
 
 #include <catch2/catch.hpp>
 
 using namespace psyncd::app;
+using psyncd::psync::FetchStep;
+using psyncd::psync::LinkOutcome;
+using psyncd::psync::LinkReport;
 
-TEST_CASE("link status: summary lines are split into link and outcome") {
+namespace {
+
+constexpr int64_t kT = 1'700'000'000;  // 2023-11-14 22:13:20 UTC
+
+LinkReport report(LinkOutcome outcome, bool ok = true, uint32_t msgs = 0, uint64_t bytes = 0) {
+  LinkReport r;
+  r.link.remote_user = "a";
+  r.link.remote_spec = "h:110";
+  r.link.local_account = "a";
+  r.link.local_domain = "ex.test";
+  r.outcome = outcome;
+  r.result.ok = ok;
+  r.result.messages = msgs;
+  r.result.bytes = bytes;
+  return r;
+}
+
+LinkReport failed(FetchStep step, const std::string& why, int64_t delay, int64_t until) {
+  LinkReport r = report(LinkOutcome::ran, false);
+  r.step = step;
+  r.result.reason = why;
+  r.delay.length = std::chrono::seconds(delay);
+  r.delay.until = std::chrono::system_clock::time_point(std::chrono::seconds(until));
+  r.delay.scope = "account";
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("link status: results, counts, failures, delay and next poll") {
   struct Case {
     const char* name;
-    const char* input;
-    bool ok;
-    const char* who;
+    LinkReport input;
+    int64_t at;
+    const char* want_result;
+    uint64_t msgs, total_msgs, failures;
+    int64_t next_poll, delay;
   };
+  // One book, fed in order: each case sees the ones before it.
   const Case cases[] = {
-      {"ok", "a@h:110 -> a@ex.test: ok: 3 msgs 10 bytes, 3 deleted, 0 not synced", true,
-       "a@h:110 -> a@ex.test"},
-      {"external", "b@h:110 -> b @ex.test: disabled", true, "b@h:110 -> b @ex.test"},
-      {"no arrow", "pop3d: listening on 1.2.3.4:110", false, ""},
-      {"no outcome", "a@h -> b@c", false, ""},
+      {"ok", report(LinkOutcome::ran, true, 3, 100), kT, "ok", 3, 3, 0, kT + 120, 0},
+      {"auth failure, delay 300 s beyond the next cycle",
+       failed(FetchStep::auth, "h:110: PASS: login refused", 300, kT + 420), kT + 120,
+       "FAIL (auth): h:110: PASS: login refused", 0, 3, 1, kT + 420, 300},
+      {"delayed: last result kept, delay shown", [] {
+         LinkReport r = report(LinkOutcome::delayed);
+         r.note = "account";
+         r.delay.length = std::chrono::seconds(300);
+         r.delay.until = std::chrono::system_clock::time_point(std::chrono::seconds(kT + 420));
+         return r;
+       }(),
+       kT + 240, "FAIL (auth): h:110: PASS: login refused", 0, 3, 1, kT + 420, 300},
+      {"retrieve failure keeps what was stored, delay shorter than the cycle",
+       [] {
+         LinkReport r = failed(FetchStep::retrieve, "h:110: connection closed", 60, kT + 480);
+         r.result.messages = 2;
+         return r;
+       }(),
+       kT + 420, "FAIL (retrieve): h:110: connection closed", 2, 5, 2, kT + 540, 60},
+      {"disabled counts nothing", report(LinkOutcome::disabled), kT + 600, "disabled", 0, 5, 2,
+       kT + 720, 0},
+      {"ok clears failures", report(LinkOutcome::ran, true, 1, 7), kT + 720, "ok", 1, 6, 0,
+       kT + 840, 0},
   };
+  StatusBook book(120);
   for (const auto& c : cases) {
     INFO(c.name);
-    auto r = split_summary(c.input);
-    REQUIRE(r.has_value() == c.ok);
-    if (c.ok) CHECK(r->first == c.who);
+    book.record(c.input, c.at);
+    auto e = book.entries();
+    REQUIRE(e.size() == 1);
+    CHECK(e[0].link == "a@h:110 -> a@ex.test");
+    CHECK(e[0].result == c.want_result);
+    CHECK(e[0].msgs == c.msgs);
+    CHECK(e[0].total_msgs == c.total_msgs);
+    CHECK(e[0].failures == c.failures);
+    CHECK(e[0].next_poll == c.next_poll);
+    CHECK(e[0].delay == c.delay);
   }
 }
 
-TEST_CASE("link status: the book counts messages, failures and the next poll") {
-  StatusBook book(120);
-  CHECK(book.record("a@h -> a@ex: ok: 3 msgs 100 bytes, 3 deleted, 0 not synced", 1000));
-  CHECK(book.record("a@h -> a@ex: FAIL: connect refused (0 msgs 0 bytes, 0 deleted, 0 not synced)", 1120));
-  CHECK(book.record("a@h -> a@ex: FAIL: delayed after failures: account", 1240));
-  CHECK_FALSE(book.record("psyncd started", 1240));
-  auto e = book.entries();
-  REQUIRE(e.size() == 1);
-  CHECK(e[0].result == "FAIL: delayed after failures: account");
-  CHECK(e[0].failures == 1);  // the delayed cycle was no new attempt
-  CHECK(e[0].total_msgs == 3);
-  CHECK(e[0].total_bytes == 100);
-  CHECK(e[0].next_poll == 1360);
-  CHECK(book.record("a@h -> a@ex: ok: 2 msgs 50 bytes, 0 deleted, 0 not synced", 1400));
-  e = book.entries();
-  CHECK(e[0].result == "ok");
-  CHECK(e[0].failures == 0);
-  CHECK(e[0].msgs == 2);
-  CHECK(e[0].total_msgs == 5);
-}
-
-TEST_CASE("link status: FAIL results lose their counts; -Yi 0 means trigger only") {
+TEST_CASE("link status: a link first seen delayed; -Yi 0 means trigger only") {
   StatusBook book(0);
-  book.record("a@h -> a@ex: FAIL: PASS refused (0 msgs 0 bytes, 0 deleted, 0 not synced)", 5);
+  LinkReport r = report(LinkOutcome::delayed);
+  r.note = "host h";
+  book.record(r, kT);
+  book.record(failed(FetchStep::connect, "h:110: connect: refused", 60, kT + 60), kT);
   auto e = book.entries();
   REQUIRE(e.size() == 1);
-  CHECK(e[0].result == "FAIL: PASS refused");
   CHECK(e[0].next_poll == 0);
-  CHECK(status_line(e[0], 10).find("next poll on .psync-trigger only") != std::string::npos);
-  CHECK(status_line(e[0], 10).find("1 failure(s) in a row") != std::string::npos);
+  CHECK(status_line(e[0], kT) ==
+        "a@h:110 -> a@ex.test: last FAIL (connect): h:110: connect: refused at 2023-11-14 "
+        "22:13:20 UTC; 0 msgs 0 bytes (total 0 msgs 0 bytes); next poll on .psync-trigger only; "
+        "failure delay: 60 s, until 2023-11-14 22:14:20 UTC (1 failure(s) in a row)");
+  StatusBook fresh(0);
+  fresh.record(r, kT);
+  CHECK(fresh.entries()[0].result == "not run: delayed after failures: host h");
 }
 
-TEST_CASE("link status: the table round-trips, in link order") {
+TEST_CASE("link status: --status lines, exact") {
+  struct Case {
+    const char* name;
+    LinkStatus input;
+    int64_t now;
+    const char* want;
+  };
+  const Case cases[] = {
+      {"ok", {"a@h -> a@ex", "ok", kT, 3, 100, 9, 300, 0, kT + 120, 0, 0}, kT + 1,
+       "a@h -> a@ex: last ok at 2023-11-14 22:13:20 UTC; 3 msgs 100 bytes (total 9 msgs 300 "
+       "bytes); next poll 2023-11-14 22:15:20 UTC; failure delay: none"},
+      {"overdue", {"a@h -> a@ex", "ok", kT, 0, 0, 0, 0, 0, kT + 120, 0, 0}, kT + 121,
+       "a@h -> a@ex: last ok at 2023-11-14 22:13:20 UTC; 0 msgs 0 bytes (total 0 msgs 0 "
+       "bytes); next poll 2023-11-14 22:15:20 UTC (overdue); failure delay: none"},
+      {"delay ended",
+       {"a@h -> a@ex", "FAIL (list): x", kT, 0, 0, 0, 0, 2, kT + 600, 300, kT + 300}, kT + 400,
+       "a@h -> a@ex: last FAIL (list): x at 2023-11-14 22:13:20 UTC; 0 msgs 0 bytes (total 0 "
+       "msgs 0 bytes); next poll 2023-11-14 22:23:20 UTC; failure delay: 300 s, ended "
+       "2023-11-14 22:18:20 UTC (2 failure(s) in a row)"},
+      {"failures, no delay (turned off)",
+       {"a@h -> a@ex", "FAIL (auth): x", kT, 0, 0, 0, 0, 1, 0, 0, 0}, kT,
+       "a@h -> a@ex: last FAIL (auth): x at 2023-11-14 22:13:20 UTC; 0 msgs 0 bytes (total 0 "
+       "msgs 0 bytes); next poll on .psync-trigger only; failure delay: none (1 failure(s) in a "
+       "row)"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.name);
+    CHECK(status_line(c.input, c.now) == c.want);
+  }
+}
+
+TEST_CASE("link status: the table round-trips, in link order; old 9-field files load") {
   StatusBook book(60);
-  book.record("z@h -> z@ex: ok: 1 msgs 7 bytes, 1 deleted, 0 not synced", 100);
-  book.record("a@h -> a@ex: FAIL: say \"no\" (0 msgs 0 bytes, 0 deleted, 0 not synced)", 100);
+  LinkReport z = report(LinkOutcome::ran, true, 1, 7);
+  z.link.remote_user = z.link.local_account = "z";
+  book.record(z, 100);
+  book.record(failed(FetchStep::auth, "say \"no\"\tnow", 300, 400), 100);
   std::string text = format_status_table(book.entries());
   auto back = parse_status_table(text, "status.tab");
   REQUIRE(back);
   REQUIRE(back->size() == 2);
-  CHECK((*back)[0].link == "z@h -> z@ex");
+  CHECK((*back)[0].link == "z@h:110 -> z@ex.test");
   CHECK((*back)[0].bytes == 7);
-  CHECK((*back)[1].result == "FAIL: say \"no\"");
-  CHECK((*back)[1].next_poll == 160);
+  CHECK((*back)[1].result == "FAIL (auth): say \"no\" now");
+  CHECK((*back)[1].next_poll == 400);
+  CHECK((*back)[1].delay == 300);
+  CHECK((*back)[1].delay_until == 400);
   StatusBook again(60);
   again.load(*back);
   CHECK(format_status_table(again.entries()) == text);
+
+  auto old = parse_status_table(
+      "\"a\"\t\"ok\"\t\"5\"\t\"1\"\t\"2\"\t\"3\"\t\"4\"\t\"0\"\t\"65\"\n", "status.tab");
+  REQUIRE(old);
+  REQUIRE(old->size() == 1);
+  CHECK((*old)[0].total_bytes == 4);
+  CHECK((*old)[0].next_poll == 65);
+  CHECK((*old)[0].delay == 0);
 }
 
 TEST_CASE("link status: bad input") {
@@ -82,10 +175,16 @@ TEST_CASE("link status: bad input") {
     const char* want;
   };
   const Case cases[] = {
-      {"few fields", "\"a\"\t\"ok\"\n", "status.tab:1: 2 fields, want 9"},
+      {"few fields", "\"a\"\t\"ok\"\n", "status.tab:1: 2 fields, want 11"},
+      {"ten fields",
+       "\"a\"\t\"ok\"\t\"1\"\t\"1\"\t\"1\"\t\"1\"\t\"1\"\t\"0\"\t\"0\"\t\"0\"\n",
+       "status.tab:1: 10 fields, want 11"},
       {"not a number",
        "\"a\"\t\"ok\"\t\"x\"\t\"1\"\t\"1\"\t\"1\"\t\"1\"\t\"0\"\t\"0\"\n",
        "status.tab:1: field 3: \"x\" is not a number"},
+      {"bad delay",
+       "\"a\"\t\"ok\"\t\"1\"\t\"1\"\t\"1\"\t\"1\"\t\"1\"\t\"0\"\t\"0\"\t\"-5\"\t\"0\"\n",
+       "status.tab:1: field 10: \"-5\" is not a number"},
   };
   for (const auto& c : cases) {
     INFO(c.name);

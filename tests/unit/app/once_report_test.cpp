@@ -22,6 +22,19 @@ TEST_CASE("once report: a hint per failure kind") {
        "own POP3 server"},
       {"locked", "skipped (locked): held by pid 7", "syncing this link"},
       {"other", "FAIL: something new", "psyncd --check"},
+      {"step auth", "FAIL (auth): h:110: PASS: -ERR no (0 msgs 0 bytes, 0 deleted, 0 not synced)",
+       "password (field 5"},
+      {"step connect", "FAIL (connect): h:110: Connection refused (0 msgs 0 bytes, 0 deleted, 0 not synced)",
+       "check the name, port"},
+      {"step retrieve beats the word 'connection'",
+       "FAIL (retrieve): h:110: connection closed (1 msgs 10 bytes, 0 deleted, 0 not synced)",
+       "the transfer broke off"},
+      {"step store", "FAIL (store): rename: No space left on device (0 msgs 0 bytes, 0 deleted, 0 not synced)",
+       "free space"},
+      {"step quit", "FAIL (quit): h:110: QUIT: -ERR (2 msgs 9 bytes, 2 deleted, 0 not synced)",
+       "did not confirm QUIT"},
+      {"text beats step", "FAIL (connect): h:110: Could not resolve host (0 msgs 0 bytes, 0 deleted, 0 not synced)",
+       "does not resolve"},
   };
   for (const auto& c : cases) {
     INFO(c.name);
@@ -52,4 +65,19 @@ TEST_CASE("once report: bad input (no summary lines) still gives totals") {
   CHECK(annotate_once_output("garbage\n") ==
         "garbage\npsyncd --once: 0 links: 0 ok, 0 failed, 0 not run; 0 msgs 0 bytes\n");
   CHECK(annotate_once_output("") == "psyncd --once: 0 links: 0 ok, 0 failed, 0 not run; 0 msgs 0 bytes\n");
+}
+
+TEST_CASE("once report: the tally counts summary lines and adds hints, exact") {
+  OnceTally tally;
+  CHECK(tally.add("a@h -> a@ex: ok: 3 msgs 100 bytes, 3 deleted, 0 not synced") ==
+        "a@h -> a@ex: ok: 3 msgs 100 bytes, 3 deleted, 0 not synced\n");
+  CHECK(tally.add("b@h -> b@ex: FAIL (store): disk full (1 msgs 5 bytes, 0 deleted, 1 not synced)") ==
+        "b@h -> b@ex: FAIL (store): disk full (1 msgs 5 bytes, 0 deleted, 1 not synced)\n"
+        "    what to do: storing under MAIL_ROOT failed: check free space and permissions there\n");
+  CHECK(tally.add("not a summary") == "not a summary\n");
+  CHECK(tally.add("c@h -> c@ex: skipped (locked): held by pid 7") ==
+        "c@h -> c@ex: skipped (locked): held by pid 7\n"
+        "    what to do: another psyncd or XMail is syncing this link now; nothing to do\n");
+  CHECK(tally.totals_line() ==
+        "psyncd --once: 3 links: 1 ok, 1 failed, 1 not run; 4 msgs 105 bytes\n");
 }
