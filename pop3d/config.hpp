@@ -33,7 +33,9 @@ struct Pop3dConfig {
   std::vector<std::string> pop3s_bind;  // -BI
   bool pop3s_ipv6 = false;              // -B6
 
-  std::size_t max_sessions = 1024;                  // -PX
+  std::size_t max_sessions = 1024;                  // -PX, over all threads
+  // Event-loop threads; 0: server.tab Pop3Threads, else the number of CPUs (server.hpp).
+  std::size_t threads = 0;
   std::chrono::seconds idle_timeout{600};           // -Pt (Part A §8: not 90)
   std::chrono::milliseconds bad_login_delay{5000};  // -Pw, doubled per failure
   bool hang_up_on_bad_login = false;                // -Ph

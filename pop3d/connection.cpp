@@ -141,9 +141,13 @@ Connection::Io Connection::flush(SteadyTime now) {
   // level-triggered loop spin on a readiness nobody consumes.
   io_wants_out_ = false;
   io_wants_in_ = false;
-  if (holding_) return Io::ok;  // a failed login's reply waits for the delay (as XMail)
   for (;;) {
-    const std::string_view out = session_.pending_output();
+    // Producing output can process pipelined commands (a QUIT after RETRs, say): act on their
+    // events before their replies go out, so a failed login's reply waits for the delay (as
+    // XMail) and the mailbox lock is gone before the client sees QUIT's +OK.
+    std::string_view out = session_.pending_output();
+    while (handle_events(now)) out = session_.pending_output();
+    if (holding_) return Io::ok;
     if (out.empty()) return Io::ok;
     std::size_t n = 0;
     const Io io = write_bytes(out, n);
@@ -190,11 +194,7 @@ Connection::Status Connection::drive(SteadyTime now) {
       if (io == Io::closed) return Status::finished;
       if (io == Io::again) return Status::alive;
     }
-    bool progress = false;
-    while (auto event = session_.next_event()) {
-      handle(*event, now);
-      progress = true;
-    }
+    bool progress = handle_events(now);
     const Io w = flush(now);
     if (w == Io::closed) return Status::finished;
     const bool drained = w == Io::ok && session_.pending_output().empty();
@@ -217,6 +217,15 @@ Connection::Status Connection::drive(SteadyTime now) {
   return Status::again;
 }
 
+bool Connection::handle_events(SteadyTime now) {
+  bool any = false;
+  while (auto event = session_.next_event()) {
+    handle(*event, now);
+    any = true;
+  }
+  return any;
+}
+
 void Connection::handle(pop3::SessionEvent& e, SteadyTime now) {
   using Kind = pop3::SessionEvent::Kind;
   switch (e.kind) {
@@ -225,6 +234,8 @@ void Connection::handle(pop3::SessionEvent& e, SteadyTime now) {
       break;
     case Kind::close:
       closing_ = true;
+      if (auto* mailbox = dynamic_cast<MaildirMailbox*>(session_.mailbox()))
+        mailbox->release_lock();
       break;
     case Kind::authenticated:
       log::info("pop3d: login ok: user={} ip={} method={}", e.user, ip_, e.method);

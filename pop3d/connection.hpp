@@ -63,6 +63,7 @@ class Connection {
   Io handshake();
   bool start_tls();
   bool can_read() const;
+  bool handle_events(SteadyTime now);  // true if there were any
   void handle(pop3::SessionEvent& event, SteadyTime now);
   void login_failed(const pop3::SessionEvent& event, SteadyTime now);
   void log_login(const std::string& user, bool ok);

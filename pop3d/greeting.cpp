@@ -3,9 +3,17 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <atomic>
+
 #include "common/log.hpp"
 
 namespace psyncd::pop3d {
+
+namespace {
+
+std::atomic<std::uint64_t> g_timestamp_counter{0};
+
+}  // namespace
 
 std::string Greeting::text(const spool::ServerConfig& server) {
   auto custom = server.get("Pop3Greeting");
@@ -34,7 +42,7 @@ std::string Greeting::next_timestamp(std::string_view domain,
   for (char& c : d) {
     if (static_cast<unsigned char>(c) <= 0x20 || c == '>' || c == '<' || c == 0x7f) c = '_';
   }
-  return fmt::format("<{}.{}.{}@{}>", secs, ::getpid(), ++counter_, d);
+  return fmt::format("<{}.{}.{}@{}>", secs, ::getpid(), g_timestamp_counter.fetch_add(1) + 1, d);
 }
 
 }  // namespace psyncd::pop3d

@@ -1,7 +1,8 @@
 // Greeting: the server's welcome line parts. The text is server.tab Pop3Greeting (our
 // extension, as IMail's welcome message: at most 400 characters, a longer one is ignored with
 // a warning) or our default; the APOP timestamp (RFC 1939 §7) is
-// "<epochsecs.pid.counter@domain>", unique per connection like XMail's epoch.threadid@domain.
+// "<epochsecs.pid.counter@domain>", unique per connection like XMail's epoch.threadid@domain:
+// the counter is process-wide and atomic, so event loops on different threads never repeat it.
 #pragma once
 
 #include <chrono>
@@ -22,7 +23,6 @@ class Greeting {
   std::string next_timestamp(std::string_view domain, std::chrono::system_clock::time_point now);
 
  private:
-  std::uint64_t counter_ = 0;
   std::string warned_;  // the over-long value already warned about
 };
 

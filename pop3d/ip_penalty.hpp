@@ -2,10 +2,11 @@
 // per-session -Pw doubling): each failure within `window` of the previous one from the same
 // address adds `step` to the delay of that address's next failed login, up to `max`. Memory is
 // bounded: expired entries are pruned, and past `max_entries` the table starts afresh. Time is
-// passed in (no clock here).
+// passed in (no clock here). Thread-safe: the server's event loops share one table.
 #pragma once
 
 #include <chrono>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 
@@ -22,7 +23,7 @@ class IpPenalty {
   std::chrono::milliseconds failed(const std::string& ip, TimePoint now);
   // Failures currently remembered for `ip`.
   int failures(const std::string& ip, TimePoint now) const;
-  std::size_t size() const { return entries_.size(); }
+  std::size_t size() const;
 
  private:
   struct Entry {
@@ -35,6 +36,7 @@ class IpPenalty {
   std::chrono::milliseconds max_;
   std::chrono::seconds window_;
   std::size_t max_entries_;
+  mutable std::mutex mutex_;
   std::unordered_map<std::string, Entry> entries_;
 };
 

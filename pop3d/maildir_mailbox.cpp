@@ -47,6 +47,11 @@ Result<std::size_t> MaildirMailbox::read(std::size_t index, std::uint64_t offset
   }
 }
 
+void MaildirMailbox::release_lock() {
+  close_cached();
+  lock_.release();
+}
+
 Result<void> MaildirMailbox::remove(const std::vector<std::size_t>& indexes) {
   close_cached();
   std::vector<std::string> paths;

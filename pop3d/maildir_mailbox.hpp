@@ -31,6 +31,11 @@ class MaildirMailbox final : public pop3::MailboxView {
   // first other error (the rest are still tried).
   Result<void> remove(const std::vector<std::size_t>& indexes);
 
+  // The session is over (QUIT answered or refused): drops the lock before the last reply is
+  // sent, so a client that reconnects at once (maybe served by another event loop) never
+  // finds its own finished session still holding the mailbox.
+  void release_lock();
+
  private:
   void close_cached();
 

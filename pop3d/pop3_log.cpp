@@ -58,6 +58,7 @@ Pop3Log::~Pop3Log() {
 
 void Pop3Log::write(const Pop3LogEntry& entry, std::chrono::system_clock::time_point when) {
   const std::string name = pop3_log_name(when, rotate_hours_);
+  std::lock_guard guard(mutex_);
   if (name != name_ || fd_ < 0) {
     if (fd_ >= 0) ::close(fd_);
     const std::string path = fs::join(dir_, name);

@@ -2,11 +2,13 @@
 // of the current -Mr rotation window in local time. One line per login, fields in double
 // quotes, TAB-separated, LF-ended: server host, domain, client IP, "YYYY-MM-DD hh:mm:ss",
 // user, password (always empty: we never log passwords, Pop3LogPasswd is not honoured),
-// status ("LOGIN" + message count and bytes, or "ELOGIN"). Appends with O_APPEND writes.
+// status ("LOGIN" + message count and bytes, or "ELOGIN"). Appends with O_APPEND writes;
+// write() is thread-safe (the server's event loops share one Pop3Log).
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -39,6 +41,7 @@ class Pop3Log {
   void write(const Pop3LogEntry& entry, std::chrono::system_clock::time_point when);
 
  private:
+  std::mutex mutex_;  // guards name_ and fd_
   std::string dir_;
   int rotate_hours_;
   std::string name_;

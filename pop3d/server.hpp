@@ -1,8 +1,8 @@
-// Server: the POP3/POP3S listener (B §7.6, §8.1) as one epoll event loop on one thread:
-// non-blocking accept, the global pop3.ipmap.tab, the -PX session cap, per-connection timers
-// (idle timeout, login delays) in one lazy min-heap, and the Connection objects. The TLS
-// context comes from MAIL_ROOT/server.cert + server.key; without them POP3S is not started and
-// STLS is not offered. It does not parse the command line (the app fills Pop3dConfig).
+// Server: the POP3/POP3S listener (B §7.6, §8.1): binds the sockets, loads the TLS context
+// (MAIL_ROOT/server.cert + server.key; without them POP3S is not started and STLS is not
+// offered) and runs N event loops (event_loop.hpp), one per thread, all accepting from the
+// same sockets. N is Pop3dConfig::threads, else server.tab Pop3Threads (our extension), else
+// the number of CPUs. It does not parse the command line (the app fills Pop3dConfig).
 #pragma once
 
 #include <atomic>
@@ -11,8 +11,16 @@
 
 #include "common/result.hpp"
 #include "pop3d/config.hpp"
+#include "spool/server_config.hpp"
 
 namespace psyncd::pop3d {
+
+inline constexpr std::size_t kMaxThreads = 64;
+
+// The number of event loops: `configured` if not 0, else Pop3Threads if > 0, else `cpus`
+// (at least 1); never more than kMaxThreads.
+std::size_t choose_threads(std::size_t configured, const spool::ServerConfig& server,
+                           unsigned cpus);
 
 class Server {
  public:
@@ -24,9 +32,11 @@ class Server {
 
   const std::vector<BoundPort>& ports() const;
   // Serves until `stop` becomes true (checked at least every 200 ms), then closes every
-  // connection without committing deletions and returns.
+  // connection without committing deletions and returns. The calling thread runs the first
+  // loop; the others get threads of their own, joined before this returns.
   Result<void> run(std::atomic<bool>& stop);
-  std::size_t sessions() const;
+  std::size_t sessions() const;  // open connections, all loops
+  std::size_t threads() const;   // event loops
 
   struct Impl;
 

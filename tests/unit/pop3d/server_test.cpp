@@ -105,6 +105,9 @@ TEST_CASE("Server: a session over a real socket, deletions at QUIT only") {
     CHECK(c.until("\r\n.\r\n") == "+OK 12 octets\r\n..dot\r\nline\r\n.\r\n");
     CHECK(c.line().rfind("+OK", 0) == 0);
   }  // dropped without QUIT: nothing deleted
+  // Another event loop may serve the next client before this one has seen the close.
+  for (int i = 0; i < 100 && r.server->sessions() != 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   CHECK(::access((root.maildir("alice") + "/1.host,S=13,W=13").c_str(), F_OK) == 0);
   {
     Client c(r.port);
@@ -178,4 +181,95 @@ TEST_CASE("Server: idle timeout closes silently") {
   Client c(r.port);
   c.line();
   CHECK(c.line() == "<EOF>");  // no reply, just the close (bounded by the 10 s receive timeout)
+}
+
+TEST_CASE("Server: choose_threads: configured, then Pop3Threads, then CPUs, capped") {
+  struct Case {
+    const char* name;
+    std::size_t configured;
+    const char* server_tab;
+    unsigned cpus;
+    std::size_t want;
+  };
+  const Case cases[] = {
+      {"configured wins", 3, "\"Pop3Threads\"\t\"5\"\n", 8, 3},
+      {"server.tab next", 0, "\"Pop3Threads\"\t\"5\"\n", 8, 5},
+      {"zero in server.tab means CPUs", 0, "\"Pop3Threads\"\t\"0\"\n", 8, 8},
+      {"CPUs by default", 0, "", 2, 2},
+      {"unknown CPU count: one", 0, "", 0, 1},
+      {"capped", 1000, "", 2, kMaxThreads},
+  };
+  for (const auto& c : cases) {
+    SECTION(c.name) {
+      test::Pop3dRoot root;
+      root.write("server.tab", c.server_tab);
+      auto server = spool::ServerConfig::load(root.path() + "/server.tab");
+      REQUIRE(server);
+      CHECK(choose_threads(c.configured, *server, c.cpus) == c.want);
+    }
+  }
+}
+
+TEST_CASE("Server: with 4 event loops, -PX counts sessions over all of them") {
+  test::Pop3dRoot root;
+  root.add_user("alice", "secret");
+  auto cfg = config_for(root.path());
+  cfg.threads = 4;
+  cfg.max_sessions = 6;
+  Running r(cfg);
+  CHECK(r.server->threads() == 4);
+  std::vector<std::unique_ptr<Client>> open;
+  for (int i = 0; i < 6; ++i) {
+    open.push_back(std::make_unique<Client>(r.port));
+    CHECK(open.back()->line().rfind("+OK psyncd POP3 server ready <", 0) == 0);
+  }
+  CHECK(r.server->sessions() == 6);
+  Client over(r.port);
+  CHECK(over.line() == "-ERR [SYS/TEMP] too many sessions\r\n");
+  // The mailbox lock excludes a second login to the same account, whichever loop holds it.
+  open[0]->send("USER alice\r\nPASS secret\r\n");
+  open[0]->line();
+  CHECK(open[0]->line().rfind("+OK", 0) == 0);
+  open[1]->send("USER alice\r\nPASS secret\r\n");
+  open[1]->line();
+  CHECK(open[1]->line().rfind("-ERR [IN-USE]", 0) == 0);
+  open.clear();
+  for (int i = 0; i < 100 && r.server->sessions() != 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  CHECK(r.server->sessions() == 0);
+}
+
+TEST_CASE("Server: concurrent sessions on 4 loops each get their own mailbox intact") {
+  test::Pop3dRoot root;
+  constexpr int kUsers = 8;
+  for (int u = 0; u < kUsers; ++u) {
+    const std::string user = "user" + std::to_string(u);
+    root.add_user(user, "pw" + std::to_string(u));
+    root.add_message(user, "1.host", "Subject: " + user + "\r\n\r\n.body\r\n");
+  }
+  auto cfg = config_for(root.path());
+  cfg.threads = 4;
+  Running r(cfg);
+  std::vector<std::thread> clients;
+  std::atomic<int> good{0};
+  for (int u = 0; u < kUsers; ++u) {
+    clients.emplace_back([&, u] {
+      const std::string user = "user" + std::to_string(u);
+      for (int round = 0; round < 20; ++round) {
+        Client c(r.port);
+        c.line();
+        c.send("USER " + user + "\r\nPASS pw" + std::to_string(u) + "\r\nRETR 1\r\nQUIT\r\n");
+        c.line();
+        c.line();
+        const std::string body = c.until("\r\n.\r\n");
+        const std::string quit = c.line();
+        if (body == "+OK " + std::to_string(user.size() + 20) + " octets\r\nSubject: " + user +
+                        "\r\n\r\n..body\r\n.\r\n" &&
+            quit.rfind("+OK", 0) == 0)
+          ++good;
+      }
+    });
+  }
+  for (auto& t : clients) t.join();
+  CHECK(good == kUsers * 20);
 }
