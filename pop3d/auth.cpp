@@ -5,7 +5,6 @@
 #include "common/fs.hpp"
 #include "pop3d/ip_map.hpp"
 #include "pop3d/login_name.hpp"
-#include "pop3d/mailbox_scan.hpp"
 #include "pop3d/maildir_mailbox.hpp"
 #include "spool/user_config.hpp"
 #include "tabfile/fields.hpp"
@@ -97,7 +96,7 @@ pop3::MailboxOpen Pop3Auth::open_mailbox(std::string_view user) {
   }
   auto cfg = spool::UserConfig::load(root.user_tab(f.user->domain, f.user->dir));
   const bool scan_cur = cfg && cfg->pop3_scan_cur();
-  auto messages = scan_mailbox(root.account_dir(f.user->domain, f.user->dir), format_, scan_cur);
+  auto messages = spool::list_messages(root.account_dir(f.user->domain, f.user->dir), format_, scan_cur);
   if (!messages) return {AuthStatus::temporary, nullptr, messages.error().to_string()};
   return {
       AuthStatus::ok, std::make_unique<MaildirMailbox>(std::move(*messages), std::move(*lock)), {}};

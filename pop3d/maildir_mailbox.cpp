@@ -6,11 +6,23 @@
 #include <cerrno>
 
 #include "common/fs.hpp"
+#include "pop3/apop.hpp"
 
 namespace psyncd::pop3d {
 
+std::string uidl_from_name(std::string_view name) {
+  const auto info = name.find(":2,");
+  if (info != std::string_view::npos) name = name.substr(0, info);
+  bool valid = !name.empty() && name.size() <= 70;
+  for (char c : name) valid = valid && c >= 0x21 && c <= 0x7e;
+  if (valid) return std::string(name);
+  return pop3::apop_digest(name, "");  // MD5 hex: 32 valid characters, stable
+}
+
 MaildirMailbox::MaildirMailbox(std::vector<spool::StoredMessage> messages, MailboxLock lock)
-    : messages_(std::move(messages)), lock_(std::move(lock)) {}
+    : messages_(std::move(messages)), lock_(std::move(lock)) {
+  for (auto& m : messages_) m.uidl = uidl_from_name(m.uidl);
+}
 
 MaildirMailbox::~MaildirMailbox() { close_cached(); }
 

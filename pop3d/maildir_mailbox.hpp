@@ -1,9 +1,12 @@
-// MaildirMailbox: the pop3::MailboxView the server session reads, over a scanned local mailbox
-// (mailbox_scan.hpp) and holding the account's MailboxLock for its lifetime. Reads use pread
-// on one cached descriptor, so streaming a RETR costs one open; a short read is taken as end
-// of file (maildir message files are never rewritten), which saves the final empty pread. remove() unlinks the messages
-// marked at QUIT and fsyncs their directories (spool::delete_messages). It does not parse or
-// convert message bytes.
+// MaildirMailbox: the pop3::MailboxView the server session reads, over the store's message
+// list (spool::list_messages: one sizing rule for the whole project) with POP3's UIDL rule on
+// top, holding the account's MailboxLock until release_lock() or destruction. UIDL: the base
+// name without a Maildir ":2," info part (a client flagging a message in cur/ must not change
+// its UIDL), or an MD5 of the name when that is not a valid RFC 1939 §7 UIDL (1..70 bytes of
+// 0x21..0x7e). Reads use pread on one cached descriptor, so streaming a RETR costs one open; a
+// short read is taken as end of file (maildir message files are never rewritten), which saves
+// the final empty pread. remove() unlinks the messages marked at QUIT and fsyncs their
+// directories (spool::delete_messages). It does not parse or convert message bytes.
 #pragma once
 
 #include <memory>
@@ -12,12 +15,15 @@
 
 #include "pop3/server/mailbox_view.hpp"
 #include "pop3d/mailbox_lock.hpp"
-#include "pop3d/mailbox_scan.hpp"
+#include "spool/mailbox_reader.hpp"
 
 namespace psyncd::pop3d {
 
+std::string uidl_from_name(std::string_view name);
+
 class MaildirMailbox final : public pop3::MailboxView {
  public:
+  // `messages` as spool::list_messages gives them (uidl = file base name).
   MaildirMailbox(std::vector<spool::StoredMessage> messages, MailboxLock lock);
   ~MaildirMailbox() override;
 

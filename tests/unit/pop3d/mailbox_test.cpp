@@ -2,7 +2,6 @@
 
 #include <catch2/catch.hpp>
 
-#include "pop3d/mailbox_scan.hpp"
 #include "pop3d/maildir_mailbox.hpp"
 #include "tests/support/pop3d_fixture.hpp"
 
@@ -32,7 +31,7 @@ TEST_CASE("uidl_from_name: RFC 1939 UIDLs from file names") {
   }
 }
 
-TEST_CASE("scan_mailbox: new/ (+cur/ with Pop3ScanCur), sorted, exact sizes, POP3 UIDLs") {
+TEST_CASE("MaildirMailbox over list_messages: new/ (+cur/), sorted, exact sizes, POP3 UIDLs") {
   test::Pop3dRoot root;
   root.add_user("alice", "pw");
   root.add_message("alice", "b.host,W=5", "bbb\r\n");
@@ -40,18 +39,26 @@ TEST_CASE("scan_mailbox: new/ (+cur/ with Pop3ScanCur), sorted, exact sizes, POP
   root.add_message("alice", ".hidden", "zzz");
   root.add_message("alice", "c.host:2,S", "c\r\n", "cur");
   const std::string acct = root.path() + "/domains/example.test/alice";
-  auto only_new = scan_mailbox(acct, spool::MailboxFormat::maildir, false);
-  REQUIRE(only_new);
-  REQUIRE(only_new->size() == 2);
-  CHECK((*only_new)[0].uidl == "a.host");
-  CHECK((*only_new)[0].size == 9);
-  CHECK((*only_new)[1].uidl == "b.host,W=5");
-  CHECK((*only_new)[1].size == 5);
-  auto both = scan_mailbox(acct, spool::MailboxFormat::maildir, true);
-  REQUIRE(both);
-  REQUIRE(both->size() == 3);
-  CHECK((*both)[2].uidl == "c.host");
-  CHECK((*both)[2].size == 3);
+  const std::string locks = root.path() + "/pop3locks";
+  auto view = [&](bool scan_cur) {
+    auto list = spool::list_messages(acct, spool::MailboxFormat::maildir, scan_cur);
+    REQUIRE(list);
+    auto lock = MailboxLock::acquire(locks, "alice@example.test");
+    REQUIRE(lock);
+    return std::make_unique<MaildirMailbox>(std::move(*list), std::move(*lock));
+  };
+  {
+    auto only_new = view(false);
+    REQUIRE(only_new->count() == 2);
+    CHECK(only_new->uidl(0) == "a.host");
+    CHECK(only_new->size(0) == 9);
+    CHECK(only_new->uidl(1) == "b.host,W=5");
+    CHECK(only_new->size(1) == 5);
+  }
+  auto both = view(true);
+  REQUIRE(both->count() == 3);
+  CHECK(both->uidl(2) == "c.host");
+  CHECK(both->size(2) == 3);
 }
 
 TEST_CASE("MaildirMailbox: reads at offsets, removes at QUIT, holds the lock") {
@@ -62,8 +69,8 @@ TEST_CASE("MaildirMailbox: reads at offsets, removes at QUIT, holds the lock") {
   const std::string locks = root.path() + "/pop3locks";
   auto lock = MailboxLock::acquire(locks, "alice@example.test");
   REQUIRE(lock);
-  auto list = scan_mailbox(root.path() + "/domains/example.test/alice",
-                           spool::MailboxFormat::maildir, false);
+  auto list = spool::list_messages(root.path() + "/domains/example.test/alice",
+                                   spool::MailboxFormat::maildir, false);
   REQUIRE(list);
   MaildirMailbox mb(std::move(*list), std::move(*lock));
   REQUIRE(mb.count() == 2);
@@ -92,8 +99,8 @@ TEST_CASE("MaildirMailbox: a short read ends the message without another read") 
   root.add_message("alice", "1.host", "hello\r\n");
   auto lock = MailboxLock::acquire(root.path() + "/pop3locks", "alice@example.test");
   REQUIRE(lock);
-  auto list = scan_mailbox(root.path() + "/domains/example.test/alice",
-                           spool::MailboxFormat::maildir, false);
+  auto list = spool::list_messages(root.path() + "/domains/example.test/alice",
+                                   spool::MailboxFormat::maildir, false);
   REQUIRE(list);
   MaildirMailbox mb(std::move(*list), std::move(*lock));
   char buf[64];
