@@ -5,13 +5,13 @@
 #include <algorithm>
 #include <atomic>
 #include <ctime>
-#include <mutex>
 #include <thread>
 
 #include "app/link_status.hpp"
 #include "app/pid_file.hpp"
 #include "app/pop3d_config.hpp"
 #include "app/psync_runner.hpp"
+#include "app/status_recorder.hpp"
 #include "common/fs.hpp"
 #include "common/log.hpp"
 #include "pop3d/server.hpp"
@@ -21,39 +21,6 @@ namespace psyncd::app {
 namespace {
 
 int64_t unix_now() { return static_cast<int64_t>(std::time(nullptr)); }
-
-// Keeps the status file from the typed per-link results the PSYNC cycle hands its observer
-// (called from the worker threads, hence the mutex); rewritten atomically at every link end.
-class StatusRecorder final : public psync::CycleObserver {
- public:
-  StatusRecorder(const std::string& mail_root, unsigned interval)
-      : path_(status_path(mail_root)), book_(interval) {
-    if (auto text = fs::read_file(path_); text) {
-      if (auto entries = parse_status_table(*text, path_); entries) book_.load(*entries);
-    }
-  }
-  void link_started(size_t, const psync::Link&) override {}
-  void link_progress(size_t, const psync::Link&, const psync::FetchProgress&) override {}
-  void link_finished(size_t, const psync::LinkReport& report) override {
-    std::lock_guard lock(mutex_);
-    book_.record(report, unix_now());
-    auto made = fs::make_dirs(fs::posix(), fs::dir_name(path_), 0755);
-    auto r = made ? fs::write_file_atomic(fs::posix(), path_, format_status_table(book_.entries()),
-                                          0644)
-                  : made;
-    // Reported once: the status file is a convenience, mail keeps flowing without it.
-    if (!r && !warned_) {
-      warned_ = true;
-      log::warn("status file: {}", r.error().to_string());
-    }
-  }
-
- private:
-  std::string path_;
-  StatusBook book_;
-  std::mutex mutex_;
-  bool warned_ = false;
-};
 
 sigset_t service_signals() {
   sigset_t set;

@@ -1,0 +1,61 @@
+#include "app/status_recorder.hpp"
+
+#include <ctime>
+
+#include "common/fs.hpp"
+#include "common/log.hpp"
+
+namespace psyncd::app {
+
+namespace {
+
+// The POSIX file system without its syncs, for a file that is advisory (see the header).
+class NoSyncFs final : public fs::FileSystem {
+ public:
+  Result<int> open(const std::string& path, int flags, unsigned mode) override {
+    return fs::posix().open(path, flags, mode);
+  }
+  Result<void> write_all(int fd, std::string_view data, const std::string& path) override {
+    return fs::posix().write_all(fd, data, path);
+  }
+  Result<void> fsync(int, const std::string&) override { return {}; }
+  Result<void> close(int fd, const std::string& path) override {
+    return fs::posix().close(fd, path);
+  }
+  Result<void> rename(const std::string& from, const std::string& to) override {
+    return fs::posix().rename(from, to);
+  }
+  Result<void> link(const std::string& from, const std::string& to) override {
+    return fs::posix().link(from, to);
+  }
+  Result<void> unlink(const std::string& path) override { return fs::posix().unlink(path); }
+  Result<void> mkdir(const std::string& path, unsigned mode) override {
+    return fs::posix().mkdir(path, mode);
+  }
+  Result<void> fsync_dir(const std::string&) override { return {}; }
+};
+
+}  // namespace
+
+StatusRecorder::StatusRecorder(const std::string& mail_root, unsigned interval)
+    : path_(status_path(mail_root)), book_(interval) {
+  if (auto text = fs::read_file(path_); text) {
+    if (auto entries = parse_status_table(*text, path_); entries) book_.load(*entries);
+  }
+}
+
+void StatusRecorder::link_finished(size_t, const psync::LinkReport& report) {
+  static NoSyncFs no_sync;
+  std::lock_guard lock(mutex_);
+  book_.record(report, static_cast<int64_t>(std::time(nullptr)));
+  auto made = fs::make_dirs(no_sync, fs::dir_name(path_), 0755);
+  auto r = made ? fs::write_file_atomic(no_sync, path_, format_status_table(book_.entries()), 0644)
+                : made;
+  // Reported once: the status file is a convenience, mail keeps flowing without it.
+  if (!r && !warned_) {
+    warned_ = true;
+    log::warn("status file: {}", r.error().to_string());
+  }
+}
+
+}  // namespace psyncd::app

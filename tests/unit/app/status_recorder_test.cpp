@@ -1,0 +1,85 @@
+// StatusRecorder: each link end rewrites MAIL_ROOT/psyncd/status.tab (creating psyncd/), the
+// file parses back to the recorded results, a new recorder carries the totals on, and an
+// unwritable place is no error for the caller (mail keeps flowing).
+#include "app/status_recorder.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "common/fs.hpp"
+#include "common/log.hpp"
+#include "tests/support/temp_dir.hpp"
+
+using namespace psyncd::app;
+using psyncd::psync::LinkOutcome;
+using psyncd::psync::LinkReport;
+
+namespace {
+
+LinkReport ok(const std::string& user, uint32_t msgs, uint64_t bytes) {
+  LinkReport r;
+  r.link.remote_user = user;
+  r.link.remote_spec = "h:110";
+  r.link.local_account = user;
+  r.link.local_domain = "ex.test";
+  r.outcome = LinkOutcome::ran;
+  r.result.ok = true;
+  r.result.messages = msgs;
+  r.result.bytes = bytes;
+  return r;
+}
+
+std::vector<LinkStatus> read_back(const std::string& root) {
+  auto text = psyncd::fs::read_file(status_path(root));
+  REQUIRE(text);
+  auto entries = parse_status_table(*text, "status.tab");
+  REQUIRE(entries);
+  return *entries;
+}
+
+}  // namespace
+
+TEST_CASE("status recorder: written at each link end, totals carried over a restart") {
+  psyncd::test::TempDir dir;
+  {
+    StatusRecorder rec(dir.path(), 120);
+    rec.link_finished(0, ok("a", 2, 20));
+    auto e = read_back(dir.path());
+    REQUIRE(e.size() == 1);
+    CHECK(e[0].link == "a@h:110 -> a@ex.test");
+    rec.link_finished(1, ok("b", 1, 5));
+    CHECK(read_back(dir.path()).size() == 2);
+  }
+  StatusRecorder again(dir.path(), 120);
+  again.link_finished(0, ok("a", 3, 30));
+  auto e = read_back(dir.path());
+  REQUIRE(e.size() == 2);
+  CHECK(e[0].msgs == 3);
+  CHECK(e[0].total_msgs == 5);
+  CHECK(e[0].total_bytes == 50);
+  CHECK(e[1].link == "b@h:110 -> b@ex.test");
+  // No temp files left behind.
+  size_t files = 0;
+  for (const auto& f : std::filesystem::directory_iterator(dir / "psyncd")) {
+    (void)f;
+    ++files;
+  }
+  CHECK(files == 1);
+}
+
+TEST_CASE("status recorder: bad input (a file in the way) is no error for the caller") {
+  psyncd::test::TempDir dir;
+  dir.write("psyncd", "not a directory");
+  std::vector<std::string> warnings;
+  auto previous = psyncd::log::set_sink([&](psyncd::log::Level level, std::string_view m) {
+    if (level == psyncd::log::Level::warn) warnings.emplace_back(m);
+  });
+  StatusRecorder rec(dir.path(), 0);
+  rec.link_finished(0, ok("a", 1, 1));
+  rec.link_finished(0, ok("a", 1, 1));
+  psyncd::log::set_sink(previous);
+  REQUIRE(warnings.size() == 1);  // once, not at every link end
+  CHECK(warnings[0].rfind("status file: ", 0) == 0);
+  CHECK_FALSE(std::filesystem::is_directory(dir / "psyncd"));
+}
