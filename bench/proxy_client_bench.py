@@ -18,7 +18,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration"))
-from harness import dovecot  # noqa: E402
+from harness import dovecot, mpop  # noqa: E402
 
 
 def timed(cmd):
@@ -30,16 +30,9 @@ def timed(cmd):
 
 
 def mpop_config(tmp, port):
-    md = os.path.join(tmp, "md")
-    for sub in ("new", "cur", "tmp"):
-        os.makedirs(os.path.join(md, sub), exist_ok=True)
-    rc = os.path.join(tmp, f"mpoprc.{port}")
-    with open(rc, "w") as f:
-        f.write(f"account bench\nhost 127.0.0.1\nport {port}\nuser user1\npassword secret1\n"
-                f"auth user\ntls off\nkeep on\nonly_new off\n"
-                f"uidls_file {tmp}/uidls\ndelivery maildir {md}\n")
-    os.chmod(rc, 0o600)
-    return rc
+    return mpop.write_rc(os.path.join(tmp, f"mpoprc.{port}"), port=port, user="user1",
+                         password="secret1", maildir=os.path.join(tmp, "md"),
+                         uidls_file=f"{tmp}/uidls", account="bench")
 
 
 def measure(probe, tmp, port, runs):
@@ -53,7 +46,7 @@ def measure(probe, tmp, port, runs):
     for _ in range(runs):
         if os.path.exists(os.path.join(tmp, "uidls")):
             os.unlink(os.path.join(tmp, "uidls"))
-        theirs.append(timed(["mpop", "-C", rc, "-q", "bench"]))
+        theirs.append(timed(mpop.command(rc, "-q", "bench")))
     return statistics.median(ours), statistics.median(theirs)
 
 

@@ -17,7 +17,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import dovecot  # noqa: E402
+from harness import dovecot, mpop  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SAMPLE = os.path.join(HERE, "..", "..", "samples", "MAIL_ROOT.example")
@@ -107,15 +107,9 @@ def lf(data):
 
 def mpop_fetch(tmp, port, user, password):
     md = os.path.join(tmp, f"mpop-{user}")
-    for sub in ("new", "cur", "tmp"):
-        os.makedirs(os.path.join(md, sub), exist_ok=True)
-    rc = os.path.join(tmp, f"mpoprc-{user}")
-    with open(rc, "w") as f:
-        f.write(f"account default\nhost 127.0.0.1\nport {port}\nuser {user}\n"
-                f"password {password}\nauth user\ntls off\ndelivery maildir {md}\nkeep on\n"
-                f"only_new off\nreceived_header off\nuidls_file {tmp}/mpop-{user}.uidls\n")
-    os.chmod(rc, 0o600)
-    r = subprocess.run(["mpop", "-C", rc, "-q"], capture_output=True, text=True, timeout=60)
+    rc = mpop.write_rc(os.path.join(tmp, f"mpoprc-{user}"), port=port, user=user,
+                       password=password, maildir=md, uidls_file=f"{tmp}/mpop-{user}.uidls")
+    r = mpop.run(rc, "-q", text=True)
     check(r.returncode == 0, f"mpop {user} exit {r.returncode}", r.stderr)
     return maildir_files(md)
 
