@@ -12,13 +12,17 @@ namespace psyncd::spool {
 DeliveryBatch::DeliveryBatch(fs::FileSystem& fs, DeliveryJournal& journal, Sync sync)
     : fs_(fs), journal_(journal), sync_(sync == Sync::automatic ? as_sync_fs(fs) : nullptr) {}
 
+// One syncfs(2) per file system: the paths are grouped by directory first, so a batch of
+// temp files in one directory costs one stat, not one per message.
 Result<void> DeliveryBatch::sync_all(const std::vector<std::string>& paths) {
+  std::set<std::string> dirs;
+  for (const auto& p : paths) dirs.insert(fs::dir_name(p));
   std::set<dev_t> seen;
-  for (const auto& p : paths) {
+  for (const auto& d : dirs) {
     struct stat st;
-    if (::stat(p.c_str(), &st) != 0) return fs::sys_error("cannot stat", p, errno);
+    if (::stat(d.c_str(), &st) != 0) return fs::sys_error("cannot stat", d, errno);
     if (!seen.insert(st.st_dev).second) continue;
-    if (auto r = sync_->syncfs(p); !r) return r;
+    if (auto r = sync_->syncfs(d); !r) return r;
   }
   return {};
 }
@@ -51,8 +55,16 @@ Result<void> DeliveryBatch::add(const std::string& uidl, Delivery message,
 Result<void> DeliveryBatch::publish(std::vector<std::string>& linked) {
   std::set<std::string> dirs;
   for (auto& item : items_) {
-    for (const auto& t : item.pending.targets) {
-      if (auto r = fs_.link(item.pending.tmp_path, t.path); !r) return r;
+    // Every target but the last gets a hard link; the last takes the temp file itself by
+    // rename, which saves the unlink per message. Names are unique (unique_name.hpp), so the
+    // rename replaces nothing; recovery (DeliveryJournal::resolve) sees the same states as
+    // with links: temp present and targets missing, or temp gone and the targets present.
+    const auto& targets = item.pending.targets;
+    for (size_t i = 0; i < targets.size(); ++i) {
+      const auto& t = targets[i];
+      bool last = i + 1 == targets.size();
+      auto r = last ? fs_.rename(item.pending.tmp_path, t.path) : fs_.link(item.pending.tmp_path, t.path);
+      if (!r) return r;
       linked.push_back(t.path);
       dirs.insert(fs::dir_name(t.path));
     }
@@ -121,10 +133,7 @@ Result<void> DeliveryBatch::commit() {
   // journal knows it in memory; it rewrites the file before its next append.
   if (auto r = journal_.record_delivered(delivered); !r)
     log::warn("{} (delivered; the journal will be rewritten)", r.error().to_string());
-  for (auto& item : items_) {
-    item.message.release();
-    (void)fs_.unlink(item.pending.tmp_path);
-  }
+  for (auto& item : items_) item.message.release();  // the temp file became the last target
   items_.clear();
   return {};
 }
