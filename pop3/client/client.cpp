@@ -30,8 +30,8 @@ Result<void> Client::run() {
   return {};
 }
 
-Result<void> Client::login() {
-  session_.login();
+Result<void> Client::login(bool with_listing) {
+  session_.login(with_listing);
   return run();
 }
 
@@ -54,8 +54,10 @@ Result<std::vector<ListEntry>> Client::list() {
 }
 
 Result<MaildropListing> Client::listing() {
-  session_.listing();
-  if (auto r = run(); !r) return r.error();
+  if (!session_.listed_with_login()) {
+    session_.listing();
+    if (auto r = run(); !r) return r.error();
+  }
   MaildropListing m;
   m.stat = session_.stat_result();
   m.uidl = std::move(session_.uidl_result());
@@ -64,18 +66,20 @@ Result<MaildropListing> Client::listing() {
   return m;
 }
 
-Result<void> Client::retrieve(std::vector<FetchItem> items, MessageSink& sink) {
-  session_.retrieve(std::move(items), sink);
+Result<void> Client::retrieve(std::vector<FetchItem> items, MessageSink& sink, bool then_quit) {
+  session_.retrieve(std::move(items), sink, then_quit);
   return run();
 }
 
-Result<std::vector<std::uint32_t>> Client::dele(std::vector<std::uint32_t> numbers) {
-  session_.dele(std::move(numbers));
+Result<std::vector<std::uint32_t>> Client::dele(std::vector<std::uint32_t> numbers,
+                                                bool then_quit) {
+  session_.dele(std::move(numbers), then_quit);
   if (auto r = run(); !r) return r.error();
   return session_.dele_refused();
 }
 
 Result<void> Client::quit() {
+  if (closed()) return {};
   session_.quit();
   return run();
 }

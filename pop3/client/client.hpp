@@ -26,7 +26,9 @@ class Client {
  public:
   Client(Transport& transport, ClientOptions options, std::chrono::milliseconds io_timeout);
 
-  Result<void> login();
+  // with_listing: STAT+UIDL+LIST ride behind PASS when the server pipelines; listing()
+  // then returns those results without another round trip.
+  Result<void> login(bool with_listing = false);
   Result<Stat> stat();
   // An empty list with uidl_refused() when the server answered -ERR.
   Result<std::vector<UidlEntry>> uidl();
@@ -35,11 +37,16 @@ class Client {
   // STAT + UIDL + LIST, in one round trip when the server offers PIPELINING.
   Result<MaildropListing> listing();
   // Streams each message to `sink`; pipelined when the server offers PIPELINING.
-  Result<void> retrieve(std::vector<FetchItem> items, MessageSink& sink);
-  // Returns the numbers the server refused to mark deleted.
-  Result<std::vector<std::uint32_t>> dele(std::vector<std::uint32_t> numbers);
-  // Only a +OK to QUIT commits the deletions (RFC 1939 UPDATE state).
+  // then_quit: QUIT is pipelined behind the last RETR (see ClientSession::retrieve).
+  Result<void> retrieve(std::vector<FetchItem> items, MessageSink& sink, bool then_quit = false);
+  // Returns the numbers the server refused to mark deleted. then_quit: QUIT goes behind
+  // the last DELE, in the same round trip.
+  Result<std::vector<std::uint32_t>> dele(std::vector<std::uint32_t> numbers,
+                                          bool then_quit = false);
+  // Only a +OK to QUIT commits the deletions (RFC 1939 UPDATE state). Nothing to send when
+  // a pipelined QUIT already got its +OK.
   Result<void> quit();
+  bool closed() const { return session_.state() == ClientSession::State::closed; }
 
   ClientSession& session() { return session_; }
   std::uint64_t bytes_received() const { return bytes_received_; }

@@ -53,6 +53,7 @@ void ClientSession::fail(ErrorKind kind, std::string field, std::string text) {
   state_ = State::failed;
   in_flight_.clear();
   queued_.clear();
+  quit_queued_ = false;
   out_.clear();
   sasl_.reset();
 }
@@ -82,6 +83,11 @@ void ClientSession::list() {
 // count, which is known by the time their replies arrive (replies come in order).
 void ClientSession::listing() {
   if (!begin_op("STAT")) return;
+  start_listing();
+}
+
+void ClientSession::start_listing() {
+  listed_with_login_ = false;
   uidl_ = UidlListing(options_.limits, std::nullopt);
   list_ = ListListing(options_.limits, std::nullopt);
   uidl_refused_ = false;
@@ -91,20 +97,22 @@ void ClientSession::listing() {
   fill_window();
 }
 
-void ClientSession::retrieve(std::vector<FetchItem> items, MessageSink& sink) {
+void ClientSession::retrieve(std::vector<FetchItem> items, MessageSink& sink, bool then_quit) {
   if (!begin_op("RETR")) return;
   sink_ = &sink;
   for (const auto& item : items)
     queued_.push_back(Pending{Cmd::retr, item.number, item.expected_octets});
-  if (queued_.empty()) state_ = State::idle;
+  quit_queued_ = then_quit;
+  if (queued_.empty() && !then_quit) state_ = State::idle;
   fill_window();
 }
 
-void ClientSession::dele(std::vector<std::uint32_t> numbers) {
+void ClientSession::dele(std::vector<std::uint32_t> numbers, bool then_quit) {
   if (!begin_op("DELE")) return;
   dele_refused_.clear();
   for (auto n : numbers) queued_.push_back(Pending{Cmd::dele, n, 0});
-  if (queued_.empty()) state_ = State::idle;
+  quit_queued_ = then_quit;
+  if (queued_.empty() && !then_quit) state_ = State::idle;
   fill_window();
 }
 
@@ -131,6 +139,10 @@ void ClientSession::fill_window() {
     } else {
       send(Cmd::retr, fmt::format("RETR {}", p.number), p.number, p.expected);
     }
+  }
+  if (quit_queued_ && queued_.empty() && in_flight_.size() < max_count) {
+    quit_queued_ = false;
+    send(Cmd::quit, "QUIT");
   }
 }
 

@@ -1,8 +1,9 @@
 // ClientSession: the POP3 client protocol as a pure state machine (no sockets, no clock).
 // Operations (login, stat, uidl, list, retrieve, dele, quit) become command bytes; server
 // bytes become results: XMail's CLR/APOP/FAPOP auth plus SASL, strict listings. When the
-// server offers PIPELINING: USER+PASS and STAT+UIDL+LIST sent together, RETR/DELE windows
-// (else lock-step). Bodies are streamed to a MessageSink.
+// server offers PIPELINING: USER+PASS (+ STAT+UIDL+LIST when asked) sent together, RETR/DELE
+// windows, and QUIT behind the last RETR or DELE when asked (else lock-step). Bodies are
+// streamed to a MessageSink.
 // A protocol violation fails the session with an Error, never a throw. Blocking loop: client.hpp.
 #pragma once
 
@@ -71,14 +72,21 @@ class ClientSession {
   ~ClientSession();
 
   // Each operation starts only from State::idle and ends in idle (done), failed or closed.
-  void login();
+  // with_listing: when the server pipelines and the login is USER/PASS, STAT+UIDL+LIST go
+  // out behind PASS (one round trip for both); listed_with_login() then says the listing
+  // results are in. A refused login fails the session before those replies are looked at.
+  void login(bool with_listing = false);
+  bool listed_with_login() const { return listed_with_login_; }
   void stat();
   void uidl();
   void list();
   // STAT + UIDL + LIST in one round trip when the server pipelines; results as above.
   void listing();
-  void retrieve(std::vector<FetchItem> items, MessageSink& sink);
-  void dele(std::vector<std::uint32_t> numbers);
+  // then_quit: QUIT follows the last command into the pipeline, so its reply comes with
+  // the last message or DELE reply instead of one round trip later; the session ends
+  // closed. Only for a caller that has nothing more to send (the engine's last batch).
+  void retrieve(std::vector<FetchItem> items, MessageSink& sink, bool then_quit = false);
+  void dele(std::vector<std::uint32_t> numbers, bool then_quit = false);
   void quit();
 
   // Bytes to send to the server now (taken: the session forgets them).
@@ -123,7 +131,8 @@ class ClientSession {
   void on_auth_reply(Cmd cmd, const Reply& reply, std::string_view line);
   void on_sasl_reply(const Reply& reply, std::string_view line);
   void auth_refused(const Reply& reply, std::string_view line);
-  void start_user_pass();
+  void start_user_pass(bool with_listing = false);
+  void start_listing();
   void start_sasl();
   void on_retr_reply(const Pending& p, const Reply& reply);
   std::string_view feed_body(std::string_view bytes);
@@ -140,6 +149,8 @@ class ClientSession {
   std::deque<Pending> in_flight_;
   std::deque<Pending> queued_;
   std::uint64_t in_flight_bytes_ = 0;
+  bool quit_queued_ = false;
+  bool listed_with_login_ = false;
 
   std::unique_ptr<SaslClient> sasl_;
   bool sasl_finished_ = false;

@@ -1,7 +1,8 @@
 // ClientSession, authorization state: USER/PASS, APOP/FAPOP (XMail semantics, Part A §5),
 // and SASL AUTH (RFC 5034) through SaslClient. Lock-step even when the server pipelines,
 // because each step depends on the previous reply (APOP fallback, SASL challenges); only
-// USER and PASS go out together then, since nothing but a refusal can follow USER.
+// USER and PASS go out together then, since nothing but a refusal can follow USER (and,
+// when the caller asks, STAT+UIDL+LIST behind them).
 #include <fmt/format.h>
 
 #include "pop3/apop.hpp"
@@ -20,17 +21,18 @@ bool is_scram(std::string_view mech) { return mech.substr(0, 6) == "SCRAM-"; }
 
 }  // namespace
 
-void ClientSession::login() {
+void ClientSession::login(bool with_listing) {
   if (!begin_op("login")) return;
+  listed_with_login_ = false;
   if (!safe_credential(options_.user) || !safe_credential(options_.password)) {
     return fail(ErrorKind::config, "login", "user name or password holds CR, LF or NUL");
   }
   switch (options_.auth) {
     case AuthMode::clear:
-      return start_user_pass();
+      return start_user_pass(with_listing);
     case AuthMode::apop:
       // XMail: with no timestamp in the greeting, APOP quietly becomes USER/PASS.
-      if (stamp_.empty()) return start_user_pass();
+      if (stamp_.empty()) return start_user_pass(with_listing);
       [[fallthrough]];
     case AuthMode::fapop:
       // Departure from XMail (Part A §5): FAPOP without a timestamp fails instead of
@@ -47,12 +49,19 @@ void ClientSession::login() {
   }
 }
 
-void ClientSession::start_user_pass() {
+void ClientSession::start_user_pass(bool with_listing) {
   auth_used_ = "USER";
   send(Cmd::user, "USER " + options_.user);
   // RFC 2449 §6.6: a pipelining server takes PASS before answering USER. A -ERR to USER
   // still fails the login; the PASS reply that follows is then never read.
-  if (caps_.pipelining) send(Cmd::pass, "PASS " + options_.password);
+  if (!caps_.pipelining) return;
+  send(Cmd::pass, "PASS " + options_.password);
+  // STAT+UIDL+LIST behind PASS: sent before the login is known to succeed, they are only
+  // read after PASS +OK (a refusal fails the session first), and they change nothing.
+  if (with_listing) {
+    start_listing();
+    listed_with_login_ = true;
+  }
 }
 
 void ClientSession::start_sasl() {
@@ -103,7 +112,8 @@ void ClientSession::on_auth_reply(Cmd cmd, const Reply& reply, std::string_view 
     if (in_flight_.empty()) send(Cmd::pass, "PASS " + options_.password);
     return;  // else PASS went out with USER
   }
-  state_ = State::idle;  // PASS or APOP accepted
+  // PASS or APOP accepted; a listing sent behind PASS keeps the session busy.
+  if (in_flight_.empty()) state_ = State::idle;
 }
 
 void ClientSession::on_sasl_reply(const Reply& reply, std::string_view line) {
