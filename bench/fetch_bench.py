@@ -3,12 +3,13 @@
 the same Dovecot data through bench/proxy.py at 0 and 20 ms RTT.
 Workloads: 10 accounts x 300 x 4 KB, and 1 account x 300 x 4 KB. Everyone runs in keep
 mode (psyncd Leave with its state wiped, mpop keep on + only_new off, fetchmail keep +
-fetchall) so each run downloads everything. Prints wall times and psyncd/mpop ratios
+fetchall) so each run downloads everything. Every run writes into a directory of its own
+and nothing is removed until the end (see fetch_bench.sh on deletes and ext4). Prints wall
+times and psyncd/mpop ratios
 against the targets. fetchmail at 20 ms on 10 accounts (~127 s) is left out to bound time.
 
 Usage: fetch_bench.py PSYNCD_BIN WORK_DIR"""
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -42,12 +43,21 @@ def count_files(d):
     return sum(len(files) for _, _, files in os.walk(d))
 
 
+_runs = [0]
+
+
+def fresh_dir(work, stem):
+    """A new directory name per run: no tool creates its files right after a big delete."""
+    _runs[0] += 1
+    return os.path.join(work, f"{stem}-{_runs[0]}")
+
+
 class Psyncd:
     def __init__(self, binary, work, users):
-        self.binary, self.root_dir, self.users = binary, os.path.join(work, "root"), users
+        self.binary, self.work, self.users = binary, work, users
 
     def run(self, port, n):
-        shutil.rmtree(self.root_dir, ignore_errors=True)
+        self.root_dir = fresh_dir(self.work, "root")
         mr = MailRoot(self.root_dir, [f"user{i}" for i in range(1, n + 1)],
                       server_vars={"PsyncMaxPerHost": "10"})
         mr.set_links([("ex.test", f"user{i}", f"127.0.0.1:{port}", f"user{i}", f"secret{i}",
@@ -61,8 +71,7 @@ class Psyncd:
 def mpop_conf(work, port, accounts):
     lines = ["defaults", "tls off", "keep on", "only_new off", "auth user", ""]
     for i in accounts:
-        md = os.path.join(work, f"mpop-md{i}")
-        shutil.rmtree(md, ignore_errors=True)
+        md = fresh_dir(work, f"mpop-md{i}")
         for s in ("new", "cur", "tmp"):
             os.makedirs(os.path.join(md, s))
         lines += [f"account user{i}", "host 127.0.0.1", f"port {port}", f"user user{i}",
