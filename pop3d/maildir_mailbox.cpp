@@ -10,18 +10,41 @@
 
 namespace psyncd::pop3d {
 
-std::string uidl_from_name(std::string_view name) {
+namespace {
+
+// RFC 1939 §7: 1..70 bytes of 0x21..0x7e.
+bool valid_uidl(std::string_view s) {
+  if (s.empty() || s.size() > 70) return false;
+  for (char c : s) {
+    if (c < 0x21 || c > 0x7e) return false;
+  }
+  return true;
+}
+
+std::size_t without_info(std::string_view name) {
   const auto info = name.find(":2,");
-  if (info != std::string_view::npos) name = name.substr(0, info);
-  bool valid = !name.empty() && name.size() <= 70;
-  for (char c : name) valid = valid && c >= 0x21 && c <= 0x7e;
-  if (valid) return std::string(name);
+  return info == std::string_view::npos ? name.size() : info;
+}
+
+}  // namespace
+
+std::string uidl_from_name(std::string_view name) {
+  name = name.substr(0, without_info(name));
+  if (valid_uidl(name)) return std::string(name);
   return pop3::apop_digest(name, "");  // MD5 hex: 32 valid characters, stable
 }
 
 MaildirMailbox::MaildirMailbox(std::vector<spool::StoredMessage> messages, MailboxLock lock)
     : messages_(std::move(messages)), lock_(std::move(lock)) {
-  for (auto& m : messages_) m.uidl = uidl_from_name(m.uidl);
+  // In place: nearly every stored name is already a valid UIDL.
+  for (auto& m : messages_) {
+    const std::size_t keep = without_info(m.uidl);
+    if (valid_uidl(std::string_view(m.uidl).substr(0, keep))) {
+      m.uidl.resize(keep);
+    } else {
+      m.uidl = uidl_from_name(m.uidl);
+    }
+  }
 }
 
 MaildirMailbox::~MaildirMailbox() { close_cached(); }

@@ -172,7 +172,7 @@ bool Session::fill_stream() {
       return true;
     }
     stream_->offset += *got;
-    stream_->encoder.encode(std::string_view(chunk_.data(), *got), out_);
+    stream_->encode(std::string_view(chunk_.data(), *got), out_);
   }
   return false;
 }

@@ -91,10 +91,15 @@ class Session {
   enum class Hold { none, tls, login_delay, update };
   // A RETR or TOP in progress: which message, how far its stored bytes have been read.
   struct Stream {
-    Stream(std::size_t i, std::uint64_t off, DotEncoder enc) : index(i), offset(off), encoder(enc) {}
+    Stream(std::size_t i, std::uint64_t off, std::optional<std::uint64_t> top_lines)
+        : index(i), offset(off), encoder(top_lines), retr(!top_lines) {}
+    // RETR takes the fast path (retr_stuffing.hpp); TOP the encoder alone.
+    void encode(std::string_view in, std::string& out);
     std::size_t index;
     std::uint64_t offset;
     DotEncoder encoder;
+    bool retr;
+    bool at_line_start = true;
   };
 
   void pump();

@@ -2,7 +2,9 @@
 // QUIT, which enters UPDATE. Deletions are only marks until QUIT (RFC 1939 §6); the adapter
 // removes the files and the QUIT reply waits for its answer, so "+OK" means they are gone.
 #include <algorithm>
+#include <charconv>
 
+#include "pop3/server/retr_stuffing.hpp"
 #include "pop3/server/session.hpp"
 
 namespace psyncd::pop3 {
@@ -43,21 +45,29 @@ bool Session::check_message(const Command& cmd) {
 }
 
 void Session::cmd_list(const Command& cmd, bool uidl) {
+  // Entries are appended straight to the output: no temporary string per message.
   auto entry = [&](std::size_t i) {
-    return std::to_string(i + 1) + " " +
-           (uidl ? mailbox_->uidl(i) : std::to_string(mailbox_->size(i)));
+    char digits[24];
+    out_.append(digits, std::to_chars(digits, digits + sizeof digits, i + 1).ptr);
+    out_ += ' ';
+    if (uidl) {
+      mailbox_->append_uidl(i, out_);
+    } else {
+      out_.append(digits, std::to_chars(digits, digits + sizeof digits, mailbox_->size(i)).ptr);
+    }
+    out_ += "\r\n";
   };
   if (cmd.number) {
-    if (check_message(cmd)) reply("+OK " + entry(*cmd.number - 1));
+    if (!check_message(cmd)) return;
+    out_ += "+OK ";
+    entry(*cmd.number - 1);
     return;
   }
-  std::string out = uidl ? "+OK unique-id listing follows" : "+OK " + maildrop_summary();
-  out += "\r\n";
+  reply(uidl ? "+OK unique-id listing follows" : "+OK " + maildrop_summary());
   for (std::size_t i = 0; i < deleted_.size(); ++i) {
-    if (!deleted_[i]) out += entry(i) + "\r\n";
+    if (!deleted_[i]) entry(i);
   }
-  out += ".";
-  reply(out);
+  reply(".");
 }
 
 void Session::cmd_retr(const Command& cmd) {
@@ -80,13 +90,21 @@ void Session::start_stream(std::size_t index, std::optional<std::uint64_t> top_l
     return;
   }
   reply(ok_line);
-  stream_.emplace(index, *got, DotEncoder(top_lines));
+  stream_.emplace(index, *got, top_lines);
   if (*got == 0) {
     stream_->encoder.finish(out_);
     stream_.reset();
     return;
   }
-  stream_->encoder.encode(std::string_view(chunk_.data(), *got), out_);
+  stream_->encode(std::string_view(chunk_.data(), *got), out_);
+}
+
+void Session::Stream::encode(std::string_view in, std::string& out) {
+  if (retr) {
+    encode_retr(in, encoder, at_line_start, out);
+  } else {
+    encoder.encode(in, out);
+  }
 }
 
 void Session::cmd_dele(const Command& cmd) {
