@@ -67,8 +67,8 @@ class LinkSync {
   Result<void> connect();
   Result<void> list_and_plan();
   Result<void> transfer();
-  Result<void> fetch_batch(std::vector<pop3::FetchItem> items);
-  Result<void> dele(const std::vector<std::uint32_t>& numbers);
+  Result<void> fetch_batch(std::vector<pop3::FetchItem> items, bool last);
+  Result<void> dele(const std::vector<std::uint32_t>& numbers, bool then_quit = false);
   Result<void> write_seen();
   Result<void> quit();
   Result<void> write_keep_dates_file();
@@ -158,7 +158,11 @@ Result<void> LinkSync::connect() {
   transport_ = std::move(*t);
   client_ = std::make_unique<pop3::Client>(*transport_, client_options(link_), env_.io_timeout);
   step(FetchStep::auth);
-  return client_->login();
+  // The listing rides behind USER+PASS when the server pipelines (one round trip less);
+  // list_and_plan() then finds it done. Its failures still count as the listing's.
+  auto r = client_->login(true);
+  if (!r && client_->session().logged_in()) step(FetchStep::list);
+  return r;
 }
 
 Result<void> LinkSync::list_and_plan() {
@@ -204,10 +208,11 @@ Result<void> LinkSync::list_and_plan() {
   return {};
 }
 
-Result<void> LinkSync::dele(const std::vector<std::uint32_t>& numbers) {
-  if (numbers.empty()) return {};
-  step(FetchStep::dele);
-  auto refused = client_->dele(numbers);
+// then_quit: QUIT follows the DELEs in the same round trip (the session's last batch).
+Result<void> LinkSync::dele(const std::vector<std::uint32_t>& numbers, bool then_quit) {
+  if (numbers.empty() && !then_quit) return {};
+  step(numbers.empty() ? FetchStep::quit : FetchStep::dele);
+  auto refused = client_->dele(numbers, then_quit);
   if (!refused) return refused.error();
   std::set<std::uint32_t> bad(refused->begin(), refused->end());
   for (auto n : numbers) {
@@ -222,7 +227,10 @@ Result<void> LinkSync::dele(const std::vector<std::uint32_t>& numbers) {
 }
 
 // One batch: RETRs into the sink, commit whatever arrived whole, then DELE the durable ones.
-Result<void> LinkSync::fetch_batch(std::vector<pop3::FetchItem> items) {
+// The last batch sends QUIT behind its last command: behind the DELEs, or in Leave mode
+// (nothing to delete after the commit) behind the last RETR. Either way no DELE goes out
+// before its message is durable, and a failed commit in Leave mode deletes nothing.
+Result<void> LinkSync::fetch_batch(std::vector<pop3::FetchItem> items, bool last) {
   spool::DeliveryBatch batch(*env_.fs, *journal_);
   FetchSink sink(env_.route, link_, *env_.fs, *env_.clock, tmp_dir_, batch, plan_.keys);
   CountingSink counting(sink, [this](std::uint64_t bytes) {
@@ -231,7 +239,7 @@ Result<void> LinkSync::fetch_batch(std::vector<pop3::FetchItem> items) {
     report();
   });
   step(FetchStep::retrieve);
-  Result<void> got = client_->retrieve(std::move(items), counting);
+  Result<void> got = client_->retrieve(std::move(items), counting, last && leave_mode(link_));
   // Messages that arrived complete are committed even when the connection broke after them:
   // the journal then makes the next session DELE them instead of fetching them again.
   if (got) step(FetchStep::store);  // else the failure stays the retrieve's
@@ -257,7 +265,7 @@ Result<void> LinkSync::fetch_batch(std::vector<pop3::FetchItem> items) {
   if (!got) return got.error();
   if (!committed) return committed.error();
   if (leave_mode(link_)) return {};
-  return dele(to_dele);
+  return dele(to_dele, last);
 }
 
 Result<void> LinkSync::transfer() {
@@ -269,7 +277,7 @@ Result<void> LinkSync::transfer() {
     batch_bytes += plan_.fetch[i].expected_octets;
     bool last = i + 1 == plan_.fetch.size();
     if (!last && batch.size() < env_.batch_messages && batch_bytes < env_.batch_bytes) continue;
-    if (auto r = fetch_batch(std::move(batch)); !r) return r;
+    if (auto r = fetch_batch(std::move(batch), last); !r) return r;
     batch.clear();
     batch_bytes = 0;
     if (!last && stopping()) {

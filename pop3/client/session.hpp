@@ -101,6 +101,8 @@ class ClientSession {
   const Capabilities& capabilities() const { return caps_; }
   bool pipelining() const { return caps_.pipelining; }
   const std::string& apop_stamp() const { return stamp_; }
+  // The server accepted the login (PASS, APOP or AUTH +OK), whatever happened after.
+  bool logged_in() const { return logged_in_; }
 
   // Results of the last operation of each kind.
   const std::string& auth_used() const { return auth_used_; }  // "USER", "APOP", "SASL PLAIN"
@@ -150,6 +152,7 @@ class ClientSession {
   std::deque<Pending> queued_;
   std::uint64_t in_flight_bytes_ = 0;
   bool quit_queued_ = false;
+  bool logged_in_ = false;
   bool listed_with_login_ = false;
 
   std::unique_ptr<SaslClient> sasl_;

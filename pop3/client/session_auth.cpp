@@ -113,6 +113,7 @@ void ClientSession::on_auth_reply(Cmd cmd, const Reply& reply, std::string_view 
     return;  // else PASS went out with USER
   }
   // PASS or APOP accepted; a listing sent behind PASS keeps the session busy.
+  logged_in_ = true;
   if (in_flight_.empty()) state_ = State::idle;
 }
 
@@ -125,6 +126,7 @@ void ClientSession::on_sasl_reply(const Reply& reply, std::string_view line) {
     }
     in_flight_.pop_front();
     sasl_.reset();
+    logged_in_ = true;
     state_ = State::idle;
     return;
   }

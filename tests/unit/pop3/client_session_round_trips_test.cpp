@@ -26,6 +26,7 @@ TEST_CASE("client round trips: the listing rides behind USER and PASS", "[pop3][
   t.server("+OK 1 10\r\n+OK\r\n1 a\r\n.\r\n+OK\r\n1 10\r\n.\r\n");
   REQUIRE(t.s.state() == State::idle);
   CHECK(t.s.listed_with_login());
+  CHECK(t.s.logged_in());
   CHECK(t.s.stat_result().count == 1);
   REQUIRE(t.s.uidl_result().size() == 1);
   CHECK(t.s.uidl_result()[0].uid == "a");
@@ -41,6 +42,7 @@ TEST_CASE("client round trips: a refused login ignores the pipelined listing rep
   t.client();
   t.server("+OK\r\n-ERR [AUTH] Authentication failed.\r\n-ERR\r\n-ERR\r\n-ERR\r\n");
   REQUIRE(t.s.state() == State::failed);
+  CHECK_FALSE(t.s.logged_in());
   CHECK(t.s.error().kind == ErrorKind::auth);
   CHECK(t.s.error().to_string() ==
         "pop.example.org:110: USER: login refused: \"-ERR [AUTH] Authentication failed.\"");
