@@ -19,6 +19,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pop3d_root as R  # noqa: E402
+from harness import mpop  # noqa: E402
 
 FAILURES = []
 SKIPPED = []
@@ -180,15 +181,10 @@ def run_mpop(srv, msgs, tmp, name, settings, flag):
     """One mpop run (keep on, all messages, its own maildir and UIDL file) for alice, with
     `settings` for TLS and authentication; returns mpop's result and the delivered files."""
     md = os.path.join(tmp, f"{name}-md")
-    for sub in ("new", "cur", "tmp"):
-        os.makedirs(os.path.join(md, sub), exist_ok=True)
-    rc = os.path.join(tmp, f"{name}rc")
-    with open(rc, "w") as f:
-        f.write(f"account default\nhost 127.0.0.1\nport {srv.pop3}\nuser alice\n"
-                f"password secret\n{settings}delivery maildir {md}\nkeep on\nonly_new off\n"
-                f"received_header off\nuidls_file {tmp}/{name}.uidls\n")
-    os.chmod(rc, 0o600)
-    r = run(["mpop", "-C", rc, flag])
+    rc = mpop.write_rc(os.path.join(tmp, f"{name}rc"), port=srv.pop3, user="alice",
+                       password="secret", maildir=md, uidls_file=f"{tmp}/{name}.uidls",
+                       settings=settings)
+    r = mpop.run(rc, flag)
     got = [read(p) for p in files_in(md)]
     check(sorted(g.replace(b"\r\n", b"\n") for g in got) ==
           sorted(m.replace(b"\r\n", b"\n") for m in msgs),
