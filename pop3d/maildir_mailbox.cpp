@@ -47,7 +47,29 @@ MaildirMailbox::MaildirMailbox(std::vector<spool::StoredMessage> messages, Mailb
   }
 }
 
-MaildirMailbox::~MaildirMailbox() { close_cached(); }
+MaildirMailbox::~MaildirMailbox() {
+  close_cached();
+  for (auto& d : dirs_) {
+    if (d.fd >= 0) ::close(d.fd);
+  }
+}
+
+// Opens a message relative to its directory's cached descriptor: the kernel then resolves one
+// name instead of the whole MAIL_ROOT path, for each of the messages a session reads.
+int MaildirMailbox::open_message(const std::string& path) {
+  const auto slash = path.rfind('/');
+  if (slash == std::string::npos || slash == 0) return ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  const std::string_view dir(path.data(), slash);
+  DirFd* slot = dirs_[0].path == dir ? &dirs_[0] : dirs_[1].path == dir ? &dirs_[1] : nullptr;
+  if (slot == nullptr) {
+    slot = dirs_[0].fd < 0 ? &dirs_[0] : &dirs_[1];
+    if (slot->fd >= 0) ::close(slot->fd);
+    slot->path.assign(dir);
+    slot->fd = ::open(slot->path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  }
+  if (slot->fd < 0) return ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  return ::openat(slot->fd, path.c_str() + slash + 1, O_RDONLY | O_CLOEXEC);
+}
 
 void MaildirMailbox::close_cached() {
   if (fd_ >= 0) ::close(fd_);
@@ -62,7 +84,7 @@ Result<std::size_t> MaildirMailbox::read(std::size_t index, std::uint64_t offset
   const std::string& path = messages_[index].path;
   if (fd_ < 0 || fd_index_ != index) {
     close_cached();
-    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    fd_ = open_message(path);
     if (fd_ < 0) return fs::sys_error("open", path, errno);
     fd_index_ = index;
   }

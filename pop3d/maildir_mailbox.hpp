@@ -3,7 +3,8 @@
 // top, holding the account's MailboxLock until release_lock() or destruction. UIDL: the base
 // name without a Maildir ":2," info part (a client flagging a message in cur/ must not change
 // its UIDL), or an MD5 of the name when that is not a valid RFC 1939 §7 UIDL (1..70 bytes of
-// 0x21..0x7e). Reads use pread on one cached descriptor, so streaming a RETR costs one open; a
+// 0x21..0x7e). Reads use pread on one cached descriptor, so streaming a RETR costs one open
+// (an openat of the base name on a cached descriptor of new/ or cur/: no path walk); a
 // short read is taken as end of file (maildir message files are never rewritten), which saves
 // the final empty pread. remove() unlinks the messages marked at QUIT and fsyncs their
 // directories (spool::delete_messages). It does not parse or convert message bytes.
@@ -47,11 +48,18 @@ class MaildirMailbox final : public pop3::MailboxView {
 
  private:
   void close_cached();
+  int open_message(const std::string& path);
+
+  struct DirFd {
+    std::string path;
+    int fd = -1;
+  };
 
   std::vector<spool::StoredMessage> messages_;
   MailboxLock lock_;
   int fd_ = -1;
   std::size_t fd_index_ = 0;
+  DirFd dirs_[2];  // Maildir new/ and cur/ (or mailbox/), opened at the first RETR or TOP
   // Where the last short read ended: the caller's next read there returns 0 without a syscall.
   std::size_t eof_index_ = static_cast<std::size_t>(-1);
   std::uint64_t eof_offset_ = 0;

@@ -1,6 +1,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <map>
 
 #include "pop3d/maildir_mailbox.hpp"
 #include "tests/support/pop3d_fixture.hpp"
@@ -114,4 +115,29 @@ TEST_CASE("MaildirMailbox: a short read ends the message without another read") 
   CHECK(*n == 0);
   // Any other offset still reads the file (and now fails).
   CHECK_FALSE(mb.read(0, 0, buf));
+}
+
+TEST_CASE("MaildirMailbox: reads messages of new/ and cur/ in turn (cached directories)") {
+  test::Pop3dRoot root;
+  root.add_user("alice", "pw");
+  root.add_message("alice", "1.host", "one\r\n");
+  root.add_message("alice", "2.host:2,S", "two\r\n", "cur");
+  root.add_message("alice", "3.host", "three\r\n");
+  auto lock = MailboxLock::acquire(root.path() + "/pop3locks", "alice@example.test");
+  REQUIRE(lock);
+  auto list = spool::list_messages(root.path() + "/domains/example.test/alice",
+                                   spool::MailboxFormat::maildir, true);
+  REQUIRE(list);
+  MaildirMailbox mb(std::move(*list), std::move(*lock));
+  REQUIRE(mb.count() == 3);
+  const std::map<std::string, std::string> want = {
+      {"1.host", "one\r\n"}, {"2.host", "two\r\n"}, {"3.host", "three\r\n"}};
+  for (int round = 0; round < 2; ++round) {
+    for (std::size_t i = 0; i < 3; ++i) {
+      char buf[64];
+      auto n = mb.read(i, 0, buf);
+      REQUIRE(n);
+      CHECK(std::string(buf, *n) == want.at(mb.uidl(i)));
+    }
+  }
 }
