@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <set>
 
 #include "common/fs.hpp"
 #include "psync/link_number.hpp"
@@ -93,6 +94,17 @@ void StatusBook::load(const std::vector<LinkStatus>& entries) {
     if (links_.count(s.link) == 0) order_.push_back(s.link);
     links_[s.link] = s;
   }
+}
+
+bool StatusBook::retain(const std::vector<psync::Link>& links) {
+  std::set<std::string> keep;
+  for (const auto& l : links) keep.insert(one_line(psync::link_label(l)));
+  auto gone = [&keep](const std::string& who) { return keep.count(who) == 0; };
+  size_t before = links_.size();
+  for (const auto& who : order_)
+    if (gone(who)) links_.erase(who);
+  order_.erase(std::remove_if(order_.begin(), order_.end(), gone), order_.end());
+  return links_.size() != before;
 }
 
 std::vector<LinkStatus> StatusBook::entries() const {

@@ -38,6 +38,8 @@ class StatusBook {
   // Records one link's result of a cycle, seen at `now` (Unix time).
   void record(const psync::LinkReport& report, int64_t now);
   void load(const std::vector<LinkStatus>& entries);
+  // Forgets the links not in `links` (removed from pop3links.tab); false when none was dropped.
+  bool retain(const std::vector<psync::Link>& links);
   std::vector<LinkStatus> entries() const;
 
  private:

@@ -20,6 +20,12 @@ LiveProgress::LiveProgress(std::ostream& out, const Clock& clock, unsigned width
                            std::chrono::milliseconds every)
     : out_(out), clock_(clock), width_(width), every_(every) {}
 
+void LiveProgress::cycle_started(const std::vector<psync::Link>& links) {
+  std::lock_guard lock(mutex_);
+  total_ = links.size();
+  ended_ = 0;
+}
+
 void LiveProgress::link_started(size_t index, const psync::Link& link) {
   update(index, progress_line(psync::link_label(link), psync::FetchProgress{}));
 }
@@ -32,6 +38,7 @@ void LiveProgress::link_progress(size_t index, const psync::Link& link,
 void LiveProgress::link_finished(size_t index, const psync::LinkReport& report) {
   std::lock_guard lock(mutex_);
   running_.erase(index);
+  ++ended_;
   clear();
   out_ << tally_.add(psync::summary_line(report));
   if (!running_.empty()) draw(running_.begin()->first);
@@ -57,6 +64,7 @@ void LiveProgress::update(size_t index, std::string line) {
 // The line of the link that moved last, and how many others are running.
 void LiveProgress::draw(size_t index) {
   std::string line = running_[index];
+  if (total_ != 0) line = fmt::format("[{}/{}] {}", ended_, total_, line);
   if (running_.size() > 1) line += fmt::format(" (+{} more running)", running_.size() - 1);
   if (width_ > 1 && line.size() >= width_) line.resize(width_ - 1);
   out_ << "\r\x1b[K" << line;

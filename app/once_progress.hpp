@@ -1,5 +1,6 @@
 // Live progress for `psyncd --once` on a terminal: a CycleObserver that keeps one status line
-// ("joe@pop.example.com:110 -> joe@ex.test: retrieve: 120 msgs, 480 KB"), redrawn in place
+// ("[2/5] joe@pop.example.com:110 -> joe@ex.test: retrieve: 120 msgs, 480 KB": links ended out
+// of the cycle's links, then the link that moved last), redrawn in place
 // with \r at most every `every` (default 100 ms), and prints each link's summary line (with
 // its "what to do" hint) for good as the link ends; done() ends with the totals line. Called
 // from the PSYNC worker threads: one mutex guards the output. Not for pipes or logs (no \r).
@@ -30,6 +31,7 @@ class LiveProgress final : public psync::CycleObserver {
   LiveProgress(std::ostream& out, const Clock& clock, unsigned width,
                std::chrono::milliseconds every = std::chrono::milliseconds(100));
 
+  void cycle_started(const std::vector<psync::Link>& links) override;
   void link_started(size_t index, const psync::Link& link) override;
   void link_progress(size_t index, const psync::Link& link,
                      const psync::FetchProgress& progress) override;
@@ -50,6 +52,8 @@ class LiveProgress final : public psync::CycleObserver {
   std::map<size_t, std::string> running_;  // index -> its progress line
   std::chrono::steady_clock::time_point last_draw_{};
   bool drawn_ = false;  // a live line is on screen
+  size_t total_ = 0;    // links in the cycle (0: not told)
+  size_t ended_ = 0;
   OnceTally tally_;
 };
 

@@ -44,10 +44,19 @@ StatusRecorder::StatusRecorder(const std::string& mail_root, unsigned interval)
   }
 }
 
+void StatusRecorder::cycle_started(const std::vector<psync::Link>& links) {
+  std::lock_guard lock(mutex_);
+  if (book_.retain(links)) save();
+}
+
 void StatusRecorder::link_finished(size_t, const psync::LinkReport& report) {
-  static NoSyncFs no_sync;
   std::lock_guard lock(mutex_);
   book_.record(report, static_cast<int64_t>(std::time(nullptr)));
+  save();
+}
+
+void StatusRecorder::save() {
+  static NoSyncFs no_sync;
   auto made = fs::make_dirs(no_sync, fs::dir_name(path_), 0755);
   auto r = made ? fs::write_file_atomic(no_sync, path_, format_status_table(book_.entries()), 0644)
                 : made;

@@ -3,7 +3,8 @@
 // rename, so --status never reads half a file) each time a link's run ends. It skips fsync:
 // the file is advisory, and two fsyncs per link end (about 9 ms here) would hold up the PSYNC
 // workers, which wait for the observer. After a power loss it may be stale, never torn.
-// Thread-safe (link ends come from the worker threads). It ignores starts and progress.
+// Links removed from pop3links.tab leave the file at the next cycle's start. Thread-safe (link
+// ends come from the worker threads). It ignores link starts and progress.
 #pragma once
 
 #include <mutex>
@@ -18,11 +19,14 @@ class StatusRecorder final : public psync::CycleObserver {
  public:
   // Loads the existing status file (its totals carry on); interval: -Yi seconds.
   StatusRecorder(const std::string& mail_root, unsigned interval);
+  void cycle_started(const std::vector<psync::Link>& links) override;
   void link_started(size_t, const psync::Link&) override {}
   void link_progress(size_t, const psync::Link&, const psync::FetchProgress&) override {}
   void link_finished(size_t index, const psync::LinkReport& report) override;
 
  private:
+  void save();  // with mutex_ held
+
   std::string path_;
   StatusBook book_;
   std::mutex mutex_;

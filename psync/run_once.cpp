@@ -209,6 +209,7 @@ Result<CycleReport> PsyncService::run_cycle() {
   env.stop = config_.stop;
   env.connect = config_.connect ? config_.connect : curl_factory(root.root(), config_.io_timeout);
 
+  if (config_.observer != nullptr) config_.observer->cycle_started(t.links.links);
   auto now = config_.clock->steady_now();
   std::vector<size_t> due;  // indexes into report.links
   std::vector<std::string> hosts;

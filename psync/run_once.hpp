@@ -61,14 +61,16 @@ struct LinkReport {
   LinkDelay delay;                    // after this link's result was counted
 };
 
-// Hears a cycle's links as they go. link_started and link_progress come from the worker thread
-// syncing that link, for several links at once; link_finished from that worker, or from the
-// thread in run_cycle() for links that did not run (disabled, delayed, self-poll, stopped).
+// Hears a cycle's links as they go. cycle_started comes first, from the thread in run_cycle(),
+// with every valid link of pop3links.tab. link_started and link_progress come from the worker
+// thread syncing that link, for several links at once; link_finished from that worker, or from
+// the thread in run_cycle() for links that did not run (disabled, delayed, self-poll, stopped).
 // `index` is the link's place in pop3links.tab order (CycleReport::links). Implementations
 // must be thread-safe and quick (workers wait for them) and must not throw.
 class CycleObserver {
  public:
   virtual ~CycleObserver() = default;
+  virtual void cycle_started(const std::vector<Link>& links) = 0;
   virtual void link_started(size_t index, const Link& link) = 0;
   virtual void link_progress(size_t index, const Link& link, const FetchProgress& progress) = 0;
   virtual void link_finished(size_t index, const LinkReport& report) = 0;

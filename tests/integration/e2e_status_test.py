@@ -129,8 +129,9 @@ def main():
             add_remote_messages(d, "u1", third)
             rc, out = once_on_pty(mr.path)
             check(rc == 75, f"--once exit {rc} (u2 fails: EX_TEMPFAIL)", out)
-            check(re.search(r"\r\x1b\[Ku[12]@[^\r\n]*: (lock|connect|auth|store|list|retrieve|"
-                            r"dele|quit): \d+ msgs?, \d+ ", out),
+            steps = "lock|connect|auth|store|list|retrieve|dele|quit"
+            check(re.search(rf"\r\x1b\[K\[[012]/2\] u[12]@[^\r\n]*: ({steps}): \d+ msgs?, \d+ ",
+                            out),
                   "--once on a terminal draws the live line", repr(out))
             if os.environ.get("PSYNCD_SHOW"):
                 print(repr(out))

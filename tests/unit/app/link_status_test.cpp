@@ -193,3 +193,17 @@ TEST_CASE("link status: bad input") {
     CHECK(r.error().to_string() == c.want);
   }
 }
+
+TEST_CASE("link status: retain drops the links no longer in pop3links.tab, keeps order") {
+  StatusBook book(60);
+  LinkReport a = report(LinkOutcome::ran), b = report(LinkOutcome::ran), c = report(LinkOutcome::ran);
+  b.link.remote_user = b.link.local_account = "b";
+  c.link.remote_user = c.link.local_account = "c";
+  for (const auto* r : {&a, &b, &c}) book.record(*r, kT);
+  CHECK_FALSE(book.retain({a.link, b.link, c.link}));
+  CHECK(book.retain({c.link, a.link}));
+  auto e = book.entries();
+  REQUIRE(e.size() == 2);
+  CHECK(e[0].link == "a@h:110 -> a@ex.test");
+  CHECK(e[1].link == "c@h:110 -> c@ex.test");
+}

@@ -104,3 +104,17 @@ TEST_CASE("once progress: the live line is cut to the terminal width") {
   CHECK(out.str() == std::string(kClear) + "averyveryverylongna" + kClear +
                          "psyncd --once: 0 links: 0 ok, 0 failed, 0 not run; 0 msgs 0 bytes\n");
 }
+
+TEST_CASE("once progress: told the cycle's links, the line counts the ended ones") {
+  std::ostringstream out;
+  ManualClock clock;
+  LiveProgress live(out, clock, 200);
+  live.cycle_started({link("a"), link("b"), link("c")});
+  LinkReport disabled;
+  disabled.link = link("c");
+  disabled.outcome = LinkOutcome::disabled;
+  live.link_finished(2, disabled);
+  live.link_started(0, link("a"));
+  CHECK(out.str() == std::string("c@h:110 -> c@ex.test: disabled\n") + kClear +
+                         "[1/3] a@h:110 -> a@ex.test: lock: 0 msgs, 0 bytes");
+}

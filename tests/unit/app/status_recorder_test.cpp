@@ -59,6 +59,11 @@ TEST_CASE("status recorder: written at each link end, totals carried over a rest
   CHECK(e[0].total_msgs == 5);
   CHECK(e[0].total_bytes == 50);
   CHECK(e[1].link == "b@h:110 -> b@ex.test");
+  // A link removed from pop3links.tab leaves the file at the next cycle's start.
+  again.cycle_started({ok("b", 0, 0).link});
+  e = read_back(dir.path());
+  REQUIRE(e.size() == 1);
+  CHECK(e[0].link == "b@h:110 -> b@ex.test");
   // No temp files left behind.
   size_t files = 0;
   for (const auto& f : std::filesystem::directory_iterator(dir / "psyncd")) {

@@ -28,6 +28,10 @@ std::string retr_reply(const std::string& wire) { return "+OK\r\n" + wire + ".\r
 
 class Recorder final : public psyncd::psync::CycleObserver {
  public:
+  void cycle_started(const std::vector<Link>& links) override {
+    std::lock_guard lock(mutex_);
+    cycles_.push_back(links.size());
+  }
   void link_started(size_t index, const Link&) override { add(index, "start"); }
   void link_progress(size_t index, const Link&, const FetchProgress& p) override {
     add(index, std::string(psyncd::psync::step_name(p.step)) + " " + std::to_string(p.messages) +
@@ -46,6 +50,10 @@ class Recorder final : public psyncd::psync::CycleObserver {
     std::lock_guard lock(mutex_);
     return reports_[index];
   }
+  std::vector<size_t> cycles() {
+    std::lock_guard lock(mutex_);
+    return cycles_;
+  }
   void reset() {
     std::lock_guard lock(mutex_);
     events_.clear();
@@ -59,6 +67,7 @@ class Recorder final : public psyncd::psync::CycleObserver {
   std::mutex mutex_;
   std::map<size_t, std::vector<std::string>> events_;
   std::map<size_t, LinkReport> reports_;
+  std::vector<size_t> cycles_;  // links per cycle_started
 };
 
 std::string links_line(const std::string& account, std::uint16_t port) {
@@ -131,4 +140,5 @@ TEST_CASE("run_once: the observer hears steps, messages, ends and delays", "[psy
   CHECK(rec.events(0).front() == "start");
   CHECK(rec.events(0).back() == "end");
   CHECK(good.finish() == "");
+  CHECK(rec.cycles() == std::vector<size_t>{2, 2});
 }
