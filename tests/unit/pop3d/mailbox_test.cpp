@@ -9,6 +9,20 @@
 using namespace psyncd;
 using namespace psyncd::pop3d;
 
+namespace {
+
+// alice's mailbox as the server opens it: locked, listed by the store, POP3 UIDLs.
+std::unique_ptr<MaildirMailbox> open_alice(const test::Pop3dRoot& root, bool scan_cur) {
+  auto lock = MailboxLock::acquire(root.path() + "/pop3locks", "alice@example.test");
+  REQUIRE(lock);
+  auto list = spool::list_messages(root.path() + "/domains/example.test/alice",
+                                   spool::MailboxFormat::maildir, scan_cur);
+  REQUIRE(list);
+  return std::make_unique<MaildirMailbox>(std::move(*list), std::move(*lock));
+}
+
+}  // namespace
+
 TEST_CASE("uidl_from_name: RFC 1939 UIDLs from file names") {
   struct Case {
     const char* name;
@@ -39,24 +53,15 @@ TEST_CASE("MaildirMailbox over list_messages: new/ (+cur/), sorted, exact sizes,
   root.add_message("alice", "a.host", "x\ny\r\nz\n");  // bare LFs: 7 bytes + 2
   root.add_message("alice", ".hidden", "zzz");
   root.add_message("alice", "c.host:2,S", "c\r\n", "cur");
-  const std::string acct = root.path() + "/domains/example.test/alice";
-  const std::string locks = root.path() + "/pop3locks";
-  auto view = [&](bool scan_cur) {
-    auto list = spool::list_messages(acct, spool::MailboxFormat::maildir, scan_cur);
-    REQUIRE(list);
-    auto lock = MailboxLock::acquire(locks, "alice@example.test");
-    REQUIRE(lock);
-    return std::make_unique<MaildirMailbox>(std::move(*list), std::move(*lock));
-  };
   {
-    auto only_new = view(false);
+    auto only_new = open_alice(root, false);
     REQUIRE(only_new->count() == 2);
     CHECK(only_new->uidl(0) == "a.host");
     CHECK(only_new->size(0) == 9);
     CHECK(only_new->uidl(1) == "b.host,W=5");
     CHECK(only_new->size(1) == 5);
   }
-  auto both = view(true);
+  auto both = open_alice(root, true);
   REQUIRE(both->count() == 3);
   CHECK(both->uidl(2) == "c.host");
   CHECK(both->size(2) == 3);
@@ -68,12 +73,8 @@ TEST_CASE("MaildirMailbox: reads at offsets, removes at QUIT, holds the lock") {
   root.add_message("alice", "1.host", "hello world\r\n");
   root.add_message("alice", "2.host", "second\r\n");
   const std::string locks = root.path() + "/pop3locks";
-  auto lock = MailboxLock::acquire(locks, "alice@example.test");
-  REQUIRE(lock);
-  auto list = spool::list_messages(root.path() + "/domains/example.test/alice",
-                                   spool::MailboxFormat::maildir, false);
-  REQUIRE(list);
-  MaildirMailbox mb(std::move(*list), std::move(*lock));
+  auto view = open_alice(root, false);
+  MaildirMailbox& mb = *view;
   REQUIRE(mb.count() == 2);
   char buf[5];
   auto n = mb.read(0, 6, buf);
@@ -98,12 +99,8 @@ TEST_CASE("MaildirMailbox: a short read ends the message without another read") 
   test::Pop3dRoot root;
   root.add_user("alice", "pw");
   root.add_message("alice", "1.host", "hello\r\n");
-  auto lock = MailboxLock::acquire(root.path() + "/pop3locks", "alice@example.test");
-  REQUIRE(lock);
-  auto list = spool::list_messages(root.path() + "/domains/example.test/alice",
-                                   spool::MailboxFormat::maildir, false);
-  REQUIRE(list);
-  MaildirMailbox mb(std::move(*list), std::move(*lock));
+  auto view = open_alice(root, false);
+  MaildirMailbox& mb = *view;
   char buf[64];
   auto n = mb.read(0, 2, buf);
   REQUIRE(n);
@@ -123,12 +120,8 @@ TEST_CASE("MaildirMailbox: reads messages of new/ and cur/ in turn (cached direc
   root.add_message("alice", "1.host", "one\r\n");
   root.add_message("alice", "2.host:2,S", "two\r\n", "cur");
   root.add_message("alice", "3.host", "three\r\n");
-  auto lock = MailboxLock::acquire(root.path() + "/pop3locks", "alice@example.test");
-  REQUIRE(lock);
-  auto list = spool::list_messages(root.path() + "/domains/example.test/alice",
-                                   spool::MailboxFormat::maildir, true);
-  REQUIRE(list);
-  MaildirMailbox mb(std::move(*list), std::move(*lock));
+  auto view = open_alice(root, true);
+  MaildirMailbox& mb = *view;
   REQUIRE(mb.count() == 3);
   const std::map<std::string, std::string> want = {
       {"1.host", "one\r\n"}, {"2.host", "two\r\n"}, {"3.host", "three\r\n"}};
