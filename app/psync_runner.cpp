@@ -3,6 +3,7 @@
 #include <chrono>
 #include <thread>
 
+#include "app/once_report.hpp"
 #include "common/log.hpp"
 #include "psync/run_once.hpp"
 #include "psync/trigger.hpp"
@@ -53,7 +54,17 @@ void run_cycle_logged(psync::PsyncService& service) {
     return;
   }
   for (const auto& p : report->problems) log::warn("{}", p);
-  for (const auto& l : report->links) log::info("psync: {}", psync::summary_line(l));
+  for (const auto& l : report->links) {
+    // The daemon's log says what --once says: the link, the step, and what to do.
+    std::string line = psync::summary_line(l);
+    std::string outcome = line.substr(psync::link_label(l.link).size() + 2);
+    std::string hint = failure_hint(outcome);
+    if (!hint.empty()) line += "; what to do: " + hint;
+    if (outcome.rfind("FAIL", 0) == 0)
+      log::warn("psync: {}", line);
+    else
+      log::info("psync: {}", line);
+  }
 }
 
 }  // namespace

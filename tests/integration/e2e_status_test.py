@@ -4,8 +4,9 @@ PsyncFailedAccountDelay 600) runs a cycle over two links: u1 fetches its mail, u
 password. `psyncd --status` must then show u1's exact counts (last run and total) and no delay,
 and u2 as "FAIL (auth)" with a 600 s failure delay; after a triggered second cycle u1's last
 run and total counts move on while u2, held back by its delay, keeps its result and its one
-failure. Then `psyncd --once` on a pseudo-terminal shows the live progress line (\\r + erase)
-and every link's result with the "what to do" hint and the totals; through a pipe it prints
+failure; the daemon's log names the failing link, its step and what to do. Then
+`psyncd --once` on a pseudo-terminal shows the live progress line (\\r + erase) and every
+link's result with the "what to do" hint and the totals; through a pipe it prints
 no control characters. Exit 0 pass, 1 fail, 77 skip (dovecot missing; CI=true: FAIL)."""
 import os
 import re
@@ -103,6 +104,11 @@ def main():
                                 r"bytes\); next poll on \.psync-trigger only; failure delay: 600 s, "
                                 r"until [^;]+ UTC \(1 failure\(s\) in a row\)$", line_of(text, u2)),
                       "u2: FAIL at auth with its 600 s failure delay", text)
+                hinted = re.compile(rf"psync: {re.escape(u2)}: FAIL \(auth\): .*; what to do: "
+                                    r"check the remote user")
+                check(wait_for(lambda: hinted.search(open(log_path).read())),
+                      "the daemon log names the link, the step and what to do",
+                      open(log_path).read())
 
                 second = [dovecot.make_message(20 + i, 900, subject=f"second {i}") for i in range(2)]
                 add_remote_messages(d, "u1", second)
