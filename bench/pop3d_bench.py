@@ -12,7 +12,8 @@ selects the older asyncio driver), the same for both servers in one run:
 Prints both servers' figures and the ratios. Environment: PSYNCD_BINARY_DIR (build dir),
 SECONDS_PER_PHASE (default 4), IDLE_SESSIONS (2000), USERS (50), DRIVER (cpp or python),
 DRIVERS (load processes, same for both servers: default 1 for cpp, 2 for python),
-FULL_CLIENTS (4 concurrent full sessions)."""
+FULL_CLIENTS (4 concurrent full sessions), POP3D_THREADS (psyncd's Pop3Threads; default one
+event loop per CPU)."""
 import asyncio
 import multiprocessing
 import os
@@ -34,6 +35,7 @@ USERS = int(os.environ.get("USERS", "50"))
 DRIVER = os.environ.get("DRIVER", "cpp")
 DRIVERS = int(os.environ.get("DRIVERS", "1" if DRIVER == "cpp" else "2"))
 FULL_CLIENTS = int(os.environ.get("FULL_CLIENTS", "4"))
+THREADS = os.environ.get("POP3D_THREADS", "")  # server.tab Pop3Threads; unset: one per CPU
 MESSAGES = 300
 SIZE = 4096
 END = b"\r\n.\r\n"
@@ -319,6 +321,9 @@ def main():
     users = [(f"user{k}", f"secret{k}") for k in range(1, USERS + 1)]
     with tempfile.TemporaryDirectory(prefix="psyncd-pop3d-bench-", dir=os.environ.get("BENCH_DIR")) as tmp:
         root = pop3d_root.MailRoot(os.path.join(tmp, "root"))
+        if THREADS:
+            with open(os.path.join(root.path, "server.tab"), "a") as f:
+                f.write(f'"Pop3Threads"\t"{THREADS}"\n')
         for user, password in users:
             root.add_user(user, password)
             for m in messages:
@@ -326,7 +331,8 @@ def main():
         dv = dovecot.Dovecot(os.path.join(tmp, "dovecot"),
                              {u: (p, messages) for u, p in users})
         print(f"workload: {USERS} accounts x {MESSAGES} x {SIZE} B; {PHASE:.0f} s per phase; "
-              f"{IDLE} idle sessions; driver {DRIVER} x {DRIVERS} process(es)", flush=True)
+              f"{IDLE} idle sessions; driver {DRIVER} x {DRIVERS} process(es); psyncd event loops: "
+              f"{THREADS or 'one per CPU (%d)' % os.cpu_count()}", flush=True)
         with pop3d_root.Server(root, "--quiet", "--max-sessions", str(IDLE + 100)) as ours:
             mine = asyncio.run(measure("psyncd", ours.pop3, ours.proc.pid, users))
         with dv:
