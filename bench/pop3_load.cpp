@@ -78,6 +78,27 @@ struct Stats {
   std::vector<std::uint32_t> latencies_us;
 };
 
+// Occurrences of `pattern` in [begin, end), found by memchr on pattern[anchor] (a byte that is
+// rare in mail, so this runs at memchr speed instead of memmem's).
+std::size_t count_matches(const char* begin, const char* end, std::string_view pattern,
+                          std::size_t anchor) {
+  std::size_t count = 0;
+  const char* p = begin + anchor;
+  while (p < end) {
+    const auto* hit =
+        static_cast<const char*>(std::memchr(p, pattern[anchor], static_cast<std::size_t>(end - p)));
+    if (hit == nullptr) break;
+    const char* start = hit - anchor;
+    if (start + pattern.size() <= end && std::memcmp(start, pattern.data(), pattern.size()) == 0) {
+      ++count;
+      p = start + pattern.size() + anchor;
+    } else {
+      p = hit + 1;
+    }
+  }
+  return count;
+}
+
 [[noreturn]] void die(const std::string& what) {
   std::fprintf(stderr, "pop3_load: %s\n", what.c_str());
   std::exit(2);
@@ -237,7 +258,7 @@ class Driver {
       fail(k, "-ERR reply");
       return false;
     }
-    if (::memmem(data, n, "\n-ERR", 5) != nullptr) {
+    if (count_matches(data, data + n, "\n-ERR", 1) != 0) {
       fail(k, "-ERR reply");
       return false;
     }
@@ -248,15 +269,9 @@ class Driver {
     char* scan = buf_.data() + 8 - c.tail_len;
     std::memcpy(scan, c.tail, c.tail_len);
     const std::size_t len = n + c.tail_len;
-    const char* p = scan;
     const char* end = scan + len;
-    while (p < end) {
-      const void* hit = ::memmem(p, static_cast<std::size_t>(end - p), s.pattern.data(),
-                                 s.pattern.size());
-      if (!hit) break;
-      ++c.seen;
-      p = static_cast<const char*>(hit) + s.pattern.size();
-    }
+    // Anchored on the pattern's rarest byte: "." in CRLF.CRLF, LF in CRLF.
+    c.seen += static_cast<int>(count_matches(scan, end, s.pattern, s.pattern.size() == 5 ? 2 : 1));
     const std::size_t keep = std::min(len, s.pattern.size() - 1);
     std::memcpy(c.tail, end - keep, keep);
     c.tail_len = keep;
