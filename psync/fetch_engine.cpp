@@ -237,6 +237,8 @@ Result<void> LinkSync::fetch_batch(std::vector<pop3::FetchItem> items, bool last
     ++progress_.messages;
     progress_.bytes += bytes;
     report();
+    // SIGTERM: no RETR after the ones already sent; what arrives is committed, DELEd, QUIT.
+    if (stopping()) client_->session().drain();
   });
   step(FetchStep::retrieve);
   Result<void> got = client_->retrieve(std::move(items), counting, last && leave_mode(link_));

@@ -3,7 +3,8 @@
 // delivered: only DELE; Leave: skip UIDLs in the seen-DB; MaxSize/SizeAction) -> for each
 // batch: pipelined RETRs streamed into delivery transactions (fetch_sink.hpp), one batch
 // commit (journal + directory syncs), then the batch's DELEs -> seen-DB rewrite (Leave) ->
-// QUIT, which must answer +OK. A stop flag ends the sync after the batch in flight, with QUIT.
+// QUIT, which must answer +OK. A stop flag ends the sync after the messages in flight (no
+// new RETR is sent; those already sent are read, committed and DELEd), with QUIT.
 // It does not schedule, retry or back off (scheduler.hpp) and writes no psync log line.
 // An optional progress hook hears each step and each message received (for --once, status).
 #pragma once

@@ -88,6 +88,10 @@ class ClientSession {
   void retrieve(std::vector<FetchItem> items, MessageSink& sink, bool then_quit = false);
   void dele(std::vector<std::uint32_t> numbers, bool then_quit = false);
   void quit();
+  // Sends nothing more of what retrieve()/dele() queued; replies to the commands already
+  // sent are still read (a pipelined window finishes), and a QUIT asked for still follows.
+  // For a stop request (SIGTERM): the transfer ends after the messages in flight.
+  void drain() { queued_.clear(); }
 
   // Bytes to send to the server now (taken: the session forgets them).
   std::string take_output();

@@ -402,6 +402,22 @@ TEST_CASE("fetch: stop flag ends the sync after the batch in flight, with QUIT",
   CHECK(f.delivered("joe") == std::vector<std::string>{kMsg1});
 }
 
+TEST_CASE("fetch: stop flag sends no RETR after the message in flight", "[psync][fetch]") {
+  FetchFixture f;
+  f.stop = true;  // lock-step server: RETR 1 is the only message in flight when it is seen
+  FakePop3Server server(join_steps({hello_login("+OK\r\nUSER\r\nUIDL\r\n.\r\n"),
+      two_messages(),
+      {expect("RETR 1\r\n"), say(retr_reply(kMsg1)), expect("DELE 1\r\n"), say("+OK\r\n")},
+      quit_ok()}));
+  auto r = f.sync(f.link(server.port()));
+  INFO(info(r));
+  CHECK(r.ok);
+  CHECK(r.messages == 1);
+  CHECK(r.deleted == 1);
+  CHECK(server.finish() == "");
+  CHECK(f.delivered("joe") == std::vector<std::string>{kMsg1});
+}
+
 TEST_CASE("fetch: a held link lock skips the link without connecting", "[psync][fetch]") {
   FetchFixture f;
   auto link = f.link(1);  // nothing listens there; a connection attempt would fail the link
