@@ -2,7 +2,7 @@
 // `threads` workers (-Yt), one link per worker at a time, with at most `per_host` sessions to
 // the same remote host at once (a link whose host is full waits and later links go first).
 // The stop flag makes the pool start no further link; running ones finish (the engine stops
-// them after the batch in flight). It knows nothing of POP3: a job is any function.
+// them after the messages in flight). It knows nothing of POP3: a job is any function.
 #pragma once
 
 #include <atomic>
