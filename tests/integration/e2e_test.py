@@ -18,6 +18,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import dovecot, mpop  # noqa: E402
+from psync_mailroot import wait_for  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SAMPLE = os.path.join(HERE, "..", "..", "samples", "MAIL_ROOT.example")
@@ -78,15 +79,6 @@ def terminate(p, seconds=30):
         p.kill()
         p.wait()
         return "timeout"
-
-
-def wait_for(cond, seconds):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if cond():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def maildir_files(path):

@@ -6,6 +6,7 @@ Does not start Dovecot (harness/dovecot.py does)."""
 import os
 import subprocess
 import sys
+import time
 
 from harness import dovecot
 
@@ -72,6 +73,16 @@ class MailRoot:
         """Runs one PSYNC cycle (--once); returns the CompletedProcess."""
         cmd = [psyncd_bin(), "-Ms", self.path, "--once", "-P-", "-B-"] + list(extra)
         return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+
+
+def wait_for(cond, seconds=15):
+    """Polls cond() every 50 ms until it is true (True) or `seconds` pass (False)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if cond():
+            return True
+        time.sleep(0.05)
+    return False
 
 
 def check(cond, what, extra=""):

@@ -12,16 +12,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import dovecot  # noqa: E402
-from psync_mailroot import MailRoot, add_remote_messages, check, psyncd_bin  # noqa: E402
-
-
-def wait_for(cond, seconds=15):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if cond():
-            return True
-        time.sleep(0.05)
-    return False
+from psync_mailroot import (MailRoot, add_remote_messages, check, psyncd_bin,  # noqa: E402
+                            wait_for)
 
 
 def main():
