@@ -44,6 +44,7 @@ Pop3Auth::Found Pop3Auth::find(std::string_view login) {
 
 Pop3Auth::Found Pop3Auth::check_access(Found f) {
   const auto& root = db_.root();
+  admitted_.reset();
   auto cfg = spool::UserConfig::load(root.user_tab(f.user->domain, f.user->dir));
   // No user.tab means XMail's defaults (PopEnable 1).
   if (cfg && !cfg->pop_enable()) {
@@ -55,7 +56,9 @@ Pop3Auth::Found Pop3Auth::check_access(Found f) {
   if (map && !map->allows(client_ip_)) {
     f.status = AuthStatus::disabled;
     f.reason = "client IP denied by the account's pop3.ipmap.tab";
+    return f;
   }
+  admitted_ = Admitted{f.canonical, f.user->domain, f.user->dir, cfg && cfg->pop3_scan_cur()};
   return f;
 }
 
@@ -79,14 +82,26 @@ pop3::SecretLookup Pop3Auth::lookup_secret(std::string_view user) {
   return {f.status, f.canonical, std::move(secret), f.reason};
 }
 
-pop3::MailboxOpen Pop3Auth::open_mailbox(std::string_view user) {
+std::optional<Pop3Auth::Admitted> Pop3Auth::admitted(std::string_view user, std::string& reason) {
+  if (admitted_ && admitted_->canonical == user) return admitted_;
   Found f = find(user);
-  if (f.status != AuthStatus::ok) return {AuthStatus::temporary, nullptr, f.reason};
+  if (f.status != AuthStatus::ok) {
+    reason = std::move(f.reason);
+    return std::nullopt;
+  }
+  auto cfg = spool::UserConfig::load(db_.root().user_tab(f.user->domain, f.user->dir));
+  return Admitted{f.canonical, f.user->domain, f.user->dir, cfg && cfg->pop3_scan_cur()};
+}
+
+pop3::MailboxOpen Pop3Auth::open_mailbox(std::string_view user) {
+  std::string reason;
+  const auto a = admitted(user, reason);
+  if (!a) return {AuthStatus::temporary, nullptr, reason};
   const auto& root = db_.root();
-  const std::string key = tabfile::ascii_lower(f.canonical);
-  if (!spool::is_safe_path_component(key) || !spool::is_safe_path_component(f.user->domain) ||
-      !spool::is_safe_path_component(f.user->dir)) {
-    return {AuthStatus::temporary, nullptr, "unsafe account name or directory for " + f.canonical};
+  const std::string key = tabfile::ascii_lower(a->canonical);
+  if (!spool::is_safe_path_component(key) || !spool::is_safe_path_component(a->domain) ||
+      !spool::is_safe_path_component(a->dir)) {
+    return {AuthStatus::temporary, nullptr, "unsafe account name or directory for " + a->canonical};
   }
   auto lock = MailboxLock::acquire(root.pop3locks_dir(), key);
   if (!lock) {
@@ -94,9 +109,7 @@ pop3::MailboxOpen Pop3Auth::open_mailbox(std::string_view user) {
         lock.error().kind == ErrorKind::temporary ? AuthStatus::locked : AuthStatus::temporary;
     return {status, nullptr, lock.error().to_string()};
   }
-  auto cfg = spool::UserConfig::load(root.user_tab(f.user->domain, f.user->dir));
-  const bool scan_cur = cfg && cfg->pop3_scan_cur();
-  auto messages = spool::list_messages(root.account_dir(f.user->domain, f.user->dir), format_, scan_cur);
+  auto messages = spool::list_messages(root.account_dir(a->domain, a->dir), format_, a->scan_cur);
   if (!messages) return {AuthStatus::temporary, nullptr, messages.error().to_string()};
   return {
       AuthStatus::ok, std::make_unique<MaildirMailbox>(std::move(*messages), std::move(*lock)), {}};

@@ -6,6 +6,7 @@
 // logging of failures: the session reports them as events.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "pop3/server/authenticator.hpp"
@@ -36,7 +37,16 @@ class Pop3Auth final : public pop3::Authenticator {
   // PopEnable and the per-account IP map: `disabled` with a reason, or ok.
   Found check_access(Found found);
 
+  // The account the last check_access() admitted: the open_mailbox() right after a good
+  // login then needs no second table lookup and no second read of user.tab.
+  struct Admitted {
+    std::string canonical, domain, dir;
+    bool scan_cur = false;
+  };
+  std::optional<Admitted> admitted(std::string_view user, std::string& reason);
+
   AccountDb& db_;
+  std::optional<Admitted> admitted_;
   std::string client_ip_;
   MailboxFormat format_;
 };

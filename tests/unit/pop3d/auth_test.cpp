@@ -147,3 +147,31 @@ TEST_CASE("Pop3Auth: a stale lock (owner gone) is recovered, a live or foreign o
   f.root.write(rel, std::to_string(::getpid()) + "\n");  // our pid, but we do not hold it
   CHECK(auth.open_mailbox("alice").status == AuthStatus::ok);
 }
+
+TEST_CASE("Pop3Auth: open_mailbox after a good login uses what the login found") {
+  Fixture f;
+  f.root.add_message("alice", "1.host,S=5,W=5", "one\r\n");
+  f.root.add_message("alice", "2.host:2,S", "two\r\n", "cur");
+  f.root.write("domains/example.test/alice/user.tab", "\"Pop3ScanCur\"\t\"1\"\n");
+  Pop3Auth auth(f.db, "10.0.0.1");
+  const auto login = auth.verify_password("alice", "secret");
+  REQUIRE(login.status == AuthStatus::ok);
+  REQUIRE(login.user == "alice@example.test");
+  // user.tab changing between PASS and the mailbox opening (same call chain in the session)
+  // does not matter: the login's reading of it (Pop3ScanCur 1) is used.
+  f.root.write("domains/example.test/alice/user.tab", "\"Pop3ScanCur\"\t\"0\"\n");
+  {
+    auto opened = auth.open_mailbox(login.user);
+    REQUIRE(opened.mailbox);
+    CHECK(opened.mailbox->count() == 2);
+  }
+  // Another account, never verified here: looked up afresh, with the lookup's reason.
+  auto unknown = auth.open_mailbox("nobody@example.test");
+  CHECK(unknown.status == AuthStatus::temporary);
+  CHECK(unknown.reason == "unknown account nobody@example.test");
+  // A failed check forgets the admitted account.
+  CHECK(auth.verify_password("off", "pw").status == AuthStatus::disabled);
+  auto again = auth.open_mailbox(login.user);
+  REQUIRE(again.mailbox);
+  CHECK(again.mailbox->count() == 1);  // user.tab read afresh: Pop3ScanCur is 0 now
+}
