@@ -85,8 +85,8 @@ std::size_t count_matches(const char* begin, const char* end, std::string_view p
   std::size_t count = 0;
   const char* p = begin + anchor;
   while (p < end) {
-    const auto* hit =
-        static_cast<const char*>(std::memchr(p, pattern[anchor], static_cast<std::size_t>(end - p)));
+    const auto* hit = static_cast<const char*>(
+        std::memchr(p, pattern[anchor], static_cast<std::size_t>(end - p)));
     if (hit == nullptr) break;
     const char* start = hit - anchor;
     if (start + pattern.size() <= end && std::memcmp(start, pattern.data(), pattern.size()) == 0) {
@@ -110,15 +110,24 @@ Options parse_options(int argc, char** argv) {
     const std::string a = argv[i];
     if (i + 1 >= argc) die("missing value after " + a);
     const std::string v = argv[++i];
-    if (a == "--phase") o.phase = v;
-    else if (a == "--port") o.port = static_cast<std::uint16_t>(std::stoi(v));
-    else if (a == "--concurrency") o.concurrency = std::stoi(v);
-    else if (a == "--seconds") o.seconds = std::stod(v);
-    else if (a == "--messages") o.messages = std::stoi(v);
-    else if (a == "--first-account") o.first_account = std::stoi(v);
-    else if (a == "--accounts") o.accounts_file = v;
-    else if (a == "--latencies") o.latencies_file = v;
-    else die("unknown option " + a);
+    if (a == "--phase")
+      o.phase = v;
+    else if (a == "--port")
+      o.port = static_cast<std::uint16_t>(std::stoi(v));
+    else if (a == "--concurrency")
+      o.concurrency = std::stoi(v);
+    else if (a == "--seconds")
+      o.seconds = std::stod(v);
+    else if (a == "--messages")
+      o.messages = std::stoi(v);
+    else if (a == "--first-account")
+      o.first_account = std::stoi(v);
+    else if (a == "--accounts")
+      o.accounts_file = v;
+    else if (a == "--latencies")
+      o.latencies_file = v;
+    else
+      die("unknown option " + a);
   }
   if (o.phase != "full" && o.phase != "light") die("--phase is full or light");
   if (o.accounts_file.empty()) die("--accounts FILE (lines: user password) is required");
@@ -137,8 +146,8 @@ std::vector<Account> load_accounts(const std::string& path) {
 std::vector<Step> session_steps(const Options& o, const Account& a) {
   const std::string login = "USER " + a.user + "\r\nPASS " + a.password + "\r\n";
   if (o.phase == "light") {
-    return {{"", kLine, 1}, {login, kLine, 2}, {"STAT\r\nUIDL\r\n", kEnd, 1},
-            {"QUIT\r\n", kLine, 1}};
+    return {
+        {"", kLine, 1}, {login, kLine, 2}, {"STAT\r\nUIDL\r\n", kEnd, 1}, {"QUIT\r\n", kLine, 1}};
   }
   std::string fetch = "UIDL\r\n";
   for (int i = 1; i <= o.messages; ++i) fetch += "RETR " + std::to_string(i) + "\r\n";
@@ -181,8 +190,8 @@ class Driver {
     c = Conn{};
     c.worker = static_cast<int>(k);
     if (Clock::now() >= stop_at_) return;
-    const auto& acct = accounts_[static_cast<std::size_t>(opt_.first_account + c.worker) %
-                                 accounts_.size()];
+    const auto& acct =
+        accounts_[static_cast<std::size_t>(opt_.first_account + c.worker) % accounts_.size()];
     c.steps = session_steps(opt_, acct);
     c.started = Clock::now();
     c.fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -219,8 +228,7 @@ class Driver {
       ++stats_.sessions;
       stats_.bytes += c.bytes;
       stats_.latencies_us.push_back(static_cast<std::uint32_t>(
-          std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - c.started)
-              .count()));
+          std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - c.started).count()));
     } else {
       if (++stats_.errors <= 3) std::fprintf(stderr, "pop3_load: session error: %s\n", why);
     }
@@ -339,7 +347,9 @@ double percentile_ms(std::vector<std::uint32_t> v, double p) {
 double cpu_seconds() {
   rusage ru{};
   ::getrusage(RUSAGE_SELF, &ru);
-  auto s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  auto s = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
   return s(ru.ru_utime) + s(ru.ru_stime);
 }
 

@@ -1,9 +1,9 @@
 // Pop3Auth: the pop3::Authenticator over an AccountDb, one per client session (it knows the
 // client's IP). Login names follow login_name.hpp. Checks, in order: the account exists and is
 // a user, the password, PopEnable in the account's user.tab, the account's pop3.ipmap.tab;
-// open_mailbox() then takes the XMail lock and lists the mailbox (spool::list_messages). The global pop3.ipmap.tab
-// and Pop3RequireTLS are checked by the listener and the session, not here. No delays or
-// logging of failures: the session reports them as events.
+// open_mailbox() then takes the XMail lock and lists the mailbox (spool::list_messages). The global
+// pop3.ipmap.tab and Pop3RequireTLS are checked by the listener and the session, not here. No
+// delays or logging of failures: the session reports them as events.
 #pragma once
 
 #include <optional>

@@ -42,8 +42,7 @@ std::string Greeting::next_timestamp(std::string_view domain,
   for (char& c : d) {
     if (static_cast<unsigned char>(c) <= 0x20 || c == '>' || c == '<' || c == 0x7f) c = '_';
   }
-  return fmt::format("<{}.{}.{}@{}>", secs, ::getpid(), g_timestamp_counter.fetch_add(1) + 1,
-                     d);
+  return fmt::format("<{}.{}.{}@{}>", secs, ::getpid(), g_timestamp_counter.fetch_add(1) + 1, d);
 }
 
 }  // namespace psyncd::pop3d

@@ -9,15 +9,15 @@ std::size_t clean_lines_prefix(std::string_view in) {
   const char* const end = begin + in.size();
   const char* p = begin;
   while (p < end && *p != '.') {
-    const auto* lf = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+    const auto* lf =
+        static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
     if (lf == nullptr || lf == p || lf[-1] != '\r') break;  // unfinished line, or a bare LF
     p = lf + 1;
   }
   return static_cast<std::size_t>(p - begin);
 }
 
-void encode_retr(std::string_view in, DotEncoder& encoder, bool& at_line_start,
-                 std::string& out) {
+void encode_retr(std::string_view in, DotEncoder& encoder, bool& at_line_start, std::string& out) {
   while (!in.empty()) {
     if (!at_line_start) {
       // The encoder holds part of a line: it gets the rest of it (through the LF).

@@ -15,8 +15,7 @@ namespace psyncd::pop3 {
 
 // Appends the wire form of `in` (the next piece of a message) to `out`. `at_line_start`
 // starts true and is carried between pieces; end with encoder.finish(out).
-void encode_retr(std::string_view in, DotEncoder& encoder, bool& at_line_start,
-                 std::string& out);
+void encode_retr(std::string_view in, DotEncoder& encoder, bool& at_line_start, std::string& out);
 
 // Length of the longest prefix of `in` made of whole lines ending in CRLF and not starting
 // with "." (the bytes the fast path copies as they are).
