@@ -6,7 +6,6 @@
 
 #include "pop3/apop.hpp"
 #include "pop3/client/client.hpp"
-#include "pop3/client/connection.hpp"
 #include "pop3/client/curl_transport.hpp"
 #include "tests/support/fake_pop3_server.hpp"
 
@@ -600,25 +599,6 @@ TEST_CASE("connect url: schemes, default ports, IPv6 brackets", "[pop3][client]"
   o.tls = TlsMode::fstls;
   o.host = "[fe80::1]";
   CHECK(psyncd::pop3::connect_url(o) == "pop3://[fe80::1]:1110");
-}
-
-TEST_CASE("fake server: open_connection makes a ready client", "[pop3][client][fake]") {
-  FakePop3Server server(join({hello(), user_pass(), {expect("QUIT\r\n"), say("+OK\r\n")}}));
-  auto o = client_options();
-  o.peer.clear();
-  auto c = psyncd::pop3::open_connection(connect_options(server), o, kIo);
-  REQUIRE(c.ok());
-  REQUIRE(c->client->login().ok());
-  REQUIRE(c->client->quit().ok());
-  CHECK(server.finish() == "");
-  FakePop3Server refusing({say("+OK hi\r\n"), expect("CAPA\r\n"), say("-ERR\r\n"),
-                           expect("USER joe\r\n"), say("-ERR no such user\r\n")});
-  auto r = psyncd::pop3::open_connection(connect_options(refusing), o, kIo);
-  REQUIRE(r.ok());
-  auto login = r->client->login();
-  REQUIRE_FALSE(login.ok());
-  CHECK(login.error().to_string() == "127.0.0.1:" + std::to_string(refusing.port()) +
-                                         ": USER: login refused: \"-ERR no such user\"");
 }
 
 TEST_CASE("fake server: several connections in turn", "[pop3][client][fake]") {
