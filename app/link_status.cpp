@@ -7,6 +7,7 @@
 #include <ctime>
 #include <set>
 
+#include "common/clock.hpp"
 #include "common/fs.hpp"
 #include "psync/link_number.hpp"
 #include "tabfile/tab_reader.hpp"
@@ -24,10 +25,6 @@ std::string one_line(std::string s) {
   for (char& c : s)
     if (c == '\t' || c == '\r' || c == '\n') c = ' ';
   return s;
-}
-
-int64_t unix_time(std::chrono::system_clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
 
 std::string when(int64_t t) {
@@ -85,7 +82,7 @@ void StatusBook::record(const psync::LinkReport& report, int64_t now) {
     if (failed) ++s.failures;
   }
   s.delay = report.delay.length.count();
-  s.delay_until = s.delay == 0 ? 0 : unix_time(report.delay.until);
+  s.delay_until = s.delay == 0 ? 0 : unix_seconds(report.delay.until);
   s.next_poll = interval_ == 0 ? 0 : std::max(now + static_cast<int64_t>(interval_), s.delay_until);
 }
 

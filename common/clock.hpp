@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <mutex>
 
 namespace psyncd {
@@ -25,6 +26,11 @@ class SystemClock final : public Clock {
     return std::chrono::steady_clock::now();
   }
 };
+
+// Seconds since the Unix epoch, as tab files and protocol time stamps write them.
+inline std::int64_t unix_seconds(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
 
 // The process-wide real clock.
 const Clock& system_clock();

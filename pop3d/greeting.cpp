@@ -5,6 +5,7 @@
 
 #include <atomic>
 
+#include "common/clock.hpp"
 #include "common/log.hpp"
 
 namespace psyncd::pop3d {
@@ -36,8 +37,7 @@ std::string Greeting::text(const spool::ServerConfig& server) {
 
 std::string Greeting::next_timestamp(std::string_view domain,
                                      std::chrono::system_clock::time_point now) {
-  const auto secs =
-      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  const auto secs = unix_seconds(now);
   std::string d(domain);
   for (char& c : d) {
     if (static_cast<unsigned char>(c) <= 0x20 || c == '>' || c == '<' || c == 0x7f) c = '_';

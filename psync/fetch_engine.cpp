@@ -75,10 +75,7 @@ class LinkSync {
   std::string keep_path() const {
     return keep_days_path(root_.root(), link_.remote_spec, link_.remote_user);
   }
-  long long unix_now() const {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               env_.clock->now().time_since_epoch()).count();
-  }
+  long long unix_now() const { return unix_seconds(env_.clock->now()); }
   bool stopping() const { return env_.stop != nullptr && env_.stop->load(); }
   LinkResult fail(const Error& e, FailureScope scope);
   void step(FetchStep s) {
