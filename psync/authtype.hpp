@@ -51,6 +51,9 @@ struct AuthOptions {
   std::vector<std::string> unknown;  // tokens XMail would ignore, in order
 };
 
+// Messages stay on the server after download: Leave, or KeepDays (deleted only when expired).
+inline bool leave_mode(const AuthOptions& o) { return o.leave || o.keep_days > 0; }
+
 struct ParsedAuthtype {
   AuthOptions options;
   std::vector<Problem> problems;  // field set to "field 6 (authtype)"; file and line empty

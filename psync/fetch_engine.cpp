@@ -26,8 +26,6 @@ namespace psyncd::psync {
 
 namespace {
 
-bool leave_mode(const Link& link) { return link.auth.leave || link.auth.keep_days > 0; }
-
 // Passes a batch's messages on to the FetchSink and counts the ones stored whole for the
 // progress hook (no I/O of its own).
 class CountingSink final : public pop3::MessageSink {
@@ -101,6 +99,7 @@ class LinkSync {
   std::set<std::uint32_t> deleted_;
   bool planned_ = false;
   FetchProgress progress_;
+  KeepDates first_seen_;  // KeepDays: the dates file as read for the plan
 };
 
 LinkResult LinkSync::fail(const Error& e, FailureScope scope) {
@@ -170,13 +169,13 @@ Result<void> LinkSync::list_and_plan() {
   in.count = listing->stat.count;
   in.uidl = std::move(listing->uidl);
   in.uidl_refused = listing->uidl_refused;
-  if (in.uidl_refused && leave_mode(link_)) {
+  if (in.uidl_refused && leave_mode(link_.auth)) {
     return Error{ErrorKind::protocol, link_.remote_spec, 0, "UIDL",
                  "Remote POP3 server does not support UIDL (needed by Leave)"};
   }
   in.list = std::move(listing->list);
   in.delivered = [this](const std::string& uid) { return journal_->is_delivered(uid); };
-  if (leave_mode(link_)) {
+  if (leave_mode(link_.auth)) {
     auto path = spool::uidb_path(root_.root(), link_.remote_spec, link_.remote_user);
     if (!path) return path.error();
     auto seen = spool::read_uidb(*path);
@@ -193,6 +192,7 @@ Result<void> LinkSync::list_and_plan() {
   in.session_tag = spool::unique_name(*env_.clock);
   plan_ = make_plan(in);
   planned_ = true;
+  first_seen_ = std::move(in.first_seen);  // write_keep_dates_file() starts from these
   result_.not_synced += plan_.skipped_size;
   result_.not_synced_bytes += plan_.skipped_size_bytes;
   if (plan_.expired > 0) {
@@ -238,7 +238,7 @@ Result<void> LinkSync::fetch_batch(std::vector<pop3::FetchItem> items, bool last
     if (stopping()) client_->session().drain();
   });
   step(FetchStep::retrieve);
-  Result<void> got = client_->retrieve(std::move(items), counting, last && leave_mode(link_));
+  Result<void> got = client_->retrieve(std::move(items), counting, last && leave_mode(link_.auth));
   // Messages that arrived complete are committed even when the connection broke after them:
   // the journal then makes the next session DELE them instead of fetching them again.
   if (got) step(FetchStep::store);  // else the failure stays the retrieve's
@@ -263,7 +263,7 @@ Result<void> LinkSync::fetch_batch(std::vector<pop3::FetchItem> items, bool last
   }
   if (!got) return got.error();
   if (!committed) return committed.error();
-  if (leave_mode(link_)) return {};
+  if (leave_mode(link_.auth)) return {};
   return dele(to_dele, last);
 }
 
@@ -290,7 +290,7 @@ Result<void> LinkSync::transfer() {
 // Leave: the seen-DB keeps what is still on the server plus what this session stored.
 // Written only once the listing succeeded, so a failed session never wipes it (B §10.1).
 Result<void> LinkSync::write_seen() {
-  if (!planned_ || !leave_mode(link_)) return {};
+  if (!planned_ || !leave_mode(link_.auth)) return {};
   std::vector<std::string> uidls = plan_.keep_seen;
   uidls.insert(uidls.end(), seen_now_.begin(), seen_now_.end());
   auto path = spool::uidb_path(root_.root(), link_.remote_spec, link_.remote_user);
@@ -302,13 +302,12 @@ Result<void> LinkSync::write_seen() {
 // KeepDays: a date for every UIDL in the seen-DB (new ones: now); the rest is dropped.
 Result<void> LinkSync::write_keep_dates_file() {
   if (link_.auth.keep_days == 0) return {};
-  auto old = read_keep_dates(keep_path());
-  if (!old) return old.error();
+  // The dates read for the plan: the link lock keeps every other writer out meanwhile.
   KeepDates dates;
   long long now = unix_now();
   auto keep = [&](const std::string& uid) {
-    auto it = old->find(uid);
-    dates[uid] = it != old->end() ? it->second : now;
+    auto it = first_seen_.find(uid);
+    dates[uid] = it != first_seen_.end() ? it->second : now;
   };
   for (const auto& uid : plan_.keep_seen) keep(uid);
   for (const auto& uid : seen_now_) keep(uid);
@@ -324,7 +323,7 @@ Result<void> LinkSync::quit() {
     if (!deleted_.count(number) && uid.rfind("#nouidl:", 0) != 0) remaining.insert(uid);
   }
   for (const auto& uid : plan_.keep_seen) remaining.insert(uid);
-  if (leave_mode(link_)) remaining.insert(plan_.current.begin(), plan_.current.end());
+  if (leave_mode(link_.auth)) remaining.insert(plan_.current.begin(), plan_.current.end());
   return journal_->prune_except(remaining);
 }
 

@@ -40,7 +40,7 @@ Plan make_plan(const PlanInput& in) {
   std::unordered_map<std::uint32_t, std::uint64_t> sizes;
   for (const auto& e : in.list) sizes[e.number] = e.octets;
   const AuthOptions& opt = *in.options;
-  bool leave = opt.leave || opt.keep_days > 0;
+  bool leave = leave_mode(opt);
   for (const auto& c : candidates(in)) {
     if (c.has_uidl) plan.current.insert(c.key);
     std::uint64_t size = sizes.count(c.number) ? sizes[c.number] : 0;
