@@ -56,8 +56,8 @@ void run_cycle_logged(psync::PsyncService& service) {
   for (const auto& p : report->problems) log::warn("{}", p);
   for (const auto& l : report->links) {
     // The daemon's log says what --once says: the link, the step, and what to do.
-    std::string line = psync::summary_line(l);
-    std::string outcome = line.substr(psync::link_label(l.link).size() + 2);
+    std::string outcome = psync::outcome_text(l);
+    std::string line = psync::link_label(l.link) + ": " + outcome;
     std::string hint = failure_hint(outcome);
     if (!hint.empty()) line += "; what to do: " + hint;
     if (outcome.rfind("FAIL", 0) == 0)

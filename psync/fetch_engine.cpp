@@ -378,12 +378,15 @@ const char* step_name(FetchStep step) {
   return "?";
 }
 
+std::string counts_text(const LinkResult& r) {
+  return fmt::format("{} msgs {} bytes, {} deleted, {} not synced", r.messages, r.bytes,
+                     r.deleted, r.not_synced);
+}
+
 std::string describe(const LinkResult& r) {
   if (r.skipped) return "skipped: " + r.reason;
-  std::string counts = fmt::format("{} msgs {} bytes, {} deleted, {} not synced", r.messages,
-                                   r.bytes, r.deleted, r.not_synced);
-  if (r.ok) return "ok: " + counts;
-  return "FAIL: " + r.reason + " (" + counts + ")";
+  if (r.ok) return "ok: " + counts_text(r);
+  return "FAIL: " + r.reason + " (" + counts_text(r) + ")";
 }
 
 }  // namespace psyncd::psync

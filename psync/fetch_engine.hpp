@@ -67,7 +67,9 @@ struct LinkResult {
 
 LinkResult sync_link(const FetchEnv& env, const Link& link);
 
-// "ok 3 msgs 12345 bytes" / "FAIL: reason" for summaries.
+// "ok: 3 msgs 12345 bytes, ..." / "FAIL: reason (counts)" / "skipped: why" for summaries.
 std::string describe(const LinkResult& result);
+// The counts part: "3 msgs 12345 bytes, 0 deleted, 0 not synced".
+std::string counts_text(const LinkResult& result);
 
 }  // namespace psyncd::psync

@@ -128,25 +128,25 @@ std::string failure_text(const LinkReport& l) {
   return fmt::format("FAIL ({}): {}", step_name(l.step), l.result.reason);
 }
 
-std::string summary_line(const LinkReport& l) {
-  std::string who = link_label(l.link);
+std::string outcome_text(const LinkReport& l) {
   switch (l.outcome) {
-    case LinkOutcome::ran: {
-      std::string text = describe(l.result);
-      // describe() says "FAIL: why (counts)"; the step tells the reader where it broke.
-      std::string plain = "FAIL: " + l.result.reason;
-      if (!l.result.ok && !l.result.skipped && text.rfind(plain, 0) == 0)
-        text = failure_text(l) + text.substr(plain.size());
-      return who + ": " + text;
-    }
-    case LinkOutcome::skipped_lock: return who + ": skipped (locked): " + l.note;
-    case LinkOutcome::disabled: return who + ": disabled";
+    case LinkOutcome::ran:
+      // A failure names the step where it broke.
+      if (!l.result.ok && !l.result.skipped)
+        return failure_text(l) + " (" + counts_text(l.result) + ")";
+      return describe(l.result);
+    case LinkOutcome::skipped_lock: return "skipped (locked): " + l.note;
+    case LinkOutcome::disabled: return "disabled";
     case LinkOutcome::delayed:
-      return fmt::format("{}: FAIL: delayed after failures: {} ({} s delay)", who, l.note,
+      return fmt::format("FAIL: delayed after failures: {} ({} s delay)", l.note,
                          l.delay.length.count());
-    case LinkOutcome::self_poll: return who + ": FAIL: " + l.note;
+    case LinkOutcome::self_poll: return "FAIL: " + l.note;
   }
-  return who;
+  return {};
+}
+
+std::string summary_line(const LinkReport& l) {
+  return link_label(l.link) + ": " + outcome_text(l);
 }
 
 PsyncService::PsyncService(PsyncConfig config)

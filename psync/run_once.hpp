@@ -89,8 +89,11 @@ std::string link_label(const Link& link);
 // A link that ran and failed: "FAIL (auth): why", the step where it broke and the reason.
 std::string failure_text(const LinkReport& report);
 
-// "joe@pop.example.com:110 -> joe@ex.test: ok: 3 msgs ..." for --once; a failure names its
-// step: "...: FAIL (auth): why (0 msgs ...)".
+// What happened to the link: "ok: 3 msgs ...", "FAIL (auth): why (0 msgs ...)" (a failure
+// names its step), "disabled", ...
+std::string outcome_text(const LinkReport& report);
+
+// link_label + ": " + outcome_text, for --once and the log.
 std::string summary_line(const LinkReport& report);
 
 class PsyncService {
