@@ -30,10 +30,7 @@ class MaildirMailbox final : public pop3::MailboxView {
 
   std::size_t count() const override { return messages_.size(); }
   std::uint64_t size(std::size_t index) const override { return messages_[index].size; }
-  std::string uidl(std::size_t index) const override { return messages_[index].uidl; }
-  void append_uidl(std::size_t index, std::string& out) const override {
-    out += messages_[index].uidl;
-  }
+  std::string_view uidl(std::size_t index) const override { return messages_[index].uidl; }
   Result<std::size_t> read(std::size_t index, std::uint64_t offset,
                            std::span<char> buffer) override;
 

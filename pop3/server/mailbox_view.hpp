@@ -8,7 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
-#include <string>
+#include <string_view>
 
 #include "common/result.hpp"
 
@@ -21,11 +21,9 @@ class MailboxView {
   virtual std::size_t count() const = 0;
   // Octets of the message in CRLF form, unstuffed: exactly what RETR's body unstuffs to.
   virtual std::uint64_t size(std::size_t index) const = 0;
-  // 1..70 bytes of 0x21..0x7e (RFC 1939 §7), stable across sessions.
-  virtual std::string uidl(std::size_t index) const = 0;
-  // Appends uidl(index) to `out`; a view that keeps its UIDLs overrides this to skip the copy
-  // (a UIDL listing of a big mailbox is mostly this).
-  virtual void append_uidl(std::size_t index, std::string& out) const { out += uidl(index); }
+  // 1..70 bytes of 0x21..0x7e (RFC 1939 §7), stable across sessions. A view, valid while
+  // the mailbox view lives: a UIDL listing of a big mailbox copies each one only into the reply.
+  virtual std::string_view uidl(std::size_t index) const = 0;
   // Copies up to buffer.size() stored bytes of message `index` from `offset`; returns the
   // number copied, 0 at the end. Stored bytes may use bare LF; the session normalises.
   virtual Result<std::size_t> read(std::size_t index, std::uint64_t offset,

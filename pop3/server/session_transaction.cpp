@@ -51,7 +51,7 @@ void Session::cmd_list(const Command& cmd, bool uidl) {
     out_.append(digits, std::to_chars(digits, digits + sizeof digits, i + 1).ptr);
     out_ += ' ';
     if (uidl) {
-      mailbox_->append_uidl(i, out_);
+      out_ += mailbox_->uidl(i);
     } else {
       out_.append(digits, std::to_chars(digits, digits + sizeof digits, mailbox_->size(i)).ptr);
     }

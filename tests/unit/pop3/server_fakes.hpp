@@ -30,7 +30,7 @@ class FakeMailbox : public MailboxView {
   }
   std::size_t count() const override { return messages_.size(); }
   std::uint64_t size(std::size_t index) const override { return sizes_[index]; }
-  std::string uidl(std::size_t index) const override { return messages_[index].uidl; }
+  std::string_view uidl(std::size_t index) const override { return messages_[index].uidl; }
   Result<std::size_t> read(std::size_t index, std::uint64_t offset, std::span<char> buf) override {
     ++reads;
     if (fail_index == index && offset >= fail_offset) {

@@ -130,7 +130,7 @@ TEST_CASE("MaildirMailbox: reads messages of new/ and cur/ in turn (cached direc
       char buf[64];
       auto n = mb.read(i, 0, buf);
       REQUIRE(n);
-      CHECK(std::string(buf, *n) == want.at(mb.uidl(i)));
+      CHECK(std::string(buf, *n) == want.at(std::string(mb.uidl(i))));
     }
   }
 }
