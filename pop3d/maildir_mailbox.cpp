@@ -26,25 +26,23 @@ std::size_t without_info(std::string_view name) {
   return info == std::string_view::npos ? name.size() : info;
 }
 
+// The UIDL rule, in place (nearly every stored name is already a valid UIDL, so no copy).
+void make_uidl(std::string& name) {
+  name.resize(without_info(name));
+  if (!valid_uidl(name)) name = pop3::apop_digest(name, "");  // MD5 hex: 32 valid, stable
+}
+
 }  // namespace
 
 std::string uidl_from_name(std::string_view name) {
-  name = name.substr(0, without_info(name));
-  if (valid_uidl(name)) return std::string(name);
-  return pop3::apop_digest(name, "");  // MD5 hex: 32 valid characters, stable
+  std::string uidl(name);
+  make_uidl(uidl);
+  return uidl;
 }
 
 MaildirMailbox::MaildirMailbox(std::vector<spool::StoredMessage> messages, MailboxLock lock)
     : messages_(std::move(messages)), lock_(std::move(lock)) {
-  // In place: nearly every stored name is already a valid UIDL.
-  for (auto& m : messages_) {
-    const std::size_t keep = without_info(m.uidl);
-    if (valid_uidl(std::string_view(m.uidl).substr(0, keep))) {
-      m.uidl.resize(keep);
-    } else {
-      m.uidl = uidl_from_name(m.uidl);
-    }
-  }
+  for (auto& m : messages_) make_uidl(m.uidl);
 }
 
 MaildirMailbox::~MaildirMailbox() {
