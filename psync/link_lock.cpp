@@ -50,15 +50,15 @@ Result<bool> try_create(const std::string& path) {
 void remove_dead_temps(const std::string& path) {
   std::string dir = fs::dir_name(path);
   std::string base = fs::base_name(path);
+  const std::string prefixes[] = {base + std::string(kTempMark), base + std::string(kStaleMark)};
   DIR* d = ::opendir(dir.c_str());
   if (d == nullptr) return;
   while (dirent* e = ::readdir(d)) {
-    std::string name = e->d_name;
-    for (std::string_view mark : {kTempMark, kStaleMark}) {
-      std::string prefix = base + std::string(mark);
-      if (name.rfind(prefix, 0) != 0) continue;
+    std::string_view name = e->d_name;
+    for (const auto& prefix : prefixes) {
+      if (name.substr(0, prefix.size()) != prefix) continue;
       long pid = lock_owner_pid(name.substr(prefix.size()));
-      if (pid > 0 && process_is_gone(pid)) ::unlink(fs::join(dir, name).c_str());
+      if (pid > 0 && process_is_gone(pid)) ::unlink(fs::join(dir, std::string(name)).c_str());
     }
   }
   ::closedir(d);
@@ -80,7 +80,7 @@ bool recover_stale(const std::string& path) {
 
 }  // namespace
 
-long lock_owner_pid(const std::string& text) {
+long lock_owner_pid(std::string_view text) {
   long pid = 0;
   size_t i = 0;
   for (; i < text.size() && i < 10 && text[i] >= '0' && text[i] <= '9'; ++i) {

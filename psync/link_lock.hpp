@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "common/result.hpp"
 
@@ -32,7 +33,7 @@ class LinkLock {
 };
 
 // The pid written in a lock file's text (leading decimal digits), or 0 when there is none.
-long lock_owner_pid(const std::string& text);
+long lock_owner_pid(std::string_view text);
 // True when `pid` names no running process (kill(pid, 0) says ESRCH).
 bool process_is_gone(long pid);
 
