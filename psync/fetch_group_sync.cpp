@@ -19,6 +19,7 @@ Result<void> GroupSyncFs::syncfs(const std::string& path) {
   std::unique_lock lock(mutex_);
   Group& g = groups_[static_cast<std::uint64_t>(st.st_dev)];
   const std::uint64_t ticket = ++g.wanted;
+  ++g.waiting;
   while (g.completed < ticket) {
     if (g.running) {
       cv_.wait(lock);
@@ -36,9 +37,11 @@ Result<void> GroupSyncFs::syncfs(const std::string& path) {
     g.completed = covering;
     cv_.notify_all();
   }
+  Result<void> out;
   auto it = g.failures.lower_bound(ticket);
-  if (it != g.failures.end() && it->second.first <= ticket) return it->second.second;
-  return {};
+  if (it != g.failures.end() && it->second.first <= ticket) out = it->second.second;
+  if (--g.waiting == 0) g.failures.clear();
+  return out;
 }
 
 GroupSyncFs& shared_group_sync_fs() {

@@ -32,8 +32,10 @@ class GroupSyncFs : public spool::WithSyncFs {
     std::uint64_t wanted = 0;     // tickets handed out
     std::uint64_t completed = 0;  // every ticket <= completed is covered
     bool running = false;
+    std::uint64_t waiting = 0;  // callers holding a ticket
     // Failed syncs: last ticket covered -> (first ticket covered, the error). Syncs run one
-    // after the other, so their ranges never overlap.
+    // after the other, so their ranges never overlap. Emptied whenever no caller holds a
+    // ticket, so a daemon on a failing disk does not collect them for ever.
     std::map<std::uint64_t, std::pair<std::uint64_t, Error>> failures;
   };
   mutable std::mutex mutex_;
