@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <utility>
 
 namespace psyncd::spool {
@@ -11,6 +12,9 @@ namespace {
 // Writes are issued in pieces of about this size: big enough for few syscalls, small enough
 // that a 100 MB message never sits in memory.
 constexpr size_t kFlushBytes = 64 * 1024;
+// The buffer starts small and grows up to kFlushBytes only for big messages: a 64 KiB block
+// per message made malloc grow and trim the heap (page faults) for every 4 KB message.
+constexpr size_t kInitialBuffer = 8 * 1024;
 
 }  // namespace
 
@@ -31,7 +35,7 @@ Result<Delivery> Delivery::begin(fs::FileSystem& fs, const std::string& tmp_dir,
   auto fd = fs.open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
   if (!fd) return fd.error();
   Delivery d(fs, std::move(path), name, *fd);
-  d.buffer_.reserve(kFlushBytes + 1024);
+  d.buffer_.reserve(std::max(kInitialBuffer, envelope.size() + 1024));
   d.buffer_.append(envelope);
   return d;
 }
