@@ -10,9 +10,14 @@
 
 namespace psyncd::psync {
 
-bool LogOnce::first(const std::string& key) {
+bool SharedSet::insert(const std::string& key) {
   std::lock_guard lock(mutex_);
-  return seen_.insert(key).second;
+  return keys_.insert(key).second;
+}
+
+bool SharedSet::contains(const std::string& key) const {
+  std::lock_guard lock(mutex_);
+  return keys_.count(key) != 0;
 }
 
 namespace {
@@ -21,13 +26,19 @@ std::string link_name(const Link& link) { return link.remote_user + "@" + link.r
 
 // Creates a routed target's directory when missing: Maildir/new with its cur/ and tmp/, or
 // mailbox/ (-Mm). The router only names paths.
+// A directory joins known_dirs only once it exists, so a thread that finds it there never
+// delivers ahead of the one still making it.
 void make_target_dir(const RouteConfig& config, const std::string& dir) {
-  if (fs::is_directory(dir)) return;
-  (void)fs::make_dirs(fs::posix(), dir);
-  if (config.mailbox_format) return;
-  std::string maildir = fs::dir_name(dir);
-  (void)fs::make_dirs(fs::posix(), fs::join(maildir, "cur"));
-  (void)fs::make_dirs(fs::posix(), fs::join(maildir, "tmp"));
+  if (config.known_dirs != nullptr && config.known_dirs->contains(dir)) return;
+  if (!fs::is_directory(dir)) {
+    if (!fs::make_dirs(fs::posix(), dir)) return;  // the delivery fails and says why
+    if (!config.mailbox_format) {
+      std::string maildir = fs::dir_name(dir);
+      (void)fs::make_dirs(fs::posix(), fs::join(maildir, "cur"));
+      (void)fs::make_dirs(fs::posix(), fs::join(maildir, "tmp"));
+    }
+  }
+  if (config.known_dirs != nullptr) config.known_dirs->insert(dir);
 }
 
 spool::RecipientRouter router_of(const RouteConfig& config, std::string error_account) {
@@ -54,7 +65,7 @@ void log_warnings(const RouteConfig& config, const Link& link,
                   const std::vector<std::string>& warnings) {
   for (const auto& w : warnings) {
     std::string line = fmt::format("{}: {}", link_name(link), w);
-    if (config.warned == nullptr || config.warned->first(line)) log::warn("{}", line);
+    if (config.warned == nullptr || config.warned->insert(line)) log::warn("{}", line);
   }
 }
 

@@ -25,16 +25,17 @@
 
 namespace psyncd::psync {
 
-// Texts already logged, so a warning that every message of a link repeats is said once.
-// Shared by the threads of one cycle.
-class LogOnce {
+// A set of strings shared by the threads of one cycle: the warnings already logged (a warning
+// that every message of a link repeats is said once) and the target directories already seen.
+class SharedSet {
  public:
-  // True the first time `key` is offered.
-  bool first(const std::string& key);
+  // Adds `key`; true when it was not there yet.
+  bool insert(const std::string& key);
+  bool contains(const std::string& key) const;
 
  private:
-  std::mutex mutex_;
-  std::set<std::string> seen_;
+  mutable std::mutex mutex_;
+  std::set<std::string> keys_;
 };
 
 struct RouteConfig {
@@ -46,7 +47,11 @@ struct RouteConfig {
   std::string error_account;    // Pop3SyncErrorAccount ("user@domain"), empty = none
   std::vector<HdrTag> hdr_tags = default_fetch_hdr_tags();
   // Rewriter warnings logged so far; a cycle builds a new RouteConfig, so once per cycle.
-  std::shared_ptr<LogOnce> warned = std::make_shared<LogOnce>();
+  std::shared_ptr<SharedSet> warned = std::make_shared<SharedSet>();
+  // Target directories seen to exist, so a message costs no stat of its mailbox directory.
+  // Per cycle too: a mailbox an admin removes mid-cycle fails its deliveries (the messages
+  // stay on the server) and is made again next cycle.
+  std::shared_ptr<SharedSet> known_dirs = std::make_shared<SharedSet>();
 };
 
 struct Route {

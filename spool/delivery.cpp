@@ -91,6 +91,8 @@ Result<void> Delivery::stage(bool fsync) {
   if (state_ != State::writing) return make_error(ErrorKind::internal, "delivery is not open");
   normalizer_.finish(buffer_);
   if (auto r = flush(); !r) return r;
+  // A batch holds up to hundreds of staged deliveries: they keep no buffer.
+  std::string().swap(buffer_);
   if (fsync) {
     if (auto r = fs_->fsync(fd_, tmp_path_); !r) return fail(r.error());
   }

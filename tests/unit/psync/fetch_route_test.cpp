@@ -152,6 +152,16 @@ TEST_CASE("fetch route: missing account directories are created; hand-off has on
     for (const char* sub : {"new", "cur", "tmp"})
       CHECK(std::filesystem::is_directory(ann / "Maildir" / sub));
   }
+  SECTION("a directory seen this cycle is not checked again; the next cycle makes it again") {
+    (void)psync::route_message(f.env.route, link, block);
+    std::filesystem::remove_all(ann);
+    (void)psync::route_message(f.env.route, link, block);
+    CHECK_FALSE(std::filesystem::exists(ann));  // known: no stat, no mkdir
+    psync::RouteConfig next = f.env.route;
+    next.known_dirs = std::make_shared<psync::SharedSet>();
+    (void)psync::route_message(next, link, block);
+    CHECK(std::filesystem::is_directory(ann / "Maildir/new"));
+  }
   SECTION("-Mm: mailbox/") {
     f.env.route.mailbox_format = true;
     auto r = psync::route_message(f.env.route, link, block);
@@ -194,7 +204,7 @@ TEST_CASE("fetch route: rewriter warnings are logged once per link per cycle", "
   SECTION("the next cycle (a new RouteConfig) says it again") {
     seen.lines.clear();
     psync::RouteConfig next = f.env.route;
-    next.warned = std::make_shared<psync::LogOnce>();
+    next.warned = std::make_shared<psync::SharedSet>();
     (void)psync::route_message(next, open, head("To: ann@remote.test\n\n"));
     CHECK(seen.lines == std::vector<std::string>{"joe@127.0.0.1:1: " + every});
   }
