@@ -34,7 +34,7 @@ struct Pop3dConfig {
   bool pop3s_ipv6 = false;              // -B6
 
   std::size_t max_sessions = 1024;                  // -PX, over all threads
-  // Event-loop threads; 0: server.tab Pop3Threads, else the number of CPUs (server.hpp).
+  // Event-loop threads; 0: server.tab Pop3Threads, else the CPUs it may run on (server.hpp).
   std::size_t threads = 0;
   std::chrono::seconds idle_timeout{600};           // -Pt (Part A §8: not 90)
   std::chrono::milliseconds bad_login_delay{5000};  // -Pw, doubled per failure

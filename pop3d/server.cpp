@@ -1,5 +1,6 @@
 #include "pop3d/server.hpp"
 
+#include <sched.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -35,6 +36,16 @@ Result<std::vector<BindSpec>> bind_specs(const std::vector<std::string>& given, 
 }
 
 }  // namespace
+
+unsigned usable_cpus() {
+  // The CPUs this process may run on (taskset, a cgroup cpuset), not all the machine has:
+  // more loops than CPUs only adds context switches.
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (::sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+    return static_cast<unsigned>(CPU_COUNT(&set));
+  return std::thread::hardware_concurrency();
+}
 
 std::size_t choose_threads(std::size_t configured, const spool::ServerConfig& server,
                            unsigned cpus) {
@@ -104,7 +115,7 @@ Result<void> Server::Impl::setup() {
   loops.push_back(std::make_unique<EventLoop>(shared, config.mail_root));
   if (auto r = loops[0]->load_tables(); !r) return r;
   const std::size_t threads =
-      choose_threads(config.threads, loops[0]->db().server(), std::thread::hardware_concurrency());
+      choose_threads(config.threads, loops[0]->db().server(), usable_cpus());
   if (config.pop3_enabled) {
     if (auto r = open_listeners(config.pop3_bind, config.pop3_port, config.pop3_ipv6, false); !r)
       return r;

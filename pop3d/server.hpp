@@ -2,7 +2,7 @@
 // (MAIL_ROOT/server.cert + server.key; without them POP3S is not started and STLS is not
 // offered) and runs N event loops (event_loop.hpp), one per thread, all accepting from the
 // same sockets. N is Pop3dConfig::threads, else server.tab Pop3Threads (our extension), else
-// the number of CPUs. It does not parse the command line (the app fills Pop3dConfig).
+// the number of CPUs the process may run on. It does not parse the command line (the app fills Pop3dConfig).
 #pragma once
 
 #include <atomic>
@@ -17,8 +17,11 @@ namespace psyncd::pop3d {
 
 inline constexpr std::size_t kMaxThreads = 64;
 
+// The CPUs this process may run on: its affinity (taskset, a cgroup cpuset), else all.
+unsigned usable_cpus();
+
 // The number of event loops: `configured` if not 0, else Pop3Threads if > 0, else `cpus`
-// (at least 1); never more than kMaxThreads.
+// (usable_cpus(), at least 1); never more than kMaxThreads.
 std::size_t choose_threads(std::size_t configured, const spool::ServerConfig& server,
                            unsigned cpus);
 

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -208,6 +209,25 @@ TEST_CASE("Server: choose_threads: configured, then Pop3Threads, then CPUs, capp
       CHECK(choose_threads(c.configured, *server, c.cpus) == c.want);
     }
   }
+}
+
+TEST_CASE("Server: usable_cpus follows the CPU affinity (taskset, cpuset)") {
+  cpu_set_t all;
+  REQUIRE(::sched_getaffinity(0, sizeof all, &all) == 0);
+  const int first = [&] {
+    for (int c = 0; c < CPU_SETSIZE; ++c)
+      if (CPU_ISSET(c, &all)) return c;
+    return -1;
+  }();
+  REQUIRE(first >= 0);
+  CHECK(usable_cpus() == static_cast<unsigned>(CPU_COUNT(&all)));
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(first, &one);
+  REQUIRE(::sched_setaffinity(0, sizeof one, &one) == 0);
+  const unsigned pinned = usable_cpus();
+  REQUIRE(::sched_setaffinity(0, sizeof all, &all) == 0);
+  CHECK(pinned == 1);
 }
 
 TEST_CASE("Server: with 4 event loops, -PX counts sessions over all of them") {
