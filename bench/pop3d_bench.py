@@ -13,8 +13,12 @@ Prints both servers' figures and the ratios. Environment: PSYNCD_BINARY_DIR (bui
 SECONDS_PER_PHASE (default 4), IDLE_SESSIONS (2000), USERS (50), DRIVER (cpp or python),
 DRIVERS (load processes, same for both servers: default 1 for cpp, 2 for python),
 FULL_CLIENTS (4 concurrent full sessions), POP3D_THREADS (psyncd's Pop3Threads; default one
-event loop per CPU)."""
+event loop per CPU), ISOLATE (default 1: afterwards each server is started again on the upper half of the CPUs
+and the full and light phases run with the driver on the lower half, so that the driver does
+not eat the server's CPU; 0 skips this).
+Every phase's errors (failed sessions) are printed; the ratios need both servers' figures."""
 import asyncio
+import contextlib
 import multiprocessing
 import os
 import resource
@@ -36,6 +40,7 @@ DRIVER = os.environ.get("DRIVER", "cpp")
 DRIVERS = int(os.environ.get("DRIVERS", "1" if DRIVER == "cpp" else "2"))
 FULL_CLIENTS = int(os.environ.get("FULL_CLIENTS", "4"))
 THREADS = os.environ.get("POP3D_THREADS", "")  # server.tab Pop3Threads; unset: one per CPU
+ISOLATE = os.environ.get("ISOLATE", "1") != "0"  # also run full/light with server, driver apart
 MESSAGES = 300
 SIZE = 4096
 END = b"\r\n.\r\n"
@@ -159,9 +164,10 @@ def _phase_in_process(args):
     return stats
 
 
-def run_phase_cpp(kind, port, users, concurrency, seconds):
+def run_phase_cpp(kind, port, users, concurrency, seconds, cpus=None):
     """The phase run by DRIVERS bench/pop3_load processes, the workers split between them
-    (worker k uses account k, as in the Python driver); the figures are summed."""
+    (worker k uses account k, as in the Python driver); the figures are summed. `cpus`: the
+    CPUs the drivers may use (None: any)."""
     binary = os.path.join(os.environ["PSYNCD_BINARY_DIR"], "bench", "pop3_load")
     with tempfile.TemporaryDirectory(prefix="pop3-load-") as tmp:
         accounts = os.path.join(tmp, "accounts")
@@ -177,7 +183,9 @@ def run_phase_cpp(kind, port, users, concurrency, seconds):
                    "--seconds", str(seconds), "--messages", str(MESSAGES), "--first-account",
                    str(first), "--accounts", accounts,
                    "--latencies", lat]
-            procs.append((subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True), lat))
+            pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
+            procs.append((subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True,
+                                           preexec_fn=pin), lat))
             first += n
         total = {"sessions": 0, "bytes": 0, "latencies": [], "errors": 0, "elapsed": 0.0,
                  "driver_cpu_s": 0.0}
@@ -195,11 +203,11 @@ def run_phase_cpp(kind, port, users, concurrency, seconds):
     return total
 
 
-def run_phase_mp(kind, port, users, concurrency, seconds):
+def run_phase_mp(kind, port, users, concurrency, seconds, cpus=None):
     """The same phase from DRIVERS processes at once (one asyncio process cannot parse 100+
     MB/s of POP3), the workers split between them; the figures are summed."""
     if DRIVER == "cpp":
-        return run_phase_cpp(kind, port, users, concurrency, seconds)
+        return run_phase_cpp(kind, port, users, concurrency, seconds, cpus)
     with multiprocessing.Pool(DRIVERS) as pool:
         parts = pool.map(_phase_in_process, [(kind, port, users, concurrency, seconds, i, DRIVERS)
                                              for i in range(DRIVERS)])
@@ -257,6 +265,48 @@ def process_tree_rss_kb(root_pid):
         except OSError:
             pass
     return total
+
+
+def split_cpus():
+    """(server CPUs, driver CPUs) for the isolated phases: the upper half of the CPUs this
+    bench may use for the server, the lower half for the load driver; None on one CPU."""
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) < 2:
+        return None
+    half = len(cpus) // 2
+    return set(cpus[half:]), set(cpus[:half])
+
+
+@contextlib.contextmanager
+def on_cpus(cpus):
+    """Servers started inside inherit this affinity (Dovecot's forks from its master too)."""
+    old = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, cpus)
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(0, old)
+
+
+def measure_isolated(name, port, pid, users, cpus):
+    """The full and light phases with the server started on `server` CPUs and the driver on
+    the others, as when the clients are other machines: the driver takes no CPU from the
+    server, and the server's defaults see the CPUs it has (psyncd: one event loop per CPU)."""
+    server_cpus, driver_cpus = cpus
+    cpu0 = process_tree_cpu_s(pid)
+    full = run_phase_mp("full", port, users, FULL_CLIENTS, PHASE, driver_cpus)
+    cpu1 = process_tree_cpu_s(pid)
+    light = run_phase_mp("light", port, users, 50, PHASE, driver_cpus)
+    out = {"iso_full_sps": full["sessions"] / full["elapsed"],
+           "iso_light_sps": light["sessions"] / light["elapsed"],
+           "iso_errors": full["errors"] + light["errors"]}
+    cpu_ms = (cpu1 - cpu0) * 1000 / max(full["sessions"], 1)
+    print(f"{name:8s} isolated, server on {len(server_cpus)} CPU, driver on {len(driver_cpus)}: "
+          f"full {out['iso_full_sps']:8.1f} sessions/s  light@50 {out['iso_light_sps']:8.1f} "
+          f"sessions/s  errors {out['iso_errors']}; server {cpu_ms:.2f} ms CPU per full session, "
+          f"{(cpu1 - cpu0) / full['elapsed']:.2f} / driver "
+          f"{full['driver_cpu_s'] / full['elapsed']:.2f} cores busy", flush=True)
+    return out
 
 
 async def idle_phase(port, pid, count):
@@ -337,10 +387,27 @@ def main():
             mine = asyncio.run(measure("psyncd", ours.pop3, ours.proc.pid, users))
         with dv:
             theirs = asyncio.run(measure("dovecot", dv.pop3_port, dv.master_pid(), users))
+        cpus = split_cpus() if ISOLATE else None
+        if cpus:
+            with on_cpus(cpus[0]):
+                ours = pop3d_root.Server(root, "--quiet")
+            with ours:
+                mine.update(measure_isolated("psyncd", ours.pop3, ours.proc.pid, users, cpus))
+            with on_cpus(cpus[0]):
+                dv.start()
+            try:
+                theirs.update(measure_isolated("dovecot", dv.pop3_port, dv.master_pid(), users,
+                                               cpus))
+            finally:
+                dv.stop()
     print("ratios (psyncd / dovecot): " + "  ".join(
         f"{k} {mine[k] / theirs[k]:.2f}x" for k in ("full_sps", "retr_mbps", "light_sps")
         if theirs[k]) + f"  p99 {theirs['p99_ms'] / mine['p99_ms']:.2f}x lower"
         f"  idle KiB/session {mine['per_session_kb']:.1f} vs {theirs['per_session_kb']:.1f}")
+    if "iso_full_sps" in mine and "iso_full_sps" in theirs:
+        print("ratios isolated (server and driver on separate CPUs, the servers started there): " + "  ".join(
+            f"{k[4:]} {mine[k] / theirs[k]:.2f}x" for k in ("iso_full_sps", "iso_light_sps")
+            if theirs[k]))
     print("server CPU per session, dovecot / psyncd: " + "  ".join(
         f"{k.split('_')[0]} {theirs[k] / mine[k]:.1f}x" for k in ("full_cpu_ms", "light_cpu_ms")
         if mine[k]))
