@@ -96,6 +96,7 @@ class LinkSync {
   std::unique_ptr<pop3::Client> client_;
   Plan plan_;
   std::vector<std::string> seen_now_;  // UIDLs fetched (or sent to the error account) now
+  std::set<std::string> seen_before_;   // Leave: the seen-DB as read for the plan
   std::set<std::uint32_t> deleted_;
   bool planned_ = false;
   FetchProgress progress_;
@@ -181,6 +182,7 @@ Result<void> LinkSync::list_and_plan() {
     auto seen = spool::read_uidb(*path);
     if (!seen) return seen.error();
     in.seen.insert(seen->begin(), seen->end());
+    seen_before_ = in.seen;
   }
   if (link_.auth.keep_days > 0) {
     auto dates = read_keep_dates(keep_path());
@@ -293,9 +295,12 @@ Result<void> LinkSync::write_seen() {
   if (!planned_ || !leave_mode(link_.auth)) return {};
   std::vector<std::string> uidls = plan_.keep_seen;
   uidls.insert(uidls.end(), seen_now_.begin(), seen_now_.end());
-  auto path = spool::uidb_path(root_.root(), link_.remote_spec, link_.remote_user);
-  if (!path) return path.error();
-  if (auto w = spool::write_uidb(*env_.fs, *path, uidls); !w) return w;
+  // Unchanged (nothing new, nothing gone from the server): an idle poll writes nothing.
+  if (std::set<std::string>(uidls.begin(), uidls.end()) != seen_before_) {
+    auto path = spool::uidb_path(root_.root(), link_.remote_spec, link_.remote_user);
+    if (!path) return path.error();
+    if (auto w = spool::write_uidb(*env_.fs, *path, uidls); !w) return w;
+  }
   return write_keep_dates_file();
 }
 
@@ -311,6 +316,7 @@ Result<void> LinkSync::write_keep_dates_file() {
   };
   for (const auto& uid : plan_.keep_seen) keep(uid);
   for (const auto& uid : seen_now_) keep(uid);
+  if (dates == first_seen_) return {};  // unchanged
   return write_keep_dates(*env_.fs, keep_path(), dates);
 }
 

@@ -55,12 +55,16 @@ void DeliveryJournal::close_fd() {
 Result<void> DeliveryJournal::load() {
   auto text = fs::read_file(path_, size_t{1} << 30);
   if (!text) {
-    if (text.error().kind == ErrorKind::not_found) return {};
-    return text.error();
+    if (text.error().kind != ErrorKind::not_found) return text.error();
+    dirty_ = false;  // no file matches an empty journal; the first append creates it
+    return {};
   }
   ParsedJournal parsed = parse_journal(*text, path_);
   for (const auto& e : parsed.problems) log::warn("{}", e.to_string());
   if (parsed.torn_tail) log::info("{}: ignoring a torn last record", path_);
+  // A file of whole, valid records takes appends as it is; a bad line or a torn tail is
+  // rewritten before anything is appended.
+  dirty_ = !parsed.problems.empty() || parsed.torn_tail;
   std::vector<std::string> stale_tmps;
   for (auto& rec : parsed.records) {
     if (rec.type == JournalRecord::Type::pending) {
@@ -113,15 +117,22 @@ Result<void> DeliveryJournal::compact() {
   if (auto r = fs::write_file_atomic(*fs_, path_, text); !r) return r;
   if (auto r = reopen(); !r) return r;
   dirty_ = false;
+  appended_ = false;
   return {};
 }
 
 Result<void> DeliveryJournal::append(const std::string& lines, bool sync) {
   // After a failed append the file may end in a torn record: rewrite it whole instead.
-  if (dirty_ || fd_ < 0) return compact();
+  // A journal's first file is made whole too (temp, fsync, rename, directory fsync), so its
+  // name is as durable as its records. `lines` are in memory already, so compact() has them.
+  if (dirty_ || (fd_ < 0 && !fs::exists(path_))) return compact();
+  if (fd_ < 0) {
+    if (auto r = reopen(); !r) return r;
+  }
   auto r = fs_->write_all(fd_, lines, path_);
   if (r && sync) r = fs_->fsync(fd_, path_);
   if (!r) dirty_ = true;
+  appended_ = appended_ || r.ok();
   return r;
 }
 
@@ -211,9 +222,18 @@ Result<void> DeliveryJournal::resolve(const std::vector<JournalRecord>& pending)
 }
 
 Result<void> DeliveryJournal::prune_except(const std::set<std::string>& current) {
+  bool erased = false;
   for (auto it = entries_.begin(); it != entries_.end();) {
-    it = current.count(it->first) ? std::next(it) : entries_.erase(it);
+    if (current.count(it->first)) {
+      ++it;
+    } else {
+      it = entries_.erase(it);
+      erased = true;
+    }
   }
+  // Nothing appended, nothing forgotten: the file already says this (an idle poll of an
+  // empty or unchanged mailbox writes nothing).
+  if (!erased && !dirty_ && !appended_) return {};
   return compact();
 }
 

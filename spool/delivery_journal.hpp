@@ -57,7 +57,8 @@ class DeliveryJournal {
                                 const std::vector<std::string>& keys);
   // The same for many (delivered records: uidl, complete, keys), in one write.
   Result<void> record_delivered(const std::vector<JournalRecord>& delivered);
-  // Forgets every UIDL not in `current` (gone from the server), then compacts.
+  // Forgets every UIDL not in `current` (gone from the server), then compacts, unless the
+  // file already matches (nothing forgotten, nothing appended since it was last written).
   Result<void> prune_except(const std::set<std::string>& current);
   // Rewrites the file from memory (temp + fsync + rename + fsync dir).
   Result<void> compact();
@@ -85,6 +86,7 @@ class DeliveryJournal {
   std::string path_;
   int fd_ = -1;
   bool dirty_ = true;  // the file does not match memory: compact before the next append
+  bool appended_ = false;  // records appended since the file was last written whole
   std::map<std::string, Entry, std::less<>> entries_;
   std::map<std::string, JournalRecord, std::less<>> pending_;
 };
