@@ -2,7 +2,8 @@
 // (MAIL_ROOT/server.cert + server.key; without them POP3S is not started and STLS is not
 // offered) and runs N event loops (event_loop.hpp), one per thread, all accepting from the
 // same sockets. N is Pop3dConfig::threads, else server.tab Pop3Threads (our extension), else
-// the number of CPUs the process may run on. It does not parse the command line (the app fills Pop3dConfig).
+// the number of CPUs the process may run on. It does not parse the command line (the app
+// fills Pop3dConfig).
 #pragma once
 
 #include <atomic>

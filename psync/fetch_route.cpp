@@ -25,9 +25,8 @@ namespace {
 std::string link_name(const Link& link) { return link.remote_user + "@" + link.remote_spec; }
 
 // Creates a routed target's directory when missing: Maildir/new with its cur/ and tmp/, or
-// mailbox/ (-Mm). The router only names paths.
-// A directory joins known_dirs only once it exists, so a thread that finds it there never
-// delivers ahead of the one still making it.
+// mailbox/ (-Mm). The router only names paths. A directory joins known_dirs only once it
+// exists, so a thread that finds it there never delivers ahead of the one still making it.
 void make_target_dir(const RouteConfig& config, const std::string& dir) {
   if (config.known_dirs != nullptr && config.known_dirs->contains(dir)) return;
   if (!fs::is_directory(dir)) {

@@ -25,7 +25,9 @@ Result<DeliveryJournal> DeliveryJournal::open(fs::FileSystem& fs, const std::str
   for (auto& [uidl, rec] : j.pending_) pending.push_back(rec);
   if (!pending.empty()) log::info("{}: recovering {} pending deliveries", path, pending.size());
   if (auto r = j.resolve(pending); !r) return r.error();
-  if (j.dirty_) {
+  // After a recovery the file still lists what was pending: rewrite it, or every later open
+  // would recover the same records again.
+  if (j.dirty_ || !pending.empty()) {
     if (auto r = j.compact(); !r) return r.error();
   }
   return j;

@@ -340,6 +340,18 @@ TEST_CASE("recovery: temp gone after a partial link keeps the recipients that ha
   CHECK(test::list_names(md_ann + "/new").empty());
 }
 
+TEST_CASE("recovery: a rolled-back record leaves the file, so the next open recovers nothing") {
+  QuietLog quiet;
+  Store store;
+  std::string md_joe = store.maildirs["joe"];
+  leave_pending(store, "u7", md_joe + "/tmp/gone", {{"joe@x.org", md_joe + "/new/gone"}});
+  REQUIRE(test::slurp(store.journal).find("u7") != std::string::npos);
+  auto j = spool::DeliveryJournal::open(fs::posix(), store.journal);
+  REQUIRE(j.ok());
+  CHECK_FALSE(j->has_recipient("u7", "joe@x.org"));
+  CHECK(test::slurp(store.journal).find("u7") == std::string::npos);
+}
+
 TEST_CASE("recovery: a pending record whose temp file exists is rolled forward") {
   Store store;
   std::string md_joe = store.maildirs["joe"], md_bob = store.maildirs["bob"];
