@@ -13,6 +13,7 @@
 #include "psync/link_table.hpp"
 #include "psync/psync_log.hpp"
 #include "psync/scheduler.hpp"
+#include "psync/stale_temps.hpp"
 #include "spool/domains.hpp"
 #include "spool/mail_root.hpp"
 #include "spool/mail_users.hpp"
@@ -204,6 +205,11 @@ Result<CycleReport> PsyncService::run_cycle() {
   FetchEnv env;
   env.route = route_config(config_, root, t);
   env.fs = config_.fs != nullptr ? config_.fs : &shared_group_sync_fs();
+  const auto started = config_.clock->steady_now();
+  if (!last_sweep_ || started - *last_sweep_ >= std::chrono::hours(24)) {
+    last_sweep_ = started;
+    (void)sweep_link_temps(*env.fs, root, *config_.clock);
+  }
   env.clock = config_.clock;
   env.io_timeout = config_.io_timeout;
   env.stop = config_.stop;

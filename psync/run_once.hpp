@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -109,6 +110,8 @@ class PsyncService {
   void finish(size_t index, LinkReport& report);
 
   PsyncConfig config_;
+  // When the link temp directories were last swept (stale_temps.hpp); empty: not yet.
+  std::optional<std::chrono::steady_clock::time_point> last_sweep_;
   mutable std::mutex mutex_;  // guards the two Backoffs
   Backoff host_delay_;
   Backoff account_delay_;
