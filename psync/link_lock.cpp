@@ -45,25 +45,6 @@ Result<bool> try_create(const std::string& path) {
   return fs::sys_error("create lock", path, err);
 }
 
-// Side files of this lock left by a process killed between creating and linking a new lock,
-// or between moving a stale lock aside and deleting it.
-void remove_dead_temps(const std::string& path) {
-  std::string dir = fs::dir_name(path);
-  std::string base = fs::base_name(path);
-  const std::string prefixes[] = {base + std::string(kTempMark), base + std::string(kStaleMark)};
-  DIR* d = ::opendir(dir.c_str());
-  if (d == nullptr) return;
-  while (dirent* e = ::readdir(d)) {
-    std::string_view name = e->d_name;
-    for (const auto& prefix : prefixes) {
-      if (name.substr(0, prefix.size()) != prefix) continue;
-      long pid = lock_owner_pid(name.substr(prefix.size()));
-      if (pid > 0 && process_is_gone(pid)) ::unlink(fs::join(dir, std::string(name)).c_str());
-    }
-  }
-  ::closedir(d);
-}
-
 // True when the lock at `path` belongs to a process that is gone and was moved aside.
 bool recover_stale(const std::string& path) {
   auto text = fs::read_file(path, 4096);
@@ -99,10 +80,7 @@ Result<LinkLock> LinkLock::acquire(const std::string& path) {
   for (int attempt = 0; attempt < 2; ++attempt) {
     auto created = try_create(path);
     if (!created) return created.error();
-    if (*created) {
-      remove_dead_temps(path);
-      return LinkLock(path);
-    }
+    if (*created) return LinkLock(path);
     if (attempt == 0 && recover_stale(path)) continue;
     break;
   }
@@ -122,6 +100,22 @@ void LinkLock::release() {
   if (path_.empty()) return;
   ::unlink(path_.c_str());
   path_.clear();
+}
+
+void remove_dead_lock_side_files(const std::string& dir) {
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return;
+  while (dirent* e = ::readdir(d)) {
+    std::string_view name = e->d_name;
+    for (std::string_view mark : {kTempMark, kStaleMark}) {
+      // <name>.lock<mark><pid>: the pid follows the last occurrence of the mark.
+      const auto at = name.rfind(std::string(".lock") + std::string(mark));
+      if (at == std::string_view::npos) continue;
+      long pid = lock_owner_pid(name.substr(at + 5 + mark.size()));
+      if (pid > 0 && process_is_gone(pid)) ::unlink(fs::join(dir, std::string(name)).c_str());
+    }
+  }
+  ::closedir(d);
 }
 
 }  // namespace psyncd::psync

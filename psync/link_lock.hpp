@@ -36,5 +36,9 @@ class LinkLock {
 long lock_owner_pid(std::string_view text);
 // True when `pid` names no running process (kill(pid, 0) says ESRCH).
 bool process_is_gone(long pid);
+// Removes the side files (<lock>.tmp<pid> being created, <lock>.stale<pid> being removed)
+// that a process killed mid-way left in `dir`, when that process is gone. One directory scan:
+// the service calls it once per cycle, not once per lock.
+void remove_dead_lock_side_files(const std::string& dir);
 
 }  // namespace psyncd::psync

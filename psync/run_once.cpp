@@ -10,6 +10,7 @@
 #include "common/log.hpp"
 #include "psync/fetch_group_sync.hpp"
 #include "psync/fetch_hdr_tags.hpp"
+#include "psync/link_lock.hpp"
 #include "psync/link_table.hpp"
 #include "psync/psync_log.hpp"
 #include "psync/scheduler.hpp"
@@ -205,6 +206,7 @@ Result<CycleReport> PsyncService::run_cycle() {
   FetchEnv env;
   env.route = route_config(config_, root, t);
   env.fs = config_.fs != nullptr ? config_.fs : &shared_group_sync_fs();
+  remove_dead_lock_side_files(root.pop3linklocks_dir());
   const auto started = config_.clock->steady_now();
   if (!last_sweep_ || started - *last_sweep_ >= std::chrono::hours(24)) {
     last_sweep_ = started;

@@ -84,19 +84,19 @@ TEST_CASE("link lock: owner pid parsing", "[psync][link_lock]") {
   }
 }
 
-TEST_CASE("link lock: a dead process's half-made temp file is cleaned up",
+TEST_CASE("link lock: a dead process's side files are cleaned up, a live one's and locks stay",
           "[psync][link_lock]") {
   TempDir dir;
-  std::string path = dir / "l.lock";
-  std::string dead = "l.lock.tmp" + std::to_string(dead_pid());
-  std::string dead_aside = "l.lock.stale" + std::to_string(dead_pid());
-  std::string live = "l.lock.tmp" + std::to_string(getppid());
-  dir.write(dead, "");
-  dir.write(dead_aside, "");
-  dir.write(live, "");
-  auto lock = LinkLock::acquire(path);
-  REQUIRE(lock.ok());
+  std::string dead = "joe@pop.x.test.lock.tmp" + std::to_string(dead_pid());
+  std::string dead_aside = "ann@pop.x.test.lock.stale" + std::to_string(dead_pid());
+  std::string live = "bob@pop.x.test.lock.tmp" + std::to_string(getppid());
+  std::string dead_lock = "eve@pop.x.test.lock";  // a lock is recovered by acquire(), not here
+  std::string odd = "notes.tmp" + std::to_string(dead_pid());
+  for (const auto& name : {dead, dead_aside, live, dead_lock, odd}) dir.write(name, "");
+  psyncd::psync::remove_dead_lock_side_files(dir.path());
   CHECK_FALSE(std::filesystem::exists(dir / dead));
   CHECK_FALSE(std::filesystem::exists(dir / dead_aside));
   CHECK(std::filesystem::exists(dir / live));
+  CHECK(std::filesystem::exists(dir / dead_lock));
+  CHECK(std::filesystem::exists(dir / odd));
 }

@@ -1,10 +1,13 @@
 // Link temp sweeping (psync/stale_temps.hpp): files older than 36 hours in any directory under
 // MAIL_ROOT/tmp go, fresher ones and anything outside those directories stay; PsyncService
-// sweeps at its first cycle and then once a day, not at every cycle.
+// sweeps at its first cycle and then once a day, not at every cycle, and removes dead
+// processes' link-lock side files at every cycle.
 #include "psync/stale_temps.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -64,8 +67,14 @@ TEST_CASE("stale temps: the service sweeps at its first cycle, then once a day")
   psync::PsyncService service(config);
 
   write_aged(f, "tmp/gone@pop.b.test/first", 40h);
+  const pid_t dead = ::fork();
+  if (dead == 0) ::_exit(0);
+  REQUIRE(::waitpid(dead, nullptr, 0) == dead);
+  const std::string side = "pop3linklocks/joe@pop.a.test.lock.tmp" + std::to_string(dead);
+  f.dir.write(side, "");
   REQUIRE(service.run_cycle());
   CHECK_FALSE(exists(f, "tmp/gone@pop.b.test/first"));
+  CHECK_FALSE(exists(f, side));
 
   write_aged(f, "tmp/gone@pop.b.test/second", 40h);
   f.clock.advance(23h);
