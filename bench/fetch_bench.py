@@ -7,7 +7,8 @@ fetchall) so each run downloads everything. Every run writes into a directory of
 and nothing is removed until the end (see fetch_bench.sh on deletes and ext4). Prints wall
 times and psyncd/mpop ratios against the targets, and the CPU seconds that the fetcher,
 Dovecot and the proxy used in each run: they share this machine's CPUs, so Dovecot + proxy
-CPU / CPUs is a floor under any fetcher's wall time here, printed beside each target. fetchmail at 20 ms on 10 accounts (~127 s) is left out to bound time.
+CPU / CPUs is a floor under any fetcher's wall time here, printed beside each target.
+fetchmail at 20 ms on 10 accounts (~127 s) is left out to bound time.
 
 Usage: fetch_bench.py PSYNCD_BIN WORK_DIR"""
 import os

@@ -13,10 +13,9 @@ Prints both servers' figures and the ratios. Environment: PSYNCD_BINARY_DIR (bui
 SECONDS_PER_PHASE (default 4), IDLE_SESSIONS (2000), USERS (50), DRIVER (cpp or python),
 DRIVERS (load processes, same for both servers: default 1 for cpp, 2 for python),
 FULL_CLIENTS (4 concurrent full sessions), POP3D_THREADS (psyncd's Pop3Threads; default one
-event loop per CPU), ISOLATE (default 1: afterwards each server is started again on the upper half of the CPUs
-and the full and light phases run with the driver on the lower half, so that the driver does
-not eat the server's CPU; 0 skips this).
-Every phase's errors (failed sessions) are printed; the ratios need both servers' figures."""
+event loop per CPU), ISOLATE (default 1: afterwards each server is started again on the
+upper half of the CPUs and the full and light phases run with the driver on the lower half,
+so that the driver does not eat the server's CPU; 0 skips this)."""
 import asyncio
 import contextlib
 import multiprocessing
@@ -208,7 +207,8 @@ def run_phase_mp(kind, port, users, concurrency, seconds, cpus=None):
     MB/s of POP3), the workers split between them; the figures are summed."""
     if DRIVER == "cpp":
         return run_phase_cpp(kind, port, users, concurrency, seconds, cpus)
-    with multiprocessing.Pool(DRIVERS) as pool:
+    pin = {"initializer": os.sched_setaffinity, "initargs": (0, cpus)} if cpus else {}
+    with multiprocessing.Pool(DRIVERS, **pin) as pool:
         parts = pool.map(_phase_in_process, [(kind, port, users, concurrency, seconds, i, DRIVERS)
                                              for i in range(DRIVERS)])
     total = {"sessions": 0, "bytes": 0, "latencies": [], "errors": 0, "elapsed": 0.0,
@@ -289,7 +289,7 @@ def on_cpus(cpus):
 
 
 def measure_isolated(name, port, pid, users, cpus):
-    """The full and light phases with the server started on `server` CPUs and the driver on
+    """The full and light phases with the server started on the server CPUs and the driver on
     the others, as when the clients are other machines: the driver takes no CPU from the
     server, and the server's defaults see the CPUs it has (psyncd: one event loop per CPU)."""
     server_cpus, driver_cpus = cpus
