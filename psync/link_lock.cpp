@@ -17,6 +17,7 @@ namespace psyncd::psync {
 
 namespace {
 
+constexpr std::string_view kLockSuffix = ".lock";  // every lock file name ends so
 constexpr std::string_view kTempMark = ".tmp";     // <lock>.tmp<pid>: being created
 constexpr std::string_view kStaleMark = ".stale";  // <lock>.stale<pid>: being removed
 
@@ -108,10 +109,11 @@ void remove_dead_lock_side_files(const std::string& dir) {
   while (dirent* e = ::readdir(d)) {
     std::string_view name = e->d_name;
     for (std::string_view mark : {kTempMark, kStaleMark}) {
-      // <name>.lock<mark><pid>: the pid follows the last occurrence of the mark.
-      const auto at = name.rfind(std::string(".lock") + std::string(mark));
+      // <link>.lock<mark><pid>
+      const std::string tail = std::string(kLockSuffix) + std::string(mark);
+      const auto at = name.rfind(tail);
       if (at == std::string_view::npos) continue;
-      long pid = lock_owner_pid(name.substr(at + 5 + mark.size()));
+      long pid = lock_owner_pid(name.substr(at + tail.size()));
       if (pid > 0 && process_is_gone(pid)) ::unlink(fs::join(dir, std::string(name)).c_str());
     }
   }

@@ -206,16 +206,19 @@ Result<CycleReport> PsyncService::run_cycle() {
   FetchEnv env;
   env.route = route_config(config_, root, t);
   env.fs = config_.fs != nullptr ? config_.fs : &shared_group_sync_fs();
+  env.clock = config_.clock;
+  env.io_timeout = config_.io_timeout;
+  env.stop = config_.stop;
+  env.connect = config_.connect ? config_.connect : curl_factory(root.root(), config_.io_timeout);
+
+  // Leftovers of killed processes: lock side files at every cycle (one directory scan),
+  // old link temp files at the first cycle and then daily (stale_temps.hpp).
   remove_dead_lock_side_files(root.pop3linklocks_dir());
   const auto started = config_.clock->steady_now();
   if (!last_sweep_ || started - *last_sweep_ >= std::chrono::hours(24)) {
     last_sweep_ = started;
     (void)sweep_link_temps(*env.fs, root, *config_.clock);
   }
-  env.clock = config_.clock;
-  env.io_timeout = config_.io_timeout;
-  env.stop = config_.stop;
-  env.connect = config_.connect ? config_.connect : curl_factory(root.root(), config_.io_timeout);
 
   if (config_.observer != nullptr) config_.observer->cycle_started(t.links.links);
   auto now = config_.clock->steady_now();
