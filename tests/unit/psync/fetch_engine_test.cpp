@@ -12,6 +12,7 @@
 #include "psync/link_lock.hpp"
 #include "spool/delivery_journal.hpp"
 #include "spool/uidb.hpp"
+#include "tests/support/faulty_fs.hpp"
 #include "tests/support/psync_fetch_fixture.hpp"
 #include "tests/support/spool_fixture.hpp"
 
@@ -234,6 +235,30 @@ TEST_CASE("fetch: Leave keeps mail on the server and fills the seen-DB", "[psync
   CHECK(server.finish() == "");
   CHECK(f.uidb(link) == "u2\nu3\n");
   CHECK(f.delivered("joe").size() == 3);
+}
+
+TEST_CASE("fetch: an unchanged Leave mailbox polled again writes nothing", "[psync][fetch]") {
+  FetchFixture f;
+  std::string spec;
+  {
+    FakePop3Server server(join_steps({hello_login(), two_messages(), retr_both(), quit_ok()}));
+    auto link = f.link(server.port(), "Leave");
+    spec = link.remote_spec;
+    REQUIRE(f.sync(link).ok);
+    CHECK(server.finish() == "");
+  }
+  psyncd::test::FaultyFs counting;  // counts every call through the file-system seam
+  f.env.fs = &counting;
+  FakePop3Server server(join_steps({hello_login(), two_messages(), quit_ok()}));
+  auto link = f.link(server.port(), "Leave");
+  link.remote_spec = spec;
+  auto r = f.sync(link);
+  INFO(info(r));
+  CHECK(r.ok);
+  CHECK(r.messages == 0);
+  CHECK(server.finish() == "");
+  CHECK(counting.fsyncs() == 0);  // no journal, seen-DB or message written
+  CHECK(f.uidb(link) == "u1\nu2\n");
 }
 
 TEST_CASE("fetch: Leave with UIDL refused fails and keeps the seen-DB", "[psync][fetch]") {
