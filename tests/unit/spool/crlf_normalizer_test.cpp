@@ -1,6 +1,8 @@
 #include "spool/crlf_normalizer.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <random>
 
 #include "spool/unique_name.hpp"
 
@@ -35,7 +37,45 @@ std::string feed_bytewise(const std::string& in, uint64_t* size) {
   return out;
 }
 
+// The rule written the slow, obvious way: a line ends at CRLF, at a bare LF or at a bare CR,
+// and every line ends CRLF in the output.
+std::string reference(const std::string& in) {
+  std::string out;
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '\r') {
+      out += "\r\n";
+      if (i + 1 < in.size() && in[i + 1] == '\n') ++i;
+    } else if (in[i] == '\n') {
+      out += "\r\n";
+    } else {
+      out += in[i];
+    }
+  }
+  if (!out.empty() && out.back() != '\n') out += "\r\n";
+  return out;
+}
+
 }  // namespace
+
+TEST_CASE("CRLF normaliser: random inputs in random chunks match the obvious rule") {
+  std::mt19937 rng(20261123);
+  const char alphabet[] = {'a', 'b', '.', ' ', '\r', '\n'};
+  for (int round = 0; round < 2000; ++round) {
+    std::string in(rng() % 200, 'a');
+    for (char& c : in) c = alphabet[rng() % sizeof alphabet];
+    spool::CrlfNormalizer n;
+    std::string out;
+    for (size_t at = 0; at < in.size();) {
+      size_t len = std::min<size_t>(in.size() - at, 1 + rng() % 40);
+      n.feed(std::string_view(in).substr(at, len), out);
+      at += len;
+    }
+    n.finish(out);
+    INFO("round " << round);
+    REQUIRE(out == reference(in));
+    REQUIRE(n.size() == out.size());
+  }
+}
 
 TEST_CASE("CRLF normaliser: table, whole and one byte at a time") {
   for (const auto& c : kCases) {
