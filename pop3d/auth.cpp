@@ -109,10 +109,17 @@ pop3::MailboxOpen Pop3Auth::open_mailbox(std::string_view user) {
         lock.error().kind == ErrorKind::temporary ? AuthStatus::locked : AuthStatus::temporary;
     return {status, nullptr, lock.error().to_string()};
   }
-  auto messages = spool::list_messages(root.account_dir(a->domain, a->dir), format_, a->scan_cur);
-  if (!messages) return {AuthStatus::temporary, nullptr, messages.error().to_string()};
-  return {
-      AuthStatus::ok, std::make_unique<MaildirMailbox>(std::move(*messages), std::move(*lock)), {}};
+  const std::string account_dir = root.account_dir(a->domain, a->dir);
+  Result<std::shared_ptr<const MailboxListing>> listing =
+      listings_ != nullptr ? listings_->get(account_dir, format_, a->scan_cur)
+                           : [&]() -> Result<std::shared_ptr<const MailboxListing>> {
+    auto messages = spool::list_messages(account_dir, format_, a->scan_cur);
+    if (!messages) return messages.error();
+    return make_listing(std::move(*messages));
+  }();
+  if (!listing) return {AuthStatus::temporary, nullptr, listing.error().to_string()};
+  return {AuthStatus::ok, std::make_unique<MaildirMailbox>(std::move(*listing), std::move(*lock)),
+          {}};
 }
 
 }  // namespace psyncd::pop3d

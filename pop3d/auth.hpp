@@ -1,7 +1,8 @@
 // Pop3Auth: the pop3::Authenticator over an AccountDb, one per client session (it knows the
 // client's IP). Login names follow login_name.hpp. Checks, in order: the account exists and is
 // a user, the password, PopEnable in the account's user.tab, the account's pop3.ipmap.tab;
-// open_mailbox() then takes the XMail lock and lists the mailbox (spool::list_messages). The global
+// open_mailbox() then takes the XMail lock and lists the mailbox (spool::list_messages, through
+// the server's ListingCache when given one). The global
 // pop3.ipmap.tab and Pop3RequireTLS are checked by the listener and the session, not here. No
 // delays or logging of failures: the session reports them as events.
 #pragma once
@@ -11,6 +12,7 @@
 
 #include "pop3/server/authenticator.hpp"
 #include "pop3d/account_db.hpp"
+#include "pop3d/listing_cache.hpp"
 #include "spool/mailbox_reader.hpp"
 
 namespace psyncd::pop3d {
@@ -19,8 +21,10 @@ using MailboxFormat = spool::MailboxFormat;  // -MM (default on Unix) / -Mm
 
 class Pop3Auth final : public pop3::Authenticator {
  public:
-  Pop3Auth(AccountDb& db, std::string client_ip, MailboxFormat format = MailboxFormat::maildir)
-      : db_(db), client_ip_(std::move(client_ip)), format_(format) {}
+  // `listings`: the server's shared ListingCache; null lists the mailbox at every login.
+  Pop3Auth(AccountDb& db, std::string client_ip, MailboxFormat format = MailboxFormat::maildir,
+           ListingCache* listings = nullptr)
+      : db_(db), client_ip_(std::move(client_ip)), format_(format), listings_(listings) {}
 
   pop3::AuthOutcome verify_password(std::string_view user, std::string_view password) override;
   pop3::SecretLookup lookup_secret(std::string_view user) override;
@@ -49,6 +53,7 @@ class Pop3Auth final : public pop3::Authenticator {
   std::optional<Admitted> admitted_;
   std::string client_ip_;
   MailboxFormat format_;
+  ListingCache* listings_;
 };
 
 }  // namespace psyncd::pop3d

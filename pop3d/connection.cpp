@@ -27,7 +27,7 @@ Connection::Connection(ConnectionShared& shared, int fd, std::string client_ip, 
     : sh_(shared),
       fd_(fd),
       ip_(std::move(client_ip)),
-      auth_(shared.db, ip_, shared.config.format),
+      auth_(shared.db, ip_, shared.config.format, shared.listings),
       session_(std::move(session_config), auth_),
       last_activity_(now),
       next_delay_(shared.config.bad_login_delay) {

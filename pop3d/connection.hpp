@@ -31,7 +31,8 @@ struct ConnectionShared {
   SSL_CTX* tls = nullptr;  // null when no certificate is loaded
   Pop3Log* log = nullptr;  // null without -Pl
   IpPenalty& penalty;
-  std::string host;  // this host's name, for the POP3 log
+  std::string host;                  // this host's name, for the POP3 log
+  ListingCache* listings = nullptr;  // thread-safe; null: list at every login
 };
 
 class Connection {

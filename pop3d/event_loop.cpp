@@ -43,7 +43,8 @@ std::string peer_ip(const sockaddr_storage& ss) {
 EventLoop::EventLoop(LoopShared& shared, const std::string& mail_root)
     : sh_(shared),
       db_(spool::MailRoot(mail_root)),
-      conn_shared_{shared.config, db_, shared.tls, shared.log, shared.penalty, shared.host},
+      conn_shared_{shared.config, db_,         shared.tls,     shared.log,
+                   shared.penalty, shared.host, shared.listings},
       next_id_(kFirstConnectionId) {}
 
 EventLoop::~EventLoop() {

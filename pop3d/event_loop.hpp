@@ -2,8 +2,9 @@
 // (EPOLLEXCLUSIVE: a new connection wakes one idle loop, so work goes where a CPU is free) and
 // owns the connections it accepted, their timers (idle timeout, login delays) in a lazy
 // min-heap, and its own AccountDb snapshot (tables are reloaded per loop, never shared).
-// What crosses threads is in LoopShared: the -PX session count (atomic), the per-IP penalty and
-// the POP3 log (both locked inside), the TLS context (OpenSSL allows concurrent SSL_new).
+// What crosses threads is in LoopShared: the -PX session count (atomic), the per-IP penalty, the
+// POP3 log and the listing cache (locked inside), the TLS context (OpenSSL allows concurrent
+// SSL_new).
 // It does not bind sockets or start threads (server.hpp does).
 #pragma once
 
@@ -30,6 +31,7 @@ struct LoopShared {
   SSL_CTX* tls = nullptr;
   Pop3Log* log = nullptr;  // thread-safe
   std::string host;
+  ListingCache* listings = nullptr;      // thread-safe
   std::atomic<std::size_t> sessions{0};  // open connections over all loops (-PX)
   std::atomic<bool> failed{false};       // a loop hit a fatal error: all loops stop
 };

@@ -40,10 +40,16 @@ std::string uidl_from_name(std::string_view name) {
   return uidl;
 }
 
-MaildirMailbox::MaildirMailbox(std::vector<spool::StoredMessage> messages, MailboxLock lock)
-    : messages_(std::move(messages)), lock_(std::move(lock)) {
-  for (auto& m : messages_) make_uidl(m.uidl);
+std::shared_ptr<const MailboxListing> make_listing(std::vector<spool::StoredMessage> messages) {
+  for (auto& m : messages) make_uidl(m.uidl);
+  return std::make_shared<const MailboxListing>(std::move(messages));
 }
+
+MaildirMailbox::MaildirMailbox(std::vector<spool::StoredMessage> messages, MailboxLock lock)
+    : MaildirMailbox(make_listing(std::move(messages)), std::move(lock)) {}
+
+MaildirMailbox::MaildirMailbox(std::shared_ptr<const MailboxListing> listing, MailboxLock lock)
+    : listing_(std::move(listing)), lock_(std::move(lock)) {}
 
 MaildirMailbox::~MaildirMailbox() {
   close_cached();
@@ -76,10 +82,10 @@ void MaildirMailbox::close_cached() {
 
 Result<std::size_t> MaildirMailbox::read(std::size_t index, std::uint64_t offset,
                                          std::span<char> buffer) {
-  if (index >= messages_.size())
+  if (index >= messages().size())
     return make_error(ErrorKind::internal, "message index out of range");
   if (index == eof_index_ && offset == eof_offset_) return std::size_t{0};
-  const std::string& path = messages_[index].path;
+  const std::string& path = messages()[index].path;
   if (fd_ < 0 || fd_index_ != index) {
     close_cached();
     fd_ = open_message(path);
@@ -111,7 +117,7 @@ Result<void> MaildirMailbox::remove(const std::vector<std::size_t>& indexes) {
   close_cached();
   std::vector<std::string> paths;
   for (std::size_t i : indexes) {
-    if (i < messages_.size()) paths.push_back(messages_[i].path);
+    if (i < messages().size()) paths.push_back(messages()[i].path);
   }
   return spool::delete_messages(fs::posix(), paths);
 }

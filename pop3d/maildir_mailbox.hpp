@@ -8,6 +8,8 @@
 // short read is taken as end of file (maildir message files are never rewritten), which saves
 // the final empty pread. remove() unlinks the messages marked at QUIT and fsyncs their
 // directories (spool::delete_messages). It does not parse or convert message bytes.
+// The message list is immutable and shared (MailboxListing), so the server's ListingCache
+// (listing_cache.hpp) can hand the same one to every session of an unchanged mailbox.
 #pragma once
 
 #include <memory>
@@ -22,15 +24,22 @@ namespace psyncd::pop3d {
 
 std::string uidl_from_name(std::string_view name);
 
+// A mailbox's messages as the server lists them: spool::list_messages with the UIDL rule
+// applied to each. Immutable once made.
+using MailboxListing = std::vector<spool::StoredMessage>;
+std::shared_ptr<const MailboxListing> make_listing(std::vector<spool::StoredMessage> messages);
+
 class MaildirMailbox final : public pop3::MailboxView {
  public:
   // `messages` as spool::list_messages gives them (uidl = file base name).
   MaildirMailbox(std::vector<spool::StoredMessage> messages, MailboxLock lock);
+  // A listing made by make_listing() (maybe shared with other sessions).
+  MaildirMailbox(std::shared_ptr<const MailboxListing> listing, MailboxLock lock);
   ~MaildirMailbox() override;
 
-  std::size_t count() const override { return messages_.size(); }
-  std::uint64_t size(std::size_t index) const override { return messages_[index].size; }
-  std::string_view uidl(std::size_t index) const override { return messages_[index].uidl; }
+  std::size_t count() const override { return messages().size(); }
+  std::uint64_t size(std::size_t index) const override { return messages()[index].size; }
+  std::string_view uidl(std::size_t index) const override { return messages()[index].uidl; }
   Result<std::size_t> read(std::size_t index, std::uint64_t offset,
                            std::span<char> buffer) override;
 
@@ -44,6 +53,7 @@ class MaildirMailbox final : public pop3::MailboxView {
   void release_lock();
 
  private:
+  const MailboxListing& messages() const { return *listing_; }
   void close_cached();
   int open_message(const std::string& path);
 
@@ -52,7 +62,7 @@ class MaildirMailbox final : public pop3::MailboxView {
     int fd = -1;
   };
 
-  std::vector<spool::StoredMessage> messages_;
+  std::shared_ptr<const MailboxListing> listing_;
   MailboxLock lock_;
   int fd_ = -1;
   std::size_t fd_index_ = 0;

@@ -59,7 +59,7 @@ struct Server::Impl {
   explicit Impl(const Pop3dConfig& c)
       : config(c),
         penalty(c.ip_penalty_step, c.ip_penalty_max, c.ip_penalty_window),
-        shared{config, penalty, nullptr, nullptr, {}, {0}, {false}} {}
+        shared{config, penalty, nullptr, nullptr, {}, &listings, {0}, {false}} {}
   ~Impl() {
     loops.clear();
     MailboxLock::remove_template(spool::MailRoot(config.mail_root).pop3locks_dir());
@@ -72,6 +72,7 @@ struct Server::Impl {
 
   Pop3dConfig config;
   IpPenalty penalty;
+  ListingCache listings;
   LoopShared shared;
   std::optional<TlsContext> tls;
   std::unique_ptr<Pop3Log> log;
@@ -114,8 +115,11 @@ Result<void> Server::Impl::setup() {
   shared.host = host;
   loops.push_back(std::make_unique<EventLoop>(shared, config.mail_root));
   if (auto r = loops[0]->load_tables(); !r) return r;
-  const std::size_t threads =
-      choose_threads(config.threads, loops[0]->db().server(), usable_cpus());
+  const auto& server_tab = loops[0]->db().server();
+  const std::size_t threads = choose_threads(config.threads, server_tab, usable_cpus());
+  listings.set_max_messages(static_cast<std::size_t>(std::max<long long>(
+      0, server_tab.get_int("Pop3ListingCache",
+                            static_cast<long long>(ListingCache::kDefaultMaxMessages)))));
   if (config.pop3_enabled) {
     if (auto r = open_listeners(config.pop3_bind, config.pop3_port, config.pop3_ipv6, false); !r)
       return r;

@@ -75,17 +75,19 @@ std::optional<std::uint64_t> size_from_name(std::string_view name) {
   return value;
 }
 
+std::vector<std::string> listed_dirs(const std::string& account_dir, MailboxFormat format,
+                                     bool scan_cur) {
+  if (format == MailboxFormat::mailbox) return {fs::join(account_dir, "mailbox")};
+  std::string md = fs::join(account_dir, "Maildir");
+  if (!scan_cur) return {fs::join(md, "new")};
+  return {fs::join(md, "new"), fs::join(md, "cur")};
+}
+
 Result<std::vector<StoredMessage>> list_messages(const std::string& account_dir,
                                                  MailboxFormat format, bool scan_cur) {
   std::vector<StoredMessage> out;
-  if (format == MailboxFormat::mailbox) {
-    if (auto r = add_dir(fs::join(account_dir, "mailbox"), out); !r) return r.error();
-    return out;
-  }
-  std::string md = fs::join(account_dir, "Maildir");
-  if (auto r = add_dir(fs::join(md, "new"), out); !r) return r.error();
-  if (scan_cur) {
-    if (auto r = add_dir(fs::join(md, "cur"), out); !r) return r.error();
+  for (const auto& dir : listed_dirs(account_dir, format, scan_cur)) {
+    if (auto r = add_dir(dir, out); !r) return r.error();
   }
   return out;
 }

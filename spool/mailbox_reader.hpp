@@ -38,6 +38,11 @@ struct StoredMessage {
 Result<std::vector<StoredMessage>> list_messages(const std::string& account_dir,
                                                  MailboxFormat format, bool scan_cur);
 
+// The directories list_messages() reads for these arguments, in its order (new/ then cur/,
+// or mailbox/): what a cache of its result must watch.
+std::vector<std::string> listed_dirs(const std::string& account_dir, MailboxFormat format,
+                                     bool scan_cur);
+
 // The n of a `,W=<n>` suffix (before any Maildir ":2," info), if well formed.
 std::optional<std::uint64_t> size_from_name(std::string_view name);
 

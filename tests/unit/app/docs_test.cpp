@@ -1,6 +1,8 @@
-// docs/admin-guide.md must mention every flag psyncd --help lists and every authtype token
-// the link parser knows (read from psync/authtype.cpp, so a new token fails this test).
+// docs/admin-guide.md must mention every flag psyncd --help lists, every authtype token the
+// link parser knows (read from psync/authtype.cpp, so a new token fails this test) and every
+// server.tab variable the code reads (found by its get("Name") calls in the sources).
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -41,7 +43,34 @@ std::set<std::string> authtype_tokens() {
   return out;
 }
 
+// Names passed to ServerConfig::get / get_int / get_int_checked anywhere in the libraries.
+std::set<std::string> server_tab_variables() {
+  static const std::regex call(R"re(\b(?:get|get_int|get_int_checked)\("([A-Z][A-Za-z0-9]+)")re");
+  std::set<std::string> out;
+  for (const char* dir : {"app", "spool", "psync", "pop3", "pop3d"}) {
+    for (const auto& e : std::filesystem::recursive_directory_iterator(kSource + "/" + dir)) {
+      if (e.path().extension() != ".cpp") continue;
+      std::string src = slurp(e.path().string());
+      for (std::sregex_iterator it(src.begin(), src.end(), call), end; it != end; ++it)
+        out.insert((*it)[1].str());
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+TEST_CASE("docs: admin guide names every server.tab variable the code reads") {
+  std::string guide = slurp(kSource + "/docs/admin-guide.md");
+  auto names = server_tab_variables();
+  CHECK(names.count("Pop3Threads") == 1);
+  CHECK(names.count("Pop3SyncErrorAccount") == 1);
+  CHECK(names.size() >= 10);
+  for (const auto& n : names) {
+    INFO("server.tab variable " << n);
+    CHECK(guide.find("`" + n + "`") != std::string::npos);
+  }
+}
 
 TEST_CASE("docs: admin guide names every --help flag") {
   std::string guide = slurp(kSource + "/docs/admin-guide.md");
