@@ -28,6 +28,12 @@ class NoSyncFs final : public fs::FileSystem {
   Result<void> link(const std::string& from, const std::string& to) override {
     return fs::posix().link(from, to);
   }
+  Result<int> open_unnamed(const std::string& dir, unsigned mode) override {
+    return fs::posix().open_unnamed(dir, mode);
+  }
+  Result<void> link_fd(int fd, const std::string& to) override {
+    return fs::posix().link_fd(fd, to);
+  }
   Result<void> unlink(const std::string& path) override { return fs::posix().unlink(path); }
   Result<void> mkdir(const std::string& path, unsigned mode) override {
     return fs::posix().mkdir(path, mode);

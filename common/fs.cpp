@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -56,6 +57,35 @@ class PosixFileSystem final : public FileSystem {
   Result<void> link(const std::string& from, const std::string& to) override {
     if (::link(from.c_str(), to.c_str()) != 0)
       return sys_error("cannot link to " + to + ":", from, errno);
+    return {};
+  }
+
+  Result<int> open_unnamed(const std::string& dir, unsigned mode) override {
+    int fd;
+    do {
+      fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, static_cast<mode_t>(mode));
+    } while (fd < 0 && errno == EINTR);
+    if (fd >= 0) return fd;
+    // No O_TMPFILE in this file system (EOPNOTSUPP), or a kernel that takes it for
+    // O_DIRECTORY (EISDIR) or does not know it (EINVAL).
+    if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL) return -1;
+    return sys_error("cannot create an unnamed file in", dir, errno);
+  }
+
+  Result<void> link_fd(int fd, const std::string& to) override {
+    // AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH (ENOENT without it); the /proc/self/fd form
+    // works for any user, at the price of a path walk. The first ENOENT decides for the
+    // process.
+    static std::atomic<bool> empty_path_works{true};
+    if (empty_path_works.load(std::memory_order_relaxed)) {
+      if (::linkat(fd, "", AT_FDCWD, to.c_str(), AT_EMPTY_PATH) == 0) return {};
+      if (errno != ENOENT) return sys_error("cannot link to", to, errno);
+      empty_path_works.store(false, std::memory_order_relaxed);
+    }
+    char proc[40];
+    std::snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+    if (::linkat(AT_FDCWD, proc, AT_FDCWD, to.c_str(), AT_SYMLINK_FOLLOW) != 0)
+      return sys_error("cannot link to", to, errno);
     return {};
   }
 

@@ -23,6 +23,13 @@ class FileSystem {
   virtual Result<void> rename(const std::string& from, const std::string& to) = 0;
   // link(2): used where a rename must not replace an existing file.
   virtual Result<void> link(const std::string& from, const std::string& to) = 0;
+  // An unnamed regular file in `dir`'s file system, open for writing (open(2) with
+  // O_TMPFILE): it has no name until link_fd() gives it one, and vanishes if the process dies
+  // first. -1 (not an error) when the file system or kernel cannot make one.
+  virtual Result<int> open_unnamed(const std::string& dir, unsigned mode) = 0;
+  // Names the file open on `fd` (maybe an unnamed one): linkat(2). Like link(), it never
+  // replaces an existing file.
+  virtual Result<void> link_fd(int fd, const std::string& to) = 0;
   virtual Result<void> unlink(const std::string& path) = 0;
   // mkdir(2); an existing directory is not an error.
   virtual Result<void> mkdir(const std::string& path, unsigned mode) = 0;

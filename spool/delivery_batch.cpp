@@ -38,7 +38,7 @@ Result<void> DeliveryBatch::add(const std::string& uidl, Delivery message,
   p.type = JournalRecord::Type::pending;
   p.uidl = uidl;
   p.complete = complete;
-  p.tmp_path = message.tmp_path();
+  p.tmp_path = message.journal_tmp_path();
   std::string file = stored_name(message.name(), message.size());
   for (const auto& t : targets) {
     if (journal_.has_recipient(uidl, t.key)) continue;  // a retry: this one has it already
@@ -59,12 +59,11 @@ Result<void> DeliveryBatch::publish(std::vector<std::string>& linked) {
     // rename, which saves the unlink per message. Names are unique (unique_name.hpp), so the
     // rename replaces nothing; recovery (DeliveryJournal::resolve) sees the same states as
     // with links: temp present and targets missing, or temp gone and the targets present.
+    // An unnamed temp file gets a link per target, and is "gone" to recovery at any point.
     const auto& targets = item.pending.targets;
     for (size_t i = 0; i < targets.size(); ++i) {
       const auto& t = targets[i];
-      bool last = i + 1 == targets.size();
-      auto r = last ? fs_.rename(item.pending.tmp_path, t.path) : fs_.link(item.pending.tmp_path, t.path);
-      if (!r) return r;
+      if (auto r = item.message.publish(t.path, i + 1 == targets.size()); !r) return r;
       linked.push_back(t.path);
       dirs.insert(fs::dir_name(t.path));
     }
@@ -82,8 +81,7 @@ void DeliveryBatch::roll_back(const std::vector<std::string>& linked) {
   for (const auto& path : linked) (void)fs_.unlink(path);
   std::vector<JournalRecord> pending;
   for (auto& item : items_) {
-    (void)fs_.unlink(item.pending.tmp_path);
-    item.message.release();
+    item.message.abort();  // removes a temp file not yet renamed, closes an unnamed one
     pending.push_back(item.pending);
   }
   if (auto r = journal_.resolve(pending); !r) {
@@ -98,7 +96,7 @@ Result<void> DeliveryBatch::commit() {
   std::vector<std::string> tmps;
   for (const auto& item : items_) {
     pending.push_back(item.pending);
-    tmps.push_back(item.pending.tmp_path);
+    tmps.push_back(item.message.tmp_path());  // for an unnamed file: where it would be
   }
   // The message data must be durable before a pending record can point at it.
   if (sync_ != nullptr) {
@@ -133,8 +131,7 @@ Result<void> DeliveryBatch::commit() {
   // journal knows it in memory; it rewrites the file before its next append.
   if (auto r = journal_.record_delivered(delivered); !r)
     log::warn("{} (delivered; the journal will be rewritten)", r.error().to_string());
-  for (auto& item : items_) item.message.release();  // the temp file became the last target
-  items_.clear();
+  items_.clear();  // every temp file became its message's last target
   return {};
 }
 

@@ -25,6 +25,10 @@ int hex_value(char c) {
   return -1;
 }
 
+// The tmp field of a message whose temp file has no name (O_TMPFILE, delivery.hpp): a real
+// temp path is always absolute, so it can never be this.
+constexpr std::string_view kNoTempPath = "-";
+
 std::vector<std::string_view> split_spaces(std::string_view body) {
   std::vector<std::string_view> out;
   size_t start = 0;
@@ -63,7 +67,7 @@ Result<JournalRecord> parse_body(std::string_view body) {
                         "pending record needs uidl, 0/1, tmp and key/path pairs");
     r.type = JournalRecord::Type::pending;
     r.complete = v[1] == "1";
-    r.tmp_path = v[2];
+    r.tmp_path = v[2] == kNoTempPath ? std::string() : v[2];
     for (size_t i = 3; i + 1 < v.size(); i += 2) r.targets.push_back({v[i], v[i + 1]});
     return r;
   }
@@ -120,7 +124,8 @@ Result<std::string> decode_field(std::string_view encoded) {
 std::string format_record(const JournalRecord& r) {
   std::string body;
   if (r.type == JournalRecord::Type::pending) {
-    body = "P " + encode_field(r.uidl) + (r.complete ? " 1 " : " 0 ") + encode_field(r.tmp_path);
+    body = "P " + encode_field(r.uidl) + (r.complete ? " 1 " : " 0 ") +
+           (r.tmp_path.empty() ? std::string(kNoTempPath) : encode_field(r.tmp_path));
     for (const auto& t : r.targets) body += " " + encode_field(t.key) + " " + encode_field(t.path);
   } else {
     body = "D " + encode_field(r.uidl) + (r.complete ? " 1" : " 0");

@@ -2,6 +2,8 @@
 //   <crc32 of body, 8 lowercase hex> SP <body> LF
 //   body = P SP <uidl> SP <0|1> SP <tmp path> (SP <recipient key> SP <target path>)+  "pending"
 //        | D SP <uidl> SP <0|1 complete> (SP <recipient key>)*                 "delivered"
+// <tmp path> is "-" for a temp file without a name (O_TMPFILE): it dies with the process, so
+// recovery finds it gone, like a temp file already renamed to its last target.
 // Fields are percent-encoded (%XX for bytes <= 0x20, 0x7F and '%'), so any UIDL, key or path
 // survives. A last line without LF is a torn write and is ignored; a line whose checksum does
 // not match is reported and ignored. It knows nothing of files or recovery (delivery_journal).
@@ -25,7 +27,7 @@ struct JournalRecord {
   enum class Type { pending, delivered };
   Type type = Type::pending;
   std::string uidl;
-  std::string tmp_path;                // pending only
+  std::string tmp_path;                // pending only; empty: an unnamed temp file
   std::vector<JournalTarget> targets;  // pending only
   // delivered: every recipient has the message; pending: it will once these targets do
   // (false when some recipients could not be routed and the message stays on the server).

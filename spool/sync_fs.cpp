@@ -20,6 +20,10 @@ Result<void> WithSyncFs::rename(const std::string& from, const std::string& to) 
 Result<void> WithSyncFs::link(const std::string& from, const std::string& to) {
   return inner_.link(from, to);
 }
+Result<int> WithSyncFs::open_unnamed(const std::string& dir, unsigned mode) {
+  return inner_.open_unnamed(dir, mode);
+}
+Result<void> WithSyncFs::link_fd(int fd, const std::string& to) { return inner_.link_fd(fd, to); }
 Result<void> WithSyncFs::unlink(const std::string& p) { return inner_.unlink(p); }
 Result<void> WithSyncFs::mkdir(const std::string& p, unsigned mode) {
   return inner_.mkdir(p, mode);

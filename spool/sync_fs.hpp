@@ -32,6 +32,8 @@ class WithSyncFs : public fs::FileSystem, public SyncFs {
   Result<void> close(int fd, const std::string& p) override;
   Result<void> rename(const std::string& from, const std::string& to) override;
   Result<void> link(const std::string& from, const std::string& to) override;
+  Result<int> open_unnamed(const std::string& dir, unsigned mode) override;
+  Result<void> link_fd(int fd, const std::string& to) override;
   Result<void> unlink(const std::string& p) override;
   Result<void> mkdir(const std::string& p, unsigned mode) override;
   Result<void> fsync_dir(const std::string& d) override;

@@ -59,6 +59,19 @@ Result<void> FaultyFs::link(const std::string& from, const std::string& to) {
   return real_.link(from, to);
 }
 
+Result<int> FaultyFs::open_unnamed(const std::string& dir, unsigned mode) {
+  if (!unnamed_) return -1;
+  Error e;
+  if (should_fail(dir, &e)) return e;
+  return real_.open_unnamed(dir, mode);
+}
+
+Result<void> FaultyFs::link_fd(int fd, const std::string& to) {
+  Error e;
+  if (should_fail(to, &e)) return e;
+  return real_.link_fd(fd, to);
+}
+
 Result<void> FaultyFs::unlink(const std::string& path) {
   Error e;
   if (should_fail(path, &e)) return e;

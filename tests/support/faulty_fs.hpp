@@ -1,5 +1,5 @@
 // A FileSystem wrapper for fault injection. It counts every call (open, write_all, fsync,
-// close, rename, link, unlink, mkdir, fsync_dir) and can
+// close, rename, link, open_unnamed, link_fd, unlink, mkdir, fsync_dir) and can
 //   - fail the k-th call with an errno (ENOSPC, EIO, ...), once;
 //   - "crash" after the k-th call: that call and every later one do nothing and fail with EIO,
 //     as if the process had died there. Nothing after the crash point reaches the disk, so a
@@ -22,6 +22,8 @@ class FaultyFs final : public fs::FileSystem {
   // Calls from the k-th (1-based, counted from now) on are not performed.
   void crash_at_call(long k) { crash_at_ = calls_ + k; }
   bool crashed() const { return crash_at_ > 0 && calls_ >= crash_at_; }
+  // open_unnamed() answers "cannot here" (-1, not counted): callers use named temp files.
+  void named_temps_only() { unnamed_ = false; }
   long calls() const { return calls_; }
   long fsyncs() const { return fsyncs_; }
 
@@ -31,6 +33,8 @@ class FaultyFs final : public fs::FileSystem {
   Result<void> close(int fd, const std::string& path) override;
   Result<void> rename(const std::string& from, const std::string& to) override;
   Result<void> link(const std::string& from, const std::string& to) override;
+  Result<int> open_unnamed(const std::string& dir, unsigned mode) override;
+  Result<void> link_fd(int fd, const std::string& to) override;
   Result<void> unlink(const std::string& path) override;
   Result<void> mkdir(const std::string& path, unsigned mode) override;
   Result<void> fsync_dir(const std::string& dir) override;
@@ -45,6 +49,7 @@ class FaultyFs final : public fs::FileSystem {
   long fail_at_ = 0;
   int fail_errno_ = 0;
   long crash_at_ = 0;
+  bool unnamed_ = true;
 };
 
 }  // namespace psyncd::test

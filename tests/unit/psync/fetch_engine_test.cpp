@@ -518,6 +518,16 @@ class FirstTempFails final : public psyncd::fs::FileSystem {
     }
     return real().open(p, flags, mode);
   }
+  psyncd::Result<int> open_unnamed(const std::string& dir, unsigned mode) override {
+    if ((dir + "/").rfind(prefix_, 0) == 0 && !failed_) {
+      failed_ = true;
+      return psyncd::fs::sys_error("open", dir, ENOSPC);
+    }
+    return real().open_unnamed(dir, mode);
+  }
+  psyncd::Result<void> link_fd(int fd, const std::string& to) override {
+    return real().link_fd(fd, to);
+  }
   psyncd::Result<void> write_all(int fd, std::string_view d, const std::string& p) override {
     return real().write_all(fd, d, p);
   }

@@ -39,12 +39,15 @@ class FaultySyncFs final : public spool::WithSyncFs {
   test::FaultyFs& faulty_;
 };
 
-// The file system a test run goes through: plain FaultyFs (per-file fsyncs) or with syncfs.
+// The file system a test run goes through: plain FaultyFs (per-file fsyncs) or with syncfs;
+// with unnamed temp files (O_TMPFILE), or named ones as on a file system without it.
 struct TestFs {
   test::FaultyFs faulty;
   FaultySyncFs with_sync{faulty};
   bool use_syncfs;
-  explicit TestFs(bool syncfs) : use_syncfs(syncfs) {}
+  explicit TestFs(bool syncfs, bool named_temps = false) : use_syncfs(syncfs) {
+    if (named_temps) faulty.named_temps_only();
+  }
   fs::FileSystem& get() { return use_syncfs ? static_cast<fs::FileSystem&>(with_sync) : faulty; }
 };
 
@@ -125,9 +128,9 @@ void check_exactly_once(Store& store) {
   CHECK(total == files);  // nothing else, nothing half-written
 }
 
-long clean_run_calls(bool use_syncfs) {
+long clean_run_calls(bool use_syncfs, bool named_temps) {
   Store store;
-  TestFs counting(use_syncfs);
+  TestFs counting(use_syncfs, named_temps);
   auto j = spool::DeliveryJournal::open(counting.get(), store.journal);
   REQUIRE(j.ok());
   REQUIRE(deliver_all(counting.get(), *j, store).ok());
@@ -225,18 +228,20 @@ TEST_CASE("journal: an idle session (nothing appended, nothing forgotten) writes
 TEST_CASE("batch delivery: a crash at EVERY call, then recovery and a retry, gives exactly once") {
   QuietLog quiet;
   const bool use_syncfs = GENERATE(false, true);
-  const long total = clean_run_calls(use_syncfs);
+  const bool named = GENERATE(false, true);
+  const long total = clean_run_calls(use_syncfs, named);
   REQUIRE(total > 30);
   for (long k = 1; k <= total; ++k) {
     Store store;
     {
-      TestFs t(use_syncfs);
+      TestFs t(use_syncfs, named);
       t.faulty.crash_at_call(k);
       auto j = spool::DeliveryJournal::open(t.get(), store.journal);
       if (j.ok()) (void)deliver_all(t.get(), *j, store);
       REQUIRE(t.faulty.crashed());
     }  // the "process" is gone: destructors ran against the crashed file system
-    INFO("syncfs " << use_syncfs << ", crash at call " << k << " of " << total);
+    INFO("syncfs " << use_syncfs << ", named temps " << named << ", crash at call " << k
+                   << " of " << total);
     auto j = spool::DeliveryJournal::open(fs::posix(), store.journal);
     REQUIRE(j.ok());
     REQUIRE(deliver_all(fs::posix(), *j, store).ok());
@@ -248,14 +253,16 @@ TEST_CASE("batch delivery: a crash at EVERY call, then recovery and a retry, giv
 TEST_CASE("batch delivery: ENOSPC/EIO at every call: error, nothing half-visible, retry exact") {
   QuietLog quiet;
   const bool use_syncfs = GENERATE(false, true);
-  const long total = clean_run_calls(use_syncfs);
+  const bool named = GENERATE(false, true);
+  const long total = clean_run_calls(use_syncfs, named);
   for (int err : {ENOSPC, EIO}) {
     for (long k = 1; k <= total; ++k) {
       Store store;
-      TestFs t(use_syncfs);
+      TestFs t(use_syncfs, named);
       t.faulty.fail_call(k, err);
       auto j = spool::DeliveryJournal::open(t.get(), store.journal);
-      INFO("syncfs " << use_syncfs << ", errno " << err << " at call " << k);
+      INFO("syncfs " << use_syncfs << ", named temps " << named << ", errno " << err
+                     << " at call " << k);
       if (!j.ok()) {
         j = spool::DeliveryJournal::open(fs::posix(), store.journal);
         REQUIRE(j.ok());

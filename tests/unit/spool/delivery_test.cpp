@@ -49,9 +49,12 @@ TEST_CASE("delivery golden files: stored form is unstuffed CRLF, size in the nam
 TEST_CASE("delivery: abort and the destructor remove the temp file") {
   test::TempDir dir;
   std::string md = test::make_maildir(dir.path(), "x.org", "joe");
+  test::FaultyFs named;  // a file system without O_TMPFILE: temp files have names
+  named.named_temps_only();
   {
-    auto d = spool::Delivery::begin(fs::posix(), md + "/tmp", "n1");
+    auto d = spool::Delivery::begin(named, md + "/tmp", "n1");
     REQUIRE(d.ok());
+    CHECK_FALSE(d->unnamed());
     REQUIRE(d->write("hello\n").ok());
     CHECK(test::list_names(md + "/tmp") == std::vector<std::string>{"n1"});
     d->abort();
@@ -59,7 +62,7 @@ TEST_CASE("delivery: abort and the destructor remove the temp file") {
     CHECK_FALSE(d->write("more").ok());
   }
   {
-    auto d = spool::Delivery::begin(fs::posix(), md + "/tmp", "n2");
+    auto d = spool::Delivery::begin(named, md + "/tmp", "n2");
     REQUIRE(d.ok());
     REQUIRE(d->stage().ok());
     spool::Delivery moved = std::move(*d);  // ownership moves, the file stays
@@ -69,9 +72,41 @@ TEST_CASE("delivery: abort and the destructor remove the temp file") {
   CHECK(test::list_names(md + "/new").empty());
   SECTION("an existing temp name is refused (O_EXCL)") {
     dir.write("domains/x.org/joe/Maildir/tmp/n3", "x");
-    auto d = spool::Delivery::begin(fs::posix(), md + "/tmp", "n3");
+    auto d = spool::Delivery::begin(named, md + "/tmp", "n3");
     REQUIRE_FALSE(d.ok());
     CHECK(d.error().text == "cannot open: File exists");
+  }
+}
+
+TEST_CASE("delivery: an unnamed temp file (O_TMPFILE) is never visible until committed") {
+  test::TempDir dir;
+  std::string md = test::make_maildir(dir.path(), "x.org", "joe");
+  {
+    auto d = spool::Delivery::begin(fs::posix(), md + "/tmp", "n1");
+    REQUIRE(d.ok());
+    REQUIRE(d->unnamed());  // ext4, tmpfs, xfs, btrfs: the file systems tests run on
+    CHECK(d->journal_tmp_path().empty());
+    REQUIRE(d->write("hello\n").ok());
+    REQUIRE(d->stage().ok());
+    spool::Delivery moved = std::move(*d);
+    CHECK(test::list_names(md + "/tmp").empty());
+  }  // dropped: nothing to clean up, nothing left
+  CHECK(test::list_names(md + "/tmp").empty());
+  CHECK(test::list_names(md + "/new").empty());
+  auto d = spool::Delivery::begin(fs::posix(), md + "/tmp", "n2");
+  REQUIRE(d.ok());
+  REQUIRE(d->write("hello\n").ok());
+  auto path = d->commit(md + "/new");
+  REQUIRE(path.ok());
+  CHECK(*path == md + "/new/" + spool::stored_name("n2", 7));
+  CHECK(test::slurp(*path) == "hello\r\n");
+  CHECK(test::list_names(md + "/tmp").empty());
+  SECTION("an existing target name is never replaced") {
+    auto again = spool::Delivery::begin(fs::posix(), md + "/tmp", "n2");
+    REQUIRE(again.ok());
+    REQUIRE(again->write("other\n").ok());
+    CHECK_FALSE(again->commit(md + "/new").ok());
+    CHECK(test::slurp(*path) == "hello\r\n");
   }
 }
 

@@ -60,6 +60,18 @@ TEST_CASE("journal records: exact format and round trip") {
   CHECK(parsed.records[1].keys == std::vector<std::string>{"joe@x.org"});
 }
 
+TEST_CASE("journal records: an unnamed temp file is written as '-' and read back empty") {
+  JournalRecord p = pending_record();
+  p.tmp_path.clear();
+  std::string line = spool::format_record(p);
+  CHECK(line.substr(8) == " P UID%201%25 1 - joe@x.org /mr/new/n1 ann@x.org /mr/new/n2\n");
+  auto parsed = spool::parse_journal(line, "j");
+  REQUIRE(parsed.problems.empty());
+  REQUIRE(parsed.records.size() == 1);
+  CHECK(parsed.records[0].tmp_path.empty());
+  CHECK(parsed.records[0].targets.size() == 2);
+}
+
 TEST_CASE("journal: a torn tail at every byte is ignored, earlier records kept") {
   std::string first = spool::format_record(delivered_record());
   std::string second = spool::format_record(pending_record());
