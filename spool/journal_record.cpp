@@ -25,9 +25,16 @@ int hex_value(char c) {
   return -1;
 }
 
-// The tmp field of a message whose temp file has no name (O_TMPFILE, delivery.hpp): a real
-// temp path is always absolute, so it can never be this.
+// The tmp field of a message whose temp file has no name (O_TMPFILE, delivery.hpp). The
+// journal only writes absolute temp paths, but the format stays exact for any value: a path
+// that is "-" itself is written "%2D", so the raw field tells the two apart.
 constexpr std::string_view kNoTempPath = "-";
+
+std::string encode_tmp_field(const std::string& tmp_path) {
+  if (tmp_path.empty()) return std::string(kNoTempPath);
+  if (tmp_path == kNoTempPath) return "%2D";
+  return encode_field(tmp_path);
+}
 
 std::vector<std::string_view> split_spaces(std::string_view body) {
   std::vector<std::string_view> out;
@@ -67,7 +74,7 @@ Result<JournalRecord> parse_body(std::string_view body) {
                         "pending record needs uidl, 0/1, tmp and key/path pairs");
     r.type = JournalRecord::Type::pending;
     r.complete = v[1] == "1";
-    r.tmp_path = v[2] == kNoTempPath ? std::string() : v[2];
+    r.tmp_path = fields[3] == kNoTempPath ? std::string() : v[2];
     for (size_t i = 3; i + 1 < v.size(); i += 2) r.targets.push_back({v[i], v[i + 1]});
     return r;
   }
@@ -125,7 +132,7 @@ std::string format_record(const JournalRecord& r) {
   std::string body;
   if (r.type == JournalRecord::Type::pending) {
     body = "P " + encode_field(r.uidl) + (r.complete ? " 1 " : " 0 ") +
-           (r.tmp_path.empty() ? std::string(kNoTempPath) : encode_field(r.tmp_path));
+           encode_tmp_field(r.tmp_path);
     for (const auto& t : r.targets) body += " " + encode_field(t.key) + " " + encode_field(t.path);
   } else {
     body = "D " + encode_field(r.uidl) + (r.complete ? " 1" : " 0");

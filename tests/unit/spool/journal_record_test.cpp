@@ -70,6 +70,14 @@ TEST_CASE("journal records: an unnamed temp file is written as '-' and read back
   REQUIRE(parsed.records.size() == 1);
   CHECK(parsed.records[0].tmp_path.empty());
   CHECK(parsed.records[0].targets.size() == 2);
+  SECTION("a temp path that is \"-\" itself still round-trips (found by the fuzzer)") {
+    p.tmp_path = "-";
+    line = spool::format_record(p);
+    CHECK(line.find(" 1 %2D joe@x.org ") != std::string::npos);
+    auto back = spool::parse_journal(line, "j");
+    REQUIRE(back.records.size() == 1);
+    CHECK(back.records[0].tmp_path == "-");
+  }
 }
 
 TEST_CASE("journal: a torn tail at every byte is ignored, earlier records kept") {
