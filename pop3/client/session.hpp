@@ -40,7 +40,7 @@ struct ClientOptions {
   std::string peer;             // "host:port", put in Error::file
   std::size_t max_line = 8192;  // status and listing lines, CRLF included (RFC 2449: 512)
   ListingLimits limits;
-  std::uint32_t window_count = 128;              // pipelined commands in flight, at most
+  std::uint32_t window_count = 512;              // pipelined commands in flight, at most
   std::uint64_t window_bytes = 2u << 20;         // expected RETR bytes in flight, at most
   std::uint64_t max_message_bytes = 1ull << 30;  // a longer body fails the link
   bool retr_via_top = false;                     // fetch with "TOP n 99999999" instead
