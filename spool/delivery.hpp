@@ -56,8 +56,8 @@ class Delivery {
   // unnamed file's first name). `last`: the temp file itself becomes this target (rename; an
   // unnamed file's descriptor is closed), and the delivery is done.
   Result<void> publish(const std::string& path, bool last);
-  // stage() if not done, rename into `dir/final_name`, fsync `dir`. Returns the final path.
-  // An empty final_name means stored_name(name, size()).
+  // stage() if not done, publish() as `dir/final_name` (rename, or linkat of an unnamed file),
+  // fsync `dir`. Returns the final path. An empty final_name means stored_name(name, size()).
   Result<std::string> commit(const std::string& dir, const std::string& final_name = {});
   // Removes the temp file (best effort); safe to call more than once.
   void abort();
