@@ -110,13 +110,8 @@ pop3::MailboxOpen Pop3Auth::open_mailbox(std::string_view user) {
     return {status, nullptr, lock.error().to_string()};
   }
   const std::string account_dir = root.account_dir(a->domain, a->dir);
-  Result<std::shared_ptr<const MailboxListing>> listing =
-      listings_ != nullptr ? listings_->get(account_dir, format_, a->scan_cur)
-                           : [&]() -> Result<std::shared_ptr<const MailboxListing>> {
-    auto messages = spool::list_messages(account_dir, format_, a->scan_cur);
-    if (!messages) return messages.error();
-    return make_listing(std::move(*messages));
-  }();
+  auto listing = listings_ != nullptr ? listings_->get(account_dir, format_, a->scan_cur)
+                                      : read_listing(account_dir, format_, a->scan_cur);
   if (!listing) return {AuthStatus::temporary, nullptr, listing.error().to_string()};
   return {AuthStatus::ok, std::make_unique<MaildirMailbox>(std::move(*listing), std::move(*lock)),
           {}};

@@ -32,6 +32,14 @@ std::size_t weight(const MailboxListing& listing) { return listing.size() + 1; }
 
 }  // namespace
 
+Result<std::shared_ptr<const MailboxListing>> read_listing(const std::string& account_dir,
+                                                           spool::MailboxFormat format,
+                                                           bool scan_cur) {
+  auto messages = spool::list_messages(account_dir, format, scan_cur);
+  if (!messages) return messages.error();
+  return make_listing(std::move(*messages));
+}
+
 bool ListingCache::DirStamp::operator==(const DirStamp& o) const {
   return dev == o.dev && ino == o.ino && same_time(mtime, o.mtime) && same_time(ctime, o.ctime);
 }
@@ -74,14 +82,13 @@ Result<std::shared_ptr<const MailboxListing>> ListingCache::get(const std::strin
       return it->second.listing;
     }
   }
-  auto messages = spool::list_messages(account_dir, format, scan_cur);
+  auto listing = read_listing(account_dir, format, scan_cur);
   {
     std::lock_guard lock(mu_);
     ++scans_;
   }
-  if (!messages) return messages.error();
-  auto listing = make_listing(std::move(*messages));
-  if (stamped && settled(stamps, scan_start)) insert(key, Entry{std::move(stamps), listing, 0});
+  if (listing && stamped && settled(stamps, scan_start))
+    insert(key, Entry{std::move(stamps), *listing, 0});
   return listing;
 }
 

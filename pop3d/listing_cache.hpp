@@ -34,6 +34,12 @@
 
 namespace psyncd::pop3d {
 
+// The account's listing read from disk now (make_listing over spool::list_messages): what a
+// login without a cache, and the cache on a miss, both do.
+Result<std::shared_ptr<const MailboxListing>> read_listing(const std::string& account_dir,
+                                                           spool::MailboxFormat format,
+                                                           bool scan_cur);
+
 class ListingCache {
  public:
   static constexpr std::size_t kDefaultMaxMessages = 100'000;
