@@ -74,18 +74,19 @@ class PosixFileSystem final : public FileSystem {
 
   Result<void> link_fd(int fd, const std::string& to) override {
     // AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH (ENOENT without it); the /proc/self/fd form
-    // works for any user, at the price of a path walk. The first ENOENT decides for the
-    // process.
+    // works for any user, at the price of a path walk. ENOENT can also be a missing target
+    // directory, so only a /proc link that then succeeds turns AT_EMPTY_PATH off for good.
     static std::atomic<bool> empty_path_works{true};
-    if (empty_path_works.load(std::memory_order_relaxed)) {
+    const bool tried_empty_path = empty_path_works.load(std::memory_order_relaxed);
+    if (tried_empty_path) {
       if (::linkat(fd, "", AT_FDCWD, to.c_str(), AT_EMPTY_PATH) == 0) return {};
       if (errno != ENOENT) return sys_error("cannot link to", to, errno);
-      empty_path_works.store(false, std::memory_order_relaxed);
     }
     char proc[40];
     std::snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
     if (::linkat(AT_FDCWD, proc, AT_FDCWD, to.c_str(), AT_SYMLINK_FOLLOW) != 0)
       return sys_error("cannot link to", to, errno);
+    if (tried_empty_path) empty_path_works.store(false, std::memory_order_relaxed);
     return {};
   }
 
