@@ -1,6 +1,9 @@
 #include "psync/fetch_connect.hpp"
 
+#include <string>
+
 #include "common/fs.hpp"
+#include "pop3/base64.hpp"
 
 namespace psyncd::psync {
 
@@ -16,16 +19,19 @@ pop3::TlsMode tls_of(TlsMode mode) {
   return pop3::TlsMode::none;
 }
 
+// Pin=sha256:HEX names the SHA-256 of the server's public key (its DER SubjectPublicKeyInfo),
+// which is what libcurl's CURLOPT_PINNEDPUBLICKEY checks, as "sha256//" + base64 of the hash.
+std::string curl_pin(const std::string& hex) {
+  std::string bytes;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2)
+    bytes += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
+  return "sha256//" + pop3::base64_encode(bytes);
+}
+
 }  // namespace
 
-Result<pop3::ConnectOptions> connect_options(const Link& link, const TrustFiles& trust,
-                                             std::chrono::milliseconds timeout) {
-  if (!link.auth.pin_sha256.empty()) {
-    // The transport pins the public key (CURLOPT_PINNEDPUBLICKEY); Pin= names the
-    // certificate's hash, which libcurl cannot check. Refuse rather than not check at all.
-    return Error{ErrorKind::config, "pop3links.tab", link.line, "field 6 (authtype)",
-                 "Pin=sha256:... is not supported by this build's transport"};
-  }
+pop3::ConnectOptions connect_options(const Link& link, const TrustFiles& trust,
+                                     std::chrono::milliseconds timeout) {
   pop3::ConnectOptions o;
   o.host = link.remote.host;
   o.port = link.remote.port;
@@ -38,6 +44,9 @@ Result<pop3::ConnectOptions> connect_options(const Link& link, const TrustFiles&
   o.verify = link.auth.verify_peer;
   o.ca_file = trust.ca_file;
   o.ca_path = trust.ca_path;
+  // The pin is the trust anchor: the transport then skips the chain and host-name checks, so
+  // a server with a self-signed certificate can be trusted by its key alone.
+  if (!link.auth.pin_sha256.empty()) o.pinned_key = curl_pin(link.auth.pin_sha256);
   return o;
 }
 
@@ -64,9 +73,7 @@ TransportFactory curl_factory(const std::string& mail_root, std::chrono::millise
   if (std::string f = fs::join(mail_root, "certs.pem"); fs::exists(f)) trust.ca_file = f;
   if (std::string d = fs::join(mail_root, "certs"); fs::is_directory(d)) trust.ca_path = d;
   return [trust, timeout](const Link& link) -> Result<std::unique_ptr<pop3::Transport>> {
-    auto o = connect_options(link, trust, timeout);
-    if (!o) return o.error();
-    auto t = pop3::CurlTransport::connect(*o);
+    auto t = pop3::CurlTransport::connect(connect_options(link, trust, timeout));
     if (!t) return t.error();
     return std::unique_ptr<pop3::Transport>(std::move(*t));
   };

@@ -26,9 +26,9 @@ struct TrustFiles {
   std::string ca_path;  // MAIL_ROOT/certs/ when it exists
 };
 
-// Fails (kind config) for options the transport cannot honour.
-Result<pop3::ConnectOptions> connect_options(const Link& link, const TrustFiles& trust,
-                                             std::chrono::milliseconds timeout);
+// The transport's options for a link: TLS mode, OutBind, trust files, pin, -YT.
+pop3::ConnectOptions connect_options(const Link& link, const TrustFiles& trust,
+                                     std::chrono::milliseconds timeout);
 pop3::ClientOptions client_options(const Link& link);
 
 // The libcurl factory: certs.pem / certs/ under `mail_root` are added to the trust store.

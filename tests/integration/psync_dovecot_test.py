@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """PSYNC against a real Dovecot: every authtype token (CLR, APOP, FAPOP, STLS, FSTLS, POP3S,
-Leave across two runs, OutBind=127.0.0.1, SASL=...), every link kind (local, @, ?, &), each
+Leave across two runs, OutBind=127.0.0.1, SASL=..., Pin= right, wrong and without certs.pem),
+every link kind (local, @, ?, &), each
 delivered message compared byte for byte, the remote mailboxes checked afterwards, and the
 -Yl psync log. Exit 77 = skipped (dovecot missing, CI unset)."""
 import glob
+import hashlib
 import os
+import subprocess
 import sys
 import tempfile
 
@@ -20,6 +23,7 @@ CASES = [
     ("stls", "STLS", "local"),
     ("fstls", "FSTLS", "local"),
     ("pop3s", "POP3S", "local"),
+    ("pinned", "POP3S,Pin=sha256:{pin}", "local"),
     ("outbind", "OutBind=127.0.0.1", "local"),
     ("saslplain", "SASL=PLAIN", "local"),
     ("saslcram", "SASL=CRAM-MD5", "local"),
@@ -40,7 +44,16 @@ def messages(user, n=3):
     return msgs
 
 
+def key_pin(cert_path):
+    """Pin=sha256: value: the SHA-256 of the certificate's DER public key, in hex."""
+    der = subprocess.run(
+        f"openssl x509 -in {cert_path} -pubkey -noout | openssl pkey -pubin -outform der",
+        shell=True, capture_output=True, check=True).stdout
+    return hashlib.sha256(der).hexdigest()
+
+
 def link_for(mr, d, user, auth, kind):
+    auth = auth.replace("{pin}", key_pin(d.cert_path()))
     port = d.pop3s_port if "POP3S" in auth else d.pop3_port
     server = f"127.0.0.1:{port}"
     if kind == "local":
@@ -94,6 +107,31 @@ def main():
             check(d.message_count("leave") == len(sent["leave"]) + 1, "Leave: remote untouched")
             uidb = glob.glob(os.path.join(mr.path, "msgsync", "*", "leave.uidb"))
             check(len(uidb) == 1 and len(open(uidb[0]).read().split()) == 5, "Leave: uidb")
+
+            # Pin=: the pin is the trust anchor, so without certs.pem the pinned link still
+            # works while plain POP3S cannot verify the self-signed certificate; a wrong pin
+            # fails at connect, before any credential is sent, and leaves the remote alone.
+            os.remove(os.path.join(mr.path, "certs.pem"))
+            again = [dovecot.make_message(7, 1500, subject="pinned again")]
+            add_remote_messages(d, "pinned", again)
+            add_remote_messages(d, "pop3s", again)
+            mr.set_links([link_for(mr, d, u, a, k) for u, a, k in CASES
+                          if u in ("pinned", "pop3s")])
+            r = mr.run()
+            check(r.returncode != 0, "no certs.pem: the run fails (POP3S unverified)", r.stdout)
+            check(mr.delivered("pinned") == sorted(sent["pinned"] + again),
+                  "no certs.pem: the pinned link fetched", r.stdout + r.stderr)
+            check(d.message_count("pop3s") == 1 and "FAIL (connect)" in r.stdout,
+                  "no certs.pem: POP3S fails at connect", r.stdout)
+            add_remote_messages(d, "pinned", again)
+            bad = "0" * 64
+            mr.set_links([link_for(mr, d, "pinned", f"POP3S,Pin=sha256:{bad}", "local")])
+            r = mr.run()
+            print(r.stdout, end="")
+            check(r.returncode != 0 and "FAIL (connect)" in r.stdout, "wrong pin fails", r.stdout)
+            check(d.message_count("pinned") == 1, "wrong pin: remote untouched")
+            check(len(mr.delivered("pinned")) == len(sent["pinned"]) + 1,
+                  "wrong pin: nothing delivered")
 
             # A wrong password fails the run with a non-zero exit and one FAIL line.
             mr.set_links([("ex.test", "clr", f"127.0.0.1:{d.pop3_port}", "clr", "bad", "")])

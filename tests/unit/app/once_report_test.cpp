@@ -33,6 +33,11 @@ TEST_CASE("once report: a hint per failure kind") {
        "free space"},
       {"step quit", "FAIL (quit): h:110: QUIT: -ERR (2 msgs 9 bytes, 2 deleted, 0 not synced)",
        "did not confirm QUIT"},
+      {"pin", "FAIL (connect): pop3s://h:995: connect: SSL: public key does not match pinned "
+              "public key (0 msgs 0 bytes, 0 deleted, 0 not synced)", "Pin=sha256:"},
+      {"unverified", "FAIL (connect): pop3s://h:995: connect: SSL certificate problem: "
+                     "self-signed certificate (0 msgs 0 bytes, 0 deleted, 0 not synced)",
+       "install its CA"},
       {"text beats step", "FAIL (connect): h:110: Could not resolve host (0 msgs 0 bytes, 0 deleted, 0 not synced)",
        "does not resolve"},
   };
