@@ -10,7 +10,6 @@
 #include <cerrno>
 
 #include "common/log.hpp"
-#include "pop3d/maildir_mailbox.hpp"
 
 namespace psyncd::pop3d {
 
@@ -234,8 +233,7 @@ void Connection::handle(pop3::SessionEvent& e, SteadyTime now) {
       break;
     case Kind::close:
       closing_ = true;
-      if (auto* mailbox = dynamic_cast<MaildirMailbox*>(session_.mailbox()))
-        mailbox->release_lock();
+      if (auto* mailbox = session_.mailbox()) mailbox->release();
       break;
     case Kind::authenticated:
       log::info("pop3d: login ok: user={} ip={} method={}", e.user, ip_, e.method);
@@ -290,7 +288,7 @@ void Connection::log_login(const std::string& user, bool ok) {
 }
 
 void Connection::commit_deletions(const pop3::SessionEvent& e) {
-  auto* mailbox = dynamic_cast<MaildirMailbox*>(session_.mailbox());
+  auto* mailbox = session_.mailbox();
   if (!mailbox) {
     session_.deletions_committed(e.deletions.empty());
     return;

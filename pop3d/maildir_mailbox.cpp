@@ -108,7 +108,7 @@ Result<std::size_t> MaildirMailbox::read(std::size_t index, std::uint64_t offset
   }
 }
 
-void MaildirMailbox::release_lock() {
+void MaildirMailbox::release() {
   close_cached();
   lock_.release();
 }

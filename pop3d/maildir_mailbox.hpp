@@ -1,6 +1,6 @@
 // MaildirMailbox: the pop3::MailboxView the server session reads, over the store's message
 // list (spool::list_messages: one sizing rule for the whole project) with POP3's UIDL rule on
-// top, holding the account's MailboxLock until release_lock() or destruction. UIDL: the base
+// top, holding the account's MailboxLock until release() or destruction. UIDL: the base
 // name without a Maildir ":2," info part (a client flagging a message in cur/ must not change
 // its UIDL), or an MD5 of the name when that is not a valid RFC 1939 §7 UIDL (1..70 bytes of
 // 0x21..0x7e). Reads use pread on one cached descriptor, so streaming a RETR costs one open
@@ -45,12 +45,12 @@ class MaildirMailbox final : public pop3::MailboxView {
 
   // Deletes the given 0-based messages. A file already gone counts as deleted. Fails on the
   // first other error (the rest are still tried).
-  Result<void> remove(const std::vector<std::size_t>& indexes);
+  Result<void> remove(const std::vector<std::size_t>& indexes) override;
 
   // The session is over (QUIT answered or refused): drops the lock before the last reply is
   // sent, so a client that reconnects at once (maybe served by another event loop) never
   // finds its own finished session still holding the mailbox.
-  void release_lock();
+  void release() override;
 
  private:
   const MailboxListing& messages() const { return *listing_; }

@@ -1,14 +1,15 @@
 // MailboxView: what the server session needs from an opened, locked mailbox: the message
 // count, each message's RFC 1939 size and UIDL, and a pull API to stream its stored bytes.
-// The session numbers messages from 1; this interface is 0-based. It does not delete: the
-// session reports deletions at QUIT as an event, and the owner (pop3d) removes the files.
-// Destroying the view releases the mailbox lock.
+// The session numbers messages from 1; this interface is 0-based. The session itself never
+// calls remove() or release(): it reports deletions at QUIT as an event, and the owner (pop3d's
+// connection) calls them. Destroying the view releases the mailbox lock too.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "common/result.hpp"
 
@@ -28,6 +29,10 @@ class MailboxView {
   // number copied, 0 at the end. Stored bytes may use bare LF; the session normalises.
   virtual Result<std::size_t> read(std::size_t index, std::uint64_t offset,
                                    std::span<char> buffer) = 0;
+  // Deletes the given 0-based messages (QUIT in the UPDATE state).
+  virtual Result<void> remove(const std::vector<std::size_t>& indexes) = 0;
+  // The session is over: the mailbox lock may go before the last reply is sent.
+  virtual void release() = 0;
 };
 
 }  // namespace psyncd::pop3

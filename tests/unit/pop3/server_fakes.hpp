@@ -42,11 +42,18 @@ class FakeMailbox : public MailboxView {
     s.copy(buf.data(), n, offset);
     return n;
   }
+  Result<void> remove(const std::vector<std::size_t>& indexes) override {
+    removed.insert(removed.end(), indexes.begin(), indexes.end());
+    return {};
+  }
+  void release() override { released = true; }
 
   std::size_t max_read = 1 << 20;
   std::size_t fail_index = static_cast<std::size_t>(-1);
   std::uint64_t fail_offset = 0;
   int reads = 0;
+  std::vector<std::size_t> removed;  // what remove() was given
+  bool released = false;
 
  private:
   std::vector<FakeMessage> messages_;
