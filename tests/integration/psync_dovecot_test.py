@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """PSYNC against a real Dovecot: every authtype token (CLR, APOP, FAPOP, STLS, FSTLS, POP3S,
-Leave across two runs, OutBind=127.0.0.1, SASL=..., Pin= right, wrong and without certs.pem),
-every link kind (local, @, ?, &), each
+Leave across two runs, Leave=N, OutBind=127.0.0.1, every SASL= mechanism, NoVerify, Pin= right,
+wrong and without certs.pem, UseTop, MaxSize= with either SizeAction=, KeepDays= until its
+messages expire), every link kind (local, @, ?, &), each
 delivered message compared byte for byte, the remote mailboxes checked afterwards, and the
 -Yl psync log. Exit 77 = skipped (dovecot missing, CI unset)."""
 import glob
@@ -28,6 +29,14 @@ CASES = [
     ("saslplain", "SASL=PLAIN", "local"),
     ("saslcram", "SASL=CRAM-MD5", "local"),
     ("saslscram", "SASL=SCRAM-SHA-256,FSTLS", "local"),
+    ("sasllogin", "SASL=LOGIN", "local"),
+    ("saslscram1", "SASL=SCRAM-SHA-1", "local"),
+    ("noverify", "POP3S,NoVerify", "local"),
+    ("usetop", "UseTop", "local"),
+    ("maxskip", "MaxSize=1k", "local"),
+    ("maxdelete", "MaxSize=1k,SizeAction=delete", "local"),
+    ("keepdays", "KeepDays=3", "local"),
+    ("leaven", "Leave=1", "local"),
     ("leave", "Leave", "local"),
     ("at", "", "@"),
     ("masq", "", "?"),
@@ -42,6 +51,21 @@ def messages(user, n=3):
     msgs.append(f"From: a@b.example\r\nTo: {user}@remote.test\r\nSubject: dots\r\n\r\n"
                 ".leading dot\r\n..two dots\r\n.\r\nend\r\n".encode())
     return msgs
+
+
+MAX_SIZE = 1024  # MaxSize=1k
+
+
+def keeps_mail(auth):
+    return "Leave" in auth or "KeepDays" in auth
+
+
+def expected(auth, msgs):
+    """(delivered, left on the server) for a first run over `msgs`."""
+    if "MaxSize" not in auth:
+        return sorted(msgs), len(msgs) if keeps_mail(auth) else 0
+    small = [m for m in msgs if len(m) <= MAX_SIZE]
+    return sorted(small), 0 if "SizeAction=delete" in auth else len(msgs) - len(small)
 
 
 def key_pin(cert_path):
@@ -83,11 +107,14 @@ def main():
             check(r.returncode == 0, f"first run exit {r.returncode}", r.stdout + r.stderr)
             for user, auth, kind in CASES:
                 got = mr.delivered(user)
-                check(got == sorted(sent[user]), f"{user} ({auth or kind}): messages differ",
-                      f"got {len(got)} want {len(sent[user])}\n{r.stdout}")
+                want, want_left = expected(auth, sent[user])
+                check(got == want, f"{user} ({auth or kind}): messages differ",
+                      f"got {len(got)} want {len(want)}\n{r.stdout}")
                 left = d.message_count(user)
-                want_left = len(sent[user]) if "Leave" in auth else 0
-                check(left == want_left, f"{user}: {left} messages left on the server")
+                check(left == want_left, f"{user}: {left} messages left on the server, "
+                      f"want {want_left}")
+            check(0 < len(expected("MaxSize", sent["maxskip"])[0]) < len(sent["maxskip"]),
+                  "MaxSize=1k splits the test messages")
             logs = glob.glob(os.path.join(mr.path, "logs", "psync-*"))
             check(len(logs) == 1, "one psync log file")
             lines = open(logs[0]).read().splitlines()
@@ -108,6 +135,20 @@ def main():
             uidb = glob.glob(os.path.join(mr.path, "msgsync", "*", "leave.uidb"))
             check(len(uidb) == 1 and len(open(uidb[0]).read().split()) == 5, "Leave: uidb")
 
+            # KeepDays=3: kept while younger than 3 days; once their download dates (psyncd's
+            # keepdays file) are 4 days old, the next run deletes them without fetching again.
+            check(d.message_count("keepdays") == len(sent["keepdays"]), "KeepDays: kept")
+            dates = glob.glob(os.path.join(mr.path, "psyncd", "keepdays", "keepdays@*.tab"))
+            check(len(dates) == 1, "KeepDays: one dates file", str(dates))
+            rows = [line.split("\t") for line in open(dates[0]).read().splitlines()]
+            check(len(rows) == len(sent["keepdays"]), f"KeepDays: {len(rows)} dated UIDLs")
+            with open(dates[0], "w") as f:
+                f.writelines(f"{u}\t{int(t) - 4 * 86400}\n" for u, t in rows)
+            r = mr.run()
+            check(r.returncode == 0, "KeepDays: expiry run", r.stdout + r.stderr)
+            check(d.message_count("keepdays") == 0, "KeepDays: expired messages deleted")
+            check(mr.delivered("keepdays") == sorted(sent["keepdays"]), "KeepDays: no refetch")
+
             # Pin=: the pin is the trust anchor, so without certs.pem the pinned link still
             # works while plain POP3S cannot verify the self-signed certificate; a wrong pin
             # fails at connect, before any credential is sent, and leaves the remote alone.
@@ -115,14 +156,17 @@ def main():
             again = [dovecot.make_message(7, 1500, subject="pinned again")]
             add_remote_messages(d, "pinned", again)
             add_remote_messages(d, "pop3s", again)
+            add_remote_messages(d, "noverify", again)
             mr.set_links([link_for(mr, d, u, a, k) for u, a, k in CASES
-                          if u in ("pinned", "pop3s")])
+                          if u in ("pinned", "pop3s", "noverify")])
             r = mr.run()
             check(r.returncode != 0, "no certs.pem: the run fails (POP3S unverified)", r.stdout)
             check(mr.delivered("pinned") == sorted(sent["pinned"] + again),
                   "no certs.pem: the pinned link fetched", r.stdout + r.stderr)
             check(d.message_count("pop3s") == 1 and "FAIL (connect)" in r.stdout,
                   "no certs.pem: POP3S fails at connect", r.stdout)
+            check(mr.delivered("noverify") == sorted(sent["noverify"] + again),
+                  "no certs.pem: the NoVerify link fetched", r.stdout + r.stderr)
             add_remote_messages(d, "pinned", again)
             bad = "0" * 64
             mr.set_links([link_for(mr, d, "pinned", f"POP3S,Pin=sha256:{bad}", "local")])
