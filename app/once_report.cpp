@@ -28,15 +28,18 @@ constexpr const char* kConnectAdvice =
 
 // First match wins: the more specific texts come first, then the step the failure
 // happened in, then texts that are only a guess ("connect" is also in "connection closed").
-const std::array<Hint, 20> kHints = {{
+const std::array<Hint, 21> kHints = {{
     {"delayed after failures",
      "retried once its delay has passed (server.tab PsyncFailedHostDelay / "
      "PsyncFailedAccountDelay); restart psyncd to retry at once"},
     {"self-poll", "field 3 points at psyncd's own POP3 server: point the link at the remote"},
     {"skipped", "another psyncd or XMail is syncing this link now; nothing to do"},
-    {"pinned public key",
-     "the server's public key is not the one Pin=sha256: in field 6 names: the server has a "
-     "new key or is not the server you pinned; compare with the key's hash (docs/admin-guide.md)"},
+    {"does not match the pinned",
+     "the server's certificate is not the one Pin=sha256: in field 6 names: it was renewed, "
+     "or this is not the server you pinned; check the new fingerprint with the server's admin "
+     "before you copy it into field 6"},
+    {"did not start TLS",
+     "Pin=sha256: needs TLS: the server offers no STLS, so use POP3S or ask for STLS"},
     {"certificate",
      "the server's TLS certificate was not accepted: install its CA, or pin it with "
      "Pin=sha256:... (or NoVerify) in field 6"},

@@ -235,9 +235,10 @@ class Parser {
       fail("tokens \"KeepDays\" and \"Leave=0\" contradict each other");
     if (o.keep_days > 0) o.leave = true;
     bool tls = seen("STLS") || seen("FSTLS") || seen("POP3S");
-    for (const char* t : {"NoVerify", "Pin"})
-      if (seen(t) && !tls)
-        warn("token " + quoted(t) + " has no effect without STLS, FSTLS or POP3S");
+    if (seen("NoVerify") && !tls)
+      warn("token \"NoVerify\" has no effect without STLS, FSTLS or POP3S");
+    // A pin the link could never check would let the password go out in clear text.
+    if (seen("Pin") && !tls) fail("token \"Pin\" needs STLS, FSTLS or POP3S");
     if (seen("SizeAction") && !seen("MaxSize"))
       warn("token \"SizeAction\" has no effect without MaxSize");
   }

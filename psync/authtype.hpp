@@ -8,9 +8,10 @@
 // (on when N > 0), OutBind=addr[:port] (last one wins).
 // psyncd extensions (XMail would ignore them):
 //   NoVerify           do not verify the TLS peer's certificate chain (default: verify)
-//   Pin=sha256:<hex>   the SHA-256 of the server's public key (DER SubjectPublicKeyInfo) must
-//                      equal <hex> (64 hex digits, ':' separators allowed); the pin then
-//                      replaces the chain and host-name checks (self-signed servers)
+//   Pin=sha256:<hex>   the SHA-256 of the server's certificate (`openssl x509 -fingerprint
+//                      -sha256`) must equal <hex> (64 hex digits, ':' separators allowed); the
+//                      pin replaces the chain and host-name checks (self-signed servers). It
+//                      needs STLS, FSTLS or POP3S
 //   SASL=<mech>        authenticate with AUTH <mech>: PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1,
 //                      SCRAM-SHA-256 (instead of USER/PASS or APOP)
 //   KeepDays=N         leave messages on the server, delete them N >= 1 days after download
@@ -43,7 +44,7 @@ struct AuthOptions {
   RemoteAddress out_bind;  // port 0 = any
   // Extensions.
   bool verify_peer = true;
-  std::string pin_sha256;  // public key hash: 64 lowercase hex digits, empty when no pin
+  std::string pin_sha256;  // certificate hash: 64 lowercase hex digits, empty when no pin
   SaslMech sasl = SaslMech::none;
   unsigned keep_days = 0;  // 0 = keep for ever (plain Leave) or delete at once (no Leave)
   bool use_top = false;

@@ -1,9 +1,6 @@
 #include "psync/fetch_connect.hpp"
 
-#include <string>
-
 #include "common/fs.hpp"
-#include "pop3/base64.hpp"
 
 namespace psyncd::psync {
 
@@ -17,15 +14,6 @@ pop3::TlsMode tls_of(TlsMode mode) {
     case TlsMode::none: break;
   }
   return pop3::TlsMode::none;
-}
-
-// Pin=sha256:HEX names the SHA-256 of the server's public key (its DER SubjectPublicKeyInfo),
-// which is what libcurl's CURLOPT_PINNEDPUBLICKEY checks, as "sha256//" + base64 of the hash.
-std::string curl_pin(const std::string& hex) {
-  std::string bytes;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2)
-    bytes += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
-  return "sha256//" + pop3::base64_encode(bytes);
 }
 
 }  // namespace
@@ -45,8 +33,8 @@ pop3::ConnectOptions connect_options(const Link& link, const TrustFiles& trust,
   o.ca_file = trust.ca_file;
   o.ca_path = trust.ca_path;
   // The pin is the trust anchor: the transport then skips the chain and host-name checks, so
-  // a server with a self-signed certificate can be trusted by its key alone.
-  if (!link.auth.pin_sha256.empty()) o.pinned_key = curl_pin(link.auth.pin_sha256);
+  // a server with a self-signed certificate can be trusted by its certificate alone.
+  o.cert_sha256 = link.auth.pin_sha256;
   return o;
 }
 

@@ -11,9 +11,12 @@
 #include <fmt/format.h>
 #include <poll.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <mutex>
+
+#include "pop3/client/cert_fingerprint.hpp"
 
 namespace psyncd::pop3 {
 
@@ -60,7 +63,7 @@ void set_tls_options(CURL* h, const ConnectOptions& o) {
     case TlsMode::pop3s:
       break;  // the scheme does it
   }
-  const bool check_chain = o.verify && o.pinned_key.empty();
+  const bool check_chain = o.verify && o.pinned_key.empty() && o.cert_sha256.empty();
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, check_chain ? 1L : 0L);
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, check_chain ? 2L : 0L);
   // CAINFO replaces the built-in bundle, but the built-in CA directory stays in use, so
@@ -68,6 +71,34 @@ void set_tls_options(CURL* h, const ConnectOptions& o) {
   if (!o.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, o.ca_file.c_str());
   if (!o.ca_path.empty()) curl_easy_setopt(h, CURLOPT_CAPATH, o.ca_path.c_str());
   if (!o.pinned_key.empty()) curl_easy_setopt(h, CURLOPT_PINNEDPUBLICKEY, o.pinned_key.c_str());
+  if (!o.cert_sha256.empty()) curl_easy_setopt(h, CURLOPT_CERTINFO, 1L);
+}
+
+// The server certificate's SHA-256 from libcurl's CERTINFO (filled in CONNECT_ONLY mode too,
+// for pop3s and after STLS); empty when the connection has no certificate.
+std::string peer_certificate_sha256(CURL* h) {
+  curl_certinfo* info = nullptr;
+  if (curl_easy_getinfo(h, CURLINFO_CERTINFO, &info) != CURLE_OK || info == nullptr ||
+      info->num_of_certs < 1) {
+    return {};
+  }
+  constexpr std::string_view kCert = "Cert:";
+  for (curl_slist* s = info->certinfo[0]; s != nullptr; s = s->next) {
+    std::string_view field(s->data);
+    if (field.substr(0, kCert.size()) != kCert) continue;
+    return certificate_sha256(field.substr(kCert.size())).value_or("");
+  }
+  return {};
+}
+
+// "AB:CD:...", as `openssl x509 -fingerprint` prints it, for the admin to compare.
+std::string with_colons(const std::string& hex) {
+  std::string out;
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    if (i > 0) out += ':';
+    for (char c : hex.substr(i, 2)) out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return out;
 }
 
 }  // namespace
@@ -129,6 +160,21 @@ Result<std::unique_ptr<CurlTransport>> CurlTransport::connect(const ConnectOptio
   // known from the mode and, for STLS, from the replies libcurl showed us.
   t->tls_active_ = o.tls == TlsMode::pop3s || o.tls == TlsMode::fstls ||
                    (o.tls == TlsMode::stls && t->lines_.stls_accepted());
+  if (!o.cert_sha256.empty()) {
+    if (!t->tls_active_) {
+      return error_at(url, ErrorKind::protocol,
+                      "Pin=sha256: is set but the server did not start TLS (no STLS offered)");
+    }
+    const std::string got = peer_certificate_sha256(h);
+    if (got.empty()) {
+      return error_at(url, ErrorKind::protocol, "Pin=sha256: cannot read the server certificate");
+    }
+    if (got != o.cert_sha256) {
+      return error_at(url, ErrorKind::protocol,
+                      fmt::format("server certificate SHA-256 {} does not match the pinned {}",
+                                  with_colons(got), with_colons(o.cert_sha256)));
+    }
+  }
   return t;
 }
 

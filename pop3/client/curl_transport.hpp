@@ -37,12 +37,18 @@ struct ConnectOptions {
   bool verify = true;  // NoVerify (extension) turns chain and host-name checks off
   std::string ca_file;
   std::string ca_path;
-  // Pin (extension): "sha256//<base64 of the SHA-256 of the server's DER public key>",
+  // A public key pin (libcurl's own check; links pin the certificate, cert_sha256 below):
+  // "sha256//<base64 of the SHA-256 of the server's DER public key>",
   // several joined with ';'. The pin is the trust anchor: chain and host name are then
   // not checked, so a self-signed server can be trusted by its key alone. Get the value
   // with: openssl s_client -connect H:995 </dev/null | openssl x509 -pubkey -noout |
   //       openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64
   std::string pinned_key;
+  // Pin (extension, Pin=sha256: in POP3LINKS.TAB): the SHA-256 of the server's certificate
+  // (cert_fingerprint.hpp), 64 lowercase hex digits. Checked after the handshake, before any
+  // credential is sent; like pinned_key it replaces the chain and host-name checks. A link
+  // that did not get to TLS (STLS not offered) fails rather than go on in clear text.
+  std::string cert_sha256;
 };
 
 class CurlTransport final : public Transport {

@@ -6,7 +6,6 @@ messages expire), every link kind (local, @, ?, &), each
 delivered message compared byte for byte, the remote mailboxes checked afterwards, and the
 -Yl psync log. Exit 77 = skipped (dovecot missing, CI unset)."""
 import glob
-import hashlib
 import os
 import subprocess
 import sys
@@ -68,16 +67,16 @@ def expected(auth, msgs):
     return sorted(small), 0 if "SizeAction=delete" in auth else len(msgs) - len(small)
 
 
-def key_pin(cert_path):
-    """Pin=sha256: value: the SHA-256 of the certificate's DER public key, in hex."""
-    der = subprocess.run(
-        f"openssl x509 -in {cert_path} -pubkey -noout | openssl pkey -pubin -outform der",
-        shell=True, capture_output=True, check=True).stdout
-    return hashlib.sha256(der).hexdigest()
+def cert_pin(cert_path):
+    """Pin=sha256: value as an admin would copy it: `openssl x509 -fingerprint -sha256` of the
+    server's certificate, upper-case hex with colons."""
+    out = subprocess.run(["openssl", "x509", "-in", cert_path, "-noout", "-fingerprint",
+                          "-sha256"], capture_output=True, text=True, check=True).stdout
+    return out.strip().split("=", 1)[1]
 
 
 def link_for(mr, d, user, auth, kind):
-    auth = auth.replace("{pin}", key_pin(d.cert_path()))
+    auth = auth.replace("{pin}", cert_pin(d.cert_path()))
     port = d.pop3s_port if "POP3S" in auth else d.pop3_port
     server = f"127.0.0.1:{port}"
     if kind == "local":

@@ -36,6 +36,7 @@ constexpr int kStepTimeoutMs = 5000;
 struct TlsMaterial {
   SSL_CTX* ctx = nullptr;
   std::string pin;  // "sha256//<base64>" of the public key
+  std::string cert_sha256;  // hex SHA-256 of the DER certificate
 };
 
 std::string base64(const unsigned char* data, std::size_t size) {
@@ -70,6 +71,14 @@ const TlsMaterial& tls_material() {
     EVP_Digest(der, static_cast<std::size_t>(len), digest, &dlen, EVP_sha256(), nullptr);
     OPENSSL_free(der);
     m.pin = "sha256//" + base64(digest, dlen);
+    unsigned char cert_digest[EVP_MAX_MD_SIZE];
+    unsigned int cert_len = 0;
+    X509_digest(cert, EVP_sha256(), cert_digest, &cert_len);
+    for (unsigned int i = 0; i < cert_len; ++i) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      m.cert_sha256 += kHex[cert_digest[i] >> 4];
+      m.cert_sha256 += kHex[cert_digest[i] & 0xf];
+    }
     X509_free(cert);
     EVP_PKEY_free(key);
     return m;
@@ -113,6 +122,7 @@ std::string FakePop3Server::finish() {
 }
 
 std::string FakePop3Server::tls_pin() { return tls_material().pin; }
+std::string FakePop3Server::tls_cert_sha256() { return tls_material().cert_sha256; }
 
 std::string FakePop3Server::received() const {
   std::lock_guard lock(mutex_);

@@ -50,6 +50,8 @@ class FakePop3Server {
   std::string finish();
   // The pin of the fake's TLS key, in CURLOPT_PINNEDPUBLICKEY form.
   static std::string tls_pin();
+  // The SHA-256 of its certificate, 64 lowercase hex digits (what Pin=sha256: names).
+  static std::string tls_cert_sha256();
   // Everything the client sent so far (decrypted).
   std::string received() const;
 

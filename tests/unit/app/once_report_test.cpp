@@ -33,8 +33,11 @@ TEST_CASE("once report: a hint per failure kind") {
        "free space"},
       {"step quit", "FAIL (quit): h:110: QUIT: -ERR (2 msgs 9 bytes, 2 deleted, 0 not synced)",
        "did not confirm QUIT"},
-      {"pin", "FAIL (connect): pop3s://h:995: connect: SSL: public key does not match pinned "
-              "public key (0 msgs 0 bytes, 0 deleted, 0 not synced)", "Pin=sha256:"},
+      {"pin", "FAIL (connect): pop3s://h:995: server certificate SHA-256 AB:CD does not match "
+              "the pinned 00:00 (0 msgs 0 bytes, 0 deleted, 0 not synced)", "was renewed"},
+      {"pin, no TLS", "FAIL (connect): pop3://h:110: Pin=sha256: is set but the server did not "
+                      "start TLS (no STLS offered) (0 msgs 0 bytes, 0 deleted, 0 not synced)",
+       "offers no STLS"},
       {"unverified", "FAIL (connect): pop3s://h:995: connect: SSL certificate problem: "
                      "self-signed certificate (0 msgs 0 bytes, 0 deleted, 0 not synced)",
        "install its CA"},

@@ -349,14 +349,19 @@ TEST_CASE("fake server: certificate verification is on by default", "[pop3][clie
   CHECK(t.error().kind == ErrorKind::protocol);
 }
 
+// FSTLS to the fake with verification on and `pin` set: true when it connects over TLS.
+bool pinned_fstls_connects(void (*pin)(ConnectOptions&)) {
+  FakePop3Server server(stls_ok());
+  auto o = connect_options(server, TlsMode::fstls);
+  o.verify = true;
+  pin(o);
+  auto t = connect_ok(o);
+  return t->tls_active();
+}
+
 TEST_CASE("fake server: a pinned key replaces chain verification", "[pop3][client][fake]") {
   SECTION("right pin") {
-    FakePop3Server server(stls_ok());
-    auto o = connect_options(server, TlsMode::fstls);
-    o.verify = true;
-    o.pinned_key = FakePop3Server::tls_pin();
-    auto t = connect_ok(o);
-    CHECK(t->tls_active());
+    CHECK(pinned_fstls_connects([](ConnectOptions& o) { o.pinned_key = FakePop3Server::tls_pin(); }));
   }
   SECTION("wrong pin") {
     FakePop3Server server(stls_ok());
@@ -365,6 +370,35 @@ TEST_CASE("fake server: a pinned key replaces chain verification", "[pop3][clien
     auto t = CurlTransport::connect(o);
     REQUIRE_FALSE(t.ok());
     CHECK(t.error().kind == ErrorKind::protocol);
+  }
+}
+
+TEST_CASE("fake server: a pinned certificate replaces chain verification",
+          "[pop3][client][fake]") {
+  SECTION("right certificate, after STLS") {
+    CHECK(pinned_fstls_connects(
+        [](ConnectOptions& o) { o.cert_sha256 = FakePop3Server::tls_cert_sha256(); }));
+  }
+  SECTION("another certificate: the error shows both fingerprints") {
+    FakePop3Server server(stls_ok());
+    auto o = connect_options(server, TlsMode::fstls);
+    o.cert_sha256 = std::string(64, '0');
+    auto t = CurlTransport::connect(o);
+    REQUIRE_FALSE(t.ok());
+    CHECK(t.error().kind == ErrorKind::protocol);
+    CHECK(t.error().text.find("does not match the pinned 00:00:") != std::string::npos);
+    std::string got = FakePop3Server::tls_cert_sha256().substr(0, 2);
+    for (auto& c : got) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    CHECK(t.error().text.find("SHA-256 " + got) != std::string::npos);
+  }
+  SECTION("STLS not offered: no TLS, so no clear-text login either") {
+    FakePop3Server server({say(kGreeting), expect("CAPA\r\n"), say(kCapaPlain)});
+    auto o = connect_options(server, TlsMode::stls);
+    o.cert_sha256 = FakePop3Server::tls_cert_sha256();
+    auto t = CurlTransport::connect(o);
+    REQUIRE_FALSE(t.ok());
+    CHECK(t.error().text.find("did not start TLS") != std::string::npos);
+    CHECK(server.received().find("USER") == std::string::npos);
   }
 }
 

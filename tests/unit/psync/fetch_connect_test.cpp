@@ -18,12 +18,16 @@ Link link_with(const std::string& authtype) {
 
 }  // namespace
 
-TEST_CASE("connect options: Pin= becomes libcurl's public key pin") {
-  // 32 bytes 0x00 0x01 ... 0x1f; base64 of them, as `openssl base64` prints it.
-  std::string hex;
-  for (int i = 0; i < 32; ++i) hex += fmt::format("{:02X}", i);
-  auto o = connect_options(link_with("POP3S,Pin=sha256:" + hex), {}, std::chrono::seconds(5));
-  CHECK(o.pinned_key == "sha256//AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
+TEST_CASE("connect options: Pin= becomes the transport's certificate pin") {
+  // As `openssl x509 -fingerprint -sha256` prints it: upper case, with colons.
+  std::string printed, want;
+  for (int i = 0; i < 32; ++i) {
+    printed += fmt::format("{}{:02X}", i > 0 ? ":" : "", 0xa0 + i % 16);
+    want += fmt::format("{:02x}", 0xa0 + i % 16);
+  }
+  auto o = connect_options(link_with("POP3S,Pin=sha256:" + printed), {}, std::chrono::seconds(5));
+  CHECK(o.cert_sha256 == want);
+  CHECK(o.pinned_key.empty());
   CHECK(o.tls == pop3::TlsMode::pop3s);
   CHECK(o.verify);  // the transport skips the chain check because of the pin, not NoVerify
 }
@@ -31,7 +35,7 @@ TEST_CASE("connect options: Pin= becomes libcurl's public key pin") {
 TEST_CASE("connect options: no pin, trust files and timeout passed on") {
   auto o = connect_options(link_with("STLS"), TrustFiles{"/m/certs.pem", "/m/certs"},
                            std::chrono::seconds(7));
-  CHECK(o.pinned_key.empty());
+  CHECK(o.cert_sha256.empty());
   CHECK(o.tls == pop3::TlsMode::stls);
   CHECK(o.ca_file == "/m/certs.pem");
   CHECK(o.ca_path == "/m/certs");

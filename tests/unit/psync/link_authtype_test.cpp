@@ -152,6 +152,9 @@ TEST_CASE("authtype: bad input") {
       {"NoVerify without TLS",
        "NoVerify",
        {w + "token \"NoVerify\" has no effect without STLS, FSTLS or POP3S"}},
+      {"Pin without TLS",
+       "Pin=sha256:" + std::string(64, 'a'),
+       {f + "token \"Pin\" needs STLS, FSTLS or POP3S"}},
   };
   for (const Case& c : cases) {
     INFO(c.name);
