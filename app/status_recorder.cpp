@@ -72,6 +72,13 @@ void StatusRecorder::link_finished(size_t, const psync::LinkReport& report) {
   changed();
 }
 
+void StatusRecorder::cycle_finished() {
+  std::lock_guard lock(mutex_);
+  if (changes_ == saved_) return;  // nothing waits to be written
+  urgent_ = true;
+  wake_.notify_all();
+}
+
 void StatusRecorder::changed() {
   ++changes_;
   wake_.notify_all();
@@ -89,7 +96,7 @@ std::uint64_t StatusRecorder::writes() const {
 }
 
 // Waits for a change, writes the whole table, then lets `spacing_` pass before the next
-// write (cut short only by stop), so a burst of link ends costs one write.
+// write (cut short by the cycle's end or stop), so a burst of link ends costs one write.
 void StatusRecorder::write_loop() {
   std::unique_lock lock(mutex_);
   for (;;) {
@@ -105,7 +112,8 @@ void StatusRecorder::write_loop() {
       written_.notify_all();
     }
     if (stopping_ && changes_ == saved_) return;
-    wake_.wait_for(lock, spacing_, [&] { return stopping_; });
+    wake_.wait_for(lock, spacing_, [&] { return stopping_ || urgent_; });
+    urgent_ = false;
   }
 }
 

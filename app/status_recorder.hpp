@@ -2,7 +2,7 @@
 // (link_status.hpp) from the typed result of every link, rewritten atomically (temp file +
 // rename, so --status never reads half a file) by a writer thread of its own: a link end only
 // marks the book changed, and the writer rewrites the file at once, then at most once per
-// `spacing` however many links end meanwhile (with a thousand links, rewriting the whole file
+// `spacing` however many links end meanwhile, and at once again when the cycle ends (with a thousand links, rewriting the whole file
 // at every link end would write O(links^2) bytes a cycle and hold up the PSYNC workers, which
 // wait for the observer). It skips fsync: the file is advisory. After a power loss it may be
 // stale, never torn. The destructor writes what is left. Links removed from pop3links.tab
@@ -34,6 +34,8 @@ class StatusRecorder final : public psync::CycleObserver {
   void link_started(size_t, const psync::Link&) override {}
   void link_progress(size_t, const psync::Link&, const psync::FetchProgress&) override {}
   void link_finished(size_t index, const psync::LinkReport& report) override;
+  // The cycle is over: the writer writes at once, without waiting out the spacing.
+  void cycle_finished() override;
   // Returns once the file holds everything recorded before the call (for tests).
   void flush();
   // How many times the file has been written (for tests).
@@ -54,6 +56,7 @@ class StatusRecorder final : public psync::CycleObserver {
   std::uint64_t saved_ = 0;         // the changes_ the file holds
   std::uint64_t writes_ = 0;
   bool stopping_ = false;
+  bool urgent_ = false;             // cycle_finished(): skip the spacing
   bool warned_ = false;             // writer thread only
   std::thread writer_;              // last: started once everything else is set up
 };

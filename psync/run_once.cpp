@@ -299,6 +299,7 @@ Result<CycleReport> PsyncService::run_cycle() {
       finish(due[i], report.links[due[i]]);
     }
   }
+  if (config_.observer != nullptr) config_.observer->cycle_finished();
   return report;
 }
 

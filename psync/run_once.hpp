@@ -75,6 +75,8 @@ class CycleObserver {
   virtual void link_started(size_t index, const Link& link) = 0;
   virtual void link_progress(size_t index, const Link& link, const FetchProgress& progress) = 0;
   virtual void link_finished(size_t index, const LinkReport& report) = 0;
+  // After the last link_finished of a cycle that called cycle_started.
+  virtual void cycle_finished() {}
 };
 
 struct CycleReport {

@@ -113,3 +113,16 @@ TEST_CASE("status recorder: a burst of link ends is one write, and nothing is lo
   }  // the destructor writes the rest at once, without waiting out the hour
   CHECK(read_back(dir.path()).size() == 201);
 }
+
+TEST_CASE("status recorder: the cycle's end is written at once, whatever the spacing") {
+  psyncd::test::TempDir dir;
+  StatusRecorder rec(dir.path(), 120, std::chrono::hours(1));
+  rec.link_finished(0, ok("first", 1, 1));
+  rec.flush();
+  rec.link_finished(1, ok("second", 1, 1));
+  rec.link_finished(2, ok("third", 1, 1));
+  rec.cycle_finished();
+  rec.flush();  // would wait the hour without cycle_finished
+  CHECK(rec.writes() == 2);
+  CHECK(read_back(dir.path()).size() == 3);
+}

@@ -41,6 +41,16 @@ class Recorder final : public psyncd::psync::CycleObserver {
     std::lock_guard lock(mutex_);
     events_[index].push_back("end");
     reports_[index] = r;
+    ++ends_;
+  }
+  void cycle_finished() override {
+    std::lock_guard lock(mutex_);
+    ends_at_finish_.push_back(ends_);
+  }
+  // Link ends seen so far at each cycle_finished.
+  std::vector<size_t> ends_at_finish() {
+    std::lock_guard lock(mutex_);
+    return ends_at_finish_;
   }
   std::vector<std::string> events(size_t index) {
     std::lock_guard lock(mutex_);
@@ -68,6 +78,8 @@ class Recorder final : public psyncd::psync::CycleObserver {
   std::map<size_t, std::vector<std::string>> events_;
   std::map<size_t, LinkReport> reports_;
   std::vector<size_t> cycles_;  // links per cycle_started
+  size_t ends_ = 0;
+  std::vector<size_t> ends_at_finish_;
 };
 
 std::string links_line(const std::string& account, std::uint16_t port) {
@@ -141,4 +153,5 @@ TEST_CASE("run_once: the observer hears steps, messages, ends and delays", "[psy
   CHECK(rec.events(0).back() == "end");
   CHECK(good.finish() == "");
   CHECK(rec.cycles() == std::vector<size_t>{2, 2});
+  CHECK(rec.ends_at_finish() == std::vector<size_t>{2, 4});  // each after its links' ends
 }
