@@ -2,12 +2,12 @@
 // (link_status.hpp) from the typed result of every link, rewritten atomically (temp file +
 // rename, so --status never reads half a file) by a writer thread of its own: a link end only
 // marks the book changed, and the writer rewrites the file at once, then at most once per
-// `spacing` however many links end meanwhile, and at once again when the cycle ends (with a thousand links, rewriting the whole file
-// at every link end would write O(links^2) bytes a cycle and hold up the PSYNC workers, which
-// wait for the observer). It skips fsync: the file is advisory. After a power loss it may be
-// stale, never torn. The destructor writes what is left. Links removed from pop3links.tab
-// leave the file at the next cycle's start. Thread-safe (link ends come from the worker
-// threads). It ignores link starts and progress.
+// `spacing` however many links end meanwhile, and at once again when the cycle ends (with a
+// thousand links, rewriting the whole file at every link end would write O(links^2) bytes a cycle
+// and hold up the PSYNC workers, which wait for the observer). It skips fsync: the file is
+// advisory. After a power loss it may be stale, never torn. The destructor writes what is left.
+// Links removed from pop3links.tab leave the file at the next cycle's start. Thread-safe (link ends
+// come from the worker threads). It ignores link starts and progress.
 #pragma once
 
 #include <chrono>
@@ -50,15 +50,15 @@ class StatusRecorder final : public psync::CycleObserver {
   StatusBook book_;
   const std::chrono::milliseconds spacing_;
   mutable std::mutex mutex_;
-  std::condition_variable wake_;    // the writer: a change, or stop
-  std::condition_variable written_; // flush(): the writer caught up
-  std::uint64_t changes_ = 0;       // bumped by every change to book_
-  std::uint64_t saved_ = 0;         // the changes_ the file holds
+  std::condition_variable wake_;     // the writer: a change, or stop
+  std::condition_variable written_;  // flush(): the writer caught up
+  std::uint64_t changes_ = 0;        // bumped by every change to book_
+  std::uint64_t saved_ = 0;          // the changes_ the file holds
   std::uint64_t writes_ = 0;
   bool stopping_ = false;
-  bool urgent_ = false;             // cycle_finished(): skip the spacing
-  bool warned_ = false;             // writer thread only
-  std::thread writer_;              // last: started once everything else is set up
+  bool urgent_ = false;  // cycle_finished(): skip the spacing
+  bool warned_ = false;  // writer thread only
+  std::thread writer_;   // last: started once everything else is set up
 };
 
 }  // namespace psyncd::app

@@ -96,7 +96,8 @@ std::string with_colons(const std::string& hex) {
   std::string out;
   for (size_t i = 0; i < hex.size(); i += 2) {
     if (i > 0) out += ':';
-    for (char c : hex.substr(i, 2)) out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (char c : hex.substr(i, 2))
+      out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   }
   return out;
 }

@@ -35,7 +35,7 @@ constexpr int kStepTimeoutMs = 5000;
 // every fake server (SSL_CTX is safe to share between threads for SSL_new).
 struct TlsMaterial {
   SSL_CTX* ctx = nullptr;
-  std::string pin;  // "sha256//<base64>" of the public key
+  std::string pin;          // "sha256//<base64>" of the public key
   std::string cert_sha256;  // hex SHA-256 of the DER certificate
 };
 

@@ -361,7 +361,8 @@ bool pinned_fstls_connects(void (*pin)(ConnectOptions&)) {
 
 TEST_CASE("fake server: a pinned key replaces chain verification", "[pop3][client][fake]") {
   SECTION("right pin") {
-    CHECK(pinned_fstls_connects([](ConnectOptions& o) { o.pinned_key = FakePop3Server::tls_pin(); }));
+    CHECK(
+        pinned_fstls_connects([](ConnectOptions& o) { o.pinned_key = FakePop3Server::tls_pin(); }));
   }
   SECTION("wrong pin") {
     FakePop3Server server(stls_ok());
@@ -373,8 +374,7 @@ TEST_CASE("fake server: a pinned key replaces chain verification", "[pop3][clien
   }
 }
 
-TEST_CASE("fake server: a pinned certificate replaces chain verification",
-          "[pop3][client][fake]") {
+TEST_CASE("fake server: a pinned certificate replaces chain verification", "[pop3][client][fake]") {
   SECTION("right certificate, after STLS") {
     CHECK(pinned_fstls_connects(
         [](ConnectOptions& o) { o.cert_sha256 = FakePop3Server::tls_cert_sha256(); }));

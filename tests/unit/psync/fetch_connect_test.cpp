@@ -1,8 +1,10 @@
-#include <catch2/catch.hpp>
+#include "psync/fetch_connect.hpp"
+
 #include <fmt/format.h>
 
+#include <catch2/catch.hpp>
+
 #include "psync/authtype.hpp"
-#include "psync/fetch_connect.hpp"
 
 using namespace psyncd;
 using namespace psyncd::psync;
