@@ -5,11 +5,12 @@ Workloads: 10 accounts x 300 x 4 KB, and 1 account x 300 x 4 KB. Everyone runs i
 mode (psyncd Leave with its state wiped, mpop keep on + only_new off, fetchmail keep +
 fetchall) so each run downloads everything. Every run writes into a directory of its own
 and nothing is removed until the end (see fetch_bench.sh on deletes and ext4). Prints wall
-times and psyncd/mpop ratios against the targets, and the CPU seconds that the fetcher,
-Dovecot and the proxy used in each run: they share this machine's CPUs, so Dovecot + proxy
-CPU / CPUs is a floor under any fetcher's wall time here, printed beside each target, and
-so is the 3.5 RTT handshake before the first message can arrive (the two roughly add up:
-little CPU is used during the handshake).
+times and psyncd/mpop ratios against the targets, the CPU seconds that the fetcher, Dovecot
+and the proxy used in each run, and how busy the whole machine was meanwhile (kernel
+writeback included). They share this machine's CPUs, so Dovecot + proxy CPU / CPUs is a
+floor under any fetcher's wall time here, printed beside each target, and so is the 3.5 RTT
+handshake before the first message can arrive (the two roughly add up: little CPU is used
+during the handshake).
 fetchmail at 20 ms on 10 accounts (~127 s) is left out to bound time.
 
 Usage: fetch_bench.py PSYNCD_BIN WORK_DIR"""
@@ -47,6 +48,15 @@ def proc_cpu_s(pid, reaped=False):
     return sum(int(x) for x in v[11:15 if reaped else 13]) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_busy_s():
+    """CPU-seconds all CPUs have been busy since boot (/proc/stat: everything but idle and
+    iowait), so also the kernel's writeback threads and interrupts that no process is
+    charged for."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    return (sum(v) - v[3] - v[4]) / os.sysconf("SC_CLK_TCK")
+
+
 def children_cpu_s():
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
     return r.ru_utime + r.ru_stime
@@ -59,10 +69,13 @@ class CpuMeter:
     def __init__(self, dovecot_pid, proxy_pid):
         self.pids = (dovecot_pid, proxy_pid)
         self.runs = {}
+        self.busy = {}  # name -> (CPU-seconds the whole machine was busy during the run, wall)
 
     def measure(self, name, fn):
         before = (children_cpu_s(), proc_cpu_s(self.pids[0], True), proc_cpu_s(self.pids[1]))
+        busy0 = machine_busy_s()
         wall = fn()
+        self.busy[name] = (machine_busy_s() - busy0, wall)
         time.sleep(0.2)  # Dovecot's master reaps its last pop3 processes
         after = (children_cpu_s(), proc_cpu_s(self.pids[0], True), proc_cpu_s(self.pids[1]))
         self.runs[name] = [b - a for a, b in zip(before, after)]
@@ -189,6 +202,9 @@ def main(argv):
                     print("      CPU s (fetcher / dovecot / proxy): " + ", ".join(
                         f"{k} {t:.2f}/{d_:.2f}/{p_:.2f}" for k, (t, d_, p_) in m.runs.items()),
                         flush=True)
+                    print("      machine busy during the run, of CPUs x wall: " + ", ".join(
+                        f"{k} {b:.2f}/{CPUS * w:.2f} CPU-s ({100 * b / (CPUS * w):.0f}%)"
+                        for k, (b, w) in m.busy.items()), flush=True)
             finally:
                 proxy.kill()
                 proxy.wait(timeout=10)
