@@ -191,6 +191,11 @@ TEST_CASE("session: QUIT reports deletions that failed") {
                     "-ERR [SYS/TEMP] some deleted messages were not removed\r\n");
   CHECK(t.events == std::vector<std::string>{kAuthed, "commit_deletions 0", "close: QUIT"});
   CHECK(s.finished());
+  // The session only reports: removing files and the lock is its owner's (pop3d) business.
+  auto* mailbox = dynamic_cast<FakeMailbox*>(s.mailbox());
+  REQUIRE(mailbox != nullptr);
+  CHECK(mailbox->removed.empty());
+  CHECK_FALSE(mailbox->released);
 }
 
 TEST_CASE("session: SASL mechanisms") {
