@@ -6,6 +6,8 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "pop3/apop.hpp"
+
 namespace psyncd::pop3 {
 
 std::optional<std::string> certificate_sha256(std::string_view pem) {
@@ -22,13 +24,7 @@ std::optional<std::string> certificate_sha256(std::string_view pem) {
   const bool ok = X509_digest(cert, EVP_sha256(), digest, &len) == 1;  // over the DER form
   X509_free(cert);
   if (!ok) return std::nullopt;
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < len; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 0xf];
-  }
-  return hex;
+  return to_hex(std::string_view(reinterpret_cast<const char*>(digest), len));
 }
 
 }  // namespace psyncd::pop3

@@ -14,6 +14,9 @@
 #include <cerrno>
 #include <chrono>
 #include <stdexcept>
+#include <string_view>
+
+#include "pop3/apop.hpp"
 
 namespace psyncd::test {
 
@@ -74,11 +77,8 @@ const TlsMaterial& tls_material() {
     unsigned char cert_digest[EVP_MAX_MD_SIZE];
     unsigned int cert_len = 0;
     X509_digest(cert, EVP_sha256(), cert_digest, &cert_len);
-    for (unsigned int i = 0; i < cert_len; ++i) {
-      static constexpr char kHex[] = "0123456789abcdef";
-      m.cert_sha256 += kHex[cert_digest[i] >> 4];
-      m.cert_sha256 += kHex[cert_digest[i] & 0xf];
-    }
+    m.cert_sha256 = psyncd::pop3::to_hex(
+        std::string_view(reinterpret_cast<const char*>(cert_digest), cert_len));
     X509_free(cert);
     EVP_PKEY_free(key);
     return m;
