@@ -76,7 +76,8 @@ def cert_pin(cert_path):
 
 
 def link_for(mr, d, user, auth, kind):
-    auth = auth.replace("{pin}", cert_pin(d.cert_path()))
+    if "{pin}" in auth:
+        auth = auth.replace("{pin}", cert_pin(d.cert_path()))
     port = d.pop3s_port if "POP3S" in auth else d.pop3_port
     server = f"127.0.0.1:{port}"
     if kind == "local":
