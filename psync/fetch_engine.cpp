@@ -231,7 +231,8 @@ Result<void> LinkSync::dele(const std::vector<std::uint32_t>& numbers, bool then
 // before its message is durable, and a failed commit in Leave mode deletes nothing.
 Result<void> LinkSync::fetch_batch(std::vector<pop3::FetchItem> items, bool last) {
   spool::DeliveryBatch batch(*env_.fs, *journal_);
-  FetchSink sink(env_.route, link_, *env_.fs, *env_.clock, tmp_dir_, batch, plan_.keys);
+  FetchSink sink(env_.route, link_, *env_.fs, *env_.clock, tmp_dir_, batch, plan_.keys,
+                 plan_.sizes);
   CountingSink counting(sink, [this](std::uint64_t bytes) {
     ++progress_.messages;
     progress_.bytes += bytes;

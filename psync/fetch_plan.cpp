@@ -1,5 +1,6 @@
 #include "psync/fetch_plan.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 
 namespace psyncd::psync {
@@ -72,8 +73,17 @@ Plan make_plan(const PlanInput& in) {
     }
     plan.fetch.push_back({c.number, size});
     plan.keys[c.number] = c.key;
+    plan.sizes[c.number] = size;
   }
   return plan;
+}
+
+std::uint64_t retr_bound(std::uint64_t announced, std::uint64_t max_size) {
+  // LIST sizes are parsed with a cap far below 2^62, so the sums cannot overflow.
+  auto with_slack = [](std::uint64_t n) { return n + n / 4 + (64u << 10); };
+  std::uint64_t bound = with_slack(announced);
+  if (max_size > 0) bound = std::min(bound, with_slack(max_size));
+  return bound;
 }
 
 }  // namespace psyncd::psync

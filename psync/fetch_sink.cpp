@@ -1,8 +1,11 @@
 #include "psync/fetch_sink.hpp"
 
+#include <fmt/format.h>
+
 #include <utility>
 
 #include "common/log.hpp"
+#include "psync/fetch_plan.hpp"
 #include "spool/lmail_handoff.hpp"
 #include "spool/unique_name.hpp"
 
@@ -10,19 +13,24 @@ namespace psyncd::psync {
 
 FetchSink::FetchSink(const RouteConfig& route, const Link& link, fs::FileSystem& fs,
                      const Clock& clock, std::string tmp_dir, spool::DeliveryBatch& batch,
-                     const std::map<std::uint32_t, std::string>& uidls)
+                     const std::map<std::uint32_t, std::string>& uidls,
+                     const std::map<std::uint32_t, std::uint64_t>& sizes)
     : route_config_(route),
       link_(link),
       fs_(fs),
       clock_(clock),
       tmp_dir_(std::move(tmp_dir)),
       batch_(batch),
-      uidls_(uidls) {}
+      uidls_(uidls),
+      sizes_(sizes) {}
 
 Result<void> FetchSink::begin(std::uint32_t number) {
   current_ = MessageOutcome{};
   current_.number = number;
   if (auto it = uidls_.find(number); it != uidls_.end()) current_.uidl = it->second;
+  auto size = sizes_.find(number);
+  announced_ = size != sizes_.end() ? size->second : 0;
+  bound_ = size != sizes_.end() ? retr_bound(announced_, link_.auth.max_size) : 0;
   reader_ = HeaderReader();
   head_.clear();
   routed_ = false;
@@ -83,7 +91,22 @@ void FetchSink::write(std::string_view bytes) {
   if (auto w = delivery_->write(bytes); !w) fail_current("cannot store: " + w.error().to_string());
 }
 
+// A chunk that would take the message over its bound is not written: the temp file goes and
+// the error ends the session (the rest of an endless message is never read).
+Result<void> FetchSink::check_bound(std::uint64_t incoming) {
+  if (bound_ == 0 || current_.bytes + incoming <= bound_) return {};
+  std::string limits = fmt::format("LIST announced {}", announced_);
+  if (link_.auth.max_size > 0) limits += fmt::format(", MaxSize={}", link_.auth.max_size);
+  // The session puts "RETR: message N: " first, the engine the link's name.
+  std::string text = fmt::format(
+      "abandoned at {} bytes, over its bound of {} bytes ({}); not stored, left on the server",
+      current_.bytes + incoming, bound_, limits);
+  fail_current(text);
+  return Error{ErrorKind::protocol, "", 0, "", std::move(text)};
+}
+
 Result<void> FetchSink::data(std::string_view chunk) {
+  if (auto r = check_bound(chunk.size()); !r) return r;
   current_.bytes += chunk.size();
   if (failed_) return {};  // drain: the session must go on to the next message
   if (routed_) {

@@ -3,8 +3,10 @@
 // its header block (capped by HeaderReader) is held in memory, long enough to pick the route
 // (fetch_route.hpp); then the staged file joins the DeliveryBatch under its UIDL. A message
 // that cannot be routed or written is drained and marked failed with a reason, and the POP3
-// session goes on (the message then stays on the server). It does not commit the batch or
-// send DELEs: that is the engine's job once the batch is durable.
+// session goes on (the message then stays on the server). A message that brings more bytes
+// than its bound (retr_bound() in fetch_plan.hpp) is abandoned: its temp file is removed and
+// the error fails the session, since POP3 cannot stop a RETR half way. It does not commit the
+// batch or send DELEs: that is the engine's job once the batch is durable.
 #pragma once
 
 #include <cstdint>
@@ -36,10 +38,12 @@ struct MessageOutcome {
 
 class FetchSink final : public pop3::MessageSink {
  public:
-  // `uidls`: message number -> journal key. `tmp_dir` must be on the targets' file system.
+  // `uidls`: message number -> journal key; `sizes`: message number -> the size LIST
+  // announced (none: no bound here). `tmp_dir` must be on the targets' file system.
   FetchSink(const RouteConfig& route, const Link& link, fs::FileSystem& fs, const Clock& clock,
             std::string tmp_dir, spool::DeliveryBatch& batch,
-            const std::map<std::uint32_t, std::string>& uidls);
+            const std::map<std::uint32_t, std::string>& uidls,
+            const std::map<std::uint32_t, std::uint64_t>& sizes);
 
   Result<void> begin(std::uint32_t number) override;
   Result<void> data(std::string_view chunk) override;
@@ -53,6 +57,7 @@ class FetchSink final : public pop3::MessageSink {
   Result<void> open_delivery();
   void write(std::string_view bytes);
   void fail_current(std::string reason);
+  Result<void> check_bound(std::uint64_t incoming);
 
   const RouteConfig& route_config_;
   const Link& link_;
@@ -61,8 +66,11 @@ class FetchSink final : public pop3::MessageSink {
   std::string tmp_dir_;
   spool::DeliveryBatch& batch_;
   const std::map<std::uint32_t, std::string>& uidls_;
+  const std::map<std::uint32_t, std::uint64_t>& sizes_;
 
   MessageOutcome current_;
+  std::uint64_t announced_ = 0;  // the current message's LIST size
+  std::uint64_t bound_ = 0;      // retr_bound() of the current message; 0 = none
   HeaderReader reader_;
   std::string head_;  // bytes received before the route is known (the header block)
   bool routed_ = false;
