@@ -9,6 +9,7 @@
 #include "spool/mail_root.hpp"
 #include "spool/mail_users.hpp"
 #include "spool/server_config.hpp"
+#include "spool/temp_placement.hpp"
 #include "spool/user_config.hpp"
 #include "tabfile/tab_reader.hpp"
 
@@ -25,6 +26,7 @@ class Checker {
 
   std::vector<Problem> run() {
     if (!layout()) return std::move(out_);
+    mount_boundary(root_.spool_local_dir(), "--xmail-handoff cannot stage its drop files");
     server();
     domains();
     users();
@@ -123,10 +125,34 @@ class Checker {
             root_.maildir_cur(u.domain, u.dir)})
         if (!fs::is_directory(sub))
           problem(Severity::error, "directory " + relative(sub) + " is missing");
+      std::string new_dir = root_.maildir_new(u.domain, u.dir);
+      mount_boundary(new_dir, "fetched mail cannot be delivered to it");
+      mount_boundary(new_dir, "the POP3 server cannot move read mail",
+                     root_.maildir_cur(u.domain, u.dir));
+    } else if (fs::is_directory(root_.mailbox_dir(u.domain, u.dir))) {
+      mount_boundary(root_.mailbox_dir(u.domain, u.dir), "fetched mail cannot be delivered to it");
     } else if (!fs::is_directory(root_.mailbox_dir(u.domain, u.dir))) {
       problem(Severity::error, "has neither " + relative(maildir) + "/ nor " +
                                    relative(root_.mailbox_dir(u.domain, u.dir)) + "/");
     }
+  }
+
+  // Delivery publishes a message with link(2)/rename(2) from the temp directory beside its
+  // target (spool/temp_placement.hpp), which cannot cross a mount point. A target on another
+  // file system than MAIL_ROOT/tmp is fine; one whose own temp directory is elsewhere is not.
+  void mount_boundary(const std::string& dir, const std::string& consequence,
+                      std::string other = {}) {
+    if (other.empty()) other = spool::TempPlacement::beside(root_, dir);
+    if (!fs::is_directory(dir) || !fs::is_directory(other)) return;
+    auto a = spool::TempPlacement::stat_device(dir);
+    auto b = spool::TempPlacement::stat_device(other);
+    if (!a || !b || *a == *b) return;
+    add(Severity::warning, Error{ErrorKind::config,
+                                 dir,
+                                 0,
+                                 {},
+                                 "is on another file system than " + relative(other) +
+                                     " (a mount point between them): " + consequence});
   }
 
   void defaults() {

@@ -2,8 +2,10 @@
 // files and directories, every table's unreadable or refused lines (server.tab, domains.tab,
 // aliasdomain.tab, mailusers.tab, userdef.tab, user.tab, pop3links.tab), accounts without
 // their directory, and the POP3LINKS.TAB problems (bad fields, undecodable passwords, unknown
-// authtype tokens, contradictions, local links to missing accounts, duplicates). It does not
-// contact remote servers and does not read mailboxes (so `.keep` files there are nothing).
+// authtype tokens, contradictions, local links to missing accounts, duplicates), and mount
+// points a delivery cannot cross (a Maildir's new/ apart from its tmp/ or cur/, spool/local
+// apart from spool/temp). It does not contact remote servers and does not read mailboxes (so
+// `.keep` files there are nothing).
 #pragma once
 
 #include <ostream>

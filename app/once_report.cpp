@@ -23,12 +23,16 @@ struct Hint {
 constexpr const char* kAuthAdvice =
     "check the remote user (field 4) and the password (field 5, made with xmcrypt); "
     "try APOP or SASL= in field 6 if the server wants them";
+constexpr const char* kMountAdvice =
+    "a message cannot be moved across a mount point: keep each Maildir's tmp/ and new/ (and "
+    "spool/temp and spool/local) on one file system; psyncd --check -Ms MAIL_ROOT lists the "
+    "mount boundaries it cannot cross";
 constexpr const char* kConnectAdvice =
     "cannot reach field 3's server[:port]: check the name, port and firewall";
 
 // First match wins: the more specific texts come first, then the step the failure
 // happened in, then texts that are only a guess ("connect" is also in "connection closed").
-const std::array<Hint, 21> kHints = {{
+const std::array<Hint, 24> kHints = {{
     {"delayed after failures",
      "retried once its delay has passed (server.tab PsyncFailedHostDelay / "
      "PsyncFailedAccountDelay); restart psyncd to retry at once"},
@@ -50,7 +54,13 @@ const std::array<Hint, 21> kHints = {{
     {"timed out", "the server did not answer in time: check field 3 and the network, or raise -YT"},
     {"resolve", "the server name in field 3 does not resolve: check it and DNS"},
     {"STLS", "the server does not offer STLS: drop STLS/FSTLS from field 6 or use POP3S"},
-    {"FAIL (lock)", "cannot take the link lock: check MAIL_ROOT/pop3linklocks exists and is writable"},
+    // EXDEV, and a temp directory the placement (spool/temp_placement.hpp) found on the wrong
+    // side of a mount: free space is not the problem there.
+    {"cross-device link", kMountAdvice},
+    {"on another file system", kMountAdvice},
+    {"No space left", "the file system under MAIL_ROOT is full: free space there"},
+    {"FAIL (lock)",
+     "cannot take the link lock: check MAIL_ROOT/pop3linklocks exists and is writable"},
     {"FAIL (connect)", kConnectAdvice},
     {"FAIL (auth)", kAuthAdvice},
     {"FAIL (list)",
@@ -61,7 +71,8 @@ const std::array<Hint, 21> kHints = {{
      "for a slow server)"},
     {"FAIL (store)", "storing under MAIL_ROOT failed: check free space and permissions there"},
     {"FAIL (dele)",
-     "deleting on the server failed: the stored messages are deleted next cycle, not fetched twice"},
+     "deleting on the server failed: the stored messages are deleted next cycle, not fetched "
+     "twice"},
     {"FAIL (quit)",
      "the server did not confirm QUIT, so it may keep the messages: the next cycle deletes them"},
     {"connect", kConnectAdvice},

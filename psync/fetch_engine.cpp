@@ -92,6 +92,7 @@ class LinkSync {
   LinkResult result_;
   std::optional<LinkLock> lock_;
   std::optional<spool::DeliveryJournal> journal_;
+  std::optional<spool::TempPlacement> temps_;
   std::unique_ptr<pop3::Transport> transport_;
   std::unique_ptr<pop3::Client> client_;
   Plan plan_;
@@ -125,10 +126,12 @@ Result<void> LinkSync::open_store() {
   if (!journal) return journal.error();
   journal_.emplace(std::move(*journal));
   // One temp directory per remote account: parallel workers creating and unlinking files in
-  // one shared directory serialise on its lock. MAIL_ROOT/tmp is on the store's file system.
+  // one shared directory serialise on its lock. Where a target is on another file system
+  // than MAIL_ROOT/tmp, the placement stages its messages beside it instead.
   tmp_dir_ = fs::join(root_.tmp_dir(), sanitize_name(link_.remote_user) + "@" +
                                            sanitize_name(link_.remote_spec));
   if (auto made = fs::make_dirs(*env_.fs, tmp_dir_); !made) return made;
+  temps_.emplace(*env_.fs, root_, tmp_dir_);
   remove_orphans();
   return {};
 }
@@ -231,8 +234,7 @@ Result<void> LinkSync::dele(const std::vector<std::uint32_t>& numbers, bool then
 // before its message is durable, and a failed commit in Leave mode deletes nothing.
 Result<void> LinkSync::fetch_batch(std::vector<pop3::FetchItem> items, bool last) {
   spool::DeliveryBatch batch(*env_.fs, *journal_);
-  FetchSink sink(env_.route, link_, *env_.fs, *env_.clock, tmp_dir_, batch, plan_.keys,
-                 plan_.sizes);
+  FetchSink sink(env_.route, link_, *env_.fs, *env_.clock, *temps_, batch, plan_.keys, plan_.sizes);
   CountingSink counting(sink, [this](std::uint64_t bytes) {
     ++progress_.messages;
     progress_.bytes += bytes;

@@ -12,14 +12,14 @@
 namespace psyncd::psync {
 
 FetchSink::FetchSink(const RouteConfig& route, const Link& link, fs::FileSystem& fs,
-                     const Clock& clock, std::string tmp_dir, spool::DeliveryBatch& batch,
+                     const Clock& clock, spool::TempPlacement& temps, spool::DeliveryBatch& batch,
                      const std::map<std::uint32_t, std::string>& uidls,
                      const std::map<std::uint32_t, std::uint64_t>& sizes)
     : route_config_(route),
       link_(link),
       fs_(fs),
       clock_(clock),
-      tmp_dir_(std::move(tmp_dir)),
+      temps_(temps),
       batch_(batch),
       uidls_(uidls),
       sizes_(sizes) {}
@@ -74,7 +74,12 @@ Result<void> FetchSink::open_delivery() {
     }
     envelope = std::move(*env);
   }
-  auto d = spool::Delivery::begin(fs_, tmp_dir_, spool::unique_name(clock_), envelope);
+  auto tmp_dir = temps_.temp_dir_for(route_.targets);
+  if (!tmp_dir) {
+    fail_current("cannot store: " + tmp_dir.error().to_string());
+    return {};
+  }
+  auto d = spool::Delivery::begin(fs_, *tmp_dir, spool::unique_name(clock_), envelope);
   if (!d) {
     fail_current("cannot store: " + d.error().to_string());
     return {};

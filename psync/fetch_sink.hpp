@@ -1,5 +1,6 @@
 // FetchSink: the MessageSink the fetch engine hands to the POP3 client for one batch of RETRs.
-// Each message streams straight into a spool::Delivery (a temp file under MAIL_ROOT/tmp): only
+// Each message streams straight into a spool::Delivery (a temp file on its targets' file
+// system, spool/temp_placement.hpp): only
 // its header block (capped by HeaderReader) is held in memory, long enough to pick the route
 // (fetch_route.hpp); then the staged file joins the DeliveryBatch under its UIDL. A message
 // that cannot be routed or written is drained and marked failed with a reason, and the POP3
@@ -23,6 +24,7 @@
 #include "psync/link.hpp"
 #include "spool/delivery.hpp"
 #include "spool/delivery_batch.hpp"
+#include "spool/temp_placement.hpp"
 
 namespace psyncd::psync {
 
@@ -39,9 +41,9 @@ struct MessageOutcome {
 class FetchSink final : public pop3::MessageSink {
  public:
   // `uidls`: message number -> journal key; `sizes`: message number -> the size LIST
-  // announced (none: no bound here). `tmp_dir` must be on the targets' file system.
+  // announced (none: no bound here). `temps` picks each message's temp directory.
   FetchSink(const RouteConfig& route, const Link& link, fs::FileSystem& fs, const Clock& clock,
-            std::string tmp_dir, spool::DeliveryBatch& batch,
+            spool::TempPlacement& temps, spool::DeliveryBatch& batch,
             const std::map<std::uint32_t, std::string>& uidls,
             const std::map<std::uint32_t, std::uint64_t>& sizes);
 
@@ -63,7 +65,7 @@ class FetchSink final : public pop3::MessageSink {
   const Link& link_;
   fs::FileSystem& fs_;
   const Clock& clock_;
-  std::string tmp_dir_;
+  spool::TempPlacement& temps_;
   spool::DeliveryBatch& batch_;
   const std::map<std::uint32_t, std::string>& uidls_;
   const std::map<std::uint32_t, std::uint64_t>& sizes_;
