@@ -371,8 +371,10 @@ def main():
     users = [(f"user{k}", f"secret{k}") for k in range(1, USERS + 1)]
     with tempfile.TemporaryDirectory(prefix="psyncd-pop3d-bench-", dir=os.environ.get("BENCH_DIR")) as tmp:
         root = pop3d_root.MailRoot(os.path.join(tmp, "root"))
-        if THREADS:
-            with open(os.path.join(root.path, "server.tab"), "a") as f:
+        with open(os.path.join(root.path, "server.tab"), "a") as f:
+            # Every load client is 127.0.0.1 (the idle phase opens IDLE_SESSIONS at once).
+            f.write('"Pop3MaxConnPerIP"\t"0"\n')
+            if THREADS:
                 f.write(f'"Pop3Threads"\t"{THREADS}"\n')
         for user, password in users:
             root.add_user(user, password)

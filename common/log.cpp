@@ -1,5 +1,6 @@
 #include "common/log.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <mutex>
@@ -24,7 +25,31 @@ Sink& current_sink() {
 
 std::atomic<int> g_min_level{static_cast<int>(Level::info)};
 
+void append_hex(std::string& out, unsigned char c) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += "\\x";
+  out += kHex[c >> 4];
+  out += kHex[c & 0xf];
+}
+
+bool is_control(unsigned char c) { return c < 0x20 || c == 0x7f; }
+
 }  // namespace
+
+std::string escape(std::string_view text, std::size_t max) {
+  std::string out;
+  out.reserve(std::min(text.size(), max) + 8);
+  for (std::size_t i = 0; i < text.size() && i < max; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (is_control(c) || c >= 0x80 || c == '\\' || c == '"' || c == ' ') {
+      append_hex(out, c);
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  if (text.size() > max) out += "...";
+  return out;
+}
 
 const char* level_name(Level level) {
   switch (level) {
@@ -47,6 +72,18 @@ void set_min_level(Level level) { g_min_level = static_cast<int>(level); }
 Level min_level() { return static_cast<Level>(g_min_level.load()); }
 
 void write(Level level, std::string_view message) {
+  std::string clean;
+  if (std::any_of(message.begin(), message.end(),
+                  [](char c) { return is_control(static_cast<unsigned char>(c)); })) {
+    for (char c : message) {
+      if (is_control(static_cast<unsigned char>(c))) {
+        append_hex(clean, static_cast<unsigned char>(c));
+      } else {
+        clean += c;
+      }
+    }
+    message = clean;
+  }
   std::lock_guard lock(sink_mutex());
   current_sink()(level, message);
 }

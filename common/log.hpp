@@ -1,6 +1,8 @@
 // Logging: one line per event, to stderr by default, with a replaceable sink so tests can
 // capture what was said. Not a file logger: XMail-format log files (-Yl, -Pl) are written
-// by the modules that own them.
+// by the modules that own them. A message never reaches the sink with a control byte in it
+// (write() escapes them), so text from a client cannot start a line of its own; escape()
+// also keeps a client's value one token in a "key=value" line.
 #pragma once
 
 #include <fmt/format.h>
@@ -19,7 +21,12 @@ using Sink = std::function<void(Level, std::string_view)>;
 Sink set_sink(Sink sink);
 void set_min_level(Level level);
 Level min_level();
+// Sends `message` to the sink with every control byte (below 0x20, and DEL) as \xNN.
 void write(Level level, std::string_view message);
+// `text` safe as one field of a log line: control bytes, DEL, bytes of 0x80 and above,
+// backslash, double quote and space as \xNN (so a user name like "x ip=1.2.3.4" cannot add a
+// field), at most `max` input bytes (then "..."). For anything a client or a remote server chose.
+std::string escape(std::string_view text, std::size_t max = 256);
 const char* level_name(Level level);
 
 template <typename... Args>

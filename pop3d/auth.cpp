@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 
 #include "common/fs.hpp"
+#include "common/log.hpp"
 #include "pop3d/ip_map.hpp"
 #include "pop3d/login_name.hpp"
 #include "pop3d/maildir_mailbox.hpp"
@@ -29,12 +30,13 @@ Pop3Auth::Found Pop3Auth::find(std::string_view login) {
   }
   f.user = db_.users().find(name->domain, name->user, db_.domains());
   if (!f.user) {
-    f.reason = "unknown account " + name->user + "@" + name->domain;
+    // The name is the client's: escaped before it can reach a log line.
+    f.reason = "unknown account " + log::escape(name->user + "@" + name->domain);
     return f;
   }
   if (f.user->type != spool::AccountType::user) {
     f.user = nullptr;
-    f.reason = "account " + name->user + "@" + name->domain + " is a mailing list";
+    f.reason = "account " + log::escape(name->user + "@" + name->domain) + " is a mailing list";
     return f;
   }
   f.canonical = f.user->name + "@" + f.user->domain;

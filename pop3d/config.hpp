@@ -44,6 +44,14 @@ struct Pop3dConfig {
   std::chrono::milliseconds ip_penalty_step{1000};
   std::chrono::milliseconds ip_penalty_max{30000};
   std::chrono::seconds ip_penalty_window{600};
+  // The limits below are server.tab variables (read at start-up; a value there wins).
+  // Pop3LockoutFailures: from this many failures within ip_penalty_window an address gets no
+  // credential check until the window has passed; 0: no lockout.
+  int lockout_failures = 10;
+  // Pop3LoginTimeout: from connect to a successful login, however active the client; 0: none.
+  std::chrono::seconds login_timeout{60};
+  // Pop3MaxConnPerIP: connections at once from one address; 0: no cap.
+  std::size_t max_per_ip = 100;
 
   bool log_enabled = false;                       // -Pl: MAIL_ROOT/logs/pop3-YYYYMMDDhhmm
   int log_rotate_hours = 24;                      // -Mr

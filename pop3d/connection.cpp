@@ -18,6 +18,8 @@ namespace {
 constexpr std::size_t kReadBuffer = 16 * 1024;
 constexpr std::size_t kMaxTlsWrite = 16 * 1024;
 constexpr int kMaxRounds = 64;  // then let other connections run (Status::again)
+constexpr std::string_view kLockedOutText =
+    "-ERR [SYS/TEMP] too many failed logins from your address, try again later";
 
 }  // namespace
 
@@ -29,6 +31,8 @@ Connection::Connection(ConnectionShared& shared, int fd, std::string client_ip, 
       auth_(shared.db, ip_, shared.config.format, shared.listings),
       session_(std::move(session_config), auth_),
       last_activity_(now),
+      login_deadline_(shared.config.login_timeout.count() > 0 ? now + shared.config.login_timeout
+                                                              : SteadyTime::max()),
       next_delay_(shared.config.bad_login_delay) {
   if (implicit_tls && !start_tls()) closing_ = true;
 }
@@ -58,12 +62,28 @@ std::uint32_t Connection::interest() const {
   return ev;
 }
 
+bool Connection::logged_in() const {
+  return session_.state() != pop3::Session::State::authorization;
+}
+
 SteadyTime Connection::deadline() const {
-  const SteadyTime idle = last_activity_ + sh_.config.idle_timeout;
-  return holding_ ? std::min(idle, hold_until_) : idle;
+  SteadyTime at = last_activity_ + sh_.config.idle_timeout;
+  if (!logged_in()) at = std::min(at, login_deadline_);
+  return holding_ ? std::min(at, hold_until_) : at;
 }
 
 Connection::Status Connection::on_timer(SteadyTime now) {
+  if (!logged_in() && now >= login_deadline_) {
+    // Pop3LoginTimeout: the whole login, however busy the client keeps the line (-Pt restarts
+    // on every byte), so slow clients cannot hold -PX slots for ever.
+    throttled_warn(
+        sh_.throttles ? &sh_.throttles->timeouts : nullptr, now,
+        fmt::format(
+            "pop3d: no login within {} s, closing connection from {}",
+            std::chrono::duration_cast<std::chrono::seconds>(sh_.config.login_timeout).count(),
+            ip_));
+    return Status::finished;
+  }
   if (holding_ && now >= hold_until_) {
     holding_ = false;
     last_activity_ = now;
@@ -72,7 +92,8 @@ Connection::Status Connection::on_timer(SteadyTime now) {
   }
   if (now >= last_activity_ + sh_.config.idle_timeout) {
     // B §8.2: an idle client is dropped without a reply and without deletions.
-    log::info("pop3d: idle timeout, closing connection from {}", ip_);
+    throttled_info(sh_.throttles ? &sh_.throttles->timeouts : nullptr, now,
+                   fmt::format("pop3d: idle timeout, closing connection from {}", ip_));
     return Status::finished;
   }
   return Status::alive;
@@ -236,11 +257,16 @@ void Connection::handle(pop3::SessionEvent& e, SteadyTime now) {
       if (auto* mailbox = session_.mailbox()) mailbox->release();
       break;
     case Kind::authenticated:
-      log::info("pop3d: login ok: user={} ip={} method={}", e.user, ip_, e.method);
+      refund_charge();
+      user_ = e.user;
+      log::info("pop3d: login ok: user={} ip={} method={}", log::escape(e.user), ip_, e.method);
       log_login(e.user, true);
       break;
     case Kind::login_failed:
       login_failed(e, now);
+      break;
+    case Kind::check_credentials:
+      check_credentials(now);
       break;
     case Kind::commit_deletions:
       commit_deletions(e);
@@ -248,20 +274,61 @@ void Connection::handle(pop3::SessionEvent& e, SteadyTime now) {
     case Kind::input_discarded:
       log::warn("pop3d: discarded {} bytes from {}: {}", e.bytes, ip_, e.reason);
       break;
+    case Kind::message_unreadable:
+      log::warn("pop3d: message not sent: user={} ip={}: {}", log::escape(user_), ip_, e.reason);
+      break;
   }
 }
 
+// Before a login attempt checks credentials: the client's address pays for the attempt now
+// (waiting for its earlier failures first), so hanging up before the answer, or -Ph, saves a
+// guesser nothing; past the lockout threshold nothing is checked at all.
+void Connection::check_credentials(SteadyTime now) {
+  const auto admission = sh_.penalty.admit(ip_, now);
+  if (admission.locked_out) {
+    throttled_warn(sh_.throttles ? &sh_.throttles->lockout : nullptr, now,
+                   fmt::format("pop3d: login refused: ip={} is locked out ({} failed logins "
+                               "within {} s)",
+                               ip_, sh_.penalty.lockout_failures(), sh_.penalty.window().count()));
+    session_.refuse_login(kLockedOutText);
+    return;
+  }
+  charged_ = true;
+  if (admission.wait.count() <= 0) {
+    session_.resume();
+    return;
+  }
+  log::info("pop3d: login from {} waits {} ms ({} failed or unfinished attempts before it)", ip_,
+            admission.wait.count(), sh_.penalty.failures(ip_, now) - 1);
+  holding_ = true;
+  hold_until_ = now + admission.wait;
+}
+
+void Connection::refund_charge() {
+  if (charged_) sh_.penalty.refund(ip_);
+  charged_ = false;
+}
+
 void Connection::login_failed(const pop3::SessionEvent& e, SteadyTime now) {
-  // One greppable line per failed login (fail2ban and friends match on it).
-  log::warn("pop3d: login failed: user={} ip={} reason={} ({}, {})", e.user, ip_, e.reason,
-            e.method, pop3::to_string(e.status));
+  if (e.status == pop3::AuthStatus::locked) {
+    // [IN-USE]: the password was right and the client is told at once; not a failed login
+    // (no -Pw delay, no per-IP charge, no fail2ban line).
+    refund_charge();
+    log::info("pop3d: mailbox in use: user={} ip={} method={}", log::escape(e.user), ip_, e.method);
+    session_.resume();
+    return;
+  }
+  charged_ = false;  // the address keeps the charge: this was a failure
+  // One greppable line per failed login (fail2ban and friends match on it). Everything the
+  // client chose is escaped: no forged line, no extra "ip=" field.
+  log::warn("pop3d: login failed: user={} ip={} reason={} ({}, {})", log::escape(e.user), ip_,
+            e.reason, e.method, pop3::to_string(e.status));
   log_login(e.user, false);
-  const auto penalty = sh_.penalty.failed(ip_, now);
   if (sh_.config.hang_up_on_bad_login) {
     closing_ = true;  // -Ph: the reply goes out, then the connection closes
     return;
   }
-  const auto delay = next_delay_ + penalty;
+  const auto delay = next_delay_;
   next_delay_ *= 2;  // -Pw doubles after each failure in the session
   if (delay.count() <= 0) {
     session_.resume();

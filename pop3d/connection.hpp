@@ -1,7 +1,8 @@
 // Connection: one POP3 client on a non-blocking socket, adapting the sans-I/O pop3::Session to
 // the socket and (for POP3S and after STLS) to an OpenSSL session on the same descriptor. It
 // acts on the session's events: TLS start, login delays (-Pw doubling + per-IP penalty, or
-// -Ph hang-up), login logging, deletions at QUIT, close. The server's event loop owns it and
+// -Ph hang-up), the per-IP charge before credentials are checked (ip_penalty.hpp), the
+// login deadline, login logging, deletions at QUIT, close. The server's event loop owns it and
 // calls drive() when the socket is ready and on_timer() at deadline(); it never blocks and
 // keeps at most the session's bounded output plus OpenSSL's buffers.
 #pragma once
@@ -15,6 +16,7 @@
 #include "pop3d/auth.hpp"
 #include "pop3d/config.hpp"
 #include "pop3d/ip_penalty.hpp"
+#include "pop3d/log_throttles.hpp"
 #include "pop3d/pop3_log.hpp"
 
 typedef struct ssl_st SSL;
@@ -31,8 +33,9 @@ struct ConnectionShared {
   SSL_CTX* tls = nullptr;  // null when no certificate is loaded
   Pop3Log* log = nullptr;  // null without -Pl
   IpPenalty& penalty;
-  std::string host;                  // this host's name, for the POP3 log
-  ListingCache* listings = nullptr;  // thread-safe; null: list at every login
+  std::string host;                   // this host's name, for the POP3 log
+  ListingCache* listings = nullptr;   // thread-safe; null: list at every login
+  LogThrottles* throttles = nullptr;  // thread-safe; null: log every line
 };
 
 class Connection {
@@ -48,7 +51,8 @@ class Connection {
   Status on_timer(SteadyTime now);
 
   std::uint32_t interest() const;  // EPOLLIN / EPOLLOUT wanted now
-  SteadyTime deadline() const;     // idle timeout, or the end of a login delay
+  SteadyTime deadline() const;     // idle timeout, login deadline, or the end of a delay
+  bool logged_in() const;          // past the AUTHORIZATION state
   int fd() const { return fd_; }
   const std::string& client_ip() const { return ip_; }
 
@@ -67,12 +71,15 @@ class Connection {
   bool handle_events(SteadyTime now);  // true if there were any
   void handle(pop3::SessionEvent& event, SteadyTime now);
   void login_failed(const pop3::SessionEvent& event, SteadyTime now);
+  void check_credentials(SteadyTime now);
+  void refund_charge();
   void log_login(const std::string& user, bool ok);
   void commit_deletions(const pop3::SessionEvent& event);
 
   ConnectionShared& sh_;
   int fd_;
   std::string ip_;
+  std::string user_;  // the account, once logged in (for log lines)
   Pop3Auth auth_;
   pop3::Session session_;
   SSL* ssl_ = nullptr;
@@ -82,8 +89,10 @@ class Connection {
   bool holding_ = false;       // login delay: no output, no input
   bool io_wants_in_ = false;   // the last TLS/socket operation needs readability
   bool io_wants_out_ = false;  // ... writability
+  bool charged_ = false;       // IpPenalty::admit() charged this login attempt
   std::size_t retry_len_ = 0;  // TLS: length of an SSL_write to repeat
   SteadyTime last_activity_;
+  SteadyTime login_deadline_;  // Pop3LoginTimeout after connect
   SteadyTime hold_until_;
   std::chrono::milliseconds next_delay_;
 };

@@ -43,8 +43,8 @@ std::string peer_ip(const sockaddr_storage& ss) {
 EventLoop::EventLoop(LoopShared& shared, const std::string& mail_root)
     : sh_(shared),
       db_(spool::MailRoot(mail_root)),
-      conn_shared_{shared.config, db_,         shared.tls,     shared.log,
-                   shared.penalty, shared.host, shared.listings},
+      conn_shared_{shared.config,  db_,         shared.tls,      shared.log,
+                   shared.penalty, shared.host, shared.listings, &shared.throttles},
       next_id_(kFirstConnectionId) {}
 
 EventLoop::~EventLoop() {
@@ -76,6 +76,7 @@ pop3::SessionConfig EventLoop::session_config(bool is_tls) {
   // Pop3RequireTLS is our extension; 0 (the default) keeps XMail's behaviour.
   c.cleartext_before_tls = server.get_int("Pop3RequireTLS", 0) == 0;
   c.max_line = sh_.config.max_line;
+  c.gate_credentials = true;  // the per-IP charge comes before any password check
   c.output_high_water = 32 * 1024;
   c.read_chunk = 16 * 1024;
   return c;
@@ -128,24 +129,38 @@ void EventLoop::accept_some(Listening& listening) {
       return;
     }
     const std::string ip = peer_ip(ss);
+    const auto now = std::chrono::steady_clock::now();
+    auto& th = sh_.throttles;
+    if (!sh_.per_ip.acquire(ip, sh_.config.max_per_ip)) {
+      throttled_warn(&th.per_ip, now,
+                     fmt::format("pop3d: {} connections from {} already (Pop3MaxConnPerIP), "
+                                 "refusing another",
+                                 sh_.config.max_per_ip, ip));
+      reject(fd, listening.socket.tls,
+             "-ERR [SYS/TEMP] too many connections from your address\r\n");
+      continue;
+    }
     // Claim a slot first: two loops checking the count at once must not both pass.
     const std::size_t before = sh_.sessions.fetch_add(1);
-    if (before >= sh_.config.max_sessions) {
+    if (before >= sh_.config.max_sessions && !evict_oldest_pre_login(now)) {
       sh_.sessions.fetch_sub(1);
-      log::warn("pop3d: too many sessions ({}), refusing {}", before, ip);
+      sh_.per_ip.release(ip);
+      throttled_warn(&th.busy, now,
+                     fmt::format("pop3d: too many sessions ({}), refusing {}", before, ip));
       reject(fd, listening.socket.tls, "-ERR [SYS/TEMP] too many sessions\r\n");
       continue;
     }
     (void)db_.refresh();
     if (!db_.ip_map().allows(ip)) {
       sh_.sessions.fetch_sub(1);
-      log::warn("pop3d: connection from {} denied by pop3.ipmap.tab", ip);
+      sh_.per_ip.release(ip);
+      throttled_warn(&th.ipmap, now,
+                     fmt::format("pop3d: connection from {} denied by pop3.ipmap.tab", ip));
       reject(fd, listening.socket.tls, "-ERR Server does not like Your IP\r\n");
       continue;
     }
     int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    const auto now = std::chrono::steady_clock::now();
     const std::uint64_t id = next_id_++;
     auto conn = std::make_unique<Connection>(conn_shared_, fd, ip, listening.socket.tls,
                                              session_config(listening.socket.tls), now);
@@ -154,19 +169,41 @@ void EventLoop::accept_some(Listening& listening) {
     ev.data.u64 = id;
     ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev);
     Connection& c = *connections_.emplace(id, std::move(conn)).first->second;
+    pre_login_.insert(id);
     service(id, c.drive(now));
   }
 }
 
+// -PX is reached: the oldest connection of this loop that has not logged in goes (silently,
+// as an idle timeout would), so the slot is the new client's. False when there is none.
+bool EventLoop::evict_oldest_pre_login(SteadyTime now) {
+  if (pre_login_.empty()) return false;
+  auto it = connections_.find(*pre_login_.begin());
+  if (it == connections_.end()) {
+    pre_login_.erase(pre_login_.begin());
+    return false;
+  }
+  throttled_info(&sh_.throttles.evicted, now,
+                 fmt::format("pop3d: {} sessions, closing the oldest connection not logged in "
+                             "(from {}) for a new one",
+                             sh_.config.max_sessions, it->second->client_ip()));
+  drop(it);
+  return true;
+}
+
 void EventLoop::drop(std::unordered_map<std::uint64_t, std::unique_ptr<Connection>>::iterator it) {
   ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, it->second->fd(), nullptr);
+  pre_login_.erase(it->first);
+  sh_.per_ip.release(it->second->client_ip());
   connections_.erase(it);
   sh_.sessions.fetch_sub(1);
 }
 
 void EventLoop::close_all() {
   sh_.sessions.fetch_sub(connections_.size());
+  for (const auto& [id, c] : connections_) sh_.per_ip.release(c->client_ip());
   connections_.clear();
+  pre_login_.clear();
 }
 
 // After a connection did its work: drop it, or update its epoll interest and its timer.
@@ -178,6 +215,7 @@ void EventLoop::service(std::uint64_t id, Connection::Status status) {
     drop(it);
     return;
   }
+  if (c.logged_in()) pre_login_.erase(id);
   if (status == Connection::Status::again) again_.push_back(id);
   const std::uint32_t want = c.interest();
   if (want != c.registered) {
@@ -249,6 +287,7 @@ Result<void> EventLoop::run(const std::atomic<bool>& stop) {
     }
     resume_listeners();
     const auto now = std::chrono::steady_clock::now();
+    sh_.throttles.summarize(now);
     while (!timers_.empty() && timers_.top().first <= now) {
       const auto [at, id] = timers_.top();
       timers_.pop();

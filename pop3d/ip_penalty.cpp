@@ -4,15 +4,24 @@
 
 namespace psyncd::pop3d {
 
-std::chrono::milliseconds IpPenalty::failed(const std::string& ip, TimePoint now) {
+IpPenalty::Admission IpPenalty::admit(const std::string& ip, TimePoint now) {
   std::lock_guard guard(mutex_);
   if (entries_.size() >= max_entries_) prune(now);
   Entry& e = entries_[ip];
   if (e.failures > 0 && now - e.last > window_) e.failures = 0;
+  // Locked out: not charged, so the lockout ends `window` after the last real attempt.
+  if (lockout_failures_ > 0 && e.failures >= lockout_failures_) return {{}, true};
   const int earlier = e.failures;
   e.failures = std::min(e.failures + 1, 1 << 20);
   e.last = now;
-  return std::min(max_, step_ * earlier);
+  return {std::min(max_, step_ * earlier), false};
+}
+
+void IpPenalty::refund(const std::string& ip) {
+  std::lock_guard guard(mutex_);
+  auto it = entries_.find(ip);
+  if (it == entries_.end()) return;
+  if (--it->second.failures <= 0) entries_.erase(it);
 }
 
 int IpPenalty::failures(const std::string& ip, TimePoint now) const {

@@ -6,6 +6,7 @@
 #include <cerrno>
 
 #include "common/fs.hpp"
+#include "common/open_regular.hpp"
 #include "pop3/apop.hpp"
 
 namespace psyncd::pop3d {
@@ -59,10 +60,12 @@ MaildirMailbox::~MaildirMailbox() {
 }
 
 // Opens a message relative to its directory's cached descriptor: the kernel then resolves one
-// name instead of the whole MAIL_ROOT path, for each of the messages a session reads.
-int MaildirMailbox::open_message(const std::string& path) {
+// name instead of the whole MAIL_ROOT path, for each of the messages a session reads. The
+// account's owner can swap a listed file for a symlink or FIFO after login: open_regular()
+// refuses both (the server may run as root; a FIFO would block the event loop).
+Result<int> MaildirMailbox::open_message(const std::string& path) {
   const auto slash = path.rfind('/');
-  if (slash == std::string::npos || slash == 0) return ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (slash == std::string::npos || slash == 0) return open_regular(AT_FDCWD, path.c_str(), path);
   const std::string_view dir(path.data(), slash);
   DirFd* slot = dirs_[0].path == dir ? &dirs_[0] : dirs_[1].path == dir ? &dirs_[1] : nullptr;
   if (slot == nullptr) {
@@ -71,8 +74,8 @@ int MaildirMailbox::open_message(const std::string& path) {
     slot->path.assign(dir);
     slot->fd = ::open(slot->path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
   }
-  if (slot->fd < 0) return ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  return ::openat(slot->fd, path.c_str() + slash + 1, O_RDONLY | O_CLOEXEC);
+  if (slot->fd < 0) return open_regular(AT_FDCWD, path.c_str(), path);
+  return open_regular(slot->fd, path.c_str() + slash + 1, path);
 }
 
 void MaildirMailbox::close_cached() {
@@ -88,8 +91,9 @@ Result<std::size_t> MaildirMailbox::read(std::size_t index, std::uint64_t offset
   const std::string& path = messages()[index].path;
   if (fd_ < 0 || fd_index_ != index) {
     close_cached();
-    fd_ = open_message(path);
-    if (fd_ < 0) return fs::sys_error("open", path, errno);
+    auto opened = open_message(path);
+    if (!opened) return opened.error();
+    fd_ = *opened;
     fd_index_ = index;
   }
   for (;;) {

@@ -4,7 +4,8 @@
 // name without a Maildir ":2," info part (a client flagging a message in cur/ must not change
 // its UIDL), or an MD5 of the name when that is not a valid RFC 1939 §7 UIDL (1..70 bytes of
 // 0x21..0x7e). Reads use pread on one cached descriptor, so streaming a RETR costs one open
-// (an openat of the base name on a cached descriptor of new/ or cur/: no path walk); a
+// (an openat of the base name on a cached descriptor of new/ or cur/: no path walk; a file
+// that is no longer a regular file fails with ErrorKind::auth, common/open_regular.hpp); a
 // short read is taken as end of file (maildir message files are never rewritten), which saves
 // the final empty pread. remove() unlinks the messages marked at QUIT and fsyncs their
 // directories (spool::delete_messages). It does not parse or convert message bytes.
@@ -55,7 +56,7 @@ class MaildirMailbox final : public pop3::MailboxView {
  private:
   const MailboxListing& messages() const { return *listing_; }
   void close_cached();
-  int open_message(const std::string& path);
+  Result<int> open_message(const std::string& path);
 
   struct DirFd {
     std::string path;

@@ -58,8 +58,8 @@ std::size_t choose_threads(std::size_t configured, const spool::ServerConfig& se
 struct Server::Impl {
   explicit Impl(const Pop3dConfig& c)
       : config(c),
-        penalty(c.ip_penalty_step, c.ip_penalty_max, c.ip_penalty_window),
-        shared{config, penalty, nullptr, nullptr, {}, &listings, {0}, {false}} {}
+        penalty(c.ip_penalty_step, c.ip_penalty_max, c.ip_penalty_window, c.lockout_failures),
+        shared{config, penalty, nullptr, nullptr, {}, &listings, {0}, {false}, {}, {}} {}
   ~Impl() {
     loops.clear();
     MailboxLock::remove_template(spool::MailRoot(config.mail_root).pop3locks_dir());
@@ -67,6 +67,8 @@ struct Server::Impl {
   }
 
   Result<void> setup();
+  void read_limits(const spool::ServerConfig& tab);
+  Result<void> load_tls(const spool::ServerConfig& tab);
   Result<void> open_listeners(const std::vector<std::string>& given, std::uint16_t port, bool ipv6,
                               bool tls);
 
@@ -94,16 +96,45 @@ Result<void> Server::Impl::open_listeners(const std::vector<std::string>& given,
   return {};
 }
 
+// The limits server.tab may set (read at start-up); absent ones keep the config's values.
+void Server::Impl::read_limits(const spool::ServerConfig& tab) {
+  auto non_negative = [&](const char* name, long long fallback) {
+    return std::max<long long>(0, tab.get_int(name, fallback));
+  };
+  config.lockout_failures = static_cast<int>(
+      std::min<long long>(non_negative("Pop3LockoutFailures", config.lockout_failures), 1 << 20));
+  penalty.set_lockout_failures(config.lockout_failures);
+  config.login_timeout =
+      std::chrono::seconds(non_negative("Pop3LoginTimeout", config.login_timeout.count()));
+  config.max_per_ip = static_cast<std::size_t>(
+      non_negative("Pop3MaxConnPerIP", static_cast<long long>(config.max_per_ip)));
+}
+
+Result<void> Server::Impl::load_tls(const spool::ServerConfig& tab) {
+  const spool::MailRoot root(config.mail_root);
+  if (!fs::exists(root.server_cert()) || !fs::exists(root.server_key())) {
+    if (config.pop3s_enabled)
+      log::warn("pop3d: no {} / {}: POP3S and STLS are off", root.server_cert(), root.server_key());
+    return {};
+  }
+  TlsPolicy policy;
+  policy.ciphers = tab.get("Pop3TLSCiphers").value_or(policy.ciphers);
+  policy.min_version = tab.get("Pop3TLSMinVersion").value_or(policy.min_version);
+  policy.source = root.server_tab();
+  auto ctx = TlsContext::load(root.server_cert(), root.server_key(), policy);
+  if (!ctx) return ctx.error();
+  tls = std::move(*ctx);
+  shared.tls = tls->get();
+  return {};
+}
+
 Result<void> Server::Impl::setup() {
   const spool::MailRoot root(config.mail_root);
-  if (fs::exists(root.server_cert()) && fs::exists(root.server_key())) {
-    auto ctx = TlsContext::load(root.server_cert(), root.server_key());
-    if (!ctx) return ctx.error();
-    tls = std::move(*ctx);
-    shared.tls = tls->get();
-  } else if (config.pop3s_enabled) {
-    log::warn("pop3d: no {} / {}: POP3S and STLS are off", root.server_cert(), root.server_key());
-  }
+  // The limits and the TLS policy first: the event loops copy the TLS context when made.
+  auto tab = spool::ServerConfig::load(root.server_tab());
+  const spool::ServerConfig server_tab = tab ? std::move(*tab) : spool::ServerConfig{};
+  read_limits(server_tab);
+  if (auto r = load_tls(server_tab); !r) return r;
   if (auto r = fs::make_dirs(fs::posix(), root.pop3locks_dir()); !r) return r;
   if (config.log_enabled) {
     if (auto r = fs::make_dirs(fs::posix(), root.logs_dir()); !r) return r;
@@ -115,7 +146,6 @@ Result<void> Server::Impl::setup() {
   shared.host = host;
   loops.push_back(std::make_unique<EventLoop>(shared, config.mail_root));
   if (auto r = loops[0]->load_tables(); !r) return r;
-  const auto& server_tab = loops[0]->db().server();
   const std::size_t threads = choose_threads(config.threads, server_tab, usable_cpus());
   listings.set_max_messages(static_cast<std::size_t>(std::max<long long>(
       0, server_tab.get_int("Pop3ListingCache",

@@ -11,6 +11,8 @@
 #include <set>
 #include <utility>
 
+#include "common/open_regular.hpp"
+
 namespace psyncd::spool {
 namespace {
 
@@ -106,9 +108,10 @@ Result<std::uint64_t> scan_wire_size(const std::string& path) {
 }
 
 Result<MessageReader> MessageReader::open(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return fs::sys_error("cannot open", path, errno);
-  return MessageReader(fd, path);
+  // Sizing at login reads files the account's owner can swap: no symlink, no FIFO.
+  auto fd = open_regular(AT_FDCWD, path.c_str(), path);
+  if (!fd) return fd.error();
+  return MessageReader(*fd, path);
 }
 
 MessageReader::MessageReader(MessageReader&& other) noexcept { *this = std::move(other); }

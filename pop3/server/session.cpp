@@ -94,8 +94,27 @@ void Session::tls_started() {
 }
 
 void Session::resume() {
+  if (hold_ == Hold::credentials && gated_) {
+    hold_ = Hold::none;
+    const Command cmd = std::move(*gated_);
+    gated_.reset();
+    gate_open_ = true;
+    dispatch(cmd);
+    gate_open_ = false;
+    pump();
+    return;
+  }
   if (hold_ != Hold::login_delay) return;
   hold_ = Hold::none;
+  pump();
+}
+
+void Session::refuse_login(std::string_view text) {
+  if (hold_ != Hold::credentials) return;
+  hold_ = Hold::none;
+  gated_.reset();
+  pending_user_.clear();
+  reply(text);
   pump();
 }
 
@@ -162,8 +181,10 @@ bool Session::fill_stream() {
     auto got = mailbox_->read(stream_->index, stream_->offset, chunk_);
     if (!got) {
       // The +OK is out: the only honest way to tell the client is to drop the connection.
-      close_session("message " + std::to_string(stream_->index + 1) +
-                    " became unreadable: " + got.error().to_string());
+      std::string why =
+          "message " + std::to_string(stream_->index + 1) + ": " + got.error().to_string();
+      emit({SessionEvent::Kind::message_unreadable, {}, {}, AuthStatus::ok, why, {}, 0});
+      close_session("message became unreadable: " + why);
       return true;
     }
     if (*got == 0) {

@@ -35,18 +35,24 @@ struct SessionConfig {
   std::size_t output_high_water = 64 * 1024;  // stop producing above this many unsent bytes
   std::size_t read_chunk = 16 * 1024;          // MailboxView::read size while streaming
   std::size_t max_bad_commands = 20;           // then "-ERR too many errors" and close
+  // Hold each login attempt (PASS, APOP, AUTH mech) before it checks credentials, with a
+  // check_credentials event: the adapter charges the client's address first (pop3d's
+  // IpPenalty) and then calls resume(), or refuse_login().
+  bool gate_credentials = false;
   std::vector<std::string> sasl = supported_sasl_mechanisms();
   RandomSource random;  // default: OpenSSL RAND_bytes
 };
 
 struct SessionEvent {
   enum class Kind {
-    start_tls,         // flush pending output, do the handshake, then call tls_started()
-    close,             // flush pending output, then close; the session takes no more input
-    authenticated,     // user, method
-    login_failed,      // user (as given), method, status, reason; call resume() after the delay
-    commit_deletions,  // at QUIT: delete `deletions`, then call deletions_committed()
-    input_discarded,   // bytes pipelined after STLS were dropped (possible injection)
+    start_tls,           // flush pending output, do the handshake, then call tls_started()
+    close,               // flush pending output, then close; the session takes no more input
+    authenticated,       // user, method
+    login_failed,        // user (as given), method, status, reason; call resume() after the delay
+    commit_deletions,    // at QUIT: delete `deletions`, then call deletions_committed()
+    input_discarded,     // bytes pipelined after STLS were dropped (possible injection)
+    message_unreadable,  // RETR/TOP could not read a message: reason (the file, why)
+    check_credentials,   // (gate_credentials) a login attempt waits: resume() or refuse_login()
   };
   Kind kind = Kind::close;
   std::string user;
@@ -73,7 +79,11 @@ class Session {
   std::optional<SessionEvent> next_event();
 
   void tls_started();
+  // Ends a login delay, or lets a login attempt held by check_credentials go on.
   void resume();
+  // Answers a login attempt held by check_credentials with `text` (a whole "-ERR ..." line)
+  // without checking its credentials; not a failed login (no login_failed event).
+  void refuse_login(std::string_view text);
   void deletions_committed(bool ok);
 
   State state() const { return state_; }
@@ -88,7 +98,7 @@ class Session {
   bool finished() const { return state_ == State::closed && out_.size() == out_start_; }
 
  private:
-  enum class Hold { none, tls, login_delay, update };
+  enum class Hold { none, tls, login_delay, update, credentials };
   // A RETR or TOP in progress: which message, how far its stored bytes have been read.
   struct Stream {
     Stream(std::size_t i, std::uint64_t off, std::optional<std::uint64_t> top_lines)
@@ -121,6 +131,7 @@ class Session {
   void sasl_response(std::string_view line);
   void sasl_result(const SaslStep& step);
   bool cleartext_refused() const;
+  bool credentials_gate(const Command& cmd);
   void login_succeeded(const std::string& user, std::string method);
   void login_failed(std::string user, std::string method, AuthStatus status, std::string reason,
                     std::string_view text = {});
@@ -150,7 +161,9 @@ class Session {
   std::deque<SessionEvent> events_;
   std::size_t bad_commands_ = 0;
 
-  std::string pending_user_;  // after USER
+  std::string pending_user_;      // after USER
+  std::optional<Command> gated_;  // the login attempt held by check_credentials
+  bool gate_open_ = false;        // the next credentials_gate() lets it through
   std::unique_ptr<SaslMechanism> sasl_;
   std::string sasl_name_;
 

@@ -36,6 +36,19 @@ std::string_view failure_text(AuthStatus status) {
 
 bool Session::cleartext_refused() const { return !tls_active_ && !config_.cleartext_before_tls; }
 
+// True when `cmd` may check credentials now. Otherwise it is kept and the session holds until
+// the adapter has charged the client's address (resume() runs it) or refused it.
+bool Session::credentials_gate(const Command& cmd) {
+  if (!config_.gate_credentials || gate_open_) {
+    gate_open_ = false;
+    return true;
+  }
+  gated_ = cmd;
+  hold_ = Hold::credentials;
+  emit({SessionEvent::Kind::check_credentials, {}, {}, AuthStatus::ok, {}, {}, 0});
+  return false;
+}
+
 std::vector<std::string> Session::offered_sasl() const {
   std::vector<std::string> out;
   for (const auto& m : config_.sasl) {
@@ -59,6 +72,7 @@ void Session::cmd_pass(const Command& cmd) {
     fail_and_count("PASS without USER");
     return;
   }
+  if (!credentials_gate(cmd)) return;
   const std::string user = std::move(pending_user_);
   pending_user_.clear();
   auto outcome = auth_.verify_password(user, cmd.text);
@@ -74,6 +88,7 @@ void Session::cmd_apop(const Command& cmd) {
     fail_and_count("APOP is not available");
     return;
   }
+  if (!credentials_gate(cmd)) return;
   const std::string& user = cmd.args[0];
   auto found = auth_.lookup_secret(user);
   if (found.status == AuthStatus::temporary) {
@@ -121,6 +136,7 @@ void Session::cmd_auth(const Command& cmd) {
     reply("-ERR [AUTH] cleartext mechanisms are refused before STLS");
     return;
   }
+  if (!credentials_gate(cmd)) return;
   std::optional<std::string> initial;
   if (cmd.args.size() == 2) {
     // RFC 5034 §4: "=" stands for an empty initial response.

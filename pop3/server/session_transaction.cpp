@@ -86,7 +86,20 @@ void Session::start_stream(std::size_t index, std::optional<std::uint64_t> top_l
   // Read before answering, so a message that vanished gets an -ERR rather than a torn +OK.
   auto got = mailbox_->read(index, 0, chunk_);
   if (!got) {
-    reply("-ERR [SYS/TEMP] message cannot be read");
+    // ErrorKind::auth: the file is there but is not served (a symlink or FIFO swapped in after
+    // the listing); retrying will not help, so it is not SYS/TEMP.
+    if (got.error().kind == ErrorKind::auth) {
+      reply("-ERR [SYS/PERM] message " + std::to_string(index + 1) + " is not a regular file");
+    } else {
+      reply("-ERR [SYS/TEMP] message cannot be read");
+    }
+    emit({SessionEvent::Kind::message_unreadable,
+          {},
+          {},
+          AuthStatus::ok,
+          "message " + std::to_string(index + 1) + ": " + got.error().to_string(),
+          {},
+          0});
     return;
   }
   reply(ok_line);

@@ -3,7 +3,8 @@
 // "pop3s PORT" lines, then "ready", on stdout; stops on SIGTERM/SIGINT.
 // Usage: psyncd-pop3d-test MAIL_ROOT [--pop3-port N] [--pop3s-port N] [--delay-ms N]
 //        [--penalty-ms N] [--hang-up] [--max-sessions N] [--idle-secs N] [--log] [--mailbox]
-//        [--max-line N]
+//        [--max-line N] [--lockout N] [--login-secs N] [--max-per-ip N]
+// (The test server starts with no lockout; server.tab's Pop3LockoutFailures still applies.)
 #include <signal.h>
 
 #include <atomic>
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
   cfg.pop3s_bind = {"127.0.0.1"};
   cfg.bad_login_delay = std::chrono::milliseconds(0);
   cfg.ip_penalty_step = std::chrono::milliseconds(0);
+  cfg.lockout_failures = 0;
   for (int i = 2; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() -> const char* {
@@ -70,6 +72,12 @@ int main(int argc, char** argv) {
       cfg.max_sessions = static_cast<std::size_t>(number(next()));
     else if (a == "--idle-secs")
       cfg.idle_timeout = std::chrono::seconds(number(next()));
+    else if (a == "--lockout")
+      cfg.lockout_failures = static_cast<int>(number(next()));
+    else if (a == "--login-secs")
+      cfg.login_timeout = std::chrono::seconds(number(next()));
+    else if (a == "--max-per-ip")
+      cfg.max_per_ip = static_cast<std::size_t>(number(next()));
     else if (a == "--max-line")
       cfg.max_line = static_cast<std::size_t>(number(next()));
     else if (a == "--log")

@@ -34,7 +34,7 @@ class FakeMailbox : public MailboxView {
   Result<std::size_t> read(std::size_t index, std::uint64_t offset, std::span<char> buf) override {
     ++reads;
     if (fail_index == index && offset >= fail_offset) {
-      return make_error(ErrorKind::io, "injected read failure");
+      return make_error(fail_kind, "injected read failure");
     }
     const std::string& s = messages_[index].stored;
     if (offset >= s.size()) return std::size_t{0};
@@ -51,6 +51,7 @@ class FakeMailbox : public MailboxView {
   std::size_t max_read = 1 << 20;
   std::size_t fail_index = static_cast<std::size_t>(-1);
   std::uint64_t fail_offset = 0;
+  ErrorKind fail_kind = ErrorKind::io;  // auth: "not a regular file" (pop3d's open_regular)
   int reads = 0;
   std::vector<std::size_t> removed;  // what remove() was given
   bool released = false;
@@ -94,6 +95,7 @@ class FakeAuth : public Authenticator {
     box->max_read = max_read;
     box->fail_index = fail_index;
     box->fail_offset = fail_offset;
+    box->fail_kind = fail_kind;
     last_box = box.get();
     return {AuthStatus::ok, std::move(box), {}};
   }
@@ -103,6 +105,7 @@ class FakeAuth : public Authenticator {
   std::size_t max_read = 1 << 20;
   std::size_t fail_index = static_cast<std::size_t>(-1);
   std::uint64_t fail_offset = 0;
+  ErrorKind fail_kind = ErrorKind::io;
   std::vector<std::string> opened;
   FakeMailbox* last_box = nullptr;
 };
@@ -149,13 +152,17 @@ inline std::string render_event(const SessionEvent& e) {
       return out;
     }
     case K::input_discarded: return "input_discarded " + std::to_string(e.bytes) + ": " + e.reason;
+    case K::message_unreadable:
+      return "message_unreadable " + e.reason;
+    case K::check_credentials:
+      return "check_credentials";
   }
   return "?";
 }
 
 // Feeds `input` in pieces of `step` bytes (0 = whole), draining output after each piece and
-// answering events: resume() after login_failed, tls_started() after start_tls,
-// deletions_committed(commit_ok) after commit_deletions.
+// answering events: resume() after login_failed and check_credentials, tls_started() after
+// start_tls, deletions_committed(commit_ok) after commit_deletions.
 inline Transcript run_session(Session& s, const std::string& input, std::size_t step,
                               bool commit_ok = true) {
   Transcript t;
@@ -170,6 +177,7 @@ inline Transcript run_session(Session& s, const std::string& input, std::size_t 
         t.events.push_back(render_event(*e));
         again = true;
         if (e->kind == SessionEvent::Kind::login_failed) s.resume();
+        if (e->kind == SessionEvent::Kind::check_credentials) s.resume();
         if (e->kind == SessionEvent::Kind::start_tls) s.tls_started();
         if (e->kind == SessionEvent::Kind::commit_deletions) s.deletions_committed(commit_ok);
       }

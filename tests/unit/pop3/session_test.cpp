@@ -344,14 +344,73 @@ TEST_CASE("session: too many bad commands close the session") {
 
 TEST_CASE("session: unreadable messages") {
   check_case({"unreadable before +OK", kLogin + "RETR 1\r\nNOOP\r\n",
-              kLoginOk + "-ERR [SYS/TEMP] message cannot be read\r\n+OK\r\n", {kAuthed}},
+              kLoginOk + "-ERR [SYS/TEMP] message cannot be read\r\n+OK\r\n",
+              {kAuthed, "message_unreadable message 1: injected read failure"}},
              [](Fixture& f) { f.auth.fail_index = 0; });
+  // A file the mailbox refuses to open (a symlink or FIFO put in its place): its own text.
+  check_case({"refused (not a regular file)", kLogin + "RETR 2\r\nTOP 2 0\r\nNOOP\r\n",
+              kLoginOk + "-ERR [SYS/PERM] message 2 is not a regular file\r\n" +
+                  "-ERR [SYS/PERM] message 2 is not a regular file\r\n+OK\r\n",
+              {kAuthed, "message_unreadable message 2: injected read failure",
+               "message_unreadable message 2: injected read failure"}},
+             [](Fixture& f) {
+               f.auth.fail_index = 1;
+               f.auth.fail_kind = psyncd::ErrorKind::auth;
+             });
   check_case({"unreadable mid-stream", kLogin + "RETR 1\r\nNOOP\r\n",
               kLoginOk + "+OK 23 octets\r\nSubject:",
-              {kAuthed, "close: message 1 became unreadable: injected read failure"}},
+              {kAuthed, "message_unreadable message 1: injected read failure",
+               "close: message became unreadable: message 1: injected read failure"}},
              [](Fixture& f) {
                f.auth.fail_index = 0;
                f.auth.fail_offset = 8;
                f.auth.max_read = 4;
              });
+}
+
+TEST_CASE("session: gate_credentials holds each login attempt before its check") {
+  Fixture f;
+  f.config.gate_credentials = true;
+  Session s(f.config, f.auth);
+  s.consume_output(s.pending_output().size());
+  s.receive("USER alice\r\nPASS secret\r\nSTAT\r\n");
+  CHECK(s.pending_output() == "+OK password required for alice\r\n");
+  CHECK_FALSE(s.wants_input());
+  auto e = s.next_event();
+  REQUIRE(e);
+  CHECK(e->kind == SessionEvent::Kind::check_credentials);
+  CHECK_FALSE(s.next_event());
+  CHECK(f.auth.opened.empty());  // nothing checked yet
+  s.consume_output(s.pending_output().size());
+  s.resume();
+  CHECK(s.pending_output() == "+OK maildrop has 2 messages (56 octets)\r\n+OK 2 56\r\n");
+  CHECK(render_event(*s.next_event()) == kAuthed);
+}
+
+TEST_CASE("session: refuse_login answers a held attempt without checking it") {
+  Fixture f;
+  f.config.gate_credentials = true;
+  Session s(f.config, f.auth);
+  s.consume_output(s.pending_output().size());
+  const std::string refusal = "-ERR [SYS/TEMP] too many failed logins";
+  for (const std::string attempt :
+       {"USER alice\r\nPASS secret\r\n", "APOP alice 0123456789abcdef0123456789abcdef\r\n",
+        "AUTH PLAIN AGFsaWNlAHNlY3JldA==\r\n"}) {
+    s.receive(attempt);
+    auto e = s.next_event();
+    REQUIRE(e);
+    CHECK(e->kind == SessionEvent::Kind::check_credentials);
+    s.refuse_login(refusal);
+    std::string out(s.pending_output());
+    s.consume_output(out.size());
+    CHECK(out.substr(out.size() - refusal.size() - 2) == refusal + "\r\n");
+    CHECK_FALSE(s.next_event());  // no login_failed: nothing was checked
+    CHECK(s.state() == Session::State::authorization);
+  }
+  CHECK(f.auth.opened.empty());
+  // The session goes on: the next attempt is held again, and may succeed.
+  s.receive("AUTH PLAIN AGFsaWNlAHNlY3JldA==\r\n");
+  REQUIRE(s.next_event()->kind == SessionEvent::Kind::check_credentials);
+  s.resume();
+  CHECK(s.state() == Session::State::transaction);
 }

@@ -1,6 +1,10 @@
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <cstdio>
+#include <future>
 #include <map>
 
 #include "pop3d/maildir_mailbox.hpp"
@@ -133,4 +137,49 @@ TEST_CASE("MaildirMailbox: reads messages of new/ and cur/ in turn (cached direc
       CHECK(std::string(buf, *n) == want.at(std::string(mb.uidl(i))));
     }
   }
+}
+
+TEST_CASE("MaildirMailbox: a symlink or FIFO swapped in after the listing is refused") {
+  test::Pop3dRoot root;
+  root.add_user("alice", "pw");
+  root.add_message("alice", "1.host", "one\r\n");
+  root.add_message("alice", "2.host", "two\r\n");
+  root.add_message("alice", "3.host", "three\r\n");
+  const std::string secret = root.path() + "/secret";
+  {
+    std::FILE* f = std::fopen(secret.c_str(), "w");
+    REQUIRE(f);
+    std::fputs("root:hash:::\n", f);
+    std::fclose(f);
+  }
+  auto view = open_alice(root, false);
+  MaildirMailbox& mb = *view;
+  REQUIRE(mb.count() == 3);
+  const std::string dir = root.maildir("alice");
+  // After login, the account's owner replaces message 1 by a symlink, message 2 by a FIFO.
+  REQUIRE(::unlink((dir + "/1.host").c_str()) == 0);
+  REQUIRE(::symlink(secret.c_str(), (dir + "/1.host").c_str()) == 0);
+  REQUIRE(::unlink((dir + "/2.host").c_str()) == 0);
+  REQUIRE(::mkfifo((dir + "/2.host").c_str(), 0600) == 0);
+  char buf[64];
+  auto link = mb.read(0, 0, buf);
+  REQUIRE_FALSE(link);
+  CHECK(link.error().kind == ErrorKind::auth);
+  CHECK(link.error().to_string() == dir + "/1.host: is a symbolic link (not served)");
+  // A FIFO without a writer would block open() for good: read in a thread, and unblock it
+  // by opening the writing end if it has not answered in 5 s.
+  auto fifo = std::async(std::launch::async, [&] { return mb.read(1, 0, buf); });
+  if (fifo.wait_for(std::chrono::seconds(5)) != std::future_status::ready) {
+    const int w = ::open((dir + "/2.host").c_str(), O_WRONLY | O_NONBLOCK);
+    FAIL_CHECK("reading a FIFO blocked");
+    if (w >= 0) ::close(w);
+  }
+  auto got = fifo.get();
+  REQUIRE_FALSE(got);
+  CHECK(got.error().kind == ErrorKind::auth);
+  CHECK(got.error().to_string() == dir + "/2.host: is a FIFO (not served)");
+  // The mailbox goes on serving the others.
+  auto n = mb.read(2, 0, buf);
+  REQUIRE(n);
+  CHECK(std::string(buf, *n) == "three\r\n");
 }
