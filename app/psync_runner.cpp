@@ -15,8 +15,8 @@ namespace {
 
 constexpr int kExitTempFail = 75;  // sysexits EX_TEMPFAIL: some link failed, try again later
 
-psync::PsyncConfig make_config(const Options& o, const std::atomic<bool>* stop,
-                               const Clock& clock, psync::CycleObserver* observer) {
+psync::PsyncConfig make_config(const Options& o, const std::atomic<bool>* stop, const Clock& clock,
+                               psync::CycleObserver* observer, const psync::SelfListener* self) {
   psync::PsyncConfig c;
   c.mail_root = o.mail_root;
   c.threads = o.psync_threads;
@@ -25,8 +25,9 @@ psync::PsyncConfig make_config(const Options& o, const std::atomic<bool>* stop,
   c.rotate_hours = o.log_rotate_hours;
   c.handoff = o.xmail_handoff;
   c.mailbox_format = o.mailbox_format == MailboxFormat::mailbox;
-  if (o.pop3.enabled) c.self.ports.push_back(o.pop3.port);
-  if (o.pop3s.enabled) c.self.ports.push_back(o.pop3s.port);
+  // Only the ports our server has bound (none with --once): -Pp/-Bp alone say nothing of
+  // what listens there.
+  c.self = self;
   c.clock = &clock;
   c.stop = stop;
   c.observer = observer;
@@ -70,13 +71,13 @@ void run_cycle_logged(psync::PsyncService& service) {
 }  // namespace
 
 int run_psync(const Options& options, std::ostream& out, std::ostream& err,
-              const std::atomic<bool>* stop, const Clock& clock,
-              psync::CycleObserver* observer) {
+              const std::atomic<bool>* stop, const Clock& clock, psync::CycleObserver* observer,
+              const psync::SelfListener* self) {
   if (options.mail_root.empty()) {
     err << "psyncd: no MAIL_ROOT (use -Ms or the MAIL_ROOT environment variable)\n";
     return exit_code(ErrorKind::usage);
   }
-  psync::PsyncService service(make_config(options, stop, clock, observer));
+  psync::PsyncService service(make_config(options, stop, clock, observer, self));
   if (options.mode == Mode::once) return run_once(service, out, err);
   spool::MailRoot root(options.mail_root);
   psync::CycleTimer timer(std::chrono::seconds(options.psync_interval));

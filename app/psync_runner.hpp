@@ -5,6 +5,8 @@
 // seconds, and whenever MAIL_ROOT/.psync-trigger appears (checked every second), until *stop.
 // Signals are the caller's: it only reads the stop flag. `observer` (optional) hears every
 // link's start, progress and end as they happen, from the worker threads (run_once.hpp).
+// `self` (optional) holds the ports psyncd's own POP3 server has bound, for the self-poll
+// refusal (psync/scheduler_self_poll.hpp); without it no link is a self-poll.
 #pragma once
 
 #include <atomic>
@@ -18,6 +20,6 @@ namespace psyncd::app {
 
 int run_psync(const Options& options, std::ostream& out, std::ostream& err,
               const std::atomic<bool>* stop = nullptr, const Clock& clock = system_clock(),
-              psync::CycleObserver* observer = nullptr);
+              psync::CycleObserver* observer = nullptr, const psync::SelfListener* self = nullptr);
 
 }  // namespace psyncd::app

@@ -80,19 +80,28 @@ int run_service(const Options& options, std::ostream& out, std::ostream& err) {
   int psync_rc = 0;
   int pop3_rc = 0;
   std::vector<std::thread> workers;
+  // The ports our POP3 server really holds, for the self-poll refusal.
+  psync::SelfListener self;
+  const bool serving = options.pop3.enabled || options.pop3s.enabled;
+  if (!serving) self.closed();
   if (options.psync_enabled) {
     workers.emplace_back([&] {
-      psync_rc = run_psync(options, out, err, &stop, system_clock(), &status);
+      self.wait_settled(&stop);  // the first cycle knows which ports are ours
+      psync_rc = run_psync(options, out, err, &stop, system_clock(), &status, &self);
       if (psync_rc != 0) stop = true;
     });
   }
-  if (options.pop3.enabled || options.pop3s.enabled) {
+  if (serving) {
     workers.emplace_back([&] {
       auto config = make_pop3d_config(options);
-      config.on_ready = [](const std::vector<pop3d::BoundPort>& ports) {
+      config.on_ready = [&self](const std::vector<pop3d::BoundPort>& ports) {
         log::info("pop3d: listening on {}", describe_ports(ports));
+        std::vector<std::uint16_t> numbers;
+        for (const auto& p : ports) numbers.push_back(p.port);
+        self.bound(numbers);
       };
       auto r = pop3d::run_server(config, stop);
+      self.closed();
       if (!r) {
         log::error("pop3d: {}", r.error().to_string());
         pop3_rc = exit_code(r.error().kind);

@@ -35,7 +35,7 @@ struct PsyncConfig {
   unsigned rotate_hours = 24;               // -Mr
   bool handoff = false;                     // --xmail-handoff
   bool mailbox_format = false;              // -Mm
-  SelfListener self;                        // our POP3 listener ports (self-poll refusal)
+  const SelfListener* self = nullptr;       // our bound POP3 ports (self-poll); null: none
   const Clock* clock = &system_clock();
   const std::atomic<bool>* stop = nullptr;
   TransportFactory connect;                 // empty: libcurl

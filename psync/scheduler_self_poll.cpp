@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 
 namespace psyncd::psync {
@@ -76,11 +77,31 @@ bool names_own_account(const std::string& remote_user, const spool::MailUsers& u
                      [&](const std::string& d) { return users.find(d, remote_user) != nullptr; });
 }
 
-bool is_self_poll(const Link& link, const SelfListener& self, const spool::MailUsers& users,
-                  const spool::Domains& domains) {
-  if (std::find(self.ports.begin(), self.ports.end(), link.remote.port) == self.ports.end()) {
-    return false;
+void SelfListener::bound(const std::vector<std::uint16_t>& ports) {
+  {
+    std::lock_guard lock(mutex_);
+    ports_ = ports;
+    settled_ = true;
   }
+  settled_cv_.notify_all();
+}
+
+void SelfListener::closed() { bound({}); }
+
+bool SelfListener::is_ours(std::uint16_t port) const {
+  std::lock_guard lock(mutex_);
+  return std::find(ports_.begin(), ports_.end(), port) != ports_.end();
+}
+
+void SelfListener::wait_settled(const std::atomic<bool>* stop) const {
+  std::unique_lock lock(mutex_);
+  while (!settled_ && (stop == nullptr || !stop->load()))
+    settled_cv_.wait_for(lock, std::chrono::milliseconds(200));
+}
+
+bool is_self_poll(const Link& link, const SelfListener* self, const spool::MailUsers& users,
+                  const spool::Domains& domains) {
+  if (self == nullptr || !self->is_ours(link.remote.port)) return false;
   return names_own_account(link.remote_user, users, domains) &&
          resolves_to_local_address(link.remote.host);
 }
