@@ -49,7 +49,9 @@ Result<uint64_t> number_field(const tabfile::Record& r, size_t i, const std::str
 std::string result_text(const psync::LinkReport& r) {
   using psync::LinkOutcome;
   switch (r.outcome) {
-    case LinkOutcome::ran: return r.result.ok ? "ok" : one_line(psync::failure_text(r));
+    case LinkOutcome::ran:
+      if (r.result.ok && r.result.held > 0) return one_line(psync::held_text(r.result));
+      return r.result.ok ? "ok" : one_line(psync::failure_text(r));
     case LinkOutcome::skipped_lock: return one_line("skipped (locked): " + r.note);
     case LinkOutcome::disabled: return "disabled";
     case LinkOutcome::delayed: return "not run: delayed after failures: " + r.note;

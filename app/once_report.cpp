@@ -50,7 +50,8 @@ const std::array<Hint, 24> kHints = {{
     {"login refused", kAuthAdvice},
     {"[AUTH]", "check the remote user (field 4) and the password (field 5, made with xmcrypt)"},
     {"Pop3SyncErrorAccount",
-     "a recipient is not local: add the account, or set Pop3SyncErrorAccount in server.tab"},
+     "a recipient cannot be delivered here (the reason says why): add the account or alias, or "
+     "set Pop3SyncErrorAccount in server.tab"},
     {"timed out", "the server did not answer in time: check field 3 and the network, or raise -YT"},
     {"resolve", "the server name in field 3 does not resolve: check it and DNS"},
     {"STLS", "the server does not offer STLS: drop STLS/FSTLS from field 6 or use POP3S"},
@@ -82,6 +83,9 @@ bool failed(std::string_view outcome) {
   return outcome.substr(0, 4) == "FAIL";
 }
 
+// "held N: why (counts)": the session went well but messages stayed on the server.
+bool held(std::string_view outcome) { return outcome.substr(0, 5) == "held "; }
+
 // The link and the outcome of a summary line ("who: outcome"); false when it is none.
 bool split_summary(std::string_view line, std::string_view& outcome) {
   auto arrow = line.find(" -> ");
@@ -101,9 +105,12 @@ unsigned terminal_width() {
 }  // namespace
 
 std::string failure_hint(std::string_view outcome) {
-  if (!failed(outcome) && outcome.substr(0, 7) != "skipped") return "";
+  if (!failed(outcome) && !held(outcome) && outcome.substr(0, 7) != "skipped") return "";
   for (const Hint& h : kHints)
     if (outcome.find(h.needle) != std::string_view::npos) return h.advice;
+  if (held(outcome))
+    return "the messages stay on the remote server and are tried again next cycle; see the "
+           "log lines above for each one";
   return failed(outcome) ? "see the log lines above; psyncd --check -Ms MAIL_ROOT validates "
                            "the tables"
                          : "";
@@ -117,6 +124,8 @@ std::string OnceTally::add(std::string_view line) {
     ++ok_;
   else if (failed(outcome))
     ++failed_;
+  else if (held(outcome))
+    ++held_;
   else
     ++other_;
   static const std::regex counts(R"((\d+) msgs (\d+) bytes)");
@@ -130,8 +139,9 @@ std::string OnceTally::add(std::string_view line) {
 }
 
 std::string OnceTally::totals_line() const {
-  return fmt::format("psyncd --once: {} links: {} ok, {} failed, {} not run; {} msgs {} bytes\n",
-                     ok_ + failed_ + other_, ok_, failed_, other_, msgs_, bytes_);
+  return fmt::format(
+      "psyncd --once: {} links: {} ok, {} held, {} failed, {} not run; {} msgs {} bytes\n",
+      ok_ + held_ + failed_ + other_, ok_, held_, failed_, other_, msgs_, bytes_);
 }
 
 std::string annotate_once_output(std::string_view summaries) {

@@ -1,9 +1,10 @@
 // The terminal side of `psyncd --once`: each link's summary line (psync::summary_line) gets a
-// "what to do" hint under it when it failed, and a totals line ends the run (links ok / failed
-// / not run, messages and bytes). The hints are chosen from the failure's step ("FAIL (auth)")
-// and text, so they are advice, not diagnosis. On a terminal the lines come live, as links end,
-// under a progress line (once_progress.hpp); otherwise all at the end, in pop3links.tab order,
-// exactly as scripts have always seen them. It does not change the exit status.
+// "what to do" hint under it when it failed or held messages, and a totals line ends the run
+// (links ok / held / failed / not run, messages and bytes). The hints are chosen from the failure's
+// step ("FAIL (auth)") and text, so they are advice, not diagnosis. On a terminal the lines come
+// live, as links end, under a progress line (once_progress.hpp); otherwise all at the end, in
+// pop3links.tab order, exactly as scripts have always seen them. It does not change the exit
+// status.
 #pragma once
 
 #include <cstdint>
@@ -23,11 +24,11 @@ class OnceTally {
  public:
   // The line as printed: itself, plus a "    what to do: ..." line when there is a hint.
   std::string add(std::string_view line);
-  // "psyncd --once: 3 links: 1 ok, 1 failed, 1 not run; 3 msgs 100 bytes\n"
+  // "psyncd --once: 4 links: 1 ok, 1 held, 1 failed, 1 not run; 3 msgs 100 bytes\n"
   std::string totals_line() const;
 
  private:
-  unsigned ok_ = 0, failed_ = 0, other_ = 0;
+  unsigned ok_ = 0, held_ = 0, failed_ = 0, other_ = 0;
   uint64_t msgs_ = 0, bytes_ = 0;
 };
 

@@ -13,7 +13,8 @@ namespace psyncd::app {
 
 namespace {
 
-constexpr int kExitTempFail = 75;  // sysexits EX_TEMPFAIL: some link failed, try again later
+// sysexits EX_TEMPFAIL: some link failed or left messages it wanted on the server (held).
+constexpr int kExitTempFail = 75;
 
 psync::PsyncConfig make_config(const Options& o, const std::atomic<bool>* stop, const Clock& clock,
                                psync::CycleObserver* observer, const psync::SelfListener* self) {
@@ -61,7 +62,7 @@ void run_cycle_logged(psync::PsyncService& service) {
     std::string line = psync::link_label(l.link) + ": " + outcome;
     std::string hint = failure_hint(outcome);
     if (!hint.empty()) line += "; what to do: " + hint;
-    if (outcome.rfind("FAIL", 0) == 0)
+    if (outcome.rfind("FAIL", 0) == 0 || outcome.rfind("held ", 0) == 0)
       log::warn("psync: {}", line);
     else
       log::info("psync: {}", line);

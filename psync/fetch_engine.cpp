@@ -264,6 +264,9 @@ Result<void> LinkSync::fetch_batch(std::vector<pop3::FetchItem> items, bool last
     } else {
       ++result_.not_synced;
       result_.not_synced_bytes += o.bytes;
+      ++result_.held;
+      if (result_.held_reason.empty())
+        result_.held_reason = o.reason.empty() ? "not stored" : o.reason;
     }
   }
   if (!got) return got.error();
@@ -392,8 +395,13 @@ std::string counts_text(const LinkResult& r) {
                      r.deleted, r.not_synced);
 }
 
+std::string held_text(const LinkResult& r) {
+  return fmt::format("held {}: {}", r.held, r.held_reason);
+}
+
 std::string describe(const LinkResult& r) {
   if (r.skipped) return "skipped: " + r.reason;
+  if (r.ok && r.held > 0) return held_text(r) + " (" + counts_text(r) + ")";
   if (r.ok) return "ok: " + counts_text(r);
   return "FAIL: " + r.reason + " (" + counts_text(r) + ")";
 }

@@ -62,13 +62,20 @@ struct LinkResult {
   std::uint32_t not_synced = 0;    // left on the server or sent to the error account
   std::uint64_t not_synced_bytes = 0;
   std::uint32_t deleted = 0;       // DELEs the server accepted (committed when ok)
+  // Of not_synced, the messages that stay on the server although the link wanted them (no
+  // route, not stored, RETR refused); MaxSize skips and error-account copies are not held.
+  std::uint32_t held = 0;
+  std::string held_reason;         // why the first held message was held
   std::string reason;              // first error, "" when ok
 };
 
 LinkResult sync_link(const FetchEnv& env, const Link& link);
 
-// "ok: 3 msgs 12345 bytes, ..." / "FAIL: reason (counts)" / "skipped: why" for summaries.
+// "ok: 3 msgs 12345 bytes, ..." / "held 2: reason (counts)" (ok, but messages stayed on the
+// server) / "FAIL: reason (counts)" / "skipped: why" for summaries.
 std::string describe(const LinkResult& result);
+// "held 2: why the first was held" (no counts).
+std::string held_text(const LinkResult& result);
 // The counts part: "3 msgs 12345 bytes, 0 deleted, 0 not synced".
 std::string counts_text(const LinkResult& result);
 

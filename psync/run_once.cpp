@@ -117,7 +117,8 @@ PsyncLogEntry log_entry(const Tables& t, const Link& link, const LinkResult& r) 
 
 bool CycleReport::ok() const {
   return std::all_of(links.begin(), links.end(), [](const LinkReport& l) {
-    return l.outcome == LinkOutcome::disabled || (l.outcome == LinkOutcome::ran && l.result.ok);
+    return l.outcome == LinkOutcome::disabled ||
+           (l.outcome == LinkOutcome::ran && l.result.ok && l.result.held == 0);
   });
 }
 

@@ -82,7 +82,8 @@ class CycleObserver {
 struct CycleReport {
   std::vector<LinkReport> links;
   std::vector<std::string> problems;  // table problems, "file:line: ..." texts
-  // Every link that was due ran and succeeded (disabled links do not count).
+  // Every link that was due ran and succeeded, leaving no message it wanted on the server
+  // (disabled links do not count).
   bool ok() const;
 };
 
@@ -92,8 +93,9 @@ std::string link_label(const Link& link);
 // A link that ran and failed: "FAIL (auth): why", the step where it broke and the reason.
 std::string failure_text(const LinkReport& report);
 
-// What happened to the link: "ok: 3 msgs ...", "FAIL (auth): why (0 msgs ...)" (a failure
-// names its step), "disabled", ...
+// What happened to the link: "ok: 3 msgs ...", "held 2: why (counts)" (the session went well
+// but messages stayed on the server), "FAIL (auth): why (0 msgs ...)" (a failure names its
+// step), "disabled", ...
 std::string outcome_text(const LinkReport& report);
 
 // link_label + ": " + outcome_text, for --once and the log.

@@ -139,11 +139,11 @@ def main():
             check(re.search(rf"^{re.escape(u2)}: FAIL \(auth\): .*\n    what to do: check the "
                             r"remote user \(field 4\) and the password", plain, re.M),
                   "--once: u2 names the step and says what to do", repr(out))
-            check(f"psyncd --once: 2 links: 1 ok, 1 failed, 0 not run; 3 msgs {size3} bytes"
+            check(f"psyncd --once: 2 links: 1 ok, 0 held, 1 failed, 0 not run; 3 msgs {size3} bytes"
                   in plain, "--once: the totals line", repr(out))
             piped = mr.run()
             check("\r" not in piped.stdout and "\x1b" not in piped.stdout and
-                  piped.stdout.endswith("psyncd --once: 2 links: 1 ok, 1 failed, 0 not run; "
+                  piped.stdout.endswith("psyncd --once: 2 links: 1 ok, 0 held, 1 failed, 0 not run; "
                                         "0 msgs 0 bytes\n"),
                   "--once through a pipe: plain lines only", repr(piped.stdout))
     print("ok")

@@ -73,6 +73,14 @@ TEST_CASE("link status: results, counts, failures, delay and next poll") {
        kT + 720, 0},
       {"ok clears failures", report(LinkOutcome::ran, true, 1, 7), kT + 720, "ok", 1, 6, 0,
        kT + 840, 0},
+      {"held: not ok, not a failure (no delay, failures unchanged)",
+       [] {
+         LinkReport r = report(LinkOutcome::ran, true, 1, 7);
+         r.result.held = 2;
+         r.result.held_reason = "no account \"x\" in domain \"ex.test\"";
+         return r;
+       }(),
+       kT + 840, "held 2: no account \"x\" in domain \"ex.test\"", 1, 7, 0, kT + 960, 0},
   };
   StatusBook book(120);
   for (const auto& c : cases) {

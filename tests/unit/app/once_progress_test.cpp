@@ -90,7 +90,7 @@ TEST_CASE("once progress: redraws are throttled, links end as summary lines") {
   live.done();
   want += std::string(kClear) +
           "b@h:110 -> b@ex.test: ok: 2 msgs 30 bytes, 0 deleted, 0 not synced\n"
-          "psyncd --once: 2 links: 1 ok, 1 failed, 0 not run; 2 msgs 30 bytes\n";
+          "psyncd --once: 2 links: 1 ok, 0 held, 1 failed, 0 not run; 2 msgs 30 bytes\n";
   CHECK(out.str() == want);
 }
 
@@ -101,8 +101,9 @@ TEST_CASE("once progress: the live line is cut to the terminal width") {
   live.link_started(0, link("averyveryverylongname"));
   CHECK(out.str() == std::string(kClear) + "averyveryverylongna");
   live.done();
-  CHECK(out.str() == std::string(kClear) + "averyveryverylongna" + kClear +
-                         "psyncd --once: 0 links: 0 ok, 0 failed, 0 not run; 0 msgs 0 bytes\n");
+  CHECK(out.str() ==
+        std::string(kClear) + "averyveryverylongna" + kClear +
+            "psyncd --once: 0 links: 0 ok, 0 held, 0 failed, 0 not run; 0 msgs 0 bytes\n");
 }
 
 TEST_CASE("once progress: told the cycle's links, the line counts the ended ones") {

@@ -86,14 +86,14 @@ TEST_CASE("once report: lines are kept, hints added, totals appended") {
             "b@h:110 -> b @ex.test: FAIL: h:110: connect: refused (0 msgs 0 bytes, 0 deleted, 0 not synced)\n"
             "    what to do: cannot reach",
             0) == 0);
-  CHECK(out.find("psyncd --once: 3 links: 1 ok, 1 failed, 1 not run; 3 msgs 100 bytes\n") !=
+  CHECK(out.find("psyncd --once: 3 links: 1 ok, 0 held, 1 failed, 1 not run; 3 msgs 100 bytes\n") !=
         std::string::npos);
 }
 
 TEST_CASE("once report: bad input (no summary lines) still gives totals") {
   CHECK(annotate_once_output("garbage\n") ==
-        "garbage\npsyncd --once: 0 links: 0 ok, 0 failed, 0 not run; 0 msgs 0 bytes\n");
-  CHECK(annotate_once_output("") == "psyncd --once: 0 links: 0 ok, 0 failed, 0 not run; 0 msgs 0 bytes\n");
+        "garbage\npsyncd --once: 0 links: 0 ok, 0 held, 0 failed, 0 not run; 0 msgs 0 bytes\n");
+  CHECK(annotate_once_output("") == "psyncd --once: 0 links: 0 ok, 0 held, 0 failed, 0 not run; 0 msgs 0 bytes\n");
 }
 
 TEST_CASE("once report: the tally counts summary lines and adds hints, exact") {
@@ -108,5 +108,19 @@ TEST_CASE("once report: the tally counts summary lines and adds hints, exact") {
         "c@h -> c@ex: skipped (locked): held by pid 7\n"
         "    what to do: another psyncd or XMail is syncing this link now; nothing to do\n");
   CHECK(tally.totals_line() ==
-        "psyncd --once: 3 links: 1 ok, 1 failed, 1 not run; 4 msgs 105 bytes\n");
+        "psyncd --once: 3 links: 1 ok, 0 held, 1 failed, 1 not run; 4 msgs 105 bytes\n");
+}
+
+TEST_CASE("once report: a held link is counted apart and gets a hint") {
+  OnceTally tally;
+  std::string line =
+      "a@h -> a@ex: held 2: bob@ex: no account \"bob\" in domain \"ex\"; no "
+      "Pop3SyncErrorAccount set: left on the server (1 msgs 5 bytes, 1 deleted, 2 not synced)";
+  std::string out = tally.add(line);
+  CHECK(out.rfind(line + "\n    what to do: a recipient cannot be delivered here", 0) == 0);
+  CHECK(tally.add("b@h -> b@ex: held 1: server refused RETR: -ERR gone (0 msgs 0 bytes, 0 "
+                  "deleted, 1 not synced)")
+            .find("what to do: the messages stay on the remote server") != std::string::npos);
+  CHECK(tally.totals_line() ==
+        "psyncd --once: 2 links: 0 ok, 2 held, 0 failed, 0 not run; 1 msgs 5 bytes\n");
 }

@@ -94,5 +94,5 @@ TEST_CASE("once: a MAIL_ROOT without links prints the totals line") {
   dir.write("pop3links.tab", "");
   std::ostringstream out, err;
   CHECK(run_cli({"-Ms", dir.path(), "--once", "-P-", "-B-"}, {}, out, err) == 0);
-  CHECK(out.str() == "psyncd --once: 0 links: 0 ok, 0 failed, 0 not run; 0 msgs 0 bytes\n");
+  CHECK(out.str() == "psyncd --once: 0 links: 0 ok, 0 held, 0 failed, 0 not run; 0 msgs 0 bytes\n");
 }

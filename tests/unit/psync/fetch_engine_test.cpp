@@ -17,6 +17,7 @@
 #include "tests/support/spool_fixture.hpp"
 
 using namespace psyncd::test;  // NOLINT: test builders read like a transcript
+using psyncd::psync::counts_text;
 using psyncd::psync::FailureScope;
 using psyncd::psync::LinkResult;
 
@@ -191,6 +192,9 @@ TEST_CASE("fetch: a refused RETR leaves that message on the server", "[psync][fe
   CHECK(r.ok);
   CHECK(r.messages == 1);
   CHECK(r.not_synced == 1);
+  CHECK(r.held == 1);
+  CHECK(r.held_reason == "server refused RETR: gone");
+  CHECK(info(r) == "held 1: server refused RETR: gone (" + counts_text(r) + ")");
   CHECK(server.finish() == "");
   CHECK(f.delivered("joe") == std::vector<std::string>{kStored2});
 }
@@ -287,6 +291,8 @@ TEST_CASE("fetch: MaxSize skip and delete", "[psync][fetch]") {
     INFO(info(r));
     CHECK(r.ok);
     CHECK(r.not_synced == 1);
+    CHECK(r.held == 0);  // the link asked for it: not held
+    CHECK(info(r).rfind("ok: ", 0) == 0);
     CHECK(server.finish() == "");
   }
   SECTION("delete: the big message is deleted unread") {
@@ -333,6 +339,8 @@ TEST_CASE("fetch: '?' link routes by header, unroutable mail stays or goes to th
     CHECK(r.ok);
     CHECK(r.messages == 1);
     CHECK(r.not_synced == 1);
+    CHECK(r.held == 1);
+    CHECK(info(r).rfind("held 1: bob@ex.test: ", 0) == 0);
     CHECK(server.finish() == "");
     CHECK(f.delivered("errors").empty());
   }
@@ -343,6 +351,7 @@ TEST_CASE("fetch: '?' link routes by header, unroutable mail stays or goes to th
     INFO(info(r));
     CHECK(r.ok);
     CHECK(r.messages == 1);
+    CHECK(r.held == 0);  // delivered to the error account: not held
     CHECK(server.finish() == "");
     CHECK(f.delivered("errors") == std::vector<std::string>{to_bob});
   }
