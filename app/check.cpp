@@ -5,6 +5,7 @@
 
 #include "common/fs.hpp"
 #include "psync/link_table.hpp"
+#include "spool/aliases.hpp"
 #include "spool/domains.hpp"
 #include "spool/mail_root.hpp"
 #include "spool/mail_users.hpp"
@@ -167,12 +168,14 @@ class Checker {
     }
   }
 
-  // Tables psyncd does not use itself: only their syntax is checked.
+  // aliases.tab routes fetched mail (spool/aliases.hpp): lines it cannot use are errors.
+  // extaliases.tab is XMail's SMTP sender mapping, which psyncd does not use: syntax only.
   void other_tables() {
-    for (const std::string& f : {root_.aliases_tab(), root_.extaliases_tab()}) {
-      if (!fs::exists(f)) continue;
-      if (auto table = loaded(tabfile::read_table(f))) add_all(Severity::error, table->problems);
-    }
+    if (auto aliases = loaded(spool::Aliases::load(root_.aliases_tab())))
+      add_all(Severity::error, aliases->problems());
+    if (!fs::exists(root_.extaliases_tab())) return;
+    if (auto table = loaded(tabfile::read_table(root_.extaliases_tab())))
+      add_all(Severity::error, table->problems);
   }
 
   void links() {

@@ -11,31 +11,7 @@ namespace {
 // XMail reads domains.tab and aliasdomain.tab through 512-byte buffers.
 constexpr tabfile::ReadOptions kBuffer = tabfile::xmail_buffer(512);
 
-bool has_wildcard(std::string_view s) { return s.find_first_of("*?") != std::string_view::npos; }
-
 }  // namespace
-
-bool wildcard_match(std::string_view pattern, std::string_view text) {
-  // Iterative matcher with one backtrack point: linear in practice, no recursion on input.
-  size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
-  while (t < text.size()) {
-    if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      mark = t;
-    } else if (p < pattern.size() &&
-               (pattern[p] == '?' || tabfile::iequals(pattern.substr(p, 1), text.substr(t, 1)))) {
-      ++p;
-      ++t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
-}
 
 Result<Domains> Domains::load(const std::string& domains_tab, const std::string& aliasdomain_tab) {
   auto domains = tabfile::read_table(domains_tab, kBuffer);

@@ -1,7 +1,7 @@
 // Domains: the local domains of domains.tab and the alias domains of aliasdomain.tab (B §7.2).
 // Answers "is this domain ours?" and "which real domain does it stand for?", case-insensitively,
-// with '*' and '?' wildcards in alias names. It does not read custdomains/ (XMail's custom
-// domains, which psyncd does not serve) and keeps no index files.
+// with XMail's wildcards in alias names (wild_match.hpp). It does not read custdomains/ (XMail's
+// custom domains, which psyncd does not serve) and keeps no index files.
 #pragma once
 
 #include <optional>
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "spool/wild_match.hpp"
 #include "tabfile/tab_reader.hpp"
 
 namespace psyncd::spool {
@@ -49,9 +50,5 @@ class Domains {
   std::vector<Alias> aliases_;
   std::vector<Error> problems_;
 };
-
-// Case-insensitive match of `text` against `pattern`, where '*' matches any run of characters
-// (also none) and '?' exactly one.
-bool wildcard_match(std::string_view pattern, std::string_view text);
 
 }  // namespace psyncd::spool

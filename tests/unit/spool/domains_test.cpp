@@ -43,6 +43,20 @@ TEST_CASE("wildcard_match") {
       {"a*b*c", "aXbYbZ", false},
       {"**a", "a", true},
       {"Ex*.TEST", "example.test", true},
+      // XMail's StrWildMatch sets and escapes.
+      {"[abc]x", "bx", true},
+      {"[abc]x", "dx", false},
+      {"[a-c]x", "Bx", true},
+      {"[^a-c]x", "dx", true},
+      {"[^a-c]x", "ax", false},
+      {"[a-cx-z]1", "y1", true},
+      {"*[0-9]", "box7", true},
+      {"*[0-9]", "box", false},
+      {"a\\*b", "a*b", true},
+      {"a\\*b", "axb", false},
+      {"[abc", "a", false},  // no ']': matches nothing, as in XMail
+      {"[]a", "a", false},
+      {"*[]", "a", false},
   };
   for (const auto& c : cases) {
     INFO(c.pattern << " ~ " << c.text);
