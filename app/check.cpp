@@ -118,7 +118,13 @@ class Checker {
       if (auto config = loaded(spool::UserConfig::load(user_tab)))
         add_all(Severity::error, config->problems());
     }
-    if (u.type != spool::AccountType::user) return;
+    if (u.type == spool::AccountType::mailing_list) {
+      if (!fs::exists(fs::join(dir, "mlusers.tab")))
+        problem(Severity::warning,
+                "mailing list without mlusers.tab: its mail goes to Pop3SyncErrorAccount or "
+                "stays on the remote server");
+      return;
+    }
     std::string maildir = root_.maildir(u.domain, u.dir);
     if (fs::is_directory(maildir)) {
       for (const std::string& sub :

@@ -34,11 +34,8 @@ Pop3Auth::Found Pop3Auth::find(std::string_view login) {
     f.reason = "unknown account " + log::escape(name->user + "@" + name->domain);
     return f;
   }
-  if (f.user->type != spool::AccountType::user) {
-    f.user = nullptr;
-    f.reason = "account " + log::escape(name->user + "@" + name->domain) + " is a mailing list";
-    return f;
-  }
+  // A mailing-list account (type M) logs in like any other, as in XMail (UPopBuildSession
+  // does not look at the type): it sees its own mailbox, usually empty.
   f.canonical = f.user->name + "@" + f.user->domain;
   f.status = AuthStatus::ok;
   return f;

@@ -7,6 +7,7 @@
 #include "psync/address_sender.hpp"
 #include "psync/rewriter.hpp"
 #include "spool/recipient_router.hpp"
+#include "tabfile/fields.hpp"
 
 namespace psyncd::psync {
 
@@ -40,10 +41,20 @@ void make_target_dir(const RouteConfig& config, const std::string& dir) {
   if (config.known_dirs != nullptr) config.known_dirs->insert(dir);
 }
 
+spool::AccountTables tables_of(const RouteConfig& config) {
+  return spool::AccountTables{config.domains, config.users, config.aliases};
+}
+
+// No files at all (tests that build a RouteConfig by hand): no mailproc.tab, no cmdaliases.
+const spool::DeliveryFiles& files_of(const RouteConfig& config) {
+  static const spool::MailRootFiles none("/nonexistent");
+  return config.files != nullptr ? *config.files : none;
+}
+
 spool::RecipientRouter router_of(const RouteConfig& config, std::string error_account) {
   auto format =
       config.mailbox_format ? spool::MailboxFormat::mailbox : spool::MailboxFormat::maildir;
-  return spool::RecipientRouter(*config.root, *config.domains, *config.users,
+  return spool::RecipientRouter(*config.root, tables_of(config), files_of(config),
                                 std::move(error_account), format);
 }
 
@@ -66,6 +77,12 @@ void log_warnings(const RouteConfig& config, const Link& link,
     std::string line = fmt::format("{}: {}", link_name(link), w);
     if (config.warned == nullptr || config.warned->insert(line)) log::warn("{}", line);
   }
+}
+
+void log_warnings(const RouteConfig& config, const Link& link, const std::vector<Error>& errors) {
+  std::vector<std::string> texts;
+  for (const auto& e : errors) texts.push_back(e.to_string());
+  log_warnings(config, link, texts);
 }
 
 std::vector<std::string> recipients_of(const RouteConfig& config, const Link& link,
@@ -97,12 +114,58 @@ Route to_fetch_route(const RouteConfig& config, spool::Route routed, std::string
   }
   for (auto& t : routed.targets) {
     route.recipients.push_back(t.key);
-    if (config.handoff) continue;
     make_target_dir(config, t.dir);
     route.targets.push_back(std::move(t));
   }
-  // One drop file per message; XMail's LMAIL reads the recipients from its envelope.
-  if (config.handoff) route.targets.push_back({"spool/local", config.root->spool_local_dir()});
+  return route;
+}
+
+bool contains_address(const std::vector<std::string>& list, const std::string& address) {
+  for (const auto& a : list)
+    if (tabfile::iequals(a, address)) return true;
+  return false;
+}
+
+// --xmail-handoff: the recipients XMail's PSYNC would spool (USmlDeliverFetchedMsg: a local
+// or custom domain) go to XMail as they are; it resolves them. The others take the error
+// account's address, or keep the message on the server.
+Route handoff_route(const RouteConfig& config, const Link& link,
+                    const std::vector<std::string>& rcpts, std::string sender) {
+  spool::LocalResolver resolver(tables_of(config), files_of(config));
+  Route route;
+  route.sender = std::move(sender);
+  std::vector<std::string> refused;
+  for (const auto& rcpt : rcpts) {
+    size_t at = rcpt.rfind('@');
+    bool accepted = at != std::string::npos && at > 0 && at + 1 < rcpt.size() &&
+                    resolver.accepts(std::string_view(rcpt).substr(at + 1));
+    if (!accepted) {
+      route.unroutable.push_back(rcpt);
+      refused.push_back(rcpt);
+    } else if (!contains_address(route.recipients, rcpt)) {
+      route.recipients.push_back(rcpt);
+    }
+  }
+  if (!refused.empty()) {
+    std::string why = fmt::format("{}: not in a local or custom domain", refused.front());
+    if (refused.size() > 1) why += fmt::format(" (and {} more)", refused.size() - 1);
+    if (config.error_account.empty()) {
+      route.recipients.clear();
+      route.reason = why;
+      return route;
+    }
+    log::info("{}: {}: sent to Pop3SyncErrorAccount {}", link_name(link), why,
+              config.error_account);
+    if (!contains_address(route.recipients, config.error_account))
+      route.recipients.push_back(config.error_account);
+    route.to_error_account = route.recipients.size() == 1;
+  }
+  if (route.recipients.empty()) {
+    route.reason = "the message has no recipient";
+    return route;
+  }
+  // One drop file per message; XMail's LMAIL makes one spool message per RCPT line.
+  route.targets.push_back({"spool/local", config.root->spool_local_dir()});
   return route;
 }
 
@@ -110,16 +173,18 @@ Route to_fetch_route(const RouteConfig& config, spool::Route routed, std::string
 
 Route route_message(const RouteConfig& config, const Link& link, const HeaderBlock& headers) {
   std::vector<std::string> rcpts = recipients_of(config, link, headers);
+  if (config.handoff) return handoff_route(config, link, rcpts, envelope_sender(headers.headers));
   spool::Route routed = router_of(config, config.error_account).route(rcpts);
   if (!routed.complete() && !config.error_account.empty()) {
     // Say why without the error account's own problem: the caller tries it next.
     routed = router_of(config, "").route(rcpts);
   }
+  log_warnings(config, link, routed.warnings);
   for (const auto& e : routed.rerouted) {
     log::info("{}: {}: sent to Pop3SyncErrorAccount {}", link_name(link), e.to_string(),
               config.error_account);
   }
-  bool all_rerouted = !rcpts.empty() && routed.rerouted.size() == rcpts.size();
+  bool all_rerouted = !routed.own_mailbox && !routed.rerouted.empty();
   Route route = to_fetch_route(config, std::move(routed), envelope_sender(headers.headers));
   route.to_error_account = all_rerouted && !route.targets.empty();
   return route;
@@ -130,6 +195,10 @@ Route route_error_account(const RouteConfig& config, const HeaderBlock& headers)
   if (config.error_account.empty()) {
     route.sender = envelope_sender(headers.headers);
     route.reason = "no Pop3SyncErrorAccount set";
+  } else if (config.handoff) {
+    route.sender = envelope_sender(headers.headers);
+    route.recipients.push_back(config.error_account);
+    route.targets.push_back({"spool/local", config.root->spool_local_dir()});
   } else {
     route = to_fetch_route(config, router_of(config, "").route({config.error_account}),
                            envelope_sender(headers.headers));

@@ -1,12 +1,14 @@
 // FetchRoute: where a fetched message goes. Turns a link plus the message's header block into
 // the recipient list (the local account of a plain link, or what the rewriter (rewriter.hpp)
-// finds for '@', '?' and '&' links) and hands it to spool::RecipientRouter, the one routing
-// rule (domains.tab/aliasdomain.tab, mailusers.tab, Pop3SyncErrorAccount per failing
-// recipient). A recipient left with no target keeps the message on the server (Part A §1):
-// the route is then empty with a reason. With --xmail-handoff there is one target,
-// spool/local/, and the recipients go in the LMAIL envelope (B §5.5). The rewriter's warnings
-// are logged once per link per cycle. It reads no file and writes nothing except creating a
-// missing Maildir.
+// finds for '@', '?' and '&' links) and hands it to spool::RecipientRouter, which resolves
+// each recipient as XMail's local delivery does (aliases, lists, mailproc.tab, cmdaliases) and
+// sends what psyncd cannot deliver to Pop3SyncErrorAccount. A recipient left with no target
+// keeps the message on the server: the route is then empty with a reason.
+// With --xmail-handoff nothing is resolved: every recipient XMail's PSYNC would accept (a local
+// or custom domain) goes into the LMAIL envelope of one drop file in spool/local/ and XMail
+// resolves it; other recipients go to Pop3SyncErrorAccount's address or keep the message.
+// Warnings (rewriter, skipped table lines) are logged once per cycle. It writes nothing except
+// creating a missing Maildir.
 #pragma once
 
 #include <memory>
@@ -18,7 +20,9 @@
 #include "psync/fetch_hdr_tags.hpp"
 #include "psync/header_reader.hpp"
 #include "psync/link.hpp"
+#include "spool/aliases.hpp"
 #include "spool/delivery_batch.hpp"
+#include "spool/delivery_files.hpp"
 #include "spool/domains.hpp"
 #include "spool/mail_root.hpp"
 #include "spool/mail_users.hpp"
@@ -42,6 +46,8 @@ struct RouteConfig {
   const spool::MailRoot* root = nullptr;
   const spool::MailUsers* users = nullptr;
   const spool::Domains* domains = nullptr;
+  const spool::Aliases* aliases = nullptr;            // null: no aliases.tab
+  std::shared_ptr<const spool::DeliveryFiles> files;  // mailproc.tab, cmdaliases/, ...
   bool mailbox_format = false;  // -Mm: domains/<d>/<a>/mailbox/ instead of Maildir/new
   bool handoff = false;         // --xmail-handoff: LMAIL drop files in spool/local/
   std::string error_account;    // Pop3SyncErrorAccount ("user@domain"), empty = none
@@ -55,8 +61,9 @@ struct RouteConfig {
 };
 
 struct Route {
-  std::vector<spool::Target> targets;   // empty: the message cannot be delivered
-  std::vector<std::string> recipients;  // accounts delivered to, "user@domain" (envelope order)
+  std::vector<spool::Target> targets;  // empty: the message cannot be delivered
+  // Accounts delivered to, "user@domain"; with --xmail-handoff the envelope's recipients.
+  std::vector<std::string> recipients;
   std::vector<std::string> unroutable;  // addresses that are not local accounts
   std::string sender;                   // envelope sender (B §4.8), "" = <>
   std::string reason;                   // why targets is empty

@@ -15,6 +15,8 @@
 #include "psync/psync_log.hpp"
 #include "psync/scheduler.hpp"
 #include "psync/stale_temps.hpp"
+#include "spool/aliases.hpp"
+#include "spool/delivery_files.hpp"
 #include "spool/domains.hpp"
 #include "spool/mail_root.hpp"
 #include "spool/mail_users.hpp"
@@ -30,6 +32,7 @@ struct Tables {
   spool::ServerConfig server;
   spool::MailUsers users;
   spool::Domains domains;
+  spool::Aliases aliases;
   LinkTable links;
   std::map<int, std::string> authtype_text;  // line -> raw field 6, for the psync log
 };
@@ -50,6 +53,9 @@ Result<Tables> load_tables(const spool::MailRoot& root, std::vector<std::string>
   auto domains = spool::Domains::load(root.domains_tab(), root.aliasdomain_tab());
   if (!domains) return domains.error();
   t.domains = std::move(*domains);
+  auto aliases = spool::Aliases::load(root.aliases_tab());
+  if (!aliases) return aliases.error();
+  t.aliases = std::move(*aliases);
   const spool::MailUsers& u = t.users;
   const spool::Domains& d = t.domains;
   tabfile::ReadOptions options;
@@ -85,6 +91,8 @@ RouteConfig route_config(const PsyncConfig& c, const spool::MailRoot& root, cons
   r.root = &root;
   r.users = &t.users;
   r.domains = &t.domains;
+  r.aliases = &t.aliases;
+  r.files = std::make_shared<spool::MailRootFiles>(root.root());  // read once per cycle
   r.mailbox_format = c.mailbox_format;
   r.handoff = c.handoff;
   r.error_account = t.server.get("Pop3SyncErrorAccount").value_or("");

@@ -11,13 +11,20 @@ Error unroutable(std::string_view address, std::string text) {
   return Error{ErrorKind::not_found, {}, 0, std::string(address), std::move(text)};
 }
 
+// "first reason (and N more)": a list can have a thousand remote members.
+std::string first_of(const std::vector<Error>& errors) {
+  std::string text = errors.front().to_string();
+  if (errors.size() > 1) text += fmt::format(" (and {} more)", errors.size() - 1);
+  return text;
+}
+
 }  // namespace
 
-RecipientRouter::RecipientRouter(MailRoot root, const Domains& domains, const MailUsers& users,
+RecipientRouter::RecipientRouter(MailRoot root, AccountTables tables, const DeliveryFiles& files,
                                  std::string error_account, MailboxFormat format)
     : root_(std::move(root)),
-      domains_(domains),
-      users_(users),
+      tables_(tables),
+      resolver_(tables, files),
       error_account_(std::move(error_account)),
       format_(format) {}
 
@@ -25,27 +32,25 @@ std::string RecipientRouter::error_account(const ServerConfig& server) {
   return server.get("Pop3SyncErrorAccount").value_or("");
 }
 
-Result<Target> RecipientRouter::resolve(std::string_view address) const {
+Result<Resolution> RecipientRouter::resolve(std::string_view address) const {
   size_t at = address.rfind('@');
   if (at == std::string_view::npos || at == 0 || at + 1 == address.size())
     return unroutable(address, "not an address of the form user@domain");
-  std::string_view local = address.substr(0, at);
   std::string_view domain = address.substr(at + 1);
-  auto real = domains_.resolve(domain);
-  if (!real || !domains_.is_local(*real))
+  // XMail's PSYNC skips such a recipient silently (USmlDeliverFetchedMsg); psyncd does not.
+  if (!resolver_.accepts(domain))
     return unroutable(address, fmt::format("domain \"{}\" is not local", domain));
-  const MailUser* user = users_.find(domain, local, domains_);
-  if (user == nullptr)
-    return unroutable(address, fmt::format("no account \"{}\" in domain \"{}\"", local, *real));
-  // XMail would expand a mailing list through its spool; psyncd delivers to mailboxes only.
-  if (user->type != AccountType::user)
-    return unroutable(address, "is a mailing list (not delivered by psyncd)");
-  if (!is_safe_path_component(user->dir) || !is_safe_path_component(user->domain))
-    return unroutable(address, fmt::format("unsafe account directory \"{}\"", user->dir));
+  return resolver_.resolve(address);
+}
+
+Result<Target> RecipientRouter::target_of(const MailUser& user) const {
+  if (!is_safe_path_component(user.dir) || !is_safe_path_component(user.domain))
+    return unroutable(user.name + "@" + user.domain,
+                      fmt::format("unsafe account directory \"{}\"", user.dir));
   Target t;
-  t.key = tabfile::ascii_lower(user->name) + "@" + tabfile::ascii_lower(user->domain);
-  t.dir = format_ == MailboxFormat::maildir ? root_.maildir_new(user->domain, user->dir)
-                                            : root_.mailbox_dir(user->domain, user->dir);
+  t.key = tabfile::ascii_lower(user.name) + "@" + tabfile::ascii_lower(user.domain);
+  t.dir = format_ == MailboxFormat::maildir ? root_.maildir_new(user.domain, user.dir)
+                                            : root_.mailbox_dir(user.domain, user.dir);
   return t;
 }
 
@@ -54,8 +59,8 @@ void RecipientRouter::add_target(Route& route, Target target) const {
     if (t.key == target.key) return;  // two addresses of one account: one copy
   }
   if (route.tmp_dir.empty()) {
-    // B §6.2: Maildir/tmp of the (first) account; for mailbox/ the domain's .tmp when it
-    // exists, else MAIL_ROOT/tmp.
+    // Maildir/tmp of the (first) account; for mailbox/ the domain's .tmp when it exists,
+    // else MAIL_ROOT/tmp.
     std::string account = fs::dir_name(target.dir);
     if (format_ == MailboxFormat::maildir) {
       route.tmp_dir = fs::join(account, "tmp");
@@ -67,27 +72,65 @@ void RecipientRouter::add_target(Route& route, Target target) const {
   route.targets.push_back(std::move(target));
 }
 
+// The error account is resolved as XMail delivers to it (USmlDeliverFetchedMsg): it may be an
+// alias or a list, but it must end in mailboxes psyncd can fill.
+Result<std::vector<Target>> RecipientRouter::error_targets() const {
+  auto resolved = resolve(error_account_);
+  if (!resolved) return resolved.error();
+  if (!resolved->needs_mta.empty()) return resolved->needs_mta.front();
+  if (resolved->mailboxes.empty()) return unroutable(error_account_, "resolves to no mailbox");
+  std::vector<Target> out;
+  for (const MailUser* user : resolved->mailboxes) {
+    auto t = target_of(*user);
+    if (!t) return t.error();
+    out.push_back(std::move(*t));
+  }
+  return out;
+}
+
+void RecipientRouter::fall_back(Route& route, Error why) const {
+  if (error_account_.empty()) {
+    route.failures.push_back(std::move(why));
+    return;
+  }
+  auto targets = error_targets();
+  if (!targets) {
+    why.text += fmt::format("; Pop3SyncErrorAccount: {}", targets.error().to_string());
+    route.failures.push_back(std::move(why));
+    return;
+  }
+  for (auto& t : *targets) add_target(route, std::move(t));
+  route.rerouted.push_back(std::move(why));
+}
+
 Route RecipientRouter::route(const std::vector<std::string>& recipients) const {
   Route route;
   for (const auto& rcpt : recipients) {
-    auto target = resolve(rcpt);
-    if (target) {
+    auto resolved = resolve(rcpt);
+    if (!resolved) {
+      fall_back(route, std::move(resolved.error()));
+      continue;
+    }
+    Resolution& r = *resolved;
+    route.warnings.insert(route.warnings.end(), r.warnings.begin(), r.warnings.end());
+    for (const MailUser* user : r.mailboxes) {
+      auto target = target_of(*user);
+      if (!target) {
+        fall_back(route, std::move(target.error()));
+        continue;
+      }
       add_target(route, std::move(*target));
-      continue;
+      route.own_mailbox = true;
     }
-    if (error_account_.empty()) {
-      route.failures.push_back(std::move(target.error()));
-      continue;
+    if (!r.needs_mta.empty()) {
+      route.mta.insert(route.mta.end(), r.needs_mta.begin(), r.needs_mta.end());
+      bool self = r.needs_mta.size() == 1 && r.needs_mta[0].field == rcpt;
+      fall_back(route,
+                self ? r.needs_mta[0] : unroutable(rcpt, "needs an MTA: " + first_of(r.needs_mta)));
+    } else if (r.mailboxes.empty()) {
+      std::string why = r.warnings.empty() ? "" : ": " + first_of(r.warnings);
+      fall_back(route, unroutable(rcpt, "resolves to no mailbox (XMail drops it)" + why));
     }
-    auto fallback = resolve(error_account_);
-    if (!fallback) {
-      Error e = target.error();
-      e.text += fmt::format("; Pop3SyncErrorAccount: {}", fallback.error().to_string());
-      route.failures.push_back(std::move(e));
-      continue;
-    }
-    add_target(route, std::move(*fallback));
-    route.rerouted.push_back(std::move(target.error()));
   }
   if (recipients.empty()) route.failures.push_back(unroutable("", "the message has no recipient"));
   return route;

@@ -1,10 +1,15 @@
-// Recipient routing for fetched mail (A §1, B §4.8): each recipient address in a local domain
-// (domains.tab, or an alias domain of aliasdomain.tab) with a user account in mailusers.tab
-// becomes a Target in that account's mailbox (Maildir/new or mailbox/). An unknown account,
-// a mailing-list account or a non-local domain goes to Pop3SyncErrorAccount (server.tab) if it
-// is set and routable; otherwise it is a failure with a reason, and the message stays on the
-// remote server (Route::complete() is false). Unlike XMail nothing is skipped silently and
-// custdomains/ are not served. Path-only: it reads no files and writes nothing.
+// Recipient routing for fetched mail: each recipient goes through XMail's local delivery
+// rules (local_resolver.hpp: cmdaliases, aliases.tab, alias domains, mailing lists,
+// mailproc.tab) and each mailbox it reaches becomes a Target (Maildir/new or mailbox/), one per
+// account. What psyncd cannot deliver itself goes to Pop3SyncErrorAccount (server.tab) when it
+// is set and resolves to mailboxes; otherwise it is a failure with a reason and the message
+// stays on the remote server (Route::complete() is false):
+//   - a recipient outside the local and custom domains (XMail's PSYNC skips it silently);
+//   - what needs an MTA (Route::mta: custom domains, external/filter/smtp/smtprelay commands,
+//     remote redirects and list members, unknown users XMail bounces). Route::mta is the seam
+//     for an SMTP relay: it lists the addresses such a relay would take over;
+//   - a recipient that resolves to no mailbox at all (XMail drops it; psyncd says so).
+// Path-only: it reads tables through DeliveryFiles and writes nothing.
 #pragma once
 
 #include <optional>
@@ -14,9 +19,9 @@
 
 #include "common/result.hpp"
 #include "spool/delivery_batch.hpp"
-#include "spool/domains.hpp"
+#include "spool/delivery_files.hpp"
+#include "spool/local_resolver.hpp"
 #include "spool/mail_root.hpp"
-#include "spool/mail_users.hpp"
 #include "spool/mailbox_reader.hpp"
 #include "spool/server_config.hpp"
 
@@ -25,8 +30,11 @@ namespace psyncd::spool {
 struct Route {
   std::vector<Target> targets;  // one per distinct account, in recipient order
   std::string tmp_dir;          // where to stage the message (same file system as targets)
-  std::vector<Error> rerouted;  // recipients sent to the error account, with the reason
-  std::vector<Error> failures;  // recipients delivered nowhere, with the reason
+  std::vector<Error> mta;       // what an MTA would have to do (field: address, text: why)
+  std::vector<Error> rerouted;  // what went to the error account, with the reason
+  std::vector<Error> failures;  // what was delivered nowhere, with the reason
+  std::vector<Error> warnings;  // table lines skipped as XMail skips them, loops cut
+  bool own_mailbox = false;     // some recipient reached a mailbox itself (not the error account)
   // Every recipient has a target (itself or the error account).
   bool complete() const { return failures.empty(); }
 };
@@ -34,7 +42,7 @@ struct Route {
 class RecipientRouter {
  public:
   // `error_account` empty = Pop3SyncErrorAccount unset.
-  RecipientRouter(MailRoot root, const Domains& domains, const MailUsers& users,
+  RecipientRouter(MailRoot root, AccountTables tables, const DeliveryFiles& files,
                   std::string error_account, MailboxFormat format);
 
   Route route(const std::vector<std::string>& recipients) const;
@@ -43,13 +51,17 @@ class RecipientRouter {
   static std::string error_account(const ServerConfig& server);
 
  private:
-  // The target of one address, or why there is none.
-  Result<Target> resolve(std::string_view address) const;
+  // The mailboxes of one recipient, or why it has none here.
+  Result<Resolution> resolve(std::string_view address) const;
+  Result<Target> target_of(const MailUser& user) const;
   void add_target(Route& route, Target target) const;
+  void fall_back(Route& route, Error why) const;
+  // The error account's targets, or why it cannot take mail.
+  Result<std::vector<Target>> error_targets() const;
 
   MailRoot root_;
-  const Domains& domains_;
-  const MailUsers& users_;
+  AccountTables tables_;
+  LocalResolver resolver_;
   std::string error_account_;
   MailboxFormat format_;
 };

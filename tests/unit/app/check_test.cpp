@@ -1,5 +1,6 @@
 #include "app/check.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -166,4 +167,28 @@ TEST_CASE("check: '@' and '?' links to a domain that is not ours are a warning")
       "its mail goes to Pop3SyncErrorAccount or stays on the remote server",
   };
   CHECK(test::problem_texts(check_mail_root(dir.path())) == want);
+}
+
+TEST_CASE("check: aliases.tab lines routing cannot use; a list without mlusers.tab") {
+  test::TempDir dir;
+  copy_sample(dir);
+  dir.write("aliases.tab", "\"example.test\"\t\"postmaster\"\n");
+  dir.write("mailusers.tab", slurp(dir / "mailusers.tab") +
+                                 "\"example.test\"\t\"team\"\t\"\"\t90\t\"team\"\t\"M\"\n");
+  std::filesystem::create_directories(dir / "domains/example.test/team");
+  auto texts = test::problem_texts(check_mail_root(dir.path()));
+  auto has = [&](const std::string& want) {
+    return std::find(texts.begin(), texts.end(), want) != texts.end();
+  };
+  INFO(Catch::Detail::stringify(texts));
+  CHECK(has("aliases.tab:1: 2 fields, need at least 3 (line ignored)"));
+  CHECK(std::any_of(texts.begin(), texts.end(), [](const std::string& t) {
+    return t.find("account team@example.test: mailing list without mlusers.tab") !=
+           std::string::npos;
+  }));
+  dir.write("domains/example.test/team/mlusers.tab", "\"alice@example.test\"\n");
+  texts = test::problem_texts(check_mail_root(dir.path()));
+  CHECK(std::none_of(texts.begin(), texts.end(), [](const std::string& t) {
+    return t.find("mlusers.tab") != std::string::npos;
+  }));
 }

@@ -106,3 +106,17 @@ TEST_CASE("docs: the sample pop3links.tab shows every authtype token") {
     CHECK(sample.find(t) != std::string::npos);
   }
 }
+
+TEST_CASE("docs: admin guide names every delivery command the resolver knows") {
+  std::string guide = slurp(kSource + "/docs/admin-guide.md");
+  std::string src = slurp(kSource + "/spool/local_resolver.cpp");
+  static const std::regex command(R"re(command == "([a-z]+)")re");
+  std::set<std::string> names;
+  for (std::sregex_iterator it(src.begin(), src.end(), command), end; it != end; ++it)
+    names.insert((*it)[1].str());
+  CHECK(names.size() == 7);  // mailbox redirect lredirect external filter smtprelay smtp
+  for (const auto& n : names) {
+    INFO("command " << n);
+    CHECK(guide.find("`" + n + "`") != std::string::npos);
+  }
+}

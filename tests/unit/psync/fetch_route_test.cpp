@@ -61,7 +61,8 @@ TEST_CASE("fetch route: every recipient routed, or rerouted, or the message stay
        "",
        {},
        false,
-       "bob@ex.test: no account \"bob\" in domain \"ex.test\""},
+       "bob@ex.test: no account or alias \"bob\" in domain \"ex.test\" (XMail bounces it to the "
+       "sender)"},
       {"mixed: the unknown one to the error account",
        "To: ann@remote.test, bob@remote.test\n\n",
        "errors@ex.test",
@@ -79,14 +80,16 @@ TEST_CASE("fetch route: every recipient routed, or rerouted, or the message stay
        "gone@ex.test",
        {},
        false,
-       "bob@ex.test: no account \"bob\" in domain \"ex.test\""},
+       "bob@ex.test: no account or alias \"bob\" in domain \"ex.test\" (XMail bounces it to the "
+       "sender)"},
       {"several unknown: the first and a count",
        "To: a@remote.test, b@remote.test, c@x.test\n"
        "Cc: d@remote.test\n\n",
        "",
        {},
        false,
-       "a@ex.test: no account \"a\" in domain \"ex.test\" (and 2 more)"},
+       "a@ex.test: no account or alias \"a\" in domain \"ex.test\" (XMail bounces it to the "
+       "sender) (and 2 more)"},
       {"no recipient",
        "To: a@elsewhere.test\n\n",
        "errors@ex.test",
@@ -121,7 +124,8 @@ TEST_CASE("fetch route: the error account alone, and why it cannot be used", "[p
       {"not local",
        "gone@ex.test",
        {},
-       "Pop3SyncErrorAccount gone@ex.test: no account \"gone\" in domain \"ex.test\""},
+       "Pop3SyncErrorAccount gone@ex.test: no account or alias \"gone\" in domain \"ex.test\" "
+       "(XMail bounces it to the sender)"},
       {"foreign domain",
        "e@far.test",
        {},
@@ -212,5 +216,43 @@ TEST_CASE("fetch route: rewriter warnings are logged once per link per cycle", "
     seen.lines.clear();
     (void)psync::route_message(f.env.route, f.link(1), head("To: x@y.test\n\n"));
     CHECK(seen.lines.empty());
+  }
+}
+
+TEST_CASE("fetch route: hand-off does not route: XMail resolves what its PSYNC accepts",
+          "[psync][route]") {
+  test::FetchFixture f;
+  f.env.route.handoff = true;
+  f.dir.write("custdomains/cust.test.tab", "\"smtp\"\t\"10.0.0.1\"\n");
+  f.env.route.files = std::make_shared<spool::MailRootFiles>(f.dir.path());
+  auto fixed = [&](const std::string& account) {
+    psync::Link link = f.rewrite_link(1, "@ex.test");
+    link.local_account = account;
+    return link;
+  };
+  auto block = head("To: x@remote.test\n\n");
+  SECTION("an unknown user of a local domain goes to XMail as it is (XMail bounces it)") {
+    auto r = psync::route_message(f.env.route, fixed("postmaster"), block);
+    CHECK(keys(r) == std::vector<std::string>{"spool/local"});
+    CHECK(r.recipients == std::vector<std::string>{"postmaster@ex.test"});
+  }
+  SECTION("'&' link: local, custom and foreign recipients; dropped duplicates") {
+    auto link = f.rewrite_link(1, "&.test,ex,cust,far");
+    REQUIRE(link.kind == psync::LinkKind::masquerade_append);
+    auto r = psync::route_message(f.env.route, link, head("To: Ann@ex, ann@EX, b@cust, c@far\n\n"));
+    CHECK(r.targets.empty());  // c@far.test is not XMail's and there is no error account
+    CHECK(r.reason == "c@far.test: not in a local or custom domain");
+    f.env.route.error_account = "errors@ex.test";
+    r = psync::route_message(f.env.route, link, head("To: Ann@ex, ann@EX, b@cust, c@far\n\n"));
+    CHECK(keys(r) == std::vector<std::string>{"spool/local"});
+    CHECK(r.recipients == std::vector<std::string>{"Ann@ex.test", "b@cust.test", "errors@ex.test"});
+    CHECK_FALSE(r.to_error_account);
+  }
+  SECTION("the error account alone") {
+    f.env.route.error_account = "errors@ex.test";
+    auto r = psync::route_error_account(f.env.route, block);
+    CHECK(keys(r) == std::vector<std::string>{"spool/local"});
+    CHECK(r.recipients == std::vector<std::string>{"errors@ex.test"});
+    CHECK(r.to_error_account);
   }
 }

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "spool/password.hpp"
+#include "tabfile/tab_reader.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace psyncd;
@@ -15,6 +16,8 @@ struct Tables {
   test::TempDir dir;
   spool::Domains domains;
   spool::MailUsers users;
+  spool::Aliases aliases;
+  std::unique_ptr<spool::MailRootFiles> files;
   Tables() {
     dir.write("domains.tab", "\"x.org\"\n\"y.org\"\n");
     dir.write("aliasdomain.tab", "\"alias.org\"\t\"x.org\"\n\"*.wild.org\"\t\"y.org\"\n");
@@ -31,11 +34,14 @@ struct Tables {
                                    pw + "\"\t4\t\"list\"\t\"M\"\n");
     domains = spool::Domains::load(dir / "domains.tab", dir / "aliasdomain.tab").value();
     users = spool::MailUsers::load(dir / "mailusers.tab").value();
+    aliases = spool::Aliases::from_table(
+        tabfile::parse("\"x.org\"\t\"oops\"\t\"errors\"\n", "aliases.tab"));
+    files = std::make_unique<spool::MailRootFiles>(dir.path());
   }
   spool::RecipientRouter router(std::string error_account,
                                 MailboxFormat format = MailboxFormat::maildir) {
-    return spool::RecipientRouter(spool::MailRoot(dir.path()), domains, users, error_account,
-                                  format);
+    return spool::RecipientRouter(spool::MailRoot(dir.path()), {&domains, &users, &aliases}, *files,
+                                  error_account, format);
   }
 };
 
@@ -70,8 +76,11 @@ TEST_CASE("router: bad input and unroutable recipients, with and without an erro
   } cases[] = {
       {"foreign domain", "bob@ext.com", "bob@ext.com: domain \"ext.com\" is not local"},
       {"unknown account", "nobody@x.org",
-       "nobody@x.org: no account \"nobody\" in domain \"x.org\""},
-      {"mailing list", "list@y.org", "list@y.org: is a mailing list (not delivered by psyncd)"},
+       "nobody@x.org: no account or alias \"nobody\" in domain \"x.org\" (XMail bounces it to "
+       "the sender)"},
+      {"mailing list without members file", "list@y.org",
+       "list@y.org: mailing list without domains/y.org/list/mlusers.tab (XMail cannot expand "
+       "it either)"},
       {"no domain", "joe", "joe: not an address of the form user@domain"},
       {"empty local part", "@x.org", "@x.org: not an address of the form user@domain"},
   };
@@ -95,7 +104,7 @@ TEST_CASE("router: bad input and unroutable recipients, with and without an erro
     REQUIRE(r.failures.size() == 1);
     CHECK(r.failures[0].to_string() ==
           "bob@ext.com: domain \"ext.com\" is not local; Pop3SyncErrorAccount: gone@x.org: no "
-          "account \"gone\" in domain \"x.org\"");
+          "account or alias \"gone\" in domain \"x.org\" (XMail bounces it to the sender)");
     CHECK(r.targets.empty());
   }
   SECTION("no recipients at all") {
@@ -113,4 +122,57 @@ TEST_CASE("router: Pop3SyncErrorAccount from server.tab") {
   dir.write("empty.tab", "\"RootDomain\"\t\"x.org\"\n");
   CHECK(spool::RecipientRouter::error_account(spool::ServerConfig::load(dir / "empty.tab").value())
             .empty());
+}
+
+TEST_CASE("router: resolution as XMail's local delivery, mailboxes once, the MTA part apart") {
+  Tables t;
+  t.dir.write("domains/y.org/list/mlusers.tab",
+              "\"joe@x.org\"\t\"RW\"\n\"ann@y.org\"\n\"far@remote.net\"\t\"R\"\n");
+  t.dir.write("domains/x.org/joe-dir/mailproc.tab", "\"mailbox\"\n\"redirect\"\t\"ann@y.org\"\n");
+  t.files = std::make_unique<spool::MailRootFiles>(t.dir.path());
+  SECTION("alias and mailproc.tab: every mailbox once") {
+    auto r = t.router("").route({"oops@x.org", "joe@x.org"});
+    CHECK(r.complete());
+    REQUIRE(r.targets.size() == 3);
+    CHECK(r.targets[0].key == "errors@x.org");
+    CHECK(r.targets[1].key == "joe@x.org");
+    CHECK(r.targets[2].key == "ann@y.org");
+    CHECK(r.mta.empty());
+  }
+  SECTION("a list with a remote member: held without an error account") {
+    auto r = t.router("").route({"list@y.org"});
+    CHECK_FALSE(r.complete());
+    REQUIRE(r.failures.size() == 1);
+    CHECK(r.failures[0].to_string() == "list@y.org: needs an MTA: far@remote.net: remote address");
+    REQUIRE(r.mta.size() == 1);
+    CHECK(r.mta[0].field == "far@remote.net");
+    CHECK(r.targets.size() == 2);  // joe and ann: the caller keeps the message, delivers none
+  }
+  SECTION("... and the error account takes the MTA part") {
+    auto r = t.router("errors@x.org").route({"list@y.org"});
+    CHECK(r.complete());
+    REQUIRE(r.targets.size() == 3);
+    CHECK(r.targets[2].key == "errors@x.org");
+    REQUIRE(r.rerouted.size() == 1);
+  }
+  SECTION("the error account itself may be an alias") {
+    auto r = t.router("oops@x.org").route({"bob@ext.com"});
+    CHECK(r.complete());
+    REQUIRE(r.targets.size() == 1);
+    CHECK(r.targets[0].key == "errors@x.org");
+  }
+  SECTION("a recipient that reaches no mailbox is not dropped quietly") {
+    t.dir.write("domains/y.org/ann/mailproc.tab", "\"bogus\"\n");
+    t.files = std::make_unique<spool::MailRootFiles>(t.dir.path());
+    auto r = t.router("").route({"ann@y.org"});
+    REQUIRE(r.failures.size() == 1);
+    CHECK(r.failures[0].text.rfind("resolves to no mailbox (XMail drops it): ", 0) == 0);
+    REQUIRE(r.warnings.size() == 1);
+  }
+}
+
+TEST_CASE("router: own_mailbox tells a copy for the error account alone from a shared one") {
+  Tables t;
+  CHECK_FALSE(t.router("errors@x.org").route({"bob@ext.com"}).own_mailbox);
+  CHECK(t.router("errors@x.org").route({"bob@ext.com", "joe@x.org"}).own_mailbox);
 }

@@ -1,0 +1,212 @@
+#include "spool/local_resolver.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "tabfile/fields.hpp"
+
+namespace psyncd::spool {
+
+namespace {
+
+// Deeper than any sane redirect chain; XMail's own guard is MaxMTAOps (Received: lines).
+constexpr size_t kMaxDepth = 16;
+
+Error about(std::string_view address, std::string text) {
+  return Error{ErrorKind::not_found, {}, 0, std::string(address), std::move(text)};
+}
+
+// A file that exists but could not be read has no records and a non-config problem.
+const Error* read_failure(const tabfile::Table& table) {
+  for (const Error& e : table.problems)
+    if (e.kind != ErrorKind::config) return &e;
+  return nullptr;
+}
+
+std::string domain_file(std::string_view domain, std::string_view name) {
+  return fmt::format("domains/{}/{}", tabfile::ascii_lower(domain), name);
+}
+
+std::string account_file(const MailUser& user, std::string_view name) {
+  return fmt::format("domains/{}/{}/{}", tabfile::ascii_lower(user.domain), user.dir, name);
+}
+
+}  // namespace
+
+std::string cmd_alias_path(std::string_view domain, std::string_view user) {
+  return tabfile::ascii_lower(fmt::format("cmdaliases/{}/{}.tab", domain, user));
+}
+
+struct LocalResolver::Walk {
+  Resolution out;
+  std::set<std::string> done;      // addresses resolved already (lowercased)
+  std::vector<std::string> stack;  // the redirect chain being followed (lowercased)
+
+  void mailbox(const MailUser& user) {
+    auto& m = out.mailboxes;
+    if (std::find(m.begin(), m.end(), &user) == m.end()) m.push_back(&user);
+  }
+  // Table problems are XMail's skipped lines: warnings. An unreadable file stops delivery.
+  bool usable(std::string_view address, const tabfile::Table& table) {
+    if (const Error* e = read_failure(table)) {
+      out.needs_mta.push_back(about(address, "cannot read " + e->to_string()));
+      return false;
+    }
+    out.warnings.insert(out.warnings.end(), table.problems.begin(), table.problems.end());
+    return true;
+  }
+};
+
+bool LocalResolver::is_custom_domain(std::string_view domain) const {
+  return !custom_domain_file(domain).empty();
+}
+
+bool LocalResolver::accepts(std::string_view domain) const {
+  return tables_.domains->is_local(domain) || is_custom_domain(domain);
+}
+
+// USmlGetDomainCustomFile: the domain, then each ".parent" suffix, then the default ".tab".
+std::string LocalResolver::custom_domain_file(std::string_view domain) const {
+  std::string lowered = tabfile::ascii_lower(domain);
+  std::string_view sub = lowered;
+  while (true) {
+    std::string path = fmt::format("custdomains/{}.tab", sub);
+    if (files_.table(path) != nullptr) return path;
+    size_t dot = sub.find('.', 1);
+    if (dot == std::string_view::npos) break;
+    sub = sub.substr(dot);
+  }
+  return files_.table("custdomains/.tab") != nullptr ? "custdomains/.tab" : "";
+}
+
+Resolution LocalResolver::resolve(std::string_view address) const {
+  Walk walk;
+  visit(walk, address);
+  return std::move(walk.out);
+}
+
+void LocalResolver::visit(Walk& walk, std::string_view address) const {
+  std::string key = tabfile::ascii_lower(address);
+  if (std::find(walk.stack.begin(), walk.stack.end(), key) != walk.stack.end()) {
+    walk.out.warnings.push_back(
+        about(address, "redirect loop: " + fmt::format("{}", fmt::join(walk.stack, " -> ")) +
+                           " -> " + key + " (not followed again)"));
+    return;
+  }
+  if (!walk.done.insert(key).second) return;  // reached twice: its mailboxes are in already
+  if (walk.stack.size() >= kMaxDepth) {
+    walk.out.needs_mta.push_back(
+        about(address, fmt::format("more than {} redirections", kMaxDepth)));
+    return;
+  }
+  size_t at = address.rfind('@');
+  if (at == std::string_view::npos || at == 0 || at + 1 == address.size()) {
+    walk.out.needs_mta.push_back(about(address, "not an address of the form user@domain"));
+    return;
+  }
+  std::string_view local = address.substr(0, at);
+  std::string_view domain = address.substr(at + 1);
+  walk.stack.push_back(key);
+  std::string real = tables_.domains->resolve(domain).value_or(tabfile::ascii_lower(domain));
+  if (run_cmd_alias(walk, address, local, real)) {
+    // cmdaliases come first, for any domain (SMAILProcessFile).
+  } else if (tables_.domains->is_local(domain)) {
+    const MailUser* user = find_user_or_alias(tables_, domain, local);
+    if (user == nullptr) {
+      walk.out.needs_mta.push_back(about(
+          address, fmt::format("no account or alias \"{}\" in domain \"{}\" (XMail bounces it "
+                               "to the sender)",
+                               local, real)));
+    } else if (user->type == AccountType::mailing_list) {
+      run_list(walk, address, *user);
+    } else {
+      run_account(walk, address, *user);
+    }
+  } else if (std::string file = custom_domain_file(domain); !file.empty()) {
+    walk.out.needs_mta.push_back(
+        about(address, fmt::format("custom domain ({}): XMail runs its commands", file)));
+  } else {
+    walk.out.needs_mta.push_back(about(address, "remote address"));
+  }
+  walk.stack.pop_back();
+}
+
+bool LocalResolver::run_cmd_alias(Walk& walk, std::string_view address, std::string_view local,
+                                  std::string_view real_domain) const {
+  const tabfile::Table* table = files_.table(cmd_alias_path(real_domain, local));
+  if (table == nullptr) return false;
+  if (walk.usable(address, *table)) run_commands(walk, address, *table, local, nullptr);
+  return true;
+}
+
+// USmlProcessLocalUserMessage: the domain's mailproc.tab followed by the account's; neither
+// means the mailbox.
+void LocalResolver::run_account(Walk& walk, std::string_view address, const MailUser& user) const {
+  const tabfile::Table* tables[] = {files_.table(domain_file(user.domain, "mailproc.tab")),
+                                    files_.table(account_file(user, "mailproc.tab"))};
+  if (tables[0] == nullptr && tables[1] == nullptr) {
+    walk.mailbox(user);
+    return;
+  }
+  for (const tabfile::Table* table : tables) {
+    if (table != nullptr && walk.usable(address, *table))
+      run_commands(walk, address, *table, user.name, &user);
+  }
+}
+
+// SMAILMailingListExplode: every member whose permissions have an 'R'.
+void LocalResolver::run_list(Walk& walk, std::string_view address, const MailUser& list) const {
+  const tabfile::Table* table = files_.table(account_file(list, "mlusers.tab"));
+  if (table == nullptr) {
+    walk.out.needs_mta.push_back(
+        about(address, fmt::format("mailing list without {} (XMail cannot expand it either)",
+                                   account_file(list, "mlusers.tab"))));
+    return;
+  }
+  if (!walk.usable(address, *table)) return;
+  for (const auto& record : table->records) {
+    std::string_view perms = "RW";  // DEFAULT_MLUSER_PERMS
+    if (record.fields.size() > 1) perms = record.fields[1];
+    if (perms.find('R') != std::string_view::npos) visit(walk, record.fields[0]);
+  }
+}
+
+// The commands of a mailproc.tab (`user` set) or of a cmdaliases file (`user` null), in file
+// order, each line on its own as XMail runs them.
+void LocalResolver::run_commands(Walk& walk, std::string_view address, const tabfile::Table& table,
+                                 std::string_view bare_name, const MailUser* user) const {
+  for (const auto& record : table.records) {
+    const auto& tokens = record.fields;
+    std::string command = tabfile::ascii_lower(tokens[0]);
+    auto warn = [&](std::string text) {
+      walk.out.warnings.push_back(tabfile::record_problem(table, record, 1, "command", text));
+    };
+    if (command == "mailbox" && user != nullptr) {
+      if (tokens.size() == 1)
+        walk.mailbox(*user);
+      else
+        warn("\"mailbox\" takes no argument (line ignored, as XMail does)");
+    } else if (command == "redirect" || command == "lredirect") {
+      if (tokens.size() < 2) warn("\"" + tokens[0] + "\" needs an address (line ignored)");
+      for (size_t i = 1; i < tokens.size(); ++i) {
+        const std::string& to = tokens[i];
+        if (to.find("@@") != std::string::npos) {
+          walk.out.needs_mta.push_back(
+              about(address,
+                    fmt::format("{}:{}: \"{}\" uses an XMail macro", table.path, record.line, to)));
+        } else {
+          visit(walk, to.find('@') != std::string::npos ? to : fmt::format("{}@{}", bare_name, to));
+        }
+      }
+    } else if (command == "external" || command == "filter" || command == "smtprelay" ||
+               (command == "smtp" && user == nullptr)) {
+      walk.out.needs_mta.push_back(about(address, fmt::format("{}:{}: command \"{}\" needs XMail",
+                                                              table.path, record.line, tokens[0])));
+    } else {
+      warn("unknown command \"" + tokens[0] + "\" (line ignored, as XMail does)");
+    }
+  }
+}
+
+}  // namespace psyncd::spool
