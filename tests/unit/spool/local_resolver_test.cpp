@@ -61,7 +61,7 @@ struct World {
             // The list: R members get it, W-only ones do not, no field means RW.
             {"domains/x.org/list/mlusers.tab",
              "\"joe@x.org\"\t\"RW\"\n\"writer@x.org\"\t\"W\"\n\"ann@y.org\"\n"
-             "\"far@remote.net\"\t\"R\"\n"},
+             "\"far@remote.net\"\t\"R\"\n\"lower@x.org\"\t\"rw\"\n"},  // 'R' only
             // cmdaliases: checked first, in the real domain, lowercased path.
             {"cmdaliases/x.org/help.tab",
              "\"redirect\"\t\"joe@x.org\"\n\"lredirect\"\t\"y.org\"\n\"smtp\"\t\"1.2.3.4\"\n"

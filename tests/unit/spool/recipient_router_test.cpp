@@ -176,3 +176,12 @@ TEST_CASE("router: own_mailbox tells a copy for the error account alone from a s
   CHECK_FALSE(t.router("errors@x.org").route({"bob@ext.com"}).own_mailbox);
   CHECK(t.router("errors@x.org").route({"bob@ext.com", "joe@x.org"}).own_mailbox);
 }
+
+TEST_CASE("router: PopEnable 0 does not stop delivery (XMail checks it at POP3 login only)") {
+  Tables t;
+  t.dir.write("domains/x.org/joe-dir/user.tab", "\"PopEnable\"\t\"0\"\n\"ReceiveEnable\"\t\"0\"\n");
+  auto r = t.router("").route({"joe@x.org"});
+  CHECK(r.complete());
+  REQUIRE(r.targets.size() == 1);
+  CHECK(r.targets[0].key == "joe@x.org");
+}
