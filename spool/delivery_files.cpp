@@ -4,6 +4,10 @@
 
 namespace psyncd::spool {
 
+namespace {
+constexpr size_t kMaxCached = 10000;
+}  // namespace
+
 const tabfile::Table* MailRootFiles::table(const std::string& relative) const {
   std::lock_guard lock(mutex_);
   auto it = cache_.find(relative);
@@ -20,6 +24,8 @@ const tabfile::Table* MailRootFiles::table(const std::string& relative) const {
       table->problems.push_back(read.error());
     }
   }
+  // Misses are kept too, but only so many: the names asked for come from fetched mail.
+  if (table == nullptr && cache_.size() >= kMaxCached) return nullptr;
   return cache_.emplace(relative, std::move(table)).first->second.get();
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "spool/mail_root.hpp"
 #include "tabfile/fields.hpp"
 
 namespace psyncd::spool {
@@ -70,7 +71,8 @@ bool LocalResolver::accepts(std::string_view domain) const {
 std::string LocalResolver::custom_domain_file(std::string_view domain) const {
   std::string lowered = tabfile::ascii_lower(domain);
   std::string_view sub = lowered;
-  while (true) {
+  // The domain comes from the mail: a '/' in it names no file of custdomains/.
+  while (is_safe_path_component(sub)) {
     std::string path = fmt::format("custdomains/{}.tab", sub);
     if (files_.table(path) != nullptr) return path;
     size_t dot = sub.find('.', 1);
@@ -134,6 +136,8 @@ void LocalResolver::visit(Walk& walk, std::string_view address) const {
 
 bool LocalResolver::run_cmd_alias(Walk& walk, std::string_view address, std::string_view local,
                                   std::string_view real_domain) const {
+  // The local part comes from the mail: it must not walk out of cmdaliases/.
+  if (!is_safe_path_component(local) || !is_safe_path_component(real_domain)) return false;
   const tabfile::Table* table = files_.table(cmd_alias_path(real_domain, local));
   if (table == nullptr) return false;
   if (walk.usable(address, *table)) run_commands(walk, address, *table, local, nullptr);

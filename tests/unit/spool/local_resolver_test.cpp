@@ -5,6 +5,7 @@
 // UsrGetUserByNameOrAlias, UsrAliasLookupName, SMAILMailingListExplode, USmlCmd_*).
 #include "spool/local_resolver.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <map>
 
@@ -23,9 +24,11 @@ class MemoryFiles final : public DeliveryFiles {
     for (auto& [path, text] : files) tables_[path] = tabfile::parse(text, path);
   }
   const tabfile::Table* table(const std::string& relative) const override {
+    asked.push_back(relative);
     auto it = tables_.find(relative);
     return it == tables_.end() ? nullptr : &it->second;
   }
+  mutable std::vector<std::string> asked;  // every path looked up
 
  private:
   std::map<std::string, tabfile::Table> tables_;
@@ -233,4 +236,24 @@ TEST_CASE("LocalResolver: a long redirect chain stops") {
   MailUsers chain = MailUsers::from_table(tabfile::parse(users, "mailusers.tab"));
   LocalResolver resolver({&w.domains, &chain, nullptr}, mem);
   CHECK(render(resolver.resolve("c0@x.org")) == "- | mta c16@x.org: more than 16 redirections");
+}
+
+TEST_CASE("LocalResolver: names from the mail never leave cmdaliases/ or custdomains/") {
+  World w;
+  auto resolver = w.resolver();
+  const char* hostile[] = {"../../server@x.org", "a/../../b@x.org", "..@x.org",
+                           "x@../../etc/passwd", "x@a/b.cust.org"};
+  for (const char* address : hostile) {
+    INFO(address);
+    w.files.asked.clear();
+    (void)resolver.resolve(address);
+    for (const auto& path : w.files.asked) {
+      INFO(path);
+      CHECK(path.find("..") == std::string::npos);
+      CHECK(std::count(path.begin(), path.end(), '/') <= 3);  // domains/<d>/<dir>/file
+    }
+  }
+  CHECK(render(resolver.resolve("../../server@x.org")) ==
+        "- | mta ../../server@x.org: no account or alias \"../../server\" in domain \"x.org\" "
+        "(XMail bounces it to the sender)");
 }
