@@ -2,7 +2,8 @@
 """Password guessing from one IP against psyncd's POP3 server (psyncd-pop3d-test), as an
 attacker who hangs up 0.3 s after PASS would do it: WORKERS connections at once, each sends
 USER + a wrong PASS, waits at most 0.3 s for the answer, hangs up, starts again. Prints
-  answered/s  - PASS replies the attacker received (-ERR: one guess learnt)
+  answered/s  - PASS replies the attacker received (-ERR [AUTH]: one guess learnt; lockout
+                replies, which check nothing, are counted apart)
   silent/s    - connections with no answer in 0.3 s (a guess learnt too when a right password
                 is always answered at once; not when the server waits before it checks)
   checked/s   - passwords the server really checked (its "login failed" log lines)
@@ -45,7 +46,10 @@ async def guess(port, n, counts):
         writer.write(f"PASS guess{n}\r\n".encode())
         try:
             reply = await asyncio.wait_for(reader.readline(), WAIT)
-            counts["found" if reply.startswith(b"+OK") else "answered"] += 1
+            if b"too many failed logins" in reply:
+                counts["locked"] += 1  # refused unchecked: nothing learnt
+            else:
+                counts["found" if reply.startswith(b"+OK") else "answered"] += 1
         except asyncio.TimeoutError:
             counts["silent"] += 1
     except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError):
@@ -55,7 +59,7 @@ async def guess(port, n, counts):
 
 
 async def attack(port):
-    counts = {"answered": 0, "silent": 0, "found": 0, "refused": 0, "errors": 0}
+    counts = {"answered": 0, "silent": 0, "found": 0, "refused": 0, "errors": 0, "locked": 0}
     end = time.monotonic() + DURATION
     n = 0
 
@@ -85,7 +89,8 @@ def main():
               f"{'with' if HANG_UP else 'without'} -Ph, hang-up after {WAIT} s:")
         print(f"  answered/s {counts['answered'] / elapsed:.1f}  silent/s "
               f"{counts['silent'] / elapsed:.1f}  checked/s {checked / elapsed:.2f}  "
-              f"(checked {checked}, refused {counts['refused']}, errors {counts['errors']}, "
+              f"(checked {checked}, locked out {counts['locked']}, refused {counts['refused']}, "
+              f"errors {counts['errors']}, "
               f"found {counts['found']})")
 
 

@@ -1,5 +1,7 @@
 #include "spool/mailbox_reader.hpp"
 
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
 #include <cerrno>
 #include <filesystem>
@@ -124,6 +126,17 @@ TEST_CASE("MessageReader streams the stored CRLF form; listed size == bytes sent
     auto r = spool::MessageReader::open(dir / "gone");
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().to_string() == dir / "gone" + ": cannot open: No such file or directory");
+  }
+  SECTION("bad input: a symlink or FIFO in a message's place is not read (nor waited on)") {
+    dir.write("target", "secret\n");
+    std::filesystem::create_symlink(dir / "target", dir / "link");
+    REQUIRE(::mkfifo((dir / "fifo").c_str(), 0600) == 0);
+    auto link = spool::MessageReader::open(dir / "link");
+    REQUIRE_FALSE(link.ok());
+    CHECK(link.error().to_string() == dir / "link" + ": is a symbolic link (not served)");
+    auto fifo = spool::scan_wire_size(dir / "fifo");  // would block for good without a writer
+    REQUIRE_FALSE(fifo.ok());
+    CHECK(fifo.error().to_string() == dir / "fifo" + ": is a FIFO (not served)");
   }
 }
 
