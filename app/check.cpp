@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "app/check_delivery.hpp"
 #include "common/fs.hpp"
 #include "psync/link_table.hpp"
 #include "spool/aliases.hpp"
@@ -98,6 +99,7 @@ class Checker {
     if (!users_) return;
     add_all(Severity::error, users_->problems());
     for (const spool::MailUser& u : users_->users()) account(u);
+    add_all(Severity::warning, delivery_command_problems(root_, *users_));
   }
 
   void account(const spool::MailUser& u) {

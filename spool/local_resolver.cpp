@@ -181,36 +181,61 @@ void LocalResolver::run_list(Walk& walk, std::string_view address, const MailUse
 void LocalResolver::run_commands(Walk& walk, std::string_view address, const tabfile::Table& table,
                                  std::string_view bare_name, const MailUser* user) const {
   for (const auto& record : table.records) {
-    const auto& tokens = record.fields;
-    std::string command = tabfile::ascii_lower(tokens[0]);
-    auto warn = [&](std::string text) {
-      walk.out.warnings.push_back(tabfile::record_problem(table, record, 1, "command", text));
-    };
-    if (command == "mailbox" && user != nullptr) {
-      if (tokens.size() == 1)
+    Command command = classify_command(table, record, user == nullptr);
+    switch (command.kind) {
+      case CommandKind::mailbox:
         walk.mailbox(*user);
-      else
-        warn("\"mailbox\" takes no argument (line ignored, as XMail does)");
-    } else if (command == "redirect" || command == "lredirect") {
-      if (tokens.size() < 2) warn("\"" + tokens[0] + "\" needs an address (line ignored)");
-      for (size_t i = 1; i < tokens.size(); ++i) {
-        const std::string& to = tokens[i];
-        if (to.find("@@") != std::string::npos) {
-          walk.out.needs_mta.push_back(
-              about(address,
-                    fmt::format("{}:{}: \"{}\" uses an XMail macro", table.path, record.line, to)));
-        } else {
-          visit(walk, to.find('@') != std::string::npos ? to : fmt::format("{}@{}", bare_name, to));
-        }
-      }
-    } else if (command == "external" || command == "filter" || command == "smtprelay" ||
-               (command == "smtp" && user == nullptr)) {
-      walk.out.needs_mta.push_back(about(address, fmt::format("{}:{}: command \"{}\" needs XMail",
-                                                              table.path, record.line, tokens[0])));
-    } else {
-      warn("unknown command \"" + tokens[0] + "\" (line ignored, as XMail does)");
+        break;
+      case CommandKind::redirect:
+        redirect(walk, address, table, record, bare_name);
+        break;
+      case CommandKind::needs_mta:
+        walk.out.needs_mta.push_back(
+            about(address, fmt::format("{}:{}: command \"{}\" needs XMail", table.path, record.line,
+                                       record.fields[0])));
+        break;
+      case CommandKind::ignored:
+        walk.out.warnings.push_back(*command.problem);
+        break;
     }
   }
+}
+
+// USmlCmd_redirect / USmlCmd_lredirect: each argument is an address, or a domain for
+// "<name>@domain"; it is resolved again from the start.
+void LocalResolver::redirect(Walk& walk, std::string_view address, const tabfile::Table& table,
+                             const tabfile::Record& record, std::string_view bare_name) const {
+  for (size_t i = 1; i < record.fields.size(); ++i) {
+    const std::string& to = record.fields[i];
+    if (to.find("@@") != std::string::npos) {
+      walk.out.needs_mta.push_back(about(
+          address, fmt::format("{}:{}: \"{}\" uses an XMail macro", table.path, record.line, to)));
+    } else {
+      visit(walk, to.find('@') != std::string::npos ? to : fmt::format("{}@{}", bare_name, to));
+    }
+  }
+}
+
+Command classify_command(const tabfile::Table& table, const tabfile::Record& record,
+                         bool cmd_alias) {
+  const auto& tokens = record.fields;
+  std::string command = tabfile::ascii_lower(tokens[0]);
+  auto ignored = [&](std::string text) {
+    return Command{CommandKind::ignored,
+                   tabfile::record_problem(table, record, 1, "command", std::move(text))};
+  };
+  if (command == "mailbox" && !cmd_alias) {
+    if (tokens.size() == 1) return Command{CommandKind::mailbox, std::nullopt};
+    return ignored("\"mailbox\" takes no argument (line ignored, as XMail does)");
+  }
+  if (command == "redirect" || command == "lredirect") {
+    if (tokens.size() < 2) return ignored("\"" + tokens[0] + "\" needs an address (line ignored)");
+    return Command{CommandKind::redirect, std::nullopt};
+  }
+  if (command == "external" || command == "filter" || command == "smtprelay" ||
+      (command == "smtp" && cmd_alias))
+    return Command{CommandKind::needs_mta, std::nullopt};
+  return ignored("unknown command \"" + tokens[0] + "\" (line ignored, as XMail does)");
 }
 
 }  // namespace psyncd::spool

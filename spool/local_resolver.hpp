@@ -15,6 +15,7 @@
 // Pure: the tables come from DeliveryFiles; it writes nothing.
 #pragma once
 
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -54,6 +55,8 @@ class LocalResolver {
   void run_list(Walk& walk, std::string_view address, const MailUser& list) const;
   void run_commands(Walk& walk, std::string_view address, const tabfile::Table& table,
                     std::string_view bare_name, const MailUser* user) const;
+  void redirect(Walk& walk, std::string_view address, const tabfile::Table& table,
+                const tabfile::Record& record, std::string_view bare_name) const;
   std::string custom_domain_file(std::string_view domain) const;
 
   AccountTables tables_;
@@ -62,5 +65,15 @@ class LocalResolver {
 
 // "cmdaliases/<domain>/<user>.tab", lowercased as XMail's USmlGetCmdAliasFile does.
 std::string cmd_alias_path(std::string_view domain, std::string_view user);
+
+// What XMail does with one line of a mailproc.tab (`cmd_alias` false: USmlProcessCustom-
+// MailingFile) or of a cmdaliases/ file (`cmd_alias` true: SMAILCustomProcessMessage).
+enum class CommandKind { mailbox, redirect, needs_mta, ignored };
+struct Command {
+  CommandKind kind = CommandKind::ignored;
+  std::optional<Error> problem;  // why an ignored line is ignored (file, line, field 1)
+};
+Command classify_command(const tabfile::Table& table, const tabfile::Record& record,
+                         bool cmd_alias);
 
 }  // namespace psyncd::spool

@@ -192,3 +192,23 @@ TEST_CASE("check: aliases.tab lines routing cannot use; a list without mlusers.t
     return t.find("mlusers.tab") != std::string::npos;
   }));
 }
+
+TEST_CASE("check: mailproc.tab and cmdaliases/ lines XMail would skip are warnings") {
+  test::TempDir dir;
+  copy_sample(dir);
+  dir.write("domains/example.test/alice/mailproc.tab",
+            "\"mailbox\"\n\"frobnicate\"\t\"x\"\n\"redirect\"\t\"bob@example.test\"\n");
+  dir.write("domains/example.test/mailproc.tab", "\"mailbox\"\t\"extra\"\n");
+  dir.write("cmdaliases/example.test/help.tab", "\"redirect\"\n\"mailbox\"\n\"smtp\"\t\"h\"\n");
+  int status = -1;
+  CHECK(check_output(dir.path(), status) ==
+        "warning: domains/example.test/alice/mailproc.tab:2: field 1 (command): unknown command "
+        "\"frobnicate\" (line ignored, as XMail does)\n"
+        "warning: domains/example.test/mailproc.tab:1: field 1 (command): \"mailbox\" takes no "
+        "argument (line ignored, as XMail does)\n"
+        "warning: cmdaliases/example.test/help.tab:1: field 1 (command): \"redirect\" needs an "
+        "address (line ignored)\n"
+        "warning: cmdaliases/example.test/help.tab:2: field 1 (command): unknown command "
+        "\"mailbox\" (line ignored, as XMail does)\n");
+  CHECK(status == 0);
+}
