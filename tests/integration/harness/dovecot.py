@@ -34,15 +34,19 @@ def tool_available():
     return os.path.exists(DOVECOT) and os.path.exists(DOVEADM)
 
 
+def fail_or_skip(why):
+    """Exit 77 (skip) because of `why`, or fail (exit 1) under CI=true."""
+    if os.environ.get("CI") == "true":
+        print(f"FAIL: {why} and CI=true", file=sys.stderr)
+        sys.exit(1)
+    print(f"SKIP: {why}", file=sys.stderr)
+    sys.exit(77)
+
+
 def require_or_skip(name="dovecot"):
     """Exit 77 (skip) when a tool is missing, or fail (exit 1) under CI=true."""
-    if tool_available():
-        return
-    if os.environ.get("CI") == "true":
-        print(f"FAIL: {name} is not installed and CI=true", file=sys.stderr)
-        sys.exit(1)
-    print(f"SKIP: {name} is not installed", file=sys.stderr)
-    sys.exit(77)
+    if not tool_available():
+        fail_or_skip(f"{name} is not installed")
 
 
 def free_port():
