@@ -3,7 +3,8 @@
 must deliver the same messages to the same mailboxes. The tables are written by XMail itself
 (CtrlClnt): two local domains, an alias (aliases.tab), a mailing list (type M, mlusers.tab)
 and one link of each kind: local, '@' (to an alias), '?' (to an account, an alias, the list,
-and To+Cc) and '&' (to a domain of its own). XMail 1.27 fetches first (its PSYNC on, the
+To+Cc, a "Received: ... for <addr>" line, X-Deliver-To, an address in other case) and '&' (to
+a domain of its own). XMail 1.27 fetches first (its PSYNC on, the
 queue drained); the remote is filled again with the same bytes and then:
 
   deliver: psyncd --once delivers into a second MAIL_ROOT with the same tables;
@@ -29,21 +30,30 @@ from xmail_interop import (DOMAIN, check, finish, mailbox_files, normalized,  # 
 AMP = "amp.test.local"  # the '&' link appends ".local" to amp.test
 
 
-def msg(n, to, cc=None):
+def msg(n, to, cc=None, head=""):
     cc_line = f"Cc: {cc}\r\n" if cc else ""
-    return (f"From: sender@remote.test\r\nTo: {to}\r\n{cc_line}Subject: route {n}\r\n"
+    return (f"{head}From: sender@remote.test\r\nTo: {to}\r\n{cc_line}Subject: route {n}\r\n"
             f"Message-ID: <route{n}@remote.test>\r\n\r\nbody of message {n}\r\n").encode()
+
+
+# FetchHdrTags as XMail's server.tab template sets them: +X-Deliver-To,+Received,To,Cc.
+RECEIVED = ("Received: from a.remote.test by mx.remote.test\r\n\tfor <alice@remote.test>; "
+            "Sat, 5 Dec 2026 10:00:00 +0000\r\n")
 
 
 REMOTE = {  # remote account -> its messages
     "rlocal": [msg(1, "someone@remote.test")],
     "rat": [msg(2, "whoever@remote.test")],
     "rq": [msg(3, "bob@remote.test"), msg(4, "info@remote.test"), msg(5, "team@remote.test"),
-           msg(6, "bob@remote.test", "alice@remote.test")],
+           msg(6, "bob@remote.test", "alice@remote.test"),
+           msg(9, "list@elsewhere.test", head=RECEIVED),
+           msg(11, "Bob <BOB@Remote.Test>"),
+           msg(12, "bob@remote.test", head="X-Deliver-To: alice@remote.test\r\n")],
     "ramp": [msg(7, "dave@amp.test")],
 }
 # Where XMail 1.27 delivers them (measured), which psyncd must match.
-WANT = {(DOMAIN, "alice"): [1, 2, 5, 6], (DOMAIN, "bob"): [3, 4, 5, 6], (AMP, "dave"): [7]}
+WANT = {(DOMAIN, "alice"): [1, 2, 5, 6, 9, 12], (DOMAIN, "bob"): [3, 4, 5, 6, 11],
+        (AMP, "dave"): [7]}
 
 
 def tables(port):
