@@ -19,21 +19,22 @@ DotDecoder::Step DotDecoder::decode(std::string_view in, std::string& out) {
         state_ = State::mid_line;
         continue;  // reprocess c as line content
       case State::mid_line: {
-        // Copy up to the LF in one go; a CR right before it belongs to the line end, any
-        // other CR is data. A CR at the end of the input waits for the next byte.
+        // Copy up to the LF in one go; the CRs right before it belong to the line end (\r+\n:
+        // servers that store CRLF files send \r\r\n), any other CR is data. CRs at the end of
+        // the input wait for the next byte.
         const char* base = in.data() + i;
         const auto* lf = static_cast<const char*>(std::memchr(base, '\n', in.size() - i));
         const std::size_t stop = lf ? static_cast<std::size_t>(lf - in.data()) : in.size();
         std::size_t end = stop;
-        const bool cr = end > i && in[end - 1] == '\r';
-        if (cr) --end;
+        while (end > i && in[end - 1] == '\r') --end;
         out.append(in.substr(i, end - i));
         if (lf == nullptr) {
-          if (cr) state_ = State::after_cr;
+          held_cr_ = stop - end;
+          if (held_cr_ > 0) state_ = State::after_cr;
           i = in.size();
           break;
         }
-        out.append("\r\n");  // CRLF, or a bare LF from a sloppy server: stored as CRLF
+        out.append("\r\n");  // CRLF, \r+\n, or a bare LF from a sloppy server: stored as CRLF
         state_ = State::line_start;
         i = stop + 1;
         break;
@@ -43,14 +44,18 @@ DotDecoder::Step DotDecoder::decode(std::string_view in, std::string& out) {
           out.append("\r\n");
           state_ = State::line_start;
           ++i;
+        } else if (c == '\r') {
+          ++held_cr_;
+          ++i;
         } else {
-          out.push_back('\r');  // a lone CR is data
+          out.append(held_cr_, '\r');  // CRs not followed by LF are data
           state_ = State::mid_line;
         }
         break;
       case State::dot:
         if (c == '\r') {
           state_ = State::dot_cr;
+          held_cr_ = 1;
           ++i;
         } else if (c == '\n') {
           state_ = State::done;
@@ -61,10 +66,13 @@ DotDecoder::Step DotDecoder::decode(std::string_view in, std::string& out) {
         break;
       case State::dot_cr:
         if (c == '\n') {
-          state_ = State::done;
+          state_ = State::done;  // ".\r\n", or ".\r\r\n" from a CRLF-storing server
+          ++i;
+        } else if (c == '\r') {
+          ++held_cr_;
           ++i;
         } else {
-          state_ = State::after_cr;  // ".\rX": dot stripped, the CR is data
+          state_ = State::after_cr;  // ".\rX": dot stripped, the CRs are data
         }
         break;
       case State::done:

@@ -3,7 +3,8 @@
 // the terminator; DotEncoder turns stored message bytes into wire bytes plus terminator.
 // Both are streaming (any chunking, down to one byte) and both emit CRLF line ends only:
 // bare LF is normalised because the store keeps CRLF (xmail-formats Part A §3) while files
-// written by XMail may hold bare LF. Neither reads or writes a socket or a file.
+// written by XMail may hold bare LF; the decoder also reads CR CR LF as one line end. Neither reads
+// or writes a socket or a file.
 #pragma once
 
 #include <cstddef>
@@ -22,15 +23,21 @@ class DotDecoder {
   };
 
   // Appends the unstuffed message bytes found in `in` to `out`. After done, consumes nothing.
-  // A terminator is "." alone on a line (CRLF or bare LF). A leading dot on any other line is
-  // removed (RFC 1939: "the octet is stripped"), whether or not a second dot follows.
+  // A line ends at CRLF, at CR CR... LF (one line end: servers that store CRLF files send
+  // "\r\r\n") or at a bare LF; a CR not followed by LF is data. A terminator is "." alone on
+  // a line. A leading dot on any other line is removed (RFC 1939: "the octet is stripped"),
+  // whether or not a second dot follows.
   Step decode(std::string_view in, std::string& out);
   bool done() const { return state_ == State::done; }
-  void reset() { state_ = State::line_start; }
+  void reset() {
+    state_ = State::line_start;
+    held_cr_ = 0;
+  }
 
  private:
   enum class State { line_start, mid_line, after_cr, dot, dot_cr, done };
   State state_ = State::line_start;
+  std::size_t held_cr_ = 0;  // after_cr, dot_cr: CRs read whose LF may still come
 };
 
 class DotEncoder {

@@ -55,7 +55,7 @@ LineReader::Next LineReader::next() {
     }
     if (len + 1 > max_line_) return {Status::too_long, {}};
     std::size_t text_len = len;
-    if (text_len > 0 && base[text_len - 1] == '\r') --text_len;
+    while (text_len > 0 && base[text_len - 1] == '\r') --text_len;  // \r+\n is one line end
     return {Status::line, std::string_view(base, text_len)};
   }
 }

@@ -1,4 +1,5 @@
-// LineReader: splits a byte stream into protocol lines (CRLF or bare LF) with a hard cap.
+// LineReader: splits a byte stream into protocol lines (CRLF, CR CR... LF, or bare LF) with a
+// hard cap.
 // It owns only the bytes not yet returned; a line view stays valid until the next feed().
 // It does not interpret lines, and it never grows past what the caller fed it: callers bound
 // how much they feed (see buffered_size()). The still-buffered bytes are exposed so that a

@@ -63,6 +63,16 @@ TEST_CASE("DotDecoder unstuffs and stops at the terminator, any chunking") {
       {"not finished", "a\r\n.", "a\r\n", 4, false},
       {"dot inside line", "a.b\r\n.\r\n", "a.b\r\n", 8, true},
       {"empty lines", "\r\n\r\n.\r\n", "\r\n\r\n", 7, true},
+      // Servers that store CRLF files and send every line end as CR CR LF (popa3d, Solid,
+      // Courier): one line end, so the header does not end after its first line.
+      {"cr cr lf is one line end", "a: 1\r\r\nb: 2\r\r\n\r\r\nbody\r\r\n.\r\n",
+       "a: 1\r\nb: 2\r\n\r\nbody\r\n", 27, true},
+      {"many crs then lf", "a\r\r\r\n.\r\n", "a\r\n", 8, true},
+      {"crs before a non-lf stay data", "a\r\rb\r\n.\r\n", "a\r\rb\r\n", 9, true},
+      {"stuffed line with cr cr lf", "..x\r\r\n.\r\n", ".x\r\n", 9, true},
+      {"terminator with cr cr lf", "a\r\n.\r\r\n+OK\r\n", "a\r\n", 7, true},
+      {"dot crs junk", ".\r\rx\r\n.\r\n", "\r\rx\r\n", 9, true},
+      {"crs at the end of a line of a stuffed-only dot", "..\r\r\n.\r\n", ".\r\n", 8, true},
   };
   for (const auto& c : cases) {
     for (std::size_t step : {c.input.size(), std::size_t{1}, std::size_t{2}}) {

@@ -41,6 +41,7 @@ TEST_CASE("LineReader splits lines, whole and one byte at a time") {
       {"empty line", "\r\n\n", 64, {"L:", "L:"}},
       {"partial tail kept", "STAT\r\nLIS", 64, {"L:STAT"}},
       {"lone cr is data", "A\rB\r\n", 64, {"L:A\rB"}},
+      {"cr cr lf is one line end", "+OK 1 a\r\r\n1 b\r\r\r\n", 64, {"L:+OK 1 a", "L:1 b"}},
       {"exactly at cap", "12345678\r\n", 10, {"L:12345678"}},
       {"one over cap", "123456789\r\nok\r\n", 10, {"TOO_LONG", "L:ok"}},
       {"long without lf", std::string(25, 'x') + "\r\nnext\r\n", 10, {"TOO_LONG", "L:next"}},
