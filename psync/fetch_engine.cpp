@@ -158,8 +158,9 @@ Result<void> LinkSync::connect() {
   transport_ = std::move(*t);
   client_ = std::make_unique<pop3::Client>(*transport_, client_options(link_), env_.io_timeout);
   step(FetchStep::auth);
-  // The listing rides behind USER+PASS when the server pipelines (one round trip less);
-  // list_and_plan() then finds it done. Its failures still count as the listing's.
+  // The listing goes out as soon as the login's +OK arrives (never ahead of it: see
+  // ClientSession::login); list_and_plan() then finds it done. Its failures still count as
+  // the listing's.
   auto r = client_->login(true);
   if (!r && client_->session().logged_in()) step(FetchStep::list);
   return r;

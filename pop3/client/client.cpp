@@ -1,8 +1,19 @@
 #include "pop3/client/client.hpp"
 
+#include <fmt/format.h>
+
 #include <utility>
 
 namespace psyncd::pop3 {
+
+namespace {
+
+std::string duration_text(std::chrono::milliseconds d) {
+  if (d.count() % 1000 == 0) return fmt::format("{} s", d.count() / 1000);
+  return fmt::format("{} ms", d.count());
+}
+
+}  // namespace
 
 Client::Client(Transport& transport, ClientOptions options, std::chrono::milliseconds io_timeout)
     : transport_(transport),
@@ -18,7 +29,7 @@ Result<void> Client::run() {
       if (!sent) return sent.error();
     }
     auto got = transport_.recv(buffer_, std::chrono::steady_clock::now() + io_timeout_);
-    if (!got) return got.error();
+    if (!got) return explain_timeout(got.error());
     if (*got == 0) {
       session_.peer_closed();
     } else {
@@ -28,6 +39,20 @@ Result<void> Client::run() {
   }
   if (session_.state() == ClientSession::State::failed) return session_.error();
   return {};
+}
+
+// A server that accepted the login and then sent nothing at all has stopped answering (e.g.
+// its login process lost the commands that followed the login): said so, instead of the
+// transport's "timed out", which reads as a slow network that a longer -YT would cure.
+Error Client::explain_timeout(Error e) const {
+  if (e.kind != ErrorKind::temporary || !session_.logged_in() || session_.heard_since_login())
+    return e;
+  e.field = session_.awaiting();
+  e.text = fmt::format(
+      "the server accepted the login, then sent nothing for {}: it stopped answering after the "
+      "login",
+      duration_text(io_timeout_));
+  return e;
 }
 
 Result<void> Client::login(bool with_listing) {

@@ -26,8 +26,8 @@ class Client {
  public:
   Client(Transport& transport, ClientOptions options, std::chrono::milliseconds io_timeout);
 
-  // with_listing: STAT+UIDL+LIST ride behind PASS when the server pipelines; listing()
-  // then returns those results without another round trip.
+  // with_listing: STAT+UIDL+LIST follow the login's +OK at once (ClientSession::login);
+  // listing() then returns those results.
   Result<void> login(bool with_listing = false);
   Result<Stat> stat();
   // An empty list with uidl_refused() when the server answered -ERR.
@@ -53,6 +53,7 @@ class Client {
 
  private:
   Result<void> run();
+  Error explain_timeout(Error e) const;
 
   Transport& transport_;
   ClientSession session_;

@@ -23,6 +23,7 @@ ClientSession::ClientSession(ClientOptions options, std::string greeting,
     : options_(std::move(options)), greeting_(std::move(greeting)), reader_(options_.max_line) {
   // A malformed capability line is ignored: CAPA is advisory (RFC 2449 §5).
   for (const auto& line : capa_lines) (void)parse_capa_line(line, caps_);
+  capa_answered_ = !capa_lines.empty();
   if (auto stamp = apop_timestamp(greeting_)) stamp_ = std::move(*stamp);
 }
 
@@ -46,6 +47,10 @@ void ClientSession::send(Cmd cmd, std::string line, std::uint32_t number, std::u
 }
 
 std::string ClientSession::take_output() { return std::exchange(out_, {}); }
+
+const char* ClientSession::awaiting() const {
+  return in_flight_.empty() ? "" : cmd_name(static_cast<int>(in_flight_.front().cmd));
+}
 
 void ClientSession::fail(ErrorKind kind, std::string field, std::string text) {
   if (state_ == State::failed) return;
@@ -159,6 +164,7 @@ void ClientSession::reply_done() {
 
 void ClientSession::feed(std::string_view bytes) {
   if (state_ == State::failed || state_ == State::closed) return;
+  if (logged_in_) heard_since_login_ += bytes.size();
   if (mode_ == Mode::body) bytes = feed_body(bytes);
   if (state_ == State::failed) return;
   reader_.feed(bytes);
@@ -167,8 +173,7 @@ void ClientSession::feed(std::string_view bytes) {
 
 void ClientSession::peer_closed() {
   if (state_ == State::failed || state_ == State::closed) return;
-  const char* during = in_flight_.empty() ? "" : cmd_name(static_cast<int>(in_flight_.front().cmd));
-  fail(ErrorKind::unavailable, during,
+  fail(ErrorKind::unavailable, awaiting(),
        in_flight_.empty() ? "the server closed the connection"
                           : "the server closed the connection before replying");
 }
@@ -189,9 +194,7 @@ void ClientSession::process() {
     auto next = reader_.next();
     if (next.status == LineReader::Status::need_more) return;
     if (next.status == LineReader::Status::too_long) {
-      const char* during =
-          in_flight_.empty() ? "" : cmd_name(static_cast<int>(in_flight_.front().cmd));
-      fail(ErrorKind::protocol, during,
+      fail(ErrorKind::protocol, awaiting(),
            fmt::format("server line longer than {} bytes", options_.max_line));
       return;
     }

@@ -1,9 +1,9 @@
 // ClientSession: the POP3 client protocol as a pure state machine (no sockets, no clock).
 // Operations (login, stat, uidl, list, retrieve, dele, quit) become command bytes; server
 // bytes become results: XMail's CLR/APOP/FAPOP auth plus SASL, strict listings. When the
-// server offers PIPELINING: USER+PASS (+ STAT+UIDL+LIST when asked) sent together, RETR/DELE
-// windows, and QUIT behind the last RETR or DELE when asked (else lock-step). Bodies are
-// streamed to a MessageSink.
+// server offers PIPELINING: USER+PASS sent together, STAT+UIDL+LIST together, RETR/DELE
+// windows, and QUIT behind the last RETR or DELE when asked (else lock-step). Nothing is ever
+// sent ahead of the login's reply (see login()). Bodies are streamed to a MessageSink.
 // A protocol violation fails the session with an Error, never a throw. Blocking loop: client.hpp.
 #pragma once
 
@@ -72,9 +72,11 @@ class ClientSession {
   ~ClientSession();
 
   // Each operation starts only from State::idle and ends in idle (done), failed or closed.
-  // with_listing: when the server pipelines and the login is USER/PASS, STAT+UIDL+LIST go
-  // out behind PASS (one round trip for both); listed_with_login() then says the listing
-  // results are in. A refused login fails the session before those replies are looked at.
+  // with_listing: STAT+UIDL+LIST go out as soon as the login's +OK arrives, as part of this
+  // operation; listed_with_login() then says the listing results are in. They never go out
+  // ahead of that +OK, even to a server that offers PIPELINING: a server may hand the
+  // connection to another process at login and lose what was sent ahead (Courier's
+  // pop3login execs pop3d with the pipelined STAT/UIDL/LIST still in its buffer).
   void login(bool with_listing = false);
   bool listed_with_login() const { return listed_with_login_; }
   void stat();
@@ -107,6 +109,11 @@ class ClientSession {
   const std::string& apop_stamp() const { return stamp_; }
   // The server accepted the login (PASS, APOP or AUTH +OK), whatever happened after.
   bool logged_in() const { return logged_in_; }
+  // Some byte arrived after the login's +OK: false means the server went silent right after
+  // accepting the login (what a timeout then means differs; see Client).
+  bool heard_since_login() const { return heard_since_login_ > 0; }
+  // The command whose reply is awaited ("STAT", "RETR", ...), or "" when none is.
+  const char* awaiting() const;
 
   // Results of the last operation of each kind.
   const std::string& auth_used() const { return auth_used_; }  // "USER", "APOP", "SASL PLAIN"
@@ -137,7 +144,8 @@ class ClientSession {
   void on_auth_reply(Cmd cmd, const Reply& reply, std::string_view line);
   void on_sasl_reply(const Reply& reply, std::string_view line);
   void auth_refused(const Reply& reply, std::string_view line);
-  void start_user_pass(bool with_listing = false);
+  void start_user_pass();
+  void login_accepted();
   void start_listing();
   void start_sasl();
   void on_retr_reply(const Pending& p, const Reply& reply);
@@ -146,6 +154,7 @@ class ClientSession {
   ClientOptions options_;
   std::string greeting_;
   Capabilities caps_;
+  bool capa_answered_ = false;  // the server answered CAPA (else caps_ is empty by default)
   std::string stamp_;
   State state_ = State::idle;
   Error error_;
@@ -158,6 +167,8 @@ class ClientSession {
   bool quit_queued_ = false;
   bool logged_in_ = false;
   bool listed_with_login_ = false;
+  bool list_after_login_ = false;
+  std::uint64_t heard_since_login_ = 0;  // bytes received after the login's +OK
 
   std::unique_ptr<SaslClient> sasl_;
   bool sasl_finished_ = false;

@@ -1,8 +1,9 @@
 // ClientSession, authorization state: USER/PASS, APOP/FAPOP (XMail semantics, Part A §5),
 // and SASL AUTH (RFC 5034) through SaslClient. Lock-step even when the server pipelines,
 // because each step depends on the previous reply (APOP fallback, SASL challenges); only
-// USER and PASS go out together then, since nothing but a refusal can follow USER (and,
-// when the caller asks, STAT+UIDL+LIST behind them).
+// USER and PASS go out together then, since nothing but a refusal can follow USER. Nothing
+// follows PASS, APOP or the last AUTH line before its reply: the login may hand the
+// connection over to another process, which would not see it.
 #include <fmt/format.h>
 
 #include "pop3/apop.hpp"
@@ -24,15 +25,16 @@ bool is_scram(std::string_view mech) { return mech.substr(0, 6) == "SCRAM-"; }
 void ClientSession::login(bool with_listing) {
   if (!begin_op("login")) return;
   listed_with_login_ = false;
+  list_after_login_ = with_listing;
   if (!safe_credential(options_.user) || !safe_credential(options_.password)) {
     return fail(ErrorKind::config, "login", "user name or password holds CR, LF or NUL");
   }
   switch (options_.auth) {
     case AuthMode::clear:
-      return start_user_pass(with_listing);
+      return start_user_pass();
     case AuthMode::apop:
       // XMail: with no timestamp in the greeting, APOP quietly becomes USER/PASS.
-      if (stamp_.empty()) return start_user_pass(with_listing);
+      if (stamp_.empty()) return start_user_pass();
       [[fallthrough]];
     case AuthMode::fapop:
       // Departure from XMail (Part A §5): FAPOP without a timestamp fails instead of
@@ -49,19 +51,28 @@ void ClientSession::login(bool with_listing) {
   }
 }
 
-void ClientSession::start_user_pass(bool with_listing) {
+void ClientSession::start_user_pass() {
   auth_used_ = "USER";
   send(Cmd::user, "USER " + options_.user);
   // RFC 2449 §6.6: a pipelining server takes PASS before answering USER. A -ERR to USER
   // still fails the login; the PASS reply that follows is then never read.
-  if (!caps_.pipelining) return;
-  send(Cmd::pass, "PASS " + options_.password);
-  // STAT+UIDL+LIST behind PASS: sent before the login is known to succeed, they are only
-  // read after PASS +OK (a refusal fails the session first), and they change nothing.
-  if (with_listing) {
-    start_listing();
-    listed_with_login_ = true;
+  if (caps_.pipelining) send(Cmd::pass, "PASS " + options_.password);
+}
+
+// PASS, APOP or AUTH answered +OK. Only now may transaction commands go out: Courier's
+// pop3login answers PASS and then execs pop3d, and whatever it had read beyond PASS is lost
+// (the link would then wait for replies that never come). Waiting costs one round trip a
+// session; Dovecot and Cyrus would take them earlier, but neither the greeting nor CAPA says
+// reliably which server hands over, so no server gets them early.
+void ClientSession::login_accepted() {
+  logged_in_ = true;
+  heard_since_login_ = reader_.buffered_size();  // bytes that came behind the +OK line
+  if (!list_after_login_) {
+    state_ = State::idle;
+    return;
   }
+  start_listing();
+  listed_with_login_ = true;
 }
 
 void ClientSession::start_sasl() {
@@ -70,12 +81,21 @@ void ClientSession::start_sasl() {
   for (char& c : mech) {
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
   }
+  std::string offered;
+  for (const auto& m : caps_.sasl) offered += (offered.empty() ? "" : " ") + m;
   if (mech.empty()) {
-    std::string offered;
-    for (const auto& m : caps_.sasl) offered += (offered.empty() ? "" : " ") + m;
     return fail(ErrorKind::auth, "AUTH",
                 fmt::format("no SASL mechanism in common (server offers: {})",
                             offered.empty() ? "none" : offered));
+  }
+  // A mechanism the server does not offer would only earn a -ERR that reads like a wrong
+  // password; the server's CAPA says at once what it offers (RFC 2449 §6.9, RFC 5034 §3).
+  if (!caps_.has_sasl(mech)) {
+    return fail(ErrorKind::config, "AUTH",
+                fmt::format("SASL mechanism {} is not offered by the server ({})", mech,
+                            !capa_answered_   ? "it answers no CAPA, so it offers none"
+                            : offered.empty() ? "its CAPA lists no SASL mechanism"
+                                              : "it offers: " + offered));
   }
   auto client = SaslClient::start(mech, options_.user, options_.password);
   if (!client) return fail(client.error().kind, "AUTH", client.error().text);
@@ -112,9 +132,7 @@ void ClientSession::on_auth_reply(Cmd cmd, const Reply& reply, std::string_view 
     if (in_flight_.empty()) send(Cmd::pass, "PASS " + options_.password);
     return;  // else PASS went out with USER
   }
-  // PASS or APOP accepted; a listing sent behind PASS keeps the session busy.
-  logged_in_ = true;
-  if (in_flight_.empty()) state_ = State::idle;
+  login_accepted();
 }
 
 void ClientSession::on_sasl_reply(const Reply& reply, std::string_view line) {
@@ -126,9 +144,7 @@ void ClientSession::on_sasl_reply(const Reply& reply, std::string_view line) {
     }
     in_flight_.pop_front();
     sasl_.reset();
-    logged_in_ = true;
-    state_ = State::idle;
-    return;
+    return login_accepted();
   }
   if (sasl_finished_ && !reply.text.empty()) {
     return fail(ErrorKind::protocol, "AUTH",

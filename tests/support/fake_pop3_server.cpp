@@ -22,6 +22,7 @@ namespace psyncd::test {
 
 FakeStep say(std::string bytes) { return {FakeStep::Kind::send, std::move(bytes), 0}; }
 FakeStep expect(std::string bytes) { return {FakeStep::Kind::expect, std::move(bytes), 0}; }
+FakeStep hand_over(std::string bytes) { return {FakeStep::Kind::hand_over, std::move(bytes), 0}; }
 FakeStep pause_ms(std::uint64_t ms) { return {FakeStep::Kind::pause, {}, ms}; }
 FakeStep start_tls() { return {FakeStep::Kind::tls, {}, 0}; }
 FakeStep flood(std::string pattern, std::uint64_t total) {
@@ -204,12 +205,15 @@ bool FakePop3Server::play(const FakeStep& step, const std::string& where) {
     case FakeStep::Kind::send:
       if (!write_all(step.bytes)) set_failure(where + "client went away while we sent");
       return true;  // keep going: later steps may expect the close
-    case FakeStep::Kind::expect: {
+    case FakeStep::Kind::expect:
+    case FakeStep::Kind::hand_over: {
       std::string got;
       char buf[4096];
+      const bool whole = step.kind == FakeStep::Kind::hand_over;
       while (got.size() < step.bytes.size()) {
-        long n =
-            read_some(buf, std::min(sizeof buf, step.bytes.size() - got.size()), kStepTimeoutMs);
+        long n = read_some(
+            buf, whole ? sizeof buf : std::min(sizeof buf, step.bytes.size() - got.size()),
+            kStepTimeoutMs);
         if (n <= 0) {
           set_failure(where + "expected \"" + step.bytes + "\", got \"" + got + "\" then " +
                       (n == -2 ? "timeout" : "EOF"));
@@ -217,6 +221,7 @@ bool FakePop3Server::play(const FakeStep& step, const std::string& where) {
         }
         got.append(buf, static_cast<std::size_t>(n));
       }
+      if (whole) got.resize(step.bytes.size());  // the rest goes with the login process
       if (got != step.bytes) {
         set_failure(where + "expected \"" + step.bytes + "\", got \"" + got + "\"");
         return false;

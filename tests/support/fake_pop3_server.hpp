@@ -1,9 +1,10 @@
 // FakePop3Server: a scripted POP3 peer for client tests. It listens on 127.0.0.1:0, accepts
 // one connection (or several in turn) in its own thread and plays a list of steps: send bytes,
-// expect exact bytes, pause, switch to TLS (self-signed, made in memory), flood endless data, or
-// drop the connection. What the client sent and the first script mismatch are kept for asserts.
-// Also RecordingSink, a MessageSink that keeps each message in memory (tests only).
-// Not a POP3 server: it does not parse commands; the script is the whole behaviour.
+// expect exact bytes (or lose what follows them, as at a login hand-over), pause, switch to TLS
+// (self-signed, made in memory), flood endless data, or drop the connection. What the client sent
+// and the first script mismatch are kept for asserts. Also RecordingSink, a MessageSink that keeps
+// each message in memory (tests only). Not a POP3 server: it does not parse commands; the script is
+// the whole behaviour.
 #pragma once
 
 #include <atomic>
@@ -19,7 +20,7 @@
 namespace psyncd::test {
 
 struct FakeStep {
-  enum class Kind { send, expect, pause, tls, flood, close, expect_close };
+  enum class Kind { send, expect, hand_over, pause, tls, flood, close, expect_close };
   Kind kind = Kind::send;
   std::string bytes;         // send: what to write; expect: what must arrive; flood: pattern
   std::uint64_t number = 0;  // pause: milliseconds; flood: total bytes (0 = until refused)
@@ -28,6 +29,9 @@ struct FakeStep {
 // Builders, so scripts read like transcripts.
 FakeStep say(std::string bytes);     // server → client
 FakeStep expect(std::string bytes);  // client → server, exactly these bytes
+// Like expect, but read as a login process that hands the connection to another at login
+// does (Courier's pop3login): whole reads, and whatever came behind `bytes` is lost.
+FakeStep hand_over(std::string bytes);
 FakeStep pause_ms(std::uint64_t ms);
 FakeStep start_tls();  // TLS server handshake on the socket
 FakeStep flood(std::string pattern, std::uint64_t total = 0);

@@ -540,6 +540,43 @@ TEST_CASE("fake server: a stalled reply times out", "[pop3][client][fake]") {
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(1400));
 }
 
+TEST_CASE("fake server: a login that hands the connection over loses nothing (Courier)",
+          "[pop3][client][fake]") {
+  // Courier's pop3login answers PASS and execs pop3d; what it read beyond PASS is gone.
+  FakePop3Server server(join({hello(),
+                              {hand_over("USER joe\r\nPASS pw\r\n"), say("+OK\r\n+OK go\r\n"),
+                               expect("STAT\r\nUIDL\r\nLIST\r\n"),
+                               say("+OK 1 10\r\n+OK\r\n1 a\r\n.\r\n+OK\r\n1 10\r\n.\r\n")}}));
+  auto t = connect_ok(connect_options(server));
+  Client c(*t, client_options(), kIo);
+  auto r = c.login(true);
+  INFO((r ? std::string() : r.error().to_string()));
+  REQUIRE(r.ok());
+  auto listing = c.listing();
+  REQUIRE(listing.ok());
+  CHECK(listing->stat.count == 1);
+  REQUIRE(listing->uidl.size() == 1);
+  CHECK(listing->uidl[0].uid == "a");
+  CHECK(server.finish() == "");
+}
+
+TEST_CASE("fake server: silence right after the login is reported as such",
+          "[pop3][client][fake]") {
+  FakePop3Server server(join({hello(),
+                              {hand_over("USER joe\r\nPASS pw\r\n"), say("+OK\r\n+OK\r\n"),
+                               expect("STAT\r\nUIDL\r\nLIST\r\n"), pause_ms(1500)}}));
+  auto t = connect_ok(connect_options(server));
+  Client c(*t, client_options(), std::chrono::milliseconds(300));
+  auto r = c.login(true);
+  REQUIRE_FALSE(r.ok());
+  CHECK(c.session().logged_in());
+  CHECK(r.error().kind == ErrorKind::temporary);
+  CHECK(r.error().field == "STAT");
+  CHECK(r.error().text ==
+        "the server accepted the login, then sent nothing for 300 ms: it stopped answering after "
+        "the login");
+}
+
 TEST_CASE("fake server: garbage instead of a reply", "[pop3][client][fake]") {
   FakePop3Server server(
       join({hello(), user_pass(), {expect("STAT\r\n"), say("HTTP/1.1 200 OK\r\n")}}));

@@ -1,6 +1,7 @@
-// Round trips ClientSession saves when the server offers PIPELINING: the listing behind
-// USER+PASS, and QUIT behind the last RETR or DELE. Byte-exact transcripts, fed whole and
-// one byte at a time; without PIPELINING everything stays lock-step.
+// Round trips ClientSession saves when the server offers PIPELINING, and the one it does not:
+// the listing follows the login's +OK (never sent ahead of it), QUIT goes behind the last
+// RETR or DELE. Byte-exact transcripts, fed whole and one byte at a time; without PIPELINING
+// everything stays lock-step.
 #include <catch2/catch.hpp>
 
 #include "pop3/client/session.hpp"
@@ -17,16 +18,21 @@ using psyncd::test::talk_login;
 using psyncd::test::talk_options;
 using State = psyncd::pop3::ClientSession::State;
 
-TEST_CASE("client round trips: the listing rides behind USER and PASS", "[pop3][client]") {
+TEST_CASE("client round trips: the listing follows the PASS reply, never ahead of it",
+          "[pop3][client]") {
   Talk t(talk_options(), GENERATE(false, true), kTalkGreeting, kTalkPipelining);
   t.s.login(true);
-  CHECK(t.client() == "USER mrose\r\nPASS tanstaaf\r\nSTAT\r\nUIDL\r\nLIST\r\n");
-  t.server("+OK\r\n+OK maildrop locked\r\n");
-  CHECK(t.s.state() == State::busy);  // the listing replies are still to come
+  // Nothing behind PASS: a server that hands over at login (Courier) would lose it.
+  CHECK(t.client() == "USER mrose\r\nPASS tanstaaf\r\n");
+  t.server("+OK\r\n");
+  CHECK(t.client().empty());
+  t.server("+OK maildrop locked\r\n");
+  CHECK(t.s.logged_in());
+  CHECK(t.s.state() == State::busy);  // the listing is part of the login operation
+  CHECK(t.client() == "STAT\r\nUIDL\r\nLIST\r\n");
   t.server("+OK 1 10\r\n+OK\r\n1 a\r\n.\r\n+OK\r\n1 10\r\n.\r\n");
   REQUIRE(t.s.state() == State::idle);
   CHECK(t.s.listed_with_login());
-  CHECK(t.s.logged_in());
   CHECK(t.s.stat_result().count == 1);
   REQUIRE(t.s.uidl_result().size() == 1);
   CHECK(t.s.uidl_result()[0].uid == "a");
@@ -35,40 +41,83 @@ TEST_CASE("client round trips: the listing rides behind USER and PASS", "[pop3][
   CHECK(t.client().empty());
 }
 
-TEST_CASE("client round trips: a refused login ignores the pipelined listing replies",
-          "[pop3][client]") {
+TEST_CASE("client round trips: a refused login sends no listing", "[pop3][client]") {
   Talk t(talk_options(), GENERATE(false, true), kTalkGreeting, kTalkPipelining);
   t.s.login(true);
   t.client();
-  t.server("+OK\r\n-ERR [AUTH] Authentication failed.\r\n-ERR\r\n-ERR\r\n-ERR\r\n");
+  t.server("+OK\r\n-ERR [AUTH] Authentication failed.\r\n");
   REQUIRE(t.s.state() == State::failed);
   CHECK_FALSE(t.s.logged_in());
+  CHECK(t.client().empty());
   CHECK(t.s.error().kind == ErrorKind::auth);
   CHECK(t.s.error().to_string() ==
         "pop.example.org:110: USER: login refused: \"-ERR [AUTH] Authentication failed.\"");
 }
 
-TEST_CASE("client round trips: no listing behind the login without PIPELINING or with APOP",
-          "[pop3][client]") {
+TEST_CASE("client round trips: the listing follows every kind of login", "[pop3][client]") {
   const bool by_byte = GENERATE(false, true);
-  SECTION("lock-step server") {
+  SECTION("lock-step server: one command at a time") {
     Talk t(talk_options(), by_byte);
     t.s.login(true);
     CHECK(t.client() == "USER mrose\r\n");
     t.server("+OK\r\n");
     CHECK(t.client() == "PASS tanstaaf\r\n");
     t.server("+OK\r\n");
+    CHECK(t.client() == "STAT\r\n");
+    t.server("+OK 0 0\r\n");
+    CHECK(t.client() == "UIDL\r\n");
+    t.server("+OK\r\n.\r\n");
+    CHECK(t.client() == "LIST\r\n");
+    t.server("+OK\r\n.\r\n");
     CHECK(t.s.state() == State::idle);
-    CHECK_FALSE(t.s.listed_with_login());
+    CHECK(t.s.listed_with_login());
   }
   SECTION("APOP waits for its reply (a refusal falls back to USER/PASS)") {
     Talk t(talk_options(AuthMode::apop), by_byte, kTalkGreeting, kTalkPipelining);
     t.s.login(true);
     CHECK(t.client() == "APOP mrose c4c9334bac560ecc979e58001b3e22fb\r\n");
     t.server("+OK\r\n");
+    CHECK(t.client() == "STAT\r\nUIDL\r\nLIST\r\n");
+    t.server("+OK 0 0\r\n+OK\r\n.\r\n+OK\r\n.\r\n");
     CHECK(t.s.state() == State::idle);
+    CHECK(t.s.listed_with_login());
+  }
+  SECTION("SASL: after the AUTH +OK") {
+    auto o = talk_options(AuthMode::sasl);
+    o.sasl_mechanism = "PLAIN";
+    auto capa = kTalkPipelining;
+    capa.push_back("SASL PLAIN");
+    Talk t(o, by_byte, kTalkGreeting, capa);
+    t.s.login(true);
+    CHECK(t.client() == "AUTH PLAIN\r\n");
+    t.server("+ \r\n");
+    CHECK(t.client() == "AG1yb3NlAHRhbnN0YWFm\r\n");
+    t.server("+OK\r\n");
+    CHECK(t.client() == "STAT\r\nUIDL\r\nLIST\r\n");
+    t.server("+OK 0 0\r\n+OK\r\n.\r\n+OK\r\n.\r\n");
+    CHECK(t.s.state() == State::idle);
+  }
+  SECTION("without with_listing the login ends idle") {
+    Talk t(talk_options(), by_byte, kTalkGreeting, kTalkPipelining);
+    t.s.login();
+    CHECK(t.client() == "USER mrose\r\nPASS tanstaaf\r\n");
+    t.server("+OK\r\n+OK\r\n");
+    CHECK(t.s.state() == State::idle);
+    CHECK(t.client().empty());
     CHECK_FALSE(t.s.listed_with_login());
   }
+}
+
+TEST_CASE("client round trips: silence since the login is told apart", "[pop3][client]") {
+  Talk t(talk_options(), GENERATE(false, true), kTalkGreeting, kTalkPipelining);
+  t.s.login(true);
+  t.client();
+  t.server("+OK\r\n+OK\r\n");
+  CHECK(t.s.logged_in());
+  CHECK_FALSE(t.s.heard_since_login());
+  CHECK(std::string(t.s.awaiting()) == "STAT");
+  t.server("+OK 1");
+  CHECK(t.s.heard_since_login());
 }
 
 TEST_CASE("client round trips: QUIT behind the last RETR", "[pop3][client]") {

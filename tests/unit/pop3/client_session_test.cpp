@@ -172,6 +172,37 @@ TEST_CASE("client session: SASL failures", "[pop3][client]") {
     CHECK(t.s.error().to_string() ==
           "pop.example.org:110: AUTH: no SASL mechanism in common (server offers: GSSAPI)");
   }
+  SECTION("a named mechanism the server does not offer fails at once") {
+    struct Case {
+      const char* name;
+      std::vector<std::string> capa;
+      const char* want;
+    };
+    const Case cases[] = {
+        {"not listed",
+         {"USER", "SASL PLAIN LOGIN"},
+         "SASL mechanism CRAM-MD5 is not offered by the server (it offers: PLAIN LOGIN)"},
+        {"no SASL line",
+         {"USER", "UIDL"},
+         "SASL mechanism CRAM-MD5 is not offered by the server (its CAPA lists no SASL "
+         "mechanism)"},
+        {"no CAPA",
+         {},
+         "SASL mechanism CRAM-MD5 is not offered by the server (it answers no CAPA, so it "
+         "offers none)"},
+    };
+    for (const auto& c : cases) {
+      INFO(c.name);
+      auto o = options(AuthMode::sasl);
+      o.sasl_mechanism = "cram-md5";
+      Talk t(o, false, kGreeting, c.capa);
+      t.s.login();
+      CHECK(t.client().empty());  // nothing sent: no AUTH, no password
+      REQUIRE(t.s.state() == State::failed);
+      CHECK(t.s.error().kind == ErrorKind::config);
+      CHECK(t.s.error().to_string() == std::string("pop.example.org:110: AUTH: ") + c.want);
+    }
+  }
   SECTION("SCRAM accepted without the server's proof") {
     Talk t(options(AuthMode::sasl), false, kGreeting, {"SASL SCRAM-SHA-256"});
     t.s.login();
