@@ -56,6 +56,7 @@ std::string result_text(const psync::LinkReport& r) {
     case LinkOutcome::disabled: return "disabled";
     case LinkOutcome::delayed: return "not run: delayed after failures: " + r.note;
     case LinkOutcome::self_poll: return one_line("FAIL: " + r.note);
+    case LinkOutcome::invalid: return one_line("FAIL (invalid): " + r.note);
   }
   return "?";
 }
@@ -79,7 +80,8 @@ void StatusBook::record(const psync::LinkReport& report, int64_t now) {
     s.total_msgs += s.msgs;
     s.total_bytes += s.bytes;
     bool ok = ran && report.result.ok;
-    bool failed = (ran && !report.result.ok) || report.outcome == LinkOutcome::self_poll;
+    bool failed = (ran && !report.result.ok) || report.outcome == LinkOutcome::self_poll ||
+                  report.outcome == LinkOutcome::invalid;
     if (ok) s.failures = 0;
     if (failed) ++s.failures;
   }

@@ -32,7 +32,10 @@ constexpr const char* kConnectAdvice =
 
 // First match wins: the more specific texts come first, then the step the failure
 // happened in, then texts that are only a guess ("connect" is also in "connection closed").
-const std::array<Hint, 24> kHints = {{
+const std::array<Hint, 27> kHints = {{
+    {"FAIL (invalid)",
+     "the line in pop3links.tab cannot run: fix it (psyncd --check -Ms MAIL_ROOT lists every "
+     "problem)"},
     {"delayed after failures",
      "retried once its delay has passed (server.tab PsyncFailedHostDelay / "
      "PsyncFailedAccountDelay); restart psyncd to retry at once"},
@@ -47,11 +50,17 @@ const std::array<Hint, 24> kHints = {{
     {"certificate",
      "the server's TLS certificate was not accepted: install its CA, or pin it with "
      "Pin=sha256:... (or NoVerify) in field 6"},
+    {"is not offered by the server",
+     "SASL= in field 6 names a mechanism the server does not offer: pick one it lists, or drop "
+     "SASL= (psyncd then picks the strongest both sides know)"},
     {"login refused", kAuthAdvice},
     {"[AUTH]", "check the remote user (field 4) and the password (field 5, made with xmcrypt)"},
     {"Pop3SyncErrorAccount",
      "a recipient cannot be delivered here (the reason says why): add the account or alias, or "
      "set Pop3SyncErrorAccount in server.tab"},
+    {"stopped answering after the login",
+     "the server took the login, then went silent: its mail process did not answer (see the "
+     "server's log); a longer -YT does not help"},
     {"timed out", "the server did not answer in time: check field 3 and the network, or raise -YT"},
     {"resolve", "the server name in field 3 does not resolve: check it and DNS"},
     {"STLS", "the server does not offer STLS: drop STLS/FSTLS from field 6 or use POP3S"},

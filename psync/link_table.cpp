@@ -26,14 +26,30 @@ class Builder {
  private:
   void add(const tabfile::Record& record) {
     ParsedLink parsed = parse_link(record);
-    bool usable = parsed.ok() && !duplicate(parsed) && !account_missing(parsed);
+    const bool repeated = parsed.ok() && duplicate(parsed);
+    bool usable = parsed.ok() && !repeated && !account_missing(parsed);
     if (usable) shared_remote(parsed);
+    std::string reason;
     for (Problem& p : parsed.problems) {
       p.error.file = table_.path;
       p.error.line = record.line;
+      if (reason.empty() && p.severity == Severity::error) reason = p.error.to_string();
       out_.problems.push_back(std::move(p));
     }
-    if (usable) out_.links.push_back(std::move(parsed.link));
+    if (usable) {
+      out_.links.push_back(std::move(parsed.link));
+    } else if (!repeated) {
+      Link& l = parsed.link;
+      if (l.remote_spec.empty()) {  // too few fields: name it by those it has
+        const auto& f = record.fields;
+        auto at = [&f](size_t i) { return i < f.size() ? f[i] : std::string(); };
+        l.local_domain = at(0);
+        l.local_account = at(1);
+        l.remote_spec = at(2);
+        l.remote_user = at(3);
+      }
+      out_.invalid.push_back(InvalidLink{std::move(l), std::move(reason)});
+    }
   }
 
   // Same fields 1..4 (case-insensitive) as an earlier link: XMail's add/delete key (B §2.1).

@@ -1,5 +1,5 @@
 // POP3LINKS.TAB as a whole: reads the file with the tab reader, turns each record into a Link
-// (psync/link.hpp), drops lines with errors, and reports every problem with file and line:
+// (psync/link.hpp), sets lines with errors apart, and reports every problem with file and line:
 // reader problems, bad fields, duplicate links (same fields 1..4, case-insensitive, B §2.1;
 // the first one is kept) and, when an account lookup is given, local links whose account does
 // not exist (XMail skips those silently); links sharing one remote account are a warning.
@@ -29,9 +29,19 @@ AccountExists accounts_in(const spool::MailUsers& users, const spool::Domains* d
 // XMail reads pop3links.tab through a 2048-byte line buffer (B §1.1).
 inline constexpr size_t kLinksLineMax = 2048;
 
+// A line that cannot run (a bad field, an unknown SASL mechanism, a local link without its
+// account): kept beside the problems so that a cycle reports it as a failed link (--once's
+// exit status, --status) instead of leaving it out. Duplicates are not kept: their first line
+// runs under the same name.
+struct InvalidLink {
+  Link link;           // line and fields 1..4 as written (what of them could be read)
+  std::string reason;  // the line's first error, "file:line: field N (name): text"
+};
+
 struct LinkTable {
-  std::vector<Link> links;        // usable links, in file order
-  std::vector<Problem> problems;  // in line order
+  std::vector<Link> links;           // usable links, in file order
+  std::vector<InvalidLink> invalid;  // refused lines, in file order
+  std::vector<Problem> problems;     // in line order
 
   // Fails only when the file cannot be read. account_exists may be empty (no check).
   static Result<LinkTable> load(const std::string& path, const AccountExists& account_exists = {});

@@ -104,6 +104,22 @@ RouteConfig route_config(const PsyncConfig& c, const spool::MailRoot& root, cons
   return r;
 }
 
+// One line of pop3links.tab: a usable link, or a refused one (then `refused` says why).
+struct TableLine {
+  const Link* link;
+  const InvalidLink* refused;
+};
+
+std::vector<TableLine> in_file_order(const LinkTable& table) {
+  std::vector<TableLine> out;
+  for (const Link& l : table.links) out.push_back({&l, nullptr});
+  for (const InvalidLink& r : table.invalid) out.push_back({&r.link, &r});
+  std::stable_sort(out.begin(), out.end(), [](const TableLine& a, const TableLine& b) {
+    return a.link->line < b.link->line;
+  });
+  return out;
+}
+
 PsyncLogEntry log_entry(const Tables& t, const Link& link, const LinkResult& r) {
   PsyncLogEntry e;
   e.local_domain = link.local_domain;
@@ -152,6 +168,7 @@ std::string outcome_text(const LinkReport& l) {
       return fmt::format("FAIL: delayed after failures: {} ({} s delay)", l.note,
                          l.delay.length.count());
     case LinkOutcome::self_poll: return "FAIL: " + l.note;
+    case LinkOutcome::invalid: return "FAIL (invalid): " + l.note;
   }
   return {};
 }
@@ -229,13 +246,25 @@ Result<CycleReport> PsyncService::run_cycle() {
     (void)sweep_link_temps(*env.fs, root, *config_.clock);
   }
 
-  if (config_.observer != nullptr) config_.observer->cycle_started(t.links.links);
+  // Refused lines take their place in file order as failed links, so that --once's exit
+  // status and --status show them (a cron job would not notice a line that is left out).
+  const std::vector<TableLine> lines = in_file_order(t.links);
+  std::vector<Link> all;
+  for (const TableLine& l : lines) all.push_back(*l.link);
+  if (config_.observer != nullptr) config_.observer->cycle_started(all);
   auto now = config_.clock->steady_now();
   std::vector<size_t> due;  // indexes into report.links
   std::vector<std::string> hosts;
-  for (const Link& link : t.links.links) {
+  for (const Link& link : all) {
     LinkReport lr;
     lr.link = link;
+    if (const InvalidLink* refused = lines[report.links.size()].refused) {
+      lr.outcome = LinkOutcome::invalid;
+      lr.note = refused->reason;
+      report.links.push_back(std::move(lr));
+      finish(report.links.size() - 1, report.links.back());
+      continue;
+    }
     std::string host = lower(link.remote.host);
     bool host_ok = false;
     bool account_ok = false;

@@ -43,7 +43,8 @@ struct PsyncConfig {
   CycleObserver* observer = nullptr;        // optional; must outlive run_cycle()
 };
 
-enum class LinkOutcome { ran, skipped_lock, disabled, delayed, self_poll };
+// invalid: its pop3links.tab line was refused (LinkTable::invalid); note says why.
+enum class LinkOutcome { ran, skipped_lock, disabled, delayed, self_poll, invalid };
 
 // A link's failure delay (backoff.hpp) as it stands: the later-ending of its host's and its
 // own account's delay.
@@ -63,11 +64,12 @@ struct LinkReport {
 };
 
 // Hears a cycle's links as they go. cycle_started comes first, from the thread in run_cycle(),
-// with every valid link of pop3links.tab. link_started and link_progress come from the worker
-// thread syncing that link, for several links at once; link_finished from that worker, or from
-// the thread in run_cycle() for links that did not run (disabled, delayed, self-poll, stopped).
-// `index` is the link's place in pop3links.tab order (CycleReport::links). Implementations
-// must be thread-safe and quick (workers wait for them) and must not throw.
+// with every link of pop3links.tab (the refused lines too, which end as LinkOutcome::invalid).
+// link_started and link_progress come from the worker thread syncing that link, for several links
+// at once; link_finished from that worker, or from the thread in run_cycle() for links that did not
+// run (disabled, delayed, self-poll, stopped). `index` is the link's place in pop3links.tab order
+// (CycleReport::links). Implementations must be thread-safe and quick (workers wait for them) and
+// must not throw.
 class CycleObserver {
  public:
   virtual ~CycleObserver() = default;

@@ -58,6 +58,26 @@ TEST_CASE("once report: a hint per failure kind") {
        "FAIL (connect): pop3s://h:995: connect: SSL certificate problem: "
        "self-signed certificate (0 msgs 0 bytes, 0 deleted, 0 not synced)",
        "install its CA"},
+      {"silent after login",
+       "FAIL (list): h:110: STAT: the server accepted the login, then sent nothing for 90 s: it "
+       "stopped answering after the login (0 msgs 0 bytes, 0 deleted, 0 not synced)",
+       "went silent"},
+      {"timeout",
+       "FAIL (list): h:110: timed out waiting for the server (0 msgs 0 bytes, 0 deleted, 0 not "
+       "synced)",
+       "raise -YT"},
+      {"SASL not offered",
+       "FAIL (auth): h:110: AUTH: SASL mechanism CRAM-MD5 is not offered by the server (it "
+       "offers: PLAIN) (0 msgs 0 bytes, 0 deleted, 0 not synced)",
+       "names a mechanism the server does not offer"},
+      {"invalid line",
+       "FAIL (invalid): pop3links.tab:3: field 6 (authtype): token \"SASL=DIGEST-MD5\": unknown "
+       "mechanism",
+       "fix it"},
+      {"invalid line beats the words in its reason",
+       "FAIL (invalid): pop3links.tab:3: local link to bob@ex.test, which is not an account in "
+       "mailusers.tab (line skipped)",
+       "fix it"},
       {"text beats step",
        "FAIL (connect): h:110: Could not resolve host (0 msgs 0 bytes, 0 deleted, 0 not synced)",
        "does not resolve"},

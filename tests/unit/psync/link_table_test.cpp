@@ -53,8 +53,29 @@ TEST_CASE("LinkTable: good links, duplicates and missing accounts") {
                         "pop3links.tab:7: field 5 (external-crypted-password): not an XMCrypt "
                         "string: bad hex pair at offset 0 (line skipped)"});
 
+  // The refused lines are kept to be reported as failed links; the duplicate is not (its
+  // first line runs under the same name).
+  REQUIRE(t.invalid.size() == 2);
+  CHECK(t.invalid[0].link.line == 3);
+  CHECK(t.invalid[0].link.local_account == "bob");
+  CHECK(t.invalid[0].reason == texts(t)[0]);
+  CHECK(t.invalid[1].link.line == 7);
+  CHECK(t.invalid[1].link.remote_user == "d");
+  CHECK(t.invalid[1].reason == texts(t)[2]);
+
   LinkTable unchecked = LinkTable::from_table(table);
   CHECK(unchecked.links.size() == 3);  // bob kept when no account lookup is given
+}
+
+TEST_CASE("LinkTable: a line with too few fields is named by the fields it has") {
+  tabfile::Table table = tabfile::parse("\"ex.test\"\t\"ann\"\t\"pop.example.com\"\n", "p.tab");
+  LinkTable t = LinkTable::from_table(table);
+  CHECK(t.links.empty());
+  REQUIRE(t.invalid.size() == 1);
+  CHECK(t.invalid[0].link.local_account == "ann");
+  CHECK(t.invalid[0].link.remote_spec == "pop.example.com");
+  CHECK(t.invalid[0].link.remote_user.empty());
+  CHECK(t.invalid[0].reason == "p.tab:1: 3 fields, pop3links.tab needs at least 6 (line skipped)");
 }
 
 TEST_CASE("LinkTable::load reads a file and reports a missing one") {

@@ -87,6 +87,16 @@ std::string links_line(const std::string& account, std::uint16_t port) {
          "\"\t\"joe\"\t\"" + psyncd::spool::encode_password("pw") + "\"\t\"\"\n";
 }
 
+psyncd::psync::PsyncConfig service_config(FetchFixture& f, Recorder& rec) {
+  psyncd::psync::PsyncConfig config;
+  config.mail_root = f.dir.path();
+  config.threads = 2;
+  config.io_timeout = 3s;
+  config.clock = &f.clock;
+  config.observer = &rec;
+  return config;
+}
+
 }  // namespace
 
 TEST_CASE("run_once: the observer hears steps, messages, ends and delays", "[psync][run_once]") {
@@ -104,13 +114,7 @@ TEST_CASE("run_once: the observer hears steps, messages, ends and delays", "[psy
   f.dir.write("pop3links.tab", links_line("joe", good.port()) + links_line("ann", bad.port()));
 
   Recorder rec;
-  psyncd::psync::PsyncConfig config;
-  config.mail_root = f.dir.path();
-  config.threads = 2;
-  config.io_timeout = 3s;
-  config.clock = &f.clock;
-  config.observer = &rec;
-  psyncd::psync::PsyncService service(config);
+  psyncd::psync::PsyncService service(service_config(f, rec));
   auto cycle = service.run_cycle();
   REQUIRE(cycle);
   REQUIRE(cycle->links.size() == 2);
@@ -154,4 +158,31 @@ TEST_CASE("run_once: the observer hears steps, messages, ends and delays", "[psy
   CHECK(good.finish() == "");
   CHECK(rec.cycles() == std::vector<size_t>{2, 2});
   CHECK(rec.ends_at_finish() == std::vector<size_t>{2, 4});  // each after its links' ends
+}
+
+TEST_CASE("run_once: a refused pop3links.tab line is a failed link, in file order",
+          "[psync][run_once]") {
+  FetchFixture f;
+  FakePop3Server good(join_steps({hello_login(), listing({}), quit_ok()}));
+  const std::string bad = "\"ex.test\"\t\"ann\"\t\"127.0.0.1:1\"\t\"ann\"\t\"" +
+                          psyncd::spool::encode_password("pw") + "\"\t\"SASL=DIGEST-MD5\"\n";
+  f.dir.write("pop3links.tab", bad + links_line("joe", good.port()));
+
+  Recorder rec;
+  psyncd::psync::PsyncService service(service_config(f, rec));
+  auto cycle = service.run_cycle();
+  REQUIRE(cycle);
+  REQUIRE(cycle->links.size() == 2);
+  CHECK(rec.cycles() == std::vector<size_t>{2});
+  const LinkReport& refused = cycle->links[0];
+  CHECK(refused.outcome == LinkOutcome::invalid);
+  CHECK(rec.events(0) == std::vector<std::string>{"end"});  // not tried
+  const std::string summary = psyncd::psync::summary_line(refused);
+  CHECK(summary.rfind("ann@127.0.0.1:1 -> ann@ex.test: FAIL (invalid): ", 0) == 0);
+  CHECK(summary.find("pop3links.tab:1: field 6 (authtype): token \"SASL=DIGEST-MD5\": unknown "
+                     "mechanism") != std::string::npos);
+  CHECK(cycle->links[1].outcome == LinkOutcome::ran);
+  CHECK(cycle->links[1].result.ok);
+  CHECK_FALSE(cycle->ok());  // so --once exits non-zero
+  CHECK(good.finish() == "");
 }
