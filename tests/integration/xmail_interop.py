@@ -91,8 +91,8 @@ def psyncd_bin():
 class Psyncd:
     """psyncd's POP3 server only (-Y-) on `root`, loopback, a port chosen at run time."""
 
-    def __init__(self, root, mailbox="MM"):
-        self.root, self.mailbox = root, mailbox
+    def __init__(self, root, mailbox="MM", extra_args=()):
+        self.root, self.mailbox, self.extra_args = root, mailbox, list(extra_args)
         self.port = 0
         self.proc = None
         self.log_path = root + f".psyncd-{mailbox}.log"
@@ -103,7 +103,7 @@ class Psyncd:
             log = open(self.log_path, "ab")
             self.proc = subprocess.Popen(
                 [psyncd_bin(), "-Ms", self.root, "-Y-", f"-{self.mailbox}", "-Pp", str(self.port),
-                 "-PI", "127.0.0.1", "-B-"], stdout=log, stderr=log, stdin=subprocess.DEVNULL)
+                 "-PI", "127.0.0.1", "-B-", *self.extra_args], stdout=log, stderr=log, stdin=subprocess.DEVNULL)
             log.close()
             if self._ready():
                 return self

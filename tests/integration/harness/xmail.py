@@ -72,14 +72,17 @@ def q(*fields):
 
 class XMail:
     """One XMail process on a fresh MAIL_ROOT at `root`. mailbox: "MM" (Maildir) or "Mm"
-    (mailbox). psync_interval: None turns PSYNC off (-Y-), else its poll interval (-Yi)."""
+    (mailbox). psync_interval: None turns PSYNC off (-Y-), else its poll interval (-Yi).
+    extra_args: more XMail flags."""
 
-    def __init__(self, root, bindir, mailbox="MM", psync_interval=None, server_vars=None):
+    def __init__(self, root, bindir, mailbox="MM", psync_interval=None, server_vars=None,
+                 extra_args=()):
         self.root = os.path.abspath(root)
         self.bindir = bindir
         self.mailbox = mailbox
         self.psync_interval = psync_interval
         self.server_vars = server_vars or {}
+        self.extra_args = list(extra_args)
         self.proc = None
         self.pop3_port = self.smtp_port = self.ctrl_port = 0
         self.log_path = self.root + ".out"
@@ -128,7 +131,7 @@ class XMail:
             a.append("-Y-")
         else:
             a += ["-Yi", str(self.psync_interval)]
-        return a
+        return a + self.extra_args
 
     def start(self, attempts=4):
         if not os.path.exists(os.path.join(self.root, "server.tab")):
