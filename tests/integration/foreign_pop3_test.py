@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+"""PSYNC against POP3 servers that are not Dovecot (harness/foreign.py), each started by the
+test on a loopback port chosen at run time. Usage: foreign_pop3_test.py SERVER (courier).
+
+Per server: a message set with dot-led lines, a lone "." line, no final newline, a 2 MB
+message, 8-bit and NUL bytes, a 20 KB line, bare CR, bare LF and CRLF-stored files, in one
+mailbox per authtype the server supports (and the ones it does not, which must fail with
+their own message). mpop fetches the same mailbox as the reference: what psyncd stores must
+be byte for byte mpop's message in the store's form (every line end CRLF, a bare CR ending its
+line, a final CRLF added; lines that start with "." also accepted dot-stuffed, the wire form
+of issue "XMail-exact mail"), each message exactly once; links without Leave empty the
+remote mailbox, Leave links fetch only what is new on a second run.
+
+Courier: its login process hands the connection to the mail process after PASS and loses
+whatever was pipelined behind PASS, and it sends CRLF-stored files with CR CR LF line ends.
+Exit 0 pass, 1 fail, 77 skip (server or mpop unavailable; under CI=true that FAILS)."""
+import os
+import re
+import shutil
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import foreign, mpop  # noqa: E402
+from psync_mailroot import MailRoot, check  # noqa: E402
+
+CI = os.environ.get("CI") == "true"
+
+
+def unavailable(why):
+    print(("FAIL: " if CI else "SKIP: ") + why, file=sys.stderr)
+    sys.exit(1 if CI else 77)
+
+
+def message_set(user):
+    """Messages as the server stores them, each with a unique Subject."""
+    def m(tag, rest):
+        return f"Subject: {user} {tag}\n".encode() + rest
+    big = b"".join(b"line %07d " % i + b"x" * 88 + b"\n" for i in range(2 * 1024 * 1024 // 100))
+    return [
+        m("dots", b"From: a@b.example\n\n.leading dot\n..two dots\n.\nend\n"),
+        m("crlf", b"From: a@b.example\r\nX-Stored: crlf\r\n\r\nbody\r\n.dot\r\n.\r\nlast\r\n"),
+        m("nofinal", b"\nno final newline"),
+        m("big", b"\n" + big),
+        m("binary", b"\n8-bit \xe9\xff and NUL \x00 bytes\n\x00\n"),
+        m("longline", b"\n" + b"y" * 20 * 1024 + b"\nafter\n"),
+        m("bare cr", b"\na\rb\rc\n"),
+        m("lf", b"\nplain\nunix\nfile\n"),
+    ]
+
+
+def store_form(data):
+    """psyncd's stored form of a message: line ends CRLF (CRLF, bare LF and a bare CR each end
+    a line), a final CRLF added to a non-empty message."""
+    out = re.sub(rb"\r\n|\r|\n", b"\r\n", data)
+    return out if out.endswith(b"\r\n") or not out else out + b"\r\n"
+
+
+def stuffed(data):
+    return re.sub(rb"(^|\r\n)\.", rb"\1..", data)
+
+
+def subject(data):
+    m = re.search(rb"^Subject: ([^\r\n]*)", data, re.M)
+    return m.group(1).decode() if m else "?"
+
+
+def mpop_reference(tmp, port, user, password, settings=mpop.PLAIN_USER):
+    """{subject: message} as mpop delivers it from the server (keep on, every message)."""
+    md = os.path.join(tmp, f"mpop-{user}")
+    rc = mpop.write_rc(os.path.join(tmp, f"mpoprc-{user}"), port=port, user=user,
+                       password=password, maildir=md, uidls_file=os.path.join(tmp, f"{user}.u"),
+                       settings=settings)
+    r = mpop.run(rc, "-q", timeout=120)
+    check(r.returncode == 0, f"mpop {user}: exit {r.returncode}", r.stderr.decode(errors="replace"))
+    out = {}
+    for sub in ("new", "cur"):
+        for name in os.listdir(os.path.join(md, sub)):
+            with open(os.path.join(md, sub, name), "rb") as f:
+                data = f.read()
+            out[subject(data)] = data
+    return out
+
+
+def check_delivered(mr, account, want):
+    """`want`: {subject: mpop's message}; psyncd must have stored each exactly once."""
+    got = mr.delivered(account)
+    subjects = sorted(subject(g) for g in got)
+    check(subjects == sorted(want), f"{account}: stored {subjects}, want {sorted(want)}")
+    for data in got:
+        ref = store_form(want[subject(data)])
+        check(data in (ref, stuffed(ref)),
+              f"{account}: {subject(data)!r} differs from mpop's ({len(data)} vs {len(ref)} "
+              f"bytes)", f"got {data[:300]!r}\nwant {ref[:300]!r}")
+
+
+def outcome(out, account):
+    for line in out.splitlines():
+        if f"-> {account}@ex.test:" in line:
+            return line.split(": ", 1)[1]
+    return ""
+
+
+def run_courier(build_dir, tmp):
+    try:
+        srv = foreign.Courier(build_dir, tmp)
+    except foreign.Unavailable as e:
+        unavailable(f"courier: {e}")
+    # (user, authtype, expected outcome prefix); the password is the user name + "pw".
+    cases = [
+        ("clr", "CLR,Leave", "ok"),
+        ("apop", "APOP", "ok"),  # no timestamp in Courier's greeting: USER/PASS (XMail)
+        ("fapop", "FAPOP", "FAIL (auth): "),
+        ("saslplain", "SASL=PLAIN,Leave", "ok"),
+        ("sasllogin", "SASL=LOGIN", "ok"),
+        ("saslcram", "SASL=CRAM-MD5", "FAIL (auth): "),
+    ]
+    for user, _, _ in cases:
+        srv.add_user(user, user + "pw")
+    try:
+        port = srv.start(sasl="PLAIN LOGIN")
+    except foreign.Unavailable as e:
+        unavailable(f"courier: {e}")
+    try:
+        for user, _, _ in cases:
+            srv.add_messages(user, message_set(user))
+        refs = {user: mpop_reference(tmp, port, user, user + "pw") for user, _, _ in cases[:2]}
+        check(len(refs["clr"]) == len(message_set("clr")), "mpop: not every message fetched")
+        mr = MailRoot(os.path.join(tmp, "root"), [u for u, _, _ in cases])
+        mr.set_links([("ex.test", u, f"127.0.0.1:{port}", u, u + "pw", a) for u, a, _ in cases])
+        # -YT 10: a client that pipelines across Courier's login waits that long, then fails.
+        r = mr.run("-YT", "10")
+        check(r.returncode == 75, f"--once exit {r.returncode}, want 75 (two links fail)",
+              r.stdout + r.stderr)
+        for user, auth, want in cases:
+            got = outcome(r.stdout, user)
+            check(got.startswith(want), f"{user} ({auth}): {got!r}, want {want!r}...",
+                  r.stdout + r.stderr)
+        check("FAPOP requested but the greeting has no APOP timestamp" in outcome(r.stdout, "fapop"),
+              "fapop: reason", r.stdout)
+        check("SASL mechanism CRAM-MD5 is not offered by the server (it offers: PLAIN LOGIN)"
+              in outcome(r.stdout, "saslcram"), "saslcram: reason", r.stdout)
+        for user, auth, want in cases:
+            if want != "ok":
+                check(not mr.delivered(user), f"{user}: stored mail although it failed")
+                continue
+            ref = refs["clr"] if user != "apop" else refs["apop"]
+            ref = {s.replace("clr ", f"{user} ", 1): d.replace(b"Subject: clr ",
+                                                              f"Subject: {user} ".encode(), 1)
+                   for s, d in ref.items()}
+            check_delivered(mr, user, ref)
+            left = srv.remaining(user)
+            keep = "Leave" in auth
+            check(left == (len(ref) if keep else 0), f"{user}: {left} messages left on the server")
+        # Leave: a second run fetches only what is new.
+        new = b"Subject: clr new\n\nnew since the first run\n"
+        srv.add_messages("clr", [new])
+        r = mr.run("-YT", "10")
+        check(outcome(r.stdout, "clr").startswith("ok: 1 msgs"), "clr second run",
+              r.stdout + r.stderr)
+        check(outcome(r.stdout, "saslplain").startswith("ok: 0 msgs"), "saslplain second run",
+              r.stdout)
+        refs["clr"]["clr new"] = new
+        check_delivered(mr, "clr", refs["clr"])
+    finally:
+        srv.stop()
+
+
+SERVERS = {"courier": run_courier}
+
+
+def main():
+    if len(sys.argv) != 2 or sys.argv[1] not in SERVERS:
+        print(f"usage: foreign_pop3_test.py {'|'.join(SERVERS)}", file=sys.stderr)
+        return 2
+    if shutil.which(mpop.MPOP) is None:
+        unavailable("mpop is not installed (scripts/install-deps)")
+    build_dir = os.environ.get("PSYNCD_BINARY_DIR")
+    check(build_dir and os.path.isdir(build_dir), "PSYNCD_BINARY_DIR is not set")
+    tmp = tempfile.mkdtemp(prefix=f"psyncd-{sys.argv[1]}-")
+    try:
+        SERVERS[sys.argv[1]](build_dir, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("ok")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
