@@ -90,8 +90,22 @@ void StatusBook::record(const psync::LinkReport& report, int64_t now) {
   s.next_poll = interval_ == 0 ? 0 : std::max(now + static_cast<int64_t>(interval_), s.delay_until);
 }
 
+bool StatusBook::set_links_table(const std::string& status, int64_t now) {
+  std::string text = one_line(status);
+  if (text == table_.result) return false;
+  table_ = LinkStatus{};
+  table_.link = kLinksTableEntry;
+  table_.result = std::move(text);
+  table_.time = now;  // since when the file is in this state
+  return true;
+}
+
 void StatusBook::load(const std::vector<LinkStatus>& entries) {
   for (const LinkStatus& s : entries) {
+    if (s.link == kLinksTableEntry) {
+      table_ = s;
+      continue;
+    }
     if (links_.count(s.link) == 0) order_.push_back(s.link);
     links_[s.link] = s;
   }
@@ -110,6 +124,7 @@ bool StatusBook::retain(const std::vector<psync::Link>& links) {
 
 std::vector<LinkStatus> StatusBook::entries() const {
   std::vector<LinkStatus> out;
+  if (!table_.result.empty()) out.push_back(table_);
   for (const auto& who : order_) out.push_back(links_.at(who));
   return out;
 }
@@ -155,6 +170,8 @@ Result<std::vector<LinkStatus>> parse_status_table(std::string_view text, const 
 }
 
 std::string status_line(const LinkStatus& s, int64_t now) {
+  if (s.link == kLinksTableEntry)
+    return fmt::format("{}: {} (since {})", s.link, s.result, when(s.time));
   std::string next = s.next_poll == 0 ? "on .psync-trigger only" : when(s.next_poll);
   if (s.next_poll != 0 && s.next_poll < now) next += " (overdue)";
   std::string delay = "none";

@@ -4,6 +4,8 @@
 // that file and prints one line per link: last result and time, messages and bytes (last run
 // and total), next poll (the later of the next cycle and the end of the failure delay) and the
 // current failure delay. It does not run links or know the delays itself: the report says.
+// What is wrong with pop3links.tab itself (psync/link_table_keeper.hpp) is one more record,
+// named kLinksTableEntry, printed first.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +33,9 @@ struct LinkStatus {
   int64_t delay_until = 0;  // Unix time the failure delay ends
 };
 
+// The status.tab record about pop3links.tab itself; no link label looks like it (" -> ").
+inline constexpr const char* kLinksTableEntry = "pop3links.tab";
+
 class StatusBook {
  public:
   // interval: -Yi seconds (0 = trigger only).
@@ -40,11 +45,14 @@ class StatusBook {
   void load(const std::vector<LinkStatus>& entries);
   // Forgets the links not in `links` (removed from pop3links.tab); false when none was dropped.
   bool retain(const std::vector<psync::Link>& links);
+  // What is wrong with pop3links.tab ("" = nothing), seen at `now`; false when unchanged.
+  bool set_links_table(const std::string& status, int64_t now);
   std::vector<LinkStatus> entries() const;
 
  private:
   unsigned interval_;
   std::map<std::string, LinkStatus> links_;
+  LinkStatus table_;  // kLinksTableEntry; result "" = nothing wrong
   std::vector<std::string> order_;
 };
 

@@ -66,6 +66,11 @@ void StatusRecorder::cycle_started(const std::vector<psync::Link>& links) {
   if (book_.retain(links)) changed();
 }
 
+void StatusRecorder::links_table(const std::string& status) {
+  std::lock_guard lock(mutex_);
+  if (book_.set_links_table(status, static_cast<int64_t>(std::time(nullptr)))) changed();
+}
+
 void StatusRecorder::link_finished(size_t, const psync::LinkReport& report) {
   std::lock_guard lock(mutex_);
   book_.record(report, static_cast<int64_t>(std::time(nullptr)));

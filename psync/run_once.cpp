@@ -1,17 +1,18 @@
 #include "psync/run_once.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <map>
 #include <mutex>
-
-#include <fmt/format.h>
 
 #include "common/log.hpp"
 #include "psync/fetch_group_sync.hpp"
 #include "psync/fetch_hdr_tags.hpp"
 #include "psync/link_lock.hpp"
 #include "psync/link_table.hpp"
+#include "psync/link_table_keeper.hpp"
 #include "psync/psync_log.hpp"
 #include "psync/scheduler.hpp"
 #include "psync/stale_temps.hpp"
@@ -35,6 +36,7 @@ struct Tables {
   spool::Aliases aliases;
   LinkTable links;
   std::map<int, std::string> authtype_text;  // line -> raw field 6, for the psync log
+  std::string links_status;                  // KeptTable::status
 };
 
 std::string lower(std::string s) {
@@ -43,7 +45,7 @@ std::string lower(std::string s) {
   return s;
 }
 
-Result<Tables> load_tables(const spool::MailRoot& root, std::vector<std::string>& problems) {
+Result<Tables> load_tables(const spool::MailRoot& root, LinkTableKeeper& keeper) {
   Tables t;
   auto server = spool::ServerConfig::load(root.server_tab());
   if (server) t.server = std::move(*server);  // a missing server.tab means all defaults
@@ -58,20 +60,14 @@ Result<Tables> load_tables(const spool::MailRoot& root, std::vector<std::string>
   t.aliases = std::move(*aliases);
   const spool::MailUsers& u = t.users;
   const spool::Domains& d = t.domains;
-  tabfile::ReadOptions options;
-  options.max_line_bytes = kLinksLineMax;
-  auto table = tabfile::read_table(root.pop3links_tab(), options);
-  if (!table) return table.error();
-  t.links = LinkTable::from_table(*table, [&u, &d](const std::string& dom,
-                                                   const std::string& acct) {
-    return u.find(dom, acct, d) != nullptr;
-  });
-  for (const auto& r : table->records) {
-    if (r.fields.size() >= kLinkFields) t.authtype_text[r.line] = r.fields[5];
-  }
-  for (const auto& p : t.links.problems) {
-    problems.push_back(p.to_string());
-  }
+  auto kept = keeper.update(fs::read_file(root.pop3links_tab()), root.pop3links_tab(),
+                            [&u, &d](const std::string& dom, const std::string& acct) {
+                              return u.find(dom, acct, d) != nullptr;
+                            });
+  if (!kept) return kept.error();
+  t.links = std::move(kept->links);
+  t.authtype_text = std::move(kept->authtype_text);
+  t.links_status = std::move(kept->status);
   return t;
 }
 
@@ -218,9 +214,18 @@ void PsyncService::finish(size_t index, LinkReport& report) {
 Result<CycleReport> PsyncService::run_cycle() {
   spool::MailRoot root(config_.mail_root);
   CycleReport report;
-  auto tables = load_tables(root, report.problems);
+  auto tables = load_tables(root, links_keeper_);
   if (!tables) return tables.error();
   Tables& t = *tables;
+  // Table problems are reported when they change, not at every cycle (the daemon logs them).
+  std::vector<std::string> problems;
+  if (!t.links_status.empty() && t.links_status.rfind("NOT USED", 0) == 0)
+    problems.push_back(t.links_status);
+  for (const auto& p : t.links.problems) problems.push_back(p.to_string());
+  if (problems != last_problems_) report.problems = problems;
+  last_problems_ = std::move(problems);
+  report.links_status = t.links_status;
+  if (config_.observer != nullptr) config_.observer->links_table(t.links_status);
   {
     std::lock_guard lock(mutex_);
     host_delay_.set_base(std::chrono::seconds(

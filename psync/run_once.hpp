@@ -1,5 +1,6 @@
 // PsyncService: one PSYNC cycle over a MAIL_ROOT (B §4.2), as the daemon loop and
-// `psyncd --once` run it: re-read server.tab, domains.tab, mailusers.tab and pop3links.tab,
+// `psyncd --once` run it: re-read server.tab, domains.tab, mailusers.tab and pop3links.tab
+// (keeping the last good pop3links.tab when the file turns bad, link_table_keeper.hpp),
 // skip disabled links (B §2.5), links delayed after failures (backoff.hpp) and self-polls
 // (scheduler_self_poll.hpp), sync the rest on the worker pool (scheduler.hpp) with the fetch
 // engine, update the delays and write the -Yl log. The delays live in this object, so a
@@ -21,6 +22,7 @@
 #include "psync/fetch_connect.hpp"
 #include "psync/fetch_engine.hpp"
 #include "psync/link.hpp"
+#include "psync/link_table_keeper.hpp"
 #include "psync/scheduler_self_poll.hpp"
 
 namespace psyncd::psync {
@@ -79,11 +81,17 @@ class CycleObserver {
   virtual void link_finished(size_t index, const LinkReport& report) = 0;
   // After the last link_finished of a cycle that called cycle_started.
   virtual void cycle_finished() {}
+  // Before cycle_started, every cycle: what is wrong with pop3links.tab (KeptTable::status in
+  // link_table_keeper.hpp), "" when it is used and clean.
+  virtual void links_table(const std::string& /*status*/) {}
 };
 
 struct CycleReport {
   std::vector<LinkReport> links;
-  std::vector<std::string> problems;  // table problems, "file:line: ..." texts
+  // Table problems, "file:line: ..." texts, when they differ from the last cycle's (a
+  // service's first cycle has them all); a pop3links.tab not used comes first ("NOT USED: ").
+  std::vector<std::string> problems;
+  std::string links_status;  // KeptTable::status of this cycle
   // Every link that was due ran and succeeded, leaving no message it wanted on the server
   // (disabled links do not count).
   bool ok() const;
@@ -118,6 +126,8 @@ class PsyncService {
   PsyncConfig config_;
   // When the link temp directories were last swept (stale_temps.hpp); empty: not yet.
   std::optional<std::chrono::steady_clock::time_point> last_sweep_;
+  LinkTableKeeper links_keeper_;            // the last good pop3links.tab
+  std::vector<std::string> last_problems_;  // reported by the last cycle
   mutable std::mutex mutex_;  // guards the two Backoffs
   Backoff host_delay_;
   Backoff account_delay_;

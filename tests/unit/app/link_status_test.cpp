@@ -215,3 +215,26 @@ TEST_CASE("link status: retain drops the links no longer in pop3links.tab, keeps
   CHECK(e[0].link == "a@h:110 -> a@ex.test");
   CHECK(e[1].link == "c@h:110 -> c@ex.test");
 }
+
+TEST_CASE("link status: pop3links.tab's own line comes first, survives a reload, then clears") {
+  StatusBook book(60);
+  book.record(report(LinkOutcome::ran, true, 1, 7), 100);
+  const std::string why =
+      "NOT USED: pop3links.tab:2: 3 fields\tbad; the last good table stays in use (2 links)";
+  CHECK(book.set_links_table(why, kT));
+  CHECK_FALSE(book.set_links_table(why, kT + 60));  // unchanged: the time it began stays
+  auto entries = book.entries();
+  REQUIRE(entries.size() == 2);
+  CHECK(status_line(entries[0], kT + 60) ==
+        "pop3links.tab: NOT USED: pop3links.tab:2: 3 fields bad; the last good table stays in "
+        "use (2 links) (since 2023-11-14 22:13:20 UTC)");
+  auto back = parse_status_table(format_status_table(entries), "status.tab");
+  REQUIRE(back);
+  StatusBook again(60);
+  again.load(*back);
+  CHECK(again.retain({}));  // the link is gone from pop3links.tab; the table's line is not
+  REQUIRE(again.entries().size() == 1);
+  CHECK(again.entries()[0].link == kLinksTableEntry);
+  CHECK(again.set_links_table("", kT + 120));
+  CHECK(again.entries().empty());
+}
