@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """PSYNC against POP3 servers that are not Dovecot (harness/foreign.py), each started by the
-test on a loopback port chosen at run time. Usage: foreign_pop3_test.py SERVER (courier).
+test on a loopback port chosen at run time. Usage: foreign_pop3_test.py SERVER (courier,
+popa3d).
 
 Per server: a message set with dot-led lines, a lone "." line, no final newline, a 2 MB
 message, 8-bit and NUL bytes, a 20 KB line, bare CR, bare LF and CRLF-stored files, in one
@@ -35,7 +36,9 @@ def unavailable(why):
 def message_set(user):
     """Messages as the server stores them, each with a unique Subject."""
     def m(tag, rest):
-        return f"Subject: {user} {tag}\n".encode() + rest
+        # A Message-ID of its own: popa3d's UIDL hashes the From_ line and a few headers.
+        mid = f"Message-ID: <{user}.{tag.replace(' ', '-')}@example.org>\n".encode()
+        return f"Subject: {user} {tag}\n".encode() + mid + rest
     big = b"".join(b"line %07d " % i + b"x" * 88 + b"\n" for i in range(2 * 1024 * 1024 // 100))
     return [
         m("dots", b"From: a@b.example\n\n.leading dot\n..two dots\n.\nend\n"),
@@ -101,72 +104,94 @@ def outcome(out, account):
     return ""
 
 
+def run_matrix(srv, port, tmp, cases):
+    """cases: (user, authtype, expected outcome prefix, text the outcome must hold). The first
+    case must keep its mail (Leave) and succeed: it gets a second run with one new message."""
+    for user, _, _, _ in cases:
+        srv.add_messages(user, message_set(user))
+    ok_users = [c[0] for c in cases if c[2] == "ok"]
+    refs = {u: mpop_reference(tmp, port, u, u + "pw") for u in ok_users}
+    for u in ok_users:
+        check(len(refs[u]) == len(message_set(u)), f"mpop {u}: not every message fetched")
+    mr = MailRoot(os.path.join(tmp, "root"), [c[0] for c in cases])
+    mr.set_links([("ex.test", u, f"127.0.0.1:{port}", u, u + "pw", a) for u, a, _, _ in cases])
+    # -YT 10: a client that pipelines across Courier's login waits that long, then fails.
+    r = mr.run("-YT", "10")
+    failing = len(cases) - len(ok_users)
+    check(r.returncode == (75 if failing else 0), f"--once exit {r.returncode}",
+          r.stdout + r.stderr)
+    for user, auth, want, reason in cases:
+        got = outcome(r.stdout, user)
+        check(got.startswith(want) and reason in got,
+              f"{user} ({auth}): {got!r}, want {want!r}... {reason!r}", r.stdout + r.stderr)
+        if want != "ok":
+            check(not mr.delivered(user), f"{user}: stored mail although it failed")
+            continue
+        check_delivered(mr, user, refs[user])
+        left = srv.remaining(user)
+        want_left = len(refs[user]) if "Leave" in auth else 0
+        check(left == want_left, f"{user}: {left} messages left on the server, want {want_left}")
+    # Leave: a second run fetches only what is new.
+    first = cases[0][0]
+    new = f"Subject: {first} new\nMessage-ID: <{first}.new@example.org>\n\nnew\n".encode()
+    srv.add_messages(first, [new])
+    r = mr.run("-YT", "10")
+    check(outcome(r.stdout, first).startswith("ok: 1 msgs"), f"{first}: second run",
+          r.stdout + r.stderr)
+    refs[first][f"{first} new"] = new
+    check_delivered(mr, first, refs[first])
+
+
+def start_or_skip(make, *args, **kwargs):
+    try:
+        srv = make()
+        for user in args:
+            srv.add_user(user, user + "pw")
+        return srv, srv.start(**kwargs)
+    except foreign.Unavailable as e:
+        unavailable(str(e))
+
+
+NO_TIMESTAMP = "FAPOP requested but the greeting has no APOP timestamp"
+
+
 def run_courier(build_dir, tmp):
-    try:
-        srv = foreign.Courier(build_dir, tmp)
-    except foreign.Unavailable as e:
-        unavailable(f"courier: {e}")
-    # (user, authtype, expected outcome prefix); the password is the user name + "pw".
+    # No APOP timestamp in Courier's greeting: APOP becomes USER/PASS (XMail), FAPOP fails.
     cases = [
-        ("clr", "CLR,Leave", "ok"),
-        ("apop", "APOP", "ok"),  # no timestamp in Courier's greeting: USER/PASS (XMail)
-        ("fapop", "FAPOP", "FAIL (auth): "),
-        ("saslplain", "SASL=PLAIN,Leave", "ok"),
-        ("sasllogin", "SASL=LOGIN", "ok"),
-        ("saslcram", "SASL=CRAM-MD5", "FAIL (auth): "),
+        ("clr", "CLR,Leave", "ok", ""),
+        ("apop", "APOP", "ok", ""),
+        ("fapop", "FAPOP", "FAIL (auth): ", NO_TIMESTAMP),
+        ("saslplain", "SASL=PLAIN,Leave", "ok", ""),
+        ("sasllogin", "SASL=LOGIN", "ok", ""),
+        ("saslcram", "SASL=CRAM-MD5", "FAIL (auth): ",
+         "SASL mechanism CRAM-MD5 is not offered by the server (it offers: PLAIN LOGIN)"),
     ]
-    for user, _, _ in cases:
-        srv.add_user(user, user + "pw")
+    srv, port = start_or_skip(lambda: foreign.Courier(build_dir, tmp), *[c[0] for c in cases],
+                              sasl="PLAIN LOGIN")
     try:
-        port = srv.start(sasl="PLAIN LOGIN")
-    except foreign.Unavailable as e:
-        unavailable(f"courier: {e}")
-    try:
-        for user, _, _ in cases:
-            srv.add_messages(user, message_set(user))
-        refs = {user: mpop_reference(tmp, port, user, user + "pw") for user, _, _ in cases[:2]}
-        check(len(refs["clr"]) == len(message_set("clr")), "mpop: not every message fetched")
-        mr = MailRoot(os.path.join(tmp, "root"), [u for u, _, _ in cases])
-        mr.set_links([("ex.test", u, f"127.0.0.1:{port}", u, u + "pw", a) for u, a, _ in cases])
-        # -YT 10: a client that pipelines across Courier's login waits that long, then fails.
-        r = mr.run("-YT", "10")
-        check(r.returncode == 75, f"--once exit {r.returncode}, want 75 (two links fail)",
-              r.stdout + r.stderr)
-        for user, auth, want in cases:
-            got = outcome(r.stdout, user)
-            check(got.startswith(want), f"{user} ({auth}): {got!r}, want {want!r}...",
-                  r.stdout + r.stderr)
-        check("FAPOP requested but the greeting has no APOP timestamp" in outcome(r.stdout, "fapop"),
-              "fapop: reason", r.stdout)
-        check("SASL mechanism CRAM-MD5 is not offered by the server (it offers: PLAIN LOGIN)"
-              in outcome(r.stdout, "saslcram"), "saslcram: reason", r.stdout)
-        for user, auth, want in cases:
-            if want != "ok":
-                check(not mr.delivered(user), f"{user}: stored mail although it failed")
-                continue
-            ref = refs["clr"] if user != "apop" else refs["apop"]
-            ref = {s.replace("clr ", f"{user} ", 1): d.replace(b"Subject: clr ",
-                                                              f"Subject: {user} ".encode(), 1)
-                   for s, d in ref.items()}
-            check_delivered(mr, user, ref)
-            left = srv.remaining(user)
-            keep = "Leave" in auth
-            check(left == (len(ref) if keep else 0), f"{user}: {left} messages left on the server")
-        # Leave: a second run fetches only what is new.
-        new = b"Subject: clr new\n\nnew since the first run\n"
-        srv.add_messages("clr", [new])
-        r = mr.run("-YT", "10")
-        check(outcome(r.stdout, "clr").startswith("ok: 1 msgs"), "clr second run",
-              r.stdout + r.stderr)
-        check(outcome(r.stdout, "saslplain").startswith("ok: 0 msgs"), "saslplain second run",
-              r.stdout)
-        refs["clr"]["clr new"] = new
-        check_delivered(mr, "clr", refs["clr"])
+        run_matrix(srv, port, tmp, cases)
     finally:
         srv.stop()
 
 
-SERVERS = {"courier": run_courier}
+def run_popa3d(build_dir, tmp):
+    # USER/PASS only: no CAPA, no APOP, no SASL.
+    cases = [
+        ("clr", "Leave", "ok", ""),
+        ("plain", "", "ok", ""),
+        ("apop", "APOP,UseTop", "ok", ""),
+        ("fapop", "FAPOP", "FAIL (auth): ", NO_TIMESTAMP),
+        ("sasl", "SASL=PLAIN", "FAIL (auth): ",
+         "SASL mechanism PLAIN is not offered by the server"),
+    ]
+    srv, port = start_or_skip(lambda: foreign.Popa3d(build_dir, tmp), *[c[0] for c in cases])
+    try:
+        run_matrix(srv, port, tmp, cases)
+    finally:
+        srv.stop()
+
+
+SERVERS = {"courier": run_courier, "popa3d": run_popa3d}
 
 
 def main():

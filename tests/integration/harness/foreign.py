@@ -2,25 +2,29 @@
 dovecot-pop3d, so they are fetched with `apt-get download` and unpacked with `dpkg -x` into the
 build tree (BUILD/foreign-pop3/<name>/root, once per build tree), and run from there.
 
-Courier (courier-pop): couriertcpd -> courierpop3login -> courierpop3d, authenticated by
-authdaemond through PAM. Those programs have /etc/courier, /usr/lib/courier-authlib and
-/run/courier compiled in, so they run in a private mount namespace (`unshare -m`) in which
-the unpacked tree is overlaid on /usr/lib, a throw-away passwd/shadow/group and authdaemonrc on
-/etc, and a tmpfs on /run: nothing outside the namespace changes. Needs root.
+They have system paths compiled in (/etc/courier, /var/mail, /var/lib/popa3d, ...), so each
+runs in a private mount namespace (`unshare -m`) in which a throw-away passwd/shadow/group
+(and the server's own configuration) is overlaid on /etc and the paths it needs are mounted
+from the test's temp directory: nothing outside the namespace changes. Needs root.
+- Courier (courier-pop): couriertcpd -> courierpop3login -> courierpop3d, authenticated by
+  authdaemond through PAM, Maildir in the user's home.
+- popa3d: one process per connection behind socat, PAM, mbox in /var/mail/<user>.
 
   srv = Courier(build_dir, tmp)          # raises Unavailable with the reason
   srv.add_user("joe", "secret")
-  srv.start(sasl="PLAIN LOGIN")          # CAPA's SASL line; "" offers none
-  srv.add_messages("joe", [b"..."])      # files as they are stored on the server
+  srv.start(sasl="PLAIN LOGIN")          # Courier: CAPA's SASL line; "" offers none
+  srv.add_messages("joe", [b"..."])      # messages as they are stored on the server
   srv.stop()
 """
 import os
+import re
 import shutil
 import signal
 import socket
 import subprocess
 import time
 
+POPA3D_PACKAGES = ["popa3d"]
 COURIER_PACKAGES = ["courier-pop", "courier-base", "courier-authlib", "courier-authdaemon",
                     "libcourier-unicode4", "libidn12", "libgamin0", "libltdl7"]
 
@@ -76,33 +80,96 @@ def wait_greeting(port, seconds=15):
     return None
 
 
-class Courier:
+class NamespacedServer:
+    """Users, the fake /etc and the process group of a server run in a mount namespace."""
     FIRST_UID = 5000
+    NAME = ""
+    PACKAGES = []
+    SYSTEM_USERS = []  # (name, uid) the server itself needs in passwd
 
     def __init__(self, build_dir, tmp):
         if os.geteuid() != 0:
-            raise Unavailable("Courier needs root (a mount namespace and setuid to the user)")
+            raise Unavailable(f"{self.NAME} needs root (a mount namespace, setuid to the user)")
         if shutil.which("unshare") is None:
             raise Unavailable("unshare (util-linux) is missing")
-        self.root = unpack(build_dir, "courier", COURIER_PACKAGES)
-        self.tmp = os.path.join(tmp, "courier")
+        self.root = unpack(build_dir, self.NAME, self.PACKAGES)
+        self.tmp = os.path.join(tmp, self.NAME)
         self.etc = os.path.join(self.tmp, "etc")
-        os.makedirs(os.path.join(self.etc, "courier"), exist_ok=True)
-        for d in (tmp, self.tmp):  # the mail users must reach their homes below them
+        os.makedirs(self.etc, exist_ok=True)
+        for d in (tmp, self.tmp):  # the mail users must reach their mail below them
             os.chmod(d, 0o755)
         self.users = {}
         self.proc = None
         self.port = None
-        self.log = os.path.join(self.tmp, "courier.log")
+        self.log = os.path.join(self.tmp, f"{self.NAME}.log")
 
     def add_user(self, name, password):
         uid = self.FIRST_UID + len(self.users)
         home = os.path.join(self.tmp, "home", name)
-        for sub in ("new", "cur", "tmp"):
-            os.makedirs(os.path.join(home, "Maildir", sub), exist_ok=True)
-        for d, _, files in os.walk(home):
-            os.chown(d, uid, uid)
+        os.makedirs(home, exist_ok=True)
+        os.chown(home, uid, uid)
         self.users[name] = (uid, password, home)
+
+    def write_etc(self):
+        for name in ("passwd", "shadow", "group"):
+            shutil.copy(os.path.join("/etc", name), os.path.join(self.etc, name))
+        with open(os.path.join(self.etc, "passwd"), "a") as pw, \
+                open(os.path.join(self.etc, "shadow"), "a") as sh, \
+                open(os.path.join(self.etc, "group"), "a") as gr:
+            for name, uid in self.SYSTEM_USERS:
+                pw.write(f"{name}:x:{uid}:{uid}::/nonexistent:/usr/sbin/nologin\n")
+                sh.write(f"{name}:*:19000:0:99999:7:::\n")
+                gr.write(f"{name}:x:{uid}:\n")
+            for name, (uid, password, home) in self.users.items():
+                hashed = subprocess.run(["openssl", "passwd", "-6", password], check=True,
+                                        capture_output=True, text=True).stdout.strip()
+                pw.write(f"{name}:x:{uid}:{uid}::{home}:/bin/sh\n")
+                sh.write(f"{name}:{hashed}:19000:0:99999:7:::\n")
+                gr.write(f"{name}:x:{uid}:\n")
+
+    def run_in_namespace(self, body):
+        """Runs the shell script `body` in a new mount namespace whose /etc has our users;
+        returns once the server greets on self.port."""
+        self.write_etc()
+        script = os.path.join(self.tmp, "run.sh")
+        with open(script, "w") as f:
+            f.write(f"set -e\nmount -t overlay overlay -o lowerdir={self.etc}:/etc /etc\n{body}")
+        with open(self.log, "wb") as out:
+            self.proc = subprocess.Popen(["unshare", "-m", "--propagation", "private", "sh",
+                                          script], stdout=out, stderr=subprocess.STDOUT,
+                                         start_new_session=True)
+        if wait_greeting(self.port) is None:
+            self.stop()
+            with open(self.log, errors="replace") as f:
+                raise Unavailable(f"{self.NAME} did not answer on its port:\n" +
+                                  f.read()[-2000:])
+        return self.port
+
+    def stop(self):
+        if self.proc is None:
+            return
+        try:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=10)
+        self.proc = None
+
+
+class Courier(NamespacedServer):
+    NAME = "courier"
+    PACKAGES = COURIER_PACKAGES
+
+    def add_user(self, name, password):
+        super().add_user(name, password)
+        uid, _, home = self.users[name]
+        for sub in ("", "/new", "/cur", "/tmp"):
+            os.makedirs(os.path.join(home, "Maildir") + sub, exist_ok=True)
+            os.chown(os.path.join(home, "Maildir") + sub, uid, uid)
 
     def maildir(self, user, sub="new"):
         return os.path.join(self.users[user][2], "Maildir", sub)
@@ -120,31 +187,14 @@ class Courier:
     def remaining(self, user):
         return sum(len(os.listdir(self.maildir(user, s))) for s in ("new", "cur"))
 
-    def _write_etc(self):
-        for name in ("passwd", "shadow", "group"):
-            shutil.copy(os.path.join("/etc", name), os.path.join(self.etc, name))
-        with open(os.path.join(self.etc, "passwd"), "a") as pw, \
-                open(os.path.join(self.etc, "shadow"), "a") as sh, \
-                open(os.path.join(self.etc, "group"), "a") as gr:
-            for name, (uid, password, home) in self.users.items():
-                hashed = subprocess.run(["openssl", "passwd", "-6", password], check=True,
-                                        capture_output=True, text=True).stdout.strip()
-                pw.write(f"{name}:x:{uid}:{uid}::{home}:/bin/sh\n")
-                sh.write(f"{name}:{hashed}:19000:0:99999:7:::\n")
-                gr.write(f"{name}:x:{uid}:\n")
+    def start(self, sasl=""):
+        os.makedirs(os.path.join(self.etc, "courier"), exist_ok=True)
         with open(os.path.join(self.etc, "courier", "authdaemonrc"), "w") as f:
             f.write('authmodulelist="authpam"\ndaemons=2\n'
                     'authdaemonvar=/run/courier/authdaemon\nDEBUG_LOGIN=0\n')
-
-    def start(self, sasl=""):
-        self._write_etc()
         self.port = free_port()
         lib = "/usr/lib/courier/courier"
-        script = os.path.join(self.tmp, "run.sh")
-        with open(script, "w") as f:
-            f.write(f"""set -e
-mount -t overlay overlay -o lowerdir={self.etc}:/etc /etc
-mount -t overlay overlay -o lowerdir={self.root}/usr/lib:/usr/lib /usr/lib
+        return self.run_in_namespace(f"""mount -t overlay overlay -o lowerdir={self.root}/usr/lib:/usr/lib /usr/lib
 mount -t tmpfs tmpfs /run
 mkdir -p /run/courier/authdaemon
 /usr/lib/courier/courier-authlib/authdaemond &
@@ -154,27 +204,52 @@ export POP3AUTH="{sasl}" POP3AUTH_TLS="" POP3_PROXY=0
 exec {self.root}/usr/sbin/couriertcpd -address=127.0.0.1 -nodnslookup -noidentlookup \\
   -maxprocs=20 -maxperip=20 {self.port} {lib}/courierpop3login {lib}/courierpop3d Maildir
 """)
-        with open(self.log, "wb") as out:
-            self.proc = subprocess.Popen(["unshare", "-m", "--propagation", "private", "sh",
-                                          script], stdout=out, stderr=subprocess.STDOUT,
-                                         start_new_session=True)
-        greeting = wait_greeting(self.port)
-        if greeting is None:
-            self.stop()
-            with open(self.log, errors="replace") as f:
-                raise Unavailable("Courier did not answer on its port:\n" + f.read()[-2000:])
-        return self.port
 
-    def stop(self):
-        if self.proc is None:
-            return
-        try:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-        except ProcessLookupError:
+
+class Popa3d(NamespacedServer):
+    """popa3d (inetd style) behind socat; mbox files in a /var/mail of the test's own."""
+    NAME = "popa3d"
+    PACKAGES = POPA3D_PACKAGES
+    SYSTEM_USERS = [("popa3d", 4999)]
+
+    def __init__(self, build_dir, tmp):
+        if shutil.which("socat") is None:
+            raise Unavailable("socat is missing (scripts/install-deps)")
+        super().__init__(build_dir, tmp)
+        self.spool = os.path.join(self.tmp, "mail")
+        self.chroot = os.path.join(self.tmp, "varlib", "popa3d")
+        os.makedirs(self.spool, exist_ok=True)
+        os.chmod(self.spool, 0o1777)
+        os.makedirs(self.chroot, exist_ok=True)
+
+    def mbox(self, user):
+        return os.path.join(self.spool, user)
+
+    def add_user(self, name, password):
+        super().add_user(name, password)
+        uid = self.users[name][0]
+        with open(self.mbox(name), "ab"):
             pass
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=10)
-        self.proc = None
+        os.chown(self.mbox(name), uid, uid)
+        os.chmod(self.mbox(name), 0o600)
+
+    def add_messages(self, user, msgs):
+        """Appends mbox entries: a From_ line, the message, a blank line ("From " lines inside
+        are quoted with '>', as mail delivery agents do)."""
+        with open(self.mbox(user), "ab") as f:
+            for data in msgs:
+                body = re.sub(rb"(^|\n)From ", rb"\1>From ", data)
+                if not body.endswith(b"\n"):
+                    body += b"\n"
+                f.write(b"From sender@example.org Thu Jan  1 00:00:00 2026\n" + body + b"\n")
+
+    def remaining(self, user):
+        with open(self.mbox(user), "rb") as f:
+            return len(re.findall(rb"(?:^|\n)From ", f.read()))
+
+    def start(self):
+        self.port = free_port()
+        return self.run_in_namespace(f"""mount --bind {self.spool} /var/mail
+mount -t overlay overlay -o lowerdir={os.path.dirname(self.chroot)}:/var/lib /var/lib
+exec socat TCP-LISTEN:{self.port},bind=127.0.0.1,reuseaddr,fork EXEC:{self.root}/usr/sbin/popa3d
+""")
