@@ -8,7 +8,8 @@ runs in a private mount namespace (`unshare -m`) in which a throw-away passwd/sh
 from the test's temp directory: nothing outside the namespace changes. Needs root.
 - Courier (courier-pop): couriertcpd -> courierpop3login -> courierpop3d, authenticated by
   authdaemond through PAM, Maildir in the user's home.
-- popa3d: one process per connection behind socat, PAM, mbox in /var/mail/<user>.
+- popa3d and Solid POP3: one process per connection behind socat, PAM, mbox in
+  /var/mail/<user>.
 
   srv = Courier(build_dir, tmp)          # raises Unavailable with the reason
   srv.add_user("joe", "secret")
@@ -25,6 +26,7 @@ import subprocess
 import time
 
 POPA3D_PACKAGES = ["popa3d"]
+SOLID_PACKAGES = ["solid-pop3d", "liblockfile1"]
 COURIER_PACKAGES = ["courier-pop", "courier-base", "courier-authlib", "courier-authdaemon",
                     "libcourier-unicode4", "libidn12", "libgamin0", "libltdl7"]
 
@@ -206,21 +208,21 @@ exec {self.root}/usr/sbin/couriertcpd -address=127.0.0.1 -nodnslookup -noidentlo
 """)
 
 
-class Popa3d(NamespacedServer):
-    """popa3d (inetd style) behind socat; mbox files in a /var/mail of the test's own."""
-    NAME = "popa3d"
-    PACKAGES = POPA3D_PACKAGES
-    SYSTEM_USERS = [("popa3d", 4999)]
+class MboxInetd(NamespacedServer):
+    """An inetd-style server behind socat; mbox files in a /var/mail of the test's own."""
+    BINARY = ""
+    VAR_LIB = []  # directories the server wants under /var/lib (empty, ours)
 
     def __init__(self, build_dir, tmp):
         if shutil.which("socat") is None:
             raise Unavailable("socat is missing (scripts/install-deps)")
         super().__init__(build_dir, tmp)
         self.spool = os.path.join(self.tmp, "mail")
-        self.chroot = os.path.join(self.tmp, "varlib", "popa3d")
+        self.var_lib = os.path.join(self.tmp, "varlib")
         os.makedirs(self.spool, exist_ok=True)
         os.chmod(self.spool, 0o1777)
-        os.makedirs(self.chroot, exist_ok=True)
+        for d in self.VAR_LIB + [""]:
+            os.makedirs(os.path.join(self.var_lib, d), exist_ok=True)
 
     def mbox(self, user):
         return os.path.join(self.spool, user)
@@ -249,7 +251,25 @@ class Popa3d(NamespacedServer):
 
     def start(self):
         self.port = free_port()
+        lib = os.path.join(self.root, "usr", "lib")
+        libs = f"mount -t overlay overlay -o lowerdir={lib}:/usr/lib /usr/lib\n"
         return self.run_in_namespace(f"""mount --bind {self.spool} /var/mail
-mount -t overlay overlay -o lowerdir={os.path.dirname(self.chroot)}:/var/lib /var/lib
-exec socat TCP-LISTEN:{self.port},bind=127.0.0.1,reuseaddr,fork EXEC:{self.root}/usr/sbin/popa3d
+{libs if os.path.isdir(lib) else ""}mount -t overlay overlay -o lowerdir={self.var_lib}:/var/lib /var/lib
+exec socat TCP-LISTEN:{self.port},bind=127.0.0.1,reuseaddr,fork EXEC:{self.root}{self.BINARY},nofork
 """)
+
+
+class Popa3d(MboxInetd):
+    NAME = "popa3d"
+    PACKAGES = POPA3D_PACKAGES
+    SYSTEM_USERS = [("popa3d", 4999)]  # it drops to this user and chroots to /var/lib/popa3d
+    VAR_LIB = ["popa3d"]
+    BINARY = "/usr/sbin/popa3d"
+
+
+class Solid(MboxInetd):
+    NAME = "solid"
+    PACKAGES = SOLID_PACKAGES
+    SYSTEM_USERS = [("spop3d", 4998)]  # it refuses to start without this user
+    VAR_LIB = ["solid-pop3d/bulletins"]
+    BINARY = "/usr/sbin/solid-pop3d"
