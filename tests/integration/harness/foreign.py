@@ -8,8 +8,8 @@ runs in a private mount namespace (`unshare -m`) in which a throw-away passwd/sh
 from the test's temp directory: nothing outside the namespace changes. Needs root.
 - Courier (courier-pop): couriertcpd -> courierpop3login -> courierpop3d, authenticated by
   authdaemond through PAM, Maildir in the user's home.
-- popa3d and Solid POP3: one process per connection behind socat, PAM, mbox in
-  /var/mail/<user>.
+- popa3d, Solid POP3 and GNU Mailutils pop3d: one process per connection behind socat, PAM,
+  mbox in /var/mail/<user>.
 
   srv = Courier(build_dir, tmp)          # raises Unavailable with the reason
   srv.add_user("joe", "secret")
@@ -27,6 +27,9 @@ import time
 
 POPA3D_PACKAGES = ["popa3d"]
 SOLID_PACKAGES = ["solid-pop3d", "liblockfile1"]
+MAILUTILS_PACKAGES = ["mailutils-pop3d", "libmailutils9", "libmu-dbm9", "mailutils-common",
+                      "libkyotocabinet16v5", "libgsasl18", "libwrap0", "libldap-2.5-0",
+                      "libmariadb3", "liblzo2-2", "libpq5", "libltdl7"]
 COURIER_PACKAGES = ["courier-pop", "courier-base", "courier-authlib", "courier-authdaemon",
                     "libcourier-unicode4", "libidn12", "libgamin0", "libltdl7"]
 
@@ -55,6 +58,13 @@ def unpack(build_dir, name, packages):
         raise Unavailable(f"apt-get download {' '.join(packages)}: {r.stderr.strip()[-500:]}")
     for deb in sorted(os.listdir(debs)):
         subprocess.run(["dpkg", "-x", os.path.join(debs, deb), root], check=True, timeout=120)
+    # Some packages still ship /lib: merged into usr/lib, which is what gets overlaid (Debian
+    # 12's /lib is a link to usr/lib).
+    if os.path.isdir(os.path.join(root, "lib")) and not os.path.islink(os.path.join(root, "lib")):
+        os.makedirs(os.path.join(root, "usr", "lib"), exist_ok=True)
+        subprocess.run(["cp", "-a", os.path.join(root, "lib") + "/.",
+                        os.path.join(root, "usr", "lib")], check=True)
+        shutil.rmtree(os.path.join(root, "lib"))
     with open(stamp, "w") as f:
         f.write("\n".join(sorted(os.listdir(debs))) + "\n")
     return root
@@ -255,7 +265,7 @@ class MboxInetd(NamespacedServer):
         libs = f"mount -t overlay overlay -o lowerdir={lib}:/usr/lib /usr/lib\n"
         return self.run_in_namespace(f"""mount --bind {self.spool} /var/mail
 {libs if os.path.isdir(lib) else ""}mount -t overlay overlay -o lowerdir={self.var_lib}:/var/lib /var/lib
-exec socat TCP-LISTEN:{self.port},bind=127.0.0.1,reuseaddr,fork EXEC:{self.root}{self.BINARY},nofork
+exec socat TCP-LISTEN:{self.port},bind=127.0.0.1,reuseaddr,fork "EXEC:{self.root}{self.BINARY},nofork"
 """)
 
 
@@ -273,3 +283,9 @@ class Solid(MboxInetd):
     SYSTEM_USERS = [("spop3d", 4998)]  # it refuses to start without this user
     VAR_LIB = ["solid-pop3d/bulletins"]
     BINARY = "/usr/sbin/solid-pop3d"
+
+
+class Mailutils(MboxInetd):
+    NAME = "mailutils"
+    PACKAGES = MAILUTILS_PACKAGES
+    BINARY = "/usr/sbin/pop3d --inetd"
