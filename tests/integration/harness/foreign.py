@@ -10,6 +10,8 @@ from the test's temp directory: nothing outside the namespace changes. Needs roo
   authdaemond through PAM, Maildir in the user's home.
 - popa3d, Solid POP3 and GNU Mailutils pop3d: one process per connection behind socat, PAM,
   mbox in /var/mail/<user>.
+- Cyrus IMAP's pop3d under its master process (as its own cyrus user), mail delivered through
+  lmtpd's socket; every password is accepted (sasl_pwcheck_method alwaystrue).
 
   srv = Courier(build_dir, tmp)          # raises Unavailable with the reason
   srv.add_user("joe", "secret")
@@ -27,6 +29,9 @@ import time
 
 POPA3D_PACKAGES = ["popa3d"]
 SOLID_PACKAGES = ["solid-pop3d", "liblockfile1"]
+CYRUS_PACKAGES = ["cyrus-common", "cyrus-pop3d", "libclamav12", "libical3", "libicu72",
+                  "libjansson4", "libxapian30", "libzephyr4", "libsasl2-modules", "libwrap0",
+                  "libpq5", "libpcre3"]
 MAILUTILS_PACKAGES = ["mailutils-pop3d", "libmailutils9", "libmu-dbm9", "mailutils-common",
                       "libkyotocabinet16v5", "libgsasl18", "libwrap0", "libldap-2.5-0",
                       "libmariadb3", "liblzo2-2", "libpq5", "libltdl7"]
@@ -289,3 +294,89 @@ class Mailutils(MboxInetd):
     NAME = "mailutils"
     PACKAGES = MAILUTILS_PACKAGES
     BINARY = "/usr/sbin/pop3d --inetd"
+
+
+class Cyrus(NamespacedServer):
+    NAME = "cyrus"
+    PACKAGES = CYRUS_PACKAGES
+    SYSTEM_USERS = [("cyrus", 4997)]
+
+    def add_user(self, name, password):
+        self.users[name] = (0, password, None)  # mailboxes are made by the first delivery
+
+    def remaining(self, user):
+        with socket.create_connection(("127.0.0.1", self.port), timeout=10) as s:
+            f = s.makefile("rb")
+            f.readline()
+            s.sendall(f"USER {user}\r\nPASS x\r\nSTAT\r\nQUIT\r\n".encode())
+            f.readline()
+            f.readline()
+            return int(f.readline().split()[1])
+
+    def add_messages(self, user, msgs):
+        """Delivers through LMTP; Cyrus stores CRLF lines only, so LF ends become CRLF."""
+        with socket.socket(socket.AF_UNIX) as s:
+            s.settimeout(30)
+            s.connect(self.lmtp)
+            f = s.makefile("rb")
+
+            def reply(line=None):
+                if line is not None:
+                    s.sendall(line)
+                while True:
+                    got = f.readline()
+                    if got[3:4] != b"-":
+                        if got[:1] not in (b"2", b"3"):
+                            raise RuntimeError(f"cyrus lmtp: {got!r}")
+                        return got
+            reply()
+            reply(b"LHLO test\r\n")
+            for data in msgs:
+                data = re.sub(rb"\r?\n", b"\r\n", data)
+                if not data.endswith(b"\r\n"):
+                    data += b"\r\n"
+                reply(b"MAIL FROM:<sender@example.org>\r\n")
+                reply(f"RCPT TO:<{user}>\r\n".encode())
+                reply(b"DATA\r\n")
+                reply(re.sub(rb"(^|\r\n)\.", rb"\1..", data) + b".\r\n")
+            reply(b"QUIT\r\n")
+
+    def start(self, sasl="PLAIN LOGIN"):
+        t = self.tmp
+        for d in ("config", "spool"):
+            os.makedirs(os.path.join(t, d), exist_ok=True)
+            os.chown(os.path.join(t, d), 4997, 4997)
+        self.port = free_port()
+        self.lmtp = os.path.join(t, "config", "lmtp.sock")
+        conf = os.path.join(t, "imapd.conf")
+        with open(conf, "w") as f:
+            f.write(f"""configdirectory: {t}/config
+partition-default: {t}/spool
+defaultpartition: default
+sasl_pwcheck_method: alwaystrue
+sasl_mech_list: {sasl}
+allowplaintext: yes
+popminpoll: 0
+admins: cyrus
+autocreate_quota: 0
+autocreate_post: 1
+lmtpsocket: {self.lmtp}
+idlesocket: {t}/config/idle.sock
+notifysocket: {t}/config/notify.sock
+""")
+        bin_dir = os.path.join(self.root, "usr", "lib", "cyrus", "bin")
+        with open(os.path.join(t, "cyrus.conf"), "w") as f:
+            f.write(f"""START {{
+  recover cmd="{bin_dir}/ctl_cyrusdb -C {conf} -r"
+}}
+SERVICES {{
+  pop3 cmd="{bin_dir}/pop3d -C {conf}" listen="127.0.0.1:{self.port}" prefork=0
+  lmtpunix cmd="{bin_dir}/lmtpd -C {conf}" listen="{self.lmtp}" prefork=0
+}}
+EVENTS {{
+}}
+""")
+        return self.run_in_namespace(f"""mount -t overlay overlay -o lowerdir={self.root}/usr/lib:/usr/lib /usr/lib
+mount -t tmpfs tmpfs /run
+exec {bin_dir}/master -C {conf} -M {t}/cyrus.conf -p /run/cyrus-master.pid
+""")
