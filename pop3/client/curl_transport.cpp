@@ -9,7 +9,10 @@
 
 #include <curl/curl.h>
 #include <fmt/format.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/socket.h>
 
 #include <cctype>
 #include <cerrno>
@@ -188,6 +191,15 @@ Result<void> CurlTransport::wait(bool for_write, Deadline deadline) {
   if (curl_easy_getinfo(as_curl(easy_), CURLINFO_ACTIVESOCKET, &fd) != CURLE_OK ||
       fd == CURL_SOCKET_BAD) {
     return error_at(peer_, ErrorKind::unavailable, "connection lost");
+  }
+  // ACK what arrives at once instead of after the delayed-ACK timer (40 ms on Linux): a
+  // server that writes two small replies in a row (Dovecot: USER's +OK from pop3-login, then
+  // PASS's +OK from the mail process) holds the second under Nagle until the first is ACKed,
+  // and since nothing is sent ahead of the login's reply, that wait would be ours. Linux drops
+  // the flag again by itself, so it is set before every wait for data; best effort.
+  if (!for_write) {
+    const int on = 1;
+    (void)::setsockopt(static_cast<int>(fd), IPPROTO_TCP, TCP_QUICKACK, &on, sizeof on);
   }
   for (;;) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
