@@ -19,6 +19,7 @@ from the test's temp directory: nothing outside the namespace changes. Needs roo
   srv.add_messages("joe", [b"..."])      # messages as they are stored on the server
   srv.stop()
 """
+import fcntl
 import os
 import re
 import shutil
@@ -44,7 +45,15 @@ class Unavailable(Exception):
 
 
 def unpack(build_dir, name, packages):
-    """BUILD/foreign-pop3/<name>/root with `packages` unpacked in it (cached)."""
+    """BUILD/foreign-pop3/<name>/root with `packages` unpacked in it (cached). One test at a
+    time: ctest -j runs several, and `apt-get update` takes a lock."""
+    os.makedirs(os.path.join(build_dir, "foreign-pop3"), exist_ok=True)
+    with open(os.path.join(build_dir, "foreign-pop3", ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _unpack(build_dir, name, packages)
+
+
+def _unpack(build_dir, name, packages):
     base = os.path.join(build_dir, "foreign-pop3", name)
     root = os.path.join(base, "root")
     stamp = os.path.join(base, "unpacked")
