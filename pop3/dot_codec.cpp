@@ -83,7 +83,19 @@ DotDecoder::Step DotDecoder::decode(std::string_view in, std::string& out) {
 }
 
 // TOP n 0 sends the header and the blank line only: the limit is checked at that line.
-DotEncoder::DotEncoder(std::optional<std::uint64_t> top_lines) : top_lines_(top_lines) {}
+DotEncoder::DotEncoder(EncoderInput input, std::optional<std::uint64_t> top_lines)
+    : input_(input), top_lines_(top_lines) {}
+
+bool DotEncoder::stuff_dot(std::string_view in, std::string& out) {
+  if (input_ == EncoderInput::plain) {
+    out.push_back('.');
+  } else if (in.size() == 1) {
+    return false;
+  } else if (in[1] == '\r' || in[1] == '\n') {
+    out.push_back('.');
+  }
+  return true;
+}
 
 void DotEncoder::end_line(std::string& out) {
   out.append("\r\n");
@@ -103,6 +115,13 @@ void DotEncoder::end_line(std::string& out) {
 
 void DotEncoder::encode(std::string_view in, std::string& out) {
   std::size_t i = 0;
+  if (pending_dot_ && !in.empty()) {  // a line began with "." at the end of the last piece
+    pending_dot_ = false;
+    if (in[0] == '\r' || in[0] == '\n') out.push_back('.');
+    out.push_back('.');
+    ++octets_;
+    line_start_ = false;
+  }
   while (i < in.size() && !limit_reached_) {
     if (pending_cr_) {
       pending_cr_ = false;
@@ -115,7 +134,10 @@ void DotEncoder::encode(std::string_view in, std::string& out) {
       ++octets_;
       line_start_ = false;
     }
-    if (line_start_ && in[i] == '.') out.push_back('.');  // stuffing: not counted in octets_
+    if (line_start_ && in[i] == '.' && !stuff_dot(in.substr(i), out)) {  // not in octets_
+      pending_dot_ = true;
+      return;
+    }
     // Copy up to the LF in one go; a CR right before it is the line end, other CRs are data.
     const auto* lf = static_cast<const char*>(std::memchr(in.data() + i, '\n', in.size() - i));
     const std::size_t stop = lf ? static_cast<std::size_t>(lf - in.data()) : in.size();
@@ -134,6 +156,12 @@ void DotEncoder::encode(std::string_view in, std::string& out) {
 }
 
 void DotEncoder::finish(std::string& out) {
+  if (pending_dot_) {  // the message ends with a line that is "." alone
+    pending_dot_ = false;
+    out.append("..");
+    ++octets_;
+    line_start_ = false;
+  }
   if (!limit_reached_) {
     if (pending_cr_) {
       pending_cr_ = false;

@@ -11,10 +11,11 @@ void CrlfNormalizer::emit(std::string& out, std::string_view bytes) {
 
 namespace {
 
-// Length of the longest prefix of `in` that is already in stored form: no bare LF, and every
-// CR followed by LF inside `in`. One pass with two compares a byte; most mail is all prefix.
+// Length of the longest prefix of `in` that is already in stored form: no bare LF, every CR
+// followed by LF inside `in`, and (unless dots are kept) no line after the first starting
+// with ".". One pass with two compares a byte; most mail is all prefix.
 // (string_view::find_first_of("\r\n") calls memchr once per input byte in libstdc++.)
-size_t clean_prefix(std::string_view in) {
+size_t clean_prefix(std::string_view in, bool stop_at_dot_line, bool cr_is_data) {
   const char* p = in.data();
   const size_t n = in.size();
   size_t j = 0;
@@ -22,8 +23,14 @@ size_t clean_prefix(std::string_view in) {
     const char c = p[j];
     if (c == '\n') break;
     if (c == '\r') {
-      if (j + 1 == n || p[j + 1] != '\n') break;
+      if (j + 1 == n) break;
+      if (p[j + 1] != '\n') {
+        if (!cr_is_data) break;
+        ++j;
+        continue;
+      }
       j += 2;
+      if (stop_at_dot_line && j < n && p[j] == '.') break;
       continue;
     }
     ++j;
@@ -31,20 +38,55 @@ size_t clean_prefix(std::string_view in) {
   return j;
 }
 
+bool is_line_end(char c) { return c == '\r' || c == '\n'; }
+
 }  // namespace
+
+bool CrlfNormalizer::stuff_leading_dot(std::string_view in, std::size_t i, std::string& out) {
+  if (dots_ == LeadingDot::stuff) {
+    emit(out, ".");
+  } else if (dots_ == LeadingDot::stuff_lone) {
+    if (i + 1 == in.size()) return false;
+    if (is_line_end(in[i + 1])) emit(out, ".");
+  }
+  return true;
+}
 
 void CrlfNormalizer::feed(std::string_view in, std::string& out) {
   size_t i = 0;
-  if (held_cr_ && !in.empty()) {
-    held_cr_ = false;
-    emit(out, "\r\n");
-    if (in[0] == '\n') i = 1;  // the held CR and this LF were one CRLF
+  if (in.empty()) return;
+  if (held_dot_) {  // a line began with "." at the end of the last chunk
+    held_dot_ = false;
+    if (is_line_end(in[0])) emit(out, ".");
+    emit(out, ".");
   }
+  if (held_cr_) {
+    held_cr_ = false;
+    if (in[0] == '\n' || bare_cr_ == BareCr::line_end) {
+      emit(out, "\r\n");
+      if (in[0] == '\n') i = 1;  // the held CR and this LF were one CRLF
+    } else {
+      emit(out, "\r");  // a CR inside the line
+    }
+  }
+  const bool dots = dots_ != LeadingDot::keep;
   while (i < in.size()) {
-    const size_t stop = i + clean_prefix(in.substr(i));
-    emit(out, in.substr(i, stop - i));
+    size_t start = i;
+    if (dots && in[i] == '.' && at_line_start()) {
+      if (!stuff_leading_dot(in, i, out)) {
+        held_dot_ = true;
+        return;
+      }
+      // The line's own dot; what follows it is no longer at a line start.
+      emit(out, ".");
+      start = ++i;
+    }
+    const size_t stop = start + clean_prefix(in.substr(start), dots, bare_cr_ == BareCr::data);
+    emit(out, in.substr(start, stop - start));
     if (stop == in.size()) return;
-    if (in[stop] == '\n') {  // bare LF
+    if (in[stop] == '.') {  // a line starting with "." (clean_prefix stopped after its CRLF)
+      i = stop;
+    } else if (in[stop] == '\n') {  // bare LF
       emit(out, "\r\n");
       i = stop + 1;
     } else if (stop + 1 == in.size()) {  // CR at the end of the chunk: wait for the next one
@@ -58,6 +100,10 @@ void CrlfNormalizer::feed(std::string_view in, std::string& out) {
 }
 
 void CrlfNormalizer::finish(std::string& out) {
+  if (held_dot_) {  // the message ends with a line that is "." alone
+    held_dot_ = false;
+    emit(out, "..");
+  }
   if (held_cr_) {
     held_cr_ = false;
     emit(out, "\r\n");
@@ -66,8 +112,8 @@ void CrlfNormalizer::finish(std::string& out) {
   }
 }
 
-std::string normalize_crlf(std::string_view message) {
-  CrlfNormalizer n;
+std::string normalize_crlf(std::string_view message, LeadingDot dots, BareCr cr) {
+  CrlfNormalizer n(dots, cr);
   std::string out;
   n.feed(message, out);
   n.finish(out);

@@ -1,10 +1,10 @@
 // One message delivery as a transaction with two exits (STYLE §7, Postfix mail_stream):
 //   begin() creates a temp file on the destination file system (Maildir/tmp, domain .tmp,
 //   MAIL_ROOT/tmp or spool/temp); write() streams the message in chunks, normalised to the
-//   stored form -- unstuffed, every line ending CRLF, a final CRLF added (crlf_normalizer.hpp)
-//   so the file size is the RFC 1939 size -- never holding it whole in RAM; commit() flushes,
-//   fsyncs, closes (checked), renames into place and fsyncs the directory. abort() unlinks the
-//   temp file; the destructor aborts an uncommitted delivery.
+//   stored form -- XMail's wire form: dot-stuffed, every line ending CRLF, a final CRLF added
+//   (crlf_normalizer.hpp), so the file size is what RETR sends -- never holding it whole in RAM;
+//   commit() flushes, fsyncs, closes (checked), renames into place and fsyncs the directory.
+//   abort() unlinks the temp file; the destructor aborts an uncommitted delivery.
 // stage() stops after the close so that DeliveryBatch (delivery_batch.hpp) can publish many
 // messages with one directory fsync per directory. All writes go through fs::FileSystem.
 // Where the file system can (O_TMPFILE), the temp file is unnamed: no directory entry is made
@@ -26,10 +26,10 @@
 
 namespace psyncd::spool {
 
-// `<name>,W=<size>`: Dovecot's Maildir suffix for the RFC 1939 size (in our stored form also
-// the file size; S= is left out to keep the name, which is the UIDL, short). The suffix lets
-// the POP3 server size a mailbox from readdir() alone; the whole base name stays the UIDL,
-// as in XMail.
+// `<name>,W=<size>`: Dovecot's Maildir suffix for the message size (in our stored form the
+// file size, which is what RETR sends; S= is left out to keep the name, which is the UIDL, short).
+// The suffix lets the POP3 server size a mailbox from readdir() alone; the whole base name stays
+// the UIDL, as in XMail.
 std::string stored_name(std::string_view unique, std::uint64_t size);
 
 class Delivery {
@@ -68,7 +68,7 @@ class Delivery {
   const std::string& tmp_path() const { return tmp_path_; }
   std::string journal_tmp_path() const { return unnamed_ ? std::string() : tmp_path_; }
   bool unnamed() const { return unnamed_; }
-  // Stored (= RFC 1939) size of the message, exact once staged.
+  // Stored size of the message (its wire size, as LIST reports it), exact once staged.
   std::uint64_t size() const { return normalizer_.size(); }
   bool staged() const { return state_ == State::staged; }
 
@@ -85,7 +85,7 @@ class Delivery {
   int fd_ = -1;
   bool unnamed_ = false;
   State state_ = State::empty;
-  CrlfNormalizer normalizer_;
+  CrlfNormalizer normalizer_{LeadingDot::stuff};
   std::string buffer_;
 };
 

@@ -1,11 +1,12 @@
 // Hand-off to a live XMail (`--xmail-handoff`, A §2): each fetched message becomes an LMAIL
 // drop file (B §5.5) that XMail's LMAIL threads turn into spool messages:
 //   MAIL FROM:<sender> CRLF, one RCPT TO:<rcpt> CRLF per recipient, an empty line, then the
-//   message in our stored form (unstuffed, CRLF; LMAIL copies it as is).
+//   message in our stored form (dot-stuffed, CRLF: LMAIL copies it as is, and XMail's
+//   mailboxes hold the wire form).
 // Written as spool/temp/<unique name>, fsynced, renamed into spool/local/ (never created in
 // local/ directly: LMAIL takes every file it sees there). Through DeliveryBatch it can also
 // be published as a Target {key, spool/local} with the journal. Not done here: XMail's
-// Received: header (LMAIL adds it) and any dot-stuffing.
+// Received: header (LMAIL adds it).
 #pragma once
 
 #include <string>

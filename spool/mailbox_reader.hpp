@@ -1,11 +1,11 @@
 // Reading a local mailbox for the POP3 server (B §6.1, §6.3): list an account's messages
 // (Maildir new/, plus cur/ with Pop3ScanCur; or XMail's flat mailbox/), each with its UIDL
-// (the file base name, as XMail) and exact RFC 1939 size; stream one message in its stored
-// CRLF form; delete messages (unlink + one fsync per directory).
-// Sizes come from the `,W=<n>` name suffix our delivery writes (and Dovecot writes), so a
-// login costs one readdir; files without it (written by XMail or others, maybe with bare LF)
-// are scanned once and sized as their CRLF-normalised form. No dot-stuffing here (pop3 owns
-// it) and no locking (pop3d owns the mailbox lock).
+// (the file base name, as XMail) and exact size; stream one message in its stored form, which
+// is the wire form (dot-stuffed, CRLF: crlf_normalizer.hpp); delete messages (unlink + one fsync
+// per directory). Sizes come from the `,W=<n>` name suffix our delivery writes, so a login
+// costs one readdir; files without it (written by XMail or others, maybe with bare LF) are
+// scanned once and sized as what is sent for them: CRLF-normalised, a lone "." line stuffed.
+// No locking here (pop3d owns the mailbox lock).
 #pragma once
 
 #include <cstdint>
@@ -28,7 +28,7 @@ enum class MailboxFormat {
 struct StoredMessage {
   std::string path;        // full path of the file
   std::string uidl;        // base name (XMail: UPopGetMessageUIDL)
-  std::uint64_t size = 0;  // RFC 1939 octets: CRLF line ends, not dot-stuffed
+  std::uint64_t size = 0;  // octets RETR sends before the terminator (the wire form)
 };
 
 // Messages of the account in `account_dir` (domains/<dom>/<account-dir>), sorted by name
@@ -46,11 +46,11 @@ std::vector<std::string> listed_dirs(const std::string& account_dir, MailboxForm
 // The n of a `,W=<n>` suffix (before any Maildir ":2," info), if well formed.
 std::optional<std::uint64_t> size_from_name(std::string_view name);
 
-// RFC 1939 size of a file by reading it: its CRLF-normalised length.
+// Wire size of a file by reading it: the length MessageReader streams for it.
 Result<std::uint64_t> scan_wire_size(const std::string& path);
 
-// Streams a stored message in CRLF form (files of others with bare LF are normalised on the
-// fly, so what is sent always matches the listed size).
+// Streams a stored message in its wire form (files of others with bare LF are normalised on
+// the fly and a lone "." line is stuffed, so what is sent always matches the listed size).
 class MessageReader {
  public:
   static Result<MessageReader> open(const std::string& path);
@@ -68,7 +68,7 @@ class MessageReader {
   int fd_ = -1;
   std::string path_;
   bool done_ = false;
-  CrlfNormalizer normalizer_;
+  CrlfNormalizer normalizer_{LeadingDot::stuff_lone, BareCr::data};  // as pop3d sends it
 };
 
 // Unlinks every path (a file already gone counts as deleted), then fsyncs each directory

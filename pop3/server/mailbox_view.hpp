@@ -20,13 +20,15 @@ class MailboxView {
   virtual ~MailboxView() = default;
 
   virtual std::size_t count() const = 0;
-  // Octets of the message in CRLF form, unstuffed: exactly what RETR's body unstuffs to.
+  // Octets RETR sends for the message before the terminator: the stored file is in wire form
+  // (dot-stuffed), sent as it is with line ends fixed to CRLF (pop3/dot_codec.hpp).
   virtual std::uint64_t size(std::size_t index) const = 0;
   // 1..70 bytes of 0x21..0x7e (RFC 1939 §7), stable across sessions. A view, valid while
   // the mailbox view lives: a UIDL listing of a big mailbox copies each one only into the reply.
   virtual std::string_view uidl(std::size_t index) const = 0;
   // Copies up to buffer.size() stored bytes of message `index` from `offset`; returns the
-  // number copied, 0 at the end. Stored bytes may use bare LF; the session normalises.
+  // number copied, 0 at the end. Stored bytes are in wire form but may use bare LF; the
+  // session normalises line ends.
   virtual Result<std::size_t> read(std::size_t index, std::uint64_t offset,
                                    std::span<char> buffer) = 0;
   // Deletes the given 0-based messages (QUIT in the UPDATE state).

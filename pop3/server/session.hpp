@@ -102,7 +102,7 @@ class Session {
   // A RETR or TOP in progress: which message, how far its stored bytes have been read.
   struct Stream {
     Stream(std::size_t i, std::uint64_t off, std::optional<std::uint64_t> top_lines)
-        : index(i), offset(off), encoder(top_lines), retr(!top_lines) {}
+        : index(i), offset(off), encoder(EncoderInput::wire_form, top_lines), retr(!top_lines) {}
     // RETR takes the fast path (retr_stuffing.hpp); TOP the encoder alone.
     void encode(std::string_view in, std::string& out);
     std::size_t index;

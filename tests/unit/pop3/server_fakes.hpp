@@ -21,7 +21,7 @@ class FakeMailbox : public MailboxView {
  public:
   explicit FakeMailbox(std::vector<FakeMessage> messages) : messages_(std::move(messages)) {
     for (const auto& m : messages_) {
-      DotEncoder e;
+      DotEncoder e(EncoderInput::wire_form);
       std::string sink;
       e.encode(m.stored, sink);
       e.finish(sink);
@@ -123,7 +123,7 @@ struct SessionFixture {
     auth.accounts["dave"] = {"pw", AuthStatus::temporary};
     auth.accounts["erin"] = {"pw", AuthStatus::ok, false, true};
     auth.messages = {{"uid-1", "Subject: one\r\n\r\nHello\r\n"},
-                     {"uid-2", "Subject: two\n\n.dot line\nbody\n"}};
+                     {"uid-2", "Subject: two\n\n..dot line\nbody\n"}};
     config.greeting = "ready";
     config.apop_timestamp = "<1.2@test>";
     config.cleartext_before_tls = true;

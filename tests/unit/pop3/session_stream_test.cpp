@@ -37,7 +37,7 @@ TEST_CASE("session: a large RETR streams through a bounded output buffer") {
   // One chunk may expand to at most twice its size (LF -> CRLF, stuffing) past the mark.
   CHECK(max_pending <= config.output_high_water + 2 * config.read_chunk + 200);
   CHECK(auth.last_box->reads > 900);
-  DotEncoder e;
+  DotEncoder e(EncoderInput::wire_form);
   std::string wire;
   e.encode(message, wire);
   e.finish(wire);
@@ -57,7 +57,8 @@ TEST_CASE("session: 300 pipelined RETRs answered in order, whole and byte by byt
   std::string bodies;
   std::uint64_t total = 0;
   for (int i = 1; i <= 300; ++i) {
-    const std::string msg = "Subject: " + std::to_string(i) + "\r\n\r\n.body\r\n";
+    const std::string msg =
+        "Subject: " + std::to_string(i) + "\r\n\r\n..body\r\n";  // stored stuffed
     auth.messages.push_back({"u" + std::to_string(i), msg});
     total += msg.size();
     commands += "RETR " + std::to_string(i) + "\r\n";

@@ -19,7 +19,7 @@ namespace {
 const std::string kGreeting = "+OK ready <1.2@test>\r\n";
 const std::string kLogin = "USER alice\r\nPASS secret\r\n";
 const std::string kLoginOk =
-    "+OK password required for alice\r\n+OK maildrop has 2 messages (56 octets)\r\n";
+    "+OK password required for alice\r\n+OK maildrop has 2 messages (57 octets)\r\n";
 const std::string kAuthed = "authenticated alice@example.test USER";
 const std::string kBye = "+OK psyncd POP3 server signing off\r\n";
 
@@ -54,48 +54,64 @@ TEST_CASE("session: AUTHORIZATION commands and their replies") {
       {"quit before login", "QUIT\r\n", kBye, {"close: QUIT"}},
       {"user pass", kLogin, kLoginOk, {kAuthed}},
       {"lower case commands, bare LF", "user alice\npass secret\n", kLoginOk, {kAuthed}},
-      {"password with spaces", "USER alice\r\nPASS  secret\r\n",
+      {"password with spaces",
+       "USER alice\r\nPASS  secret\r\n",
        "+OK password required for alice\r\n-ERR [AUTH] invalid user name or password\r\n",
        {"login_failed alice USER bad credentials: wrong password"}},
-      {"wrong password then right", "USER alice\r\nPASS nope\r\n" + kLogin,
-       "+OK password required for alice\r\n-ERR [AUTH] invalid user name or password\r\n" + kLoginOk,
+      {"wrong password then right",
+       "USER alice\r\nPASS nope\r\n" + kLogin,
+       "+OK password required for alice\r\n-ERR [AUTH] invalid user name or password\r\n" +
+           kLoginOk,
        {"login_failed alice USER bad credentials: wrong password", kAuthed}},
-      {"unknown user", "USER zed\r\nPASS x\r\n",
+      {"unknown user",
+       "USER zed\r\nPASS x\r\n",
        "+OK password required for zed\r\n-ERR [AUTH] invalid user name or password\r\n",
        {"login_failed zed USER bad credentials: no such user"}},
-      {"disabled", "USER bob\r\nPASS pw\r\n",
+      {"disabled",
+       "USER bob\r\nPASS pw\r\n",
        "+OK password required for bob\r\n-ERR [AUTH] POP3 access is disabled for this account\r\n",
        {"login_failed bob USER account disabled: PopEnable 0"}},
-      {"locked", "USER carol\r\nPASS pw\r\n",
+      {"locked",
+       "USER carol\r\nPASS pw\r\n",
        "+OK password required for carol\r\n-ERR [IN-USE] mailbox is in use by another session\r\n",
        {"login_failed carol@example.test USER mailbox locked: lock file exists"}},
-      {"auth back end down", "USER dave\r\nPASS pw\r\n",
+      {"auth back end down",
+       "USER dave\r\nPASS pw\r\n",
        "+OK password required for dave\r\n"
        "-ERR [SYS/TEMP] authentication service unavailable, try again later\r\n",
        {"login_failed dave USER temporary failure: db down"}},
-      {"mailbox cannot open", "USER erin\r\nPASS pw\r\n",
+      {"mailbox cannot open",
+       "USER erin\r\nPASS pw\r\n",
        "+OK password required for erin\r\n-ERR [SYS/TEMP] mailbox unavailable, try again later\r\n",
        {"login_failed erin@example.test USER temporary failure: cannot list Maildir"}},
       {"pass without user", "PASS secret\r\n", "-ERR PASS without USER\r\n", {}},
-      {"pass after failed pass needs user again", "USER alice\r\nPASS x\r\nPASS secret\r\n",
+      {"pass after failed pass needs user again",
+       "USER alice\r\nPASS x\r\nPASS secret\r\n",
        "+OK password required for alice\r\n-ERR [AUTH] invalid user name or password\r\n"
        "-ERR PASS without USER\r\n",
        {"login_failed alice USER bad credentials: wrong password"}},
-      {"apop", "APOP alice " + apop_digest("<1.2@test>", "secret") + "\r\n",
-       "+OK maildrop has 2 messages (56 octets)\r\n", {"authenticated alice@example.test APOP"}},
-      {"apop upper-case digest", "APOP alice C0B0CA5C4FFC4D3BDC42C2DC0BB37B55\r\n",
+      {"apop",
+       "APOP alice " + apop_digest("<1.2@test>", "secret") + "\r\n",
+       "+OK maildrop has 2 messages (57 octets)\r\n",
+       {"authenticated alice@example.test APOP"}},
+      {"apop upper-case digest",
+       "APOP alice C0B0CA5C4FFC4D3BDC42C2DC0BB37B55\r\n",
        "-ERR [AUTH] invalid user name or password\r\n",
        {"login_failed alice APOP bad credentials: APOP digest mismatch"}},
-      {"apop unknown user", "APOP zed " + apop_digest("<1.2@test>", "") + "\r\n",
+      {"apop unknown user",
+       "APOP zed " + apop_digest("<1.2@test>", "") + "\r\n",
        "-ERR [AUTH] invalid user name or password\r\n",
        {"login_failed zed APOP bad credentials: no such user"}},
-      {"apop disabled after right digest", "APOP bob " + apop_digest("<1.2@test>", "pw") + "\r\n",
+      {"apop disabled after right digest",
+       "APOP bob " + apop_digest("<1.2@test>", "pw") + "\r\n",
        "-ERR [AUTH] POP3 access is disabled for this account\r\n",
        {"login_failed bob APOP account disabled: PopEnable 0"}},
-      {"apop disabled with wrong digest", "APOP bob " + apop_digest("<1.2@test>", "x") + "\r\n",
+      {"apop disabled with wrong digest",
+       "APOP bob " + apop_digest("<1.2@test>", "x") + "\r\n",
        "-ERR [AUTH] invalid user name or password\r\n",
        {"login_failed bob APOP bad credentials: APOP digest mismatch"}},
-      {"apop back end down", "APOP dave " + apop_digest("<1.2@test>", "pw") + "\r\n",
+      {"apop back end down",
+       "APOP dave " + apop_digest("<1.2@test>", "pw") + "\r\n",
        "-ERR [SYS/TEMP] authentication service unavailable, try again later\r\n",
        {"login_failed dave APOP temporary failure: db down"}},
       {"transaction commands refused",
@@ -104,64 +120,79 @@ TEST_CASE("session: AUTHORIZATION commands and their replies") {
        "-ERR log in first\r\n-ERR log in first\r\n-ERR log in first\r\n-ERR log in first\r\n"
        "-ERR log in first\r\n",
        {}},
-      {"parser errors", "\r\nFOO\r\nUSER\r\nRETR x\r\n\xff\xfe\r\nUSER j\xc3\xb6rg\r\n",
+      {"parser errors",
+       "\r\nFOO\r\nUSER\r\nRETR x\r\n\xff\xfe\r\nUSER j\xc3\xb6rg\r\n",
        "-ERR empty command line\r\n-ERR unknown command\r\n-ERR USER needs a user name\r\n"
        "-ERR invalid message number\r\n-ERR non-ASCII byte in command line\r\n"
        "-ERR non-ASCII byte in command line\r\n",
        {}},
-      {"capa", "CAPA\r\n",
+      {"capa",
+       "CAPA\r\n",
        "+OK Capability list follows\r\nTOP\r\nUSER\r\nUIDL\r\nPIPELINING\r\nRESP-CODES\r\n"
        "AUTH-RESP-CODE\r\nSASL SCRAM-SHA-256 CRAM-MD5 PLAIN LOGIN\r\nSTLS\r\n"
        "IMPLEMENTATION psyncd\r\n.\r\n",
        {}},
-      {"empty auth", "AUTH\r\n",
-       "+OK SASL mechanisms follow\r\nSCRAM-SHA-256\r\nCRAM-MD5\r\nPLAIN\r\nLOGIN\r\n.\r\n", {}},
-      {"over-long line closes", std::string(2000, 'A') + "\r\nNOOP\r\n",
-       "-ERR command line too long\r\n", {"close: command line longer than 1024 bytes"}},
-      {"longest line accepted", "USER " + std::string(255, 'u') + "\r\n",
-       "+OK password required for " + std::string(255, 'u') + "\r\n", {}},
+      {"empty auth",
+       "AUTH\r\n",
+       "+OK SASL mechanisms follow\r\nSCRAM-SHA-256\r\nCRAM-MD5\r\nPLAIN\r\nLOGIN\r\n.\r\n",
+       {}},
+      {"over-long line closes",
+       std::string(2000, 'A') + "\r\nNOOP\r\n",
+       "-ERR command line too long\r\n",
+       {"close: command line longer than 1024 bytes"}},
+      {"longest line accepted",
+       "USER " + std::string(255, 'u') + "\r\n",
+       "+OK password required for " + std::string(255, 'u') + "\r\n",
+       {}},
   };
   for (const auto& c : cases) check_case(c);
 }
 
 TEST_CASE("session: TRANSACTION commands and their replies") {
   const std::vector<Case> cases = {
-      {"stat list uidl", kLogin + "STAT\r\nLIST\r\nLIST 2\r\nUIDL\r\nUIDL 1\r\n",
-       kLoginOk + "+OK 2 56\r\n+OK maildrop has 2 messages (56 octets)\r\n1 23\r\n2 33\r\n.\r\n"
-                  "+OK 2 33\r\n+OK unique-id listing follows\r\n1 uid-1\r\n2 uid-2\r\n.\r\n"
+      {"stat list uidl",
+       kLogin + "STAT\r\nLIST\r\nLIST 2\r\nUIDL\r\nUIDL 1\r\n",
+       kLoginOk + "+OK 2 57\r\n+OK maildrop has 2 messages (57 octets)\r\n1 23\r\n2 34\r\n.\r\n"
+                  "+OK 2 34\r\n+OK unique-id listing follows\r\n1 uid-1\r\n2 uid-2\r\n.\r\n"
                   "+OK 1 uid-1\r\n",
        {kAuthed}},
-      {"no such message", kLogin + "LIST 3\r\nLIST 0\r\nUIDL 9\r\nRETR 3\r\nTOP 0 1\r\nDELE 3\r\n",
+      {"no such message",
+       kLogin + "LIST 3\r\nLIST 0\r\nUIDL 9\r\nRETR 3\r\nTOP 0 1\r\nDELE 3\r\n",
        kLoginOk + "-ERR no such message\r\n-ERR no such message\r\n-ERR no such message\r\n"
                   "-ERR no such message\r\n-ERR no such message\r\n-ERR no such message\r\n",
        {kAuthed}},
-      {"retr stuffs and normalises", kLogin + "RETR 2\r\nRETR 1\r\n",
-       kLoginOk + "+OK 33 octets\r\nSubject: two\r\n\r\n..dot line\r\nbody\r\n.\r\n"
+      {"retr stuffs and normalises",
+       kLogin + "RETR 2\r\nRETR 1\r\n",
+       kLoginOk + "+OK 34 octets\r\nSubject: two\r\n\r\n..dot line\r\nbody\r\n.\r\n"
                   "+OK 23 octets\r\nSubject: one\r\n\r\nHello\r\n.\r\n",
        {kAuthed}},
-      {"top", kLogin + "TOP 2 0\r\nTOP 2 1\r\nTOP 1 100\r\n",
+      {"top",
+       kLogin + "TOP 2 0\r\nTOP 2 1\r\nTOP 1 100\r\n",
        kLoginOk + "+OK top of message follows\r\nSubject: two\r\n\r\n.\r\n"
                   "+OK top of message follows\r\nSubject: two\r\n\r\n..dot line\r\n.\r\n"
                   "+OK top of message follows\r\nSubject: one\r\n\r\nHello\r\n.\r\n",
        {kAuthed}},
       {"dele, deleted message errors, last, rset",
-       kLogin + "LAST\r\nDELE 1\r\nSTAT\r\nLIST\r\nUIDL\r\nRETR 1\r\nTOP 1 0\r\nLIST 1\r\nDELE 1\r\n"
-                "LAST\r\nRETR 2\r\nLAST\r\nRSET\r\nLAST\r\nSTAT\r\nNOOP\r\n",
+       kLogin +
+           "LAST\r\nDELE 1\r\nSTAT\r\nLIST\r\nUIDL\r\nRETR 1\r\nTOP 1 0\r\nLIST 1\r\nDELE 1\r\n"
+           "LAST\r\nRETR 2\r\nLAST\r\nRSET\r\nLAST\r\nSTAT\r\nNOOP\r\n",
        kLoginOk + "+OK 0\r\n+OK message 1 deleted\r\n+OK 1 33\r\n"
-                  "+OK maildrop has 1 messages (33 octets)\r\n2 33\r\n.\r\n"
+                  "+OK maildrop has 1 messages (34 octets)\r\n2 34\r\n.\r\n"
                   "+OK unique-id listing follows\r\n2 uid-2\r\n.\r\n"
                   "-ERR message 1 is deleted\r\n-ERR message 1 is deleted\r\n"
                   "-ERR message 1 is deleted\r\n-ERR message 1 is deleted\r\n+OK 1\r\n"
-                  "+OK 33 octets\r\nSubject: two\r\n\r\n..dot line\r\nbody\r\n.\r\n+OK 2\r\n"
-                  "+OK maildrop has 2 messages (56 octets)\r\n+OK 0\r\n+OK 2 56\r\n+OK\r\n",
+                  "+OK 34 octets\r\nSubject: two\r\n\r\n..dot line\r\nbody\r\n.\r\n+OK 2\r\n"
+                  "+OK maildrop has 2 messages (57 octets)\r\n+OK 0\r\n+OK 2 57\r\n+OK\r\n",
        {kAuthed}},
-      {"quit commits deletions", kLogin + "DELE 2\r\nDELE 1\r\nQUIT\r\nNOOP\r\n",
+      {"quit commits deletions",
+       kLogin + "DELE 2\r\nDELE 1\r\nQUIT\r\nNOOP\r\n",
        kLoginOk + "+OK message 2 deleted\r\n+OK message 1 deleted\r\n"
                   "+OK psyncd POP3 server signing off (messages deleted)\r\n",
        {kAuthed, "commit_deletions 0 1", "close: QUIT"}},
       {"quit without deletions", kLogin + "QUIT\r\n", kLoginOk + kBye, {kAuthed, "close: QUIT"}},
-      {"rset then quit deletes nothing", kLogin + "DELE 1\r\nRSET\r\nQUIT\r\n",
-       kLoginOk + "+OK message 1 deleted\r\n+OK maildrop has 2 messages (56 octets)\r\n" + kBye,
+      {"rset then quit deletes nothing",
+       kLogin + "DELE 1\r\nRSET\r\nQUIT\r\n",
+       kLoginOk + "+OK message 1 deleted\r\n+OK maildrop has 2 messages (57 octets)\r\n" + kBye,
        {kAuthed, "close: QUIT"}},
       {"authorization commands refused",
        kLogin + "USER alice\r\nPASS secret\r\nAPOP a 00000000000000000000000000000000\r\n"
@@ -169,11 +200,13 @@ TEST_CASE("session: TRANSACTION commands and their replies") {
        kLoginOk + "-ERR already logged in\r\n-ERR already logged in\r\n-ERR already logged in\r\n"
                   "-ERR already logged in\r\n-ERR already logged in\r\n",
        {kAuthed}},
-      {"capa after login", kLogin + "CAPA\r\n",
+      {"capa after login",
+       kLogin + "CAPA\r\n",
        kLoginOk + "+OK Capability list follows\r\nTOP\r\nUIDL\r\nPIPELINING\r\nRESP-CODES\r\n"
                   "AUTH-RESP-CODE\r\nIMPLEMENTATION psyncd\r\n.\r\n",
        {kAuthed}},
-      {"argument errors", kLogin + "RETR\r\nTOP 1\r\nDELE 01\r\nLIST a\r\nSTAT 1\r\n",
+      {"argument errors",
+       kLogin + "RETR\r\nTOP 1\r\nDELE 01\r\nLIST a\r\nSTAT 1\r\n",
        kLoginOk + "-ERR RETR needs a message number\r\n"
                   "-ERR TOP needs a message number and a line count\r\n"
                   "-ERR invalid message number\r\n-ERR invalid message number\r\n"
@@ -199,7 +232,7 @@ TEST_CASE("session: QUIT reports deletions that failed") {
 }
 
 TEST_CASE("session: SASL mechanisms") {
-  const std::string ok = "+OK maildrop has 2 messages (56 octets)\r\n";
+  const std::string ok = "+OK maildrop has 2 messages (57 octets)\r\n";
   const std::string plain = b64(std::string("\0alice\0secret", 13));
   const std::vector<Case> cases = {
       {"plain with initial response", "AUTH PLAIN " + plain + "\r\n", ok,
@@ -240,8 +273,9 @@ TEST_CASE("session: CRAM-MD5 exchange with a fixed challenge") {
   const std::string challenge = "<414141414141414141414141@localhost>";
   const std::string good = b64("alice " + to_hex(hmac("MD5", "secret", challenge)));
   const std::string bad = b64("alice " + to_hex(hmac("MD5", "wrong", challenge)));
-  check_case({"cram-md5", "AUTH CRAM-MD5\r\n" + good + "\r\n",
-              "+ " + b64(challenge) + "\r\n+OK maildrop has 2 messages (56 octets)\r\n",
+  check_case({"cram-md5",
+              "AUTH CRAM-MD5\r\n" + good + "\r\n",
+              "+ " + b64(challenge) + "\r\n+OK maildrop has 2 messages (57 octets)\r\n",
               {"authenticated alice@example.test AUTH CRAM-MD5"}});
   check_case({"cram-md5 wrong secret", "AUTH CRAM-MD5\r\n" + bad + "\r\n",
               "+ " + b64(challenge) + "\r\n-ERR [AUTH] invalid user name or password\r\n",

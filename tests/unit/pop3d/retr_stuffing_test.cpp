@@ -5,12 +5,15 @@
 #include <catch2/catch.hpp>
 #include <random>
 
+#include "spool/crlf_normalizer.hpp"
+
 using namespace psyncd::pop3;
+namespace spool = psyncd::spool;
 
 namespace {
 
-std::string by_encoder(std::string_view in) {
-  DotEncoder e;
+std::string by_encoder(std::string_view in, EncoderInput input = EncoderInput::plain) {
+  DotEncoder e(input);
   std::string out;
   e.encode(in, out);
   e.finish(out);
@@ -18,12 +21,13 @@ std::string by_encoder(std::string_view in) {
 }
 
 // The fast path fed in pieces of `step` bytes (the last may be shorter).
-std::string by_fast_path(std::string_view in, std::size_t step) {
-  DotEncoder e;
+std::string by_fast_path(std::string_view in, std::size_t step,
+                         EncoderInput input = EncoderInput::plain) {
+  DotEncoder e(input);
   bool at_line_start = true;
   std::string out;
   for (std::size_t i = 0; i < in.size(); i += step)
-    encode_retr(in.substr(i, std::min(step, in.size() - i)), e, at_line_start, out);
+    encode_retr(in.substr(i, std::min(step, in.size() - i)), e, at_line_start, out, input);
   e.finish(out);
   return out;
 }
@@ -48,8 +52,15 @@ TEST_CASE("clean_lines_prefix: whole CRLF lines without a leading dot") {
       {"dot first", ".\r\n", 0},
   };
   for (const auto& c : cases) {
-    SECTION(c.name) { CHECK(clean_lines_prefix(c.in) == c.want); }
+    SECTION(c.name) { CHECK(clean_lines_prefix(c.in, EncoderInput::plain) == c.want); }
   }
+}
+
+TEST_CASE("clean_lines_prefix, wire form: only a lone dot line stops it") {
+  CHECK(clean_lines_prefix("a\r\n..b\r\n.c\r\n") == 12);
+  CHECK(clean_lines_prefix("a\r\n.\r\nb\r\n") == 3);
+  CHECK(clean_lines_prefix("a\r\n.") == 3);
+  CHECK(clean_lines_prefix(".\n") == 0);
 }
 
 TEST_CASE("encode_retr: the same bytes as DotEncoder, for any split") {
@@ -81,5 +92,25 @@ TEST_CASE("encode_retr: random messages of dots, CR, LF and text match DotEncode
     const std::size_t step = 1 + rng() % 20;
     INFO("round " << round);
     REQUIRE(by_fast_path(in, step) == by_encoder(in));
+    REQUIRE(by_fast_path(in, step, EncoderInput::wire_form) ==
+            by_encoder(in, EncoderInput::wire_form));
   }
+}
+
+// What the server sends for a stored file must be exactly what spool's MessageReader sizes
+// for LIST (two layers, one rule): the normaliser in stuff_lone / bare-CR-as-data mode.
+TEST_CASE("wire-form RETR sends what spool sizes, and a stored file goes out unchanged") {
+  std::mt19937 rng(4711);
+  const char alphabet[] = {'.', '\r', '\n', 'a', 'a', '\r', '\n'};
+  for (int round = 0; round < 2000; ++round) {
+    std::string in(rng() % 120, ' ');
+    for (char& c : in) c = alphabet[rng() % sizeof alphabet];
+    INFO("round " << round << " input " << in);
+    const std::string sent = by_fast_path(in, 1 + rng() % 9, EncoderInput::wire_form);
+    const std::string sized =
+        spool::normalize_crlf(in, spool::LeadingDot::stuff_lone, spool::BareCr::data);
+    REQUIRE(sent == sized + ".\r\n");
+  }
+  const std::string stored = spool::wire_form("a\n.\n..b\n.c\nlast");
+  CHECK(by_fast_path(stored, 3, EncoderInput::wire_form) == stored + ".\r\n");
 }

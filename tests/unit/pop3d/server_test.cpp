@@ -127,7 +127,7 @@ TEST_CASE("Server: a session over a real socket, deletions at QUIT only") {
   test::Pop3dRoot root;
   root.add_user("alice", "secret");
   root.add_message("alice", "1.host,S=13,W=13", "Subject: a\r\n\r\n");
-  root.add_message("alice", "2.host", ".dot\nline\n");  // bare LF, leading dot
+  root.add_message("alice", "2.host", "..dot\nline\n");  // bare LF, a stuffed leading dot
   Running r(config_for(root.path()));
   {
     Client c(r.port);
@@ -137,8 +137,8 @@ TEST_CASE("Server: a session over a real socket, deletions at QUIT only") {
     CHECK(c.line().rfind("+OK", 0) == 0);
     CHECK(c.line().rfind("+OK", 0) == 0);
     CHECK(c.until("\r\n.\r\n") ==
-          "+OK maildrop has 2 messages (25 octets)\r\n1 13\r\n2 12\r\n.\r\n");
-    CHECK(c.until("\r\n.\r\n") == "+OK 12 octets\r\n..dot\r\nline\r\n.\r\n");
+          "+OK maildrop has 2 messages (26 octets)\r\n1 13\r\n2 13\r\n.\r\n");
+    CHECK(c.until("\r\n.\r\n") == "+OK 13 octets\r\n..dot\r\nline\r\n.\r\n");
     CHECK(c.line().rfind("+OK", 0) == 0);
   }  // dropped without QUIT: nothing deleted
   // Another event loop may serve the next client before this one has seen the close.
@@ -312,7 +312,7 @@ TEST_CASE("Server: concurrent sessions on 4 loops each get their own mailbox int
   for (int u = 0; u < kUsers; ++u) {
     const std::string user = "user" + std::to_string(u);
     root.add_user(user, "pw" + std::to_string(u));
-    root.add_message(user, "1.host", "Subject: " + user + "\r\n\r\n.body\r\n");
+    root.add_message(user, "1.host", "Subject: " + user + "\r\n\r\n..body\r\n");  // stored stuffed
   }
   auto cfg = config_for(root.path());
   cfg.threads = 4;
@@ -330,7 +330,7 @@ TEST_CASE("Server: concurrent sessions on 4 loops each get their own mailbox int
         c.line();
         const std::string body = c.until("\r\n.\r\n");
         const std::string quit = c.line();
-        if (body == "+OK " + std::to_string(user.size() + 20) + " octets\r\nSubject: " + user +
+        if (body == "+OK " + std::to_string(user.size() + 21) + " octets\r\nSubject: " + user +
                         "\r\n\r\n..body\r\n.\r\n" &&
             quit.rfind("+OK", 0) == 0)
           ++good;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <random>
+#include <vector>
 
 #include "spool/unique_name.hpp"
 
@@ -24,7 +25,7 @@ const Case kCases[] = {
     {"final CRLF added", "a\r\nb", "a\r\nb\r\n"},
     {"mixed", "a\r\n\nb\r\rc", "a\r\n\r\nb\r\n\r\nc\r\n"},
     {"CR CR LF is a bare CR then CRLF", "a\r\r\n", "a\r\n\r\n"},
-    {"dots untouched (no stuffing)", ".\r\n..x\n", ".\r\n..x\r\n"},
+    {"dots untouched by default", ".\r\n..x\n", ".\r\n..x\r\n"},
     {"only LF", "\n", "\r\n"},
 };
 
@@ -55,7 +56,70 @@ std::string reference(const std::string& in) {
   return out;
 }
 
+// Every mode written the slow way: split into lines first, then stuff, then end each with CRLF.
+std::string reference(const std::string& in, spool::LeadingDot dots, spool::BareCr cr) {
+  std::vector<std::string> lines;
+  std::string cur;
+  for (size_t i = 0; i < in.size(); ++i) {
+    const char c = in[i];
+    const bool crlf = c == '\r' && i + 1 < in.size() && in[i + 1] == '\n';
+    if (crlf || c == '\n' || (c == '\r' && (cr == spool::BareCr::line_end || i + 1 == in.size()))) {
+      lines.push_back(cur);
+      cur.clear();
+      if (crlf) ++i;
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) lines.push_back(cur);
+  std::string out;
+  for (const auto& line : lines) {
+    const bool dot = !line.empty() && line[0] == '.';
+    if (dots == spool::LeadingDot::stuff && dot) out += '.';
+    if (dots == spool::LeadingDot::stuff_lone && dot && (line.size() == 1 || line[1] == '\r'))
+      out += '.';
+    out += line + "\r\n";
+  }
+  return out;
+}
+
 }  // namespace
+
+TEST_CASE("CRLF normaliser, every mode: random inputs in random chunks match the line rule") {
+  std::mt19937 rng(20261205);
+  const char alphabet[] = {'a', '.', '.', '\r', '\n'};
+  const spool::LeadingDot dot_modes[] = {spool::LeadingDot::keep, spool::LeadingDot::stuff,
+                                         spool::LeadingDot::stuff_lone};
+  for (auto dots : dot_modes) {
+    for (auto cr : {spool::BareCr::line_end, spool::BareCr::data}) {
+      for (int round = 0; round < 1500; ++round) {
+        std::string in(rng() % 60, 'a');
+        for (char& c : in) c = alphabet[rng() % sizeof alphabet];
+        spool::CrlfNormalizer n(dots, cr);
+        std::string out;
+        for (size_t at = 0; at < in.size();) {
+          size_t len = std::min<size_t>(in.size() - at, 1 + rng() % 7);
+          n.feed(std::string_view(in).substr(at, len), out);
+          at += len;
+        }
+        n.finish(out);
+        INFO("dots " << static_cast<int>(dots) << " cr " << static_cast<int>(cr) << " round "
+                     << round << " input " << in);
+        REQUIRE(out == reference(in, dots, cr));
+        REQUIRE(n.size() == out.size());
+      }
+    }
+  }
+}
+
+TEST_CASE("wire form: what psyncd stores is what XMail stores") {
+  CHECK(spool::wire_form(".\r\n..x\n.y\r\nz.\n") == "..\r\n...x\r\n..y\r\nz.\r\n");
+  CHECK(spool::wire_form("a\n.") == "a\r\n..\r\n");
+  CHECK(spool::wire_form("") == "");
+  // Reading a stored file back: only a lone "." is stuffed, a stuffed line is left alone.
+  CHECK(spool::normalize_crlf("..\r\n..x\n.\n.", spool::LeadingDot::stuff_lone) ==
+        "..\r\n..x\r\n..\r\n..\r\n");
+}
 
 TEST_CASE("CRLF normaliser: random inputs in random chunks match the obvious rule") {
   std::mt19937 rng(20261123);

@@ -102,7 +102,7 @@ Result<void> deliver_all(fs::FileSystem& fs, spool::DeliveryJournal& journal, St
 
 // How many files in `account`'s new/ hold exactly `m`'s stored form (and any foreign content).
 int copies(Store& store, const std::string& account, const Msg& m) {
-  std::string want = spool::normalize_crlf(m.body);
+  std::string want = spool::wire_form(m.body);
   int n = 0;
   for (const auto& name : test::list_names(store.maildirs[account] + "/new")) {
     std::string got = test::slurp(store.maildirs[account] + "/new/" + name);

@@ -27,8 +27,9 @@ TEST_CASE("stored name carries Dovecot-style size suffixes") {
   CHECK(spool::stored_name("1.2.3.4.host", 4096) == "1.2.3.4.host,W=4096");
 }
 
-TEST_CASE("delivery golden files: stored form is unstuffed CRLF, size in the name") {
-  for (const char* name : {"bare_lf", "mixed", "crlf", "lone_cr"}) {
+TEST_CASE(
+    "delivery golden files: stored form is the wire form (CRLF, dot-stuffed), size in the name") {
+  for (const char* name : {"bare_lf", "mixed", "crlf", "lone_cr", "dots"}) {
     for (size_t chunk : {size_t{1}, size_t{3}, size_t{1000}}) {
       test::TempDir dir;
       std::string md = test::make_maildir(dir.path(), "x.org", "joe");

@@ -104,7 +104,12 @@ TEST_CASE("list_messages: XMail mailbox/ format") {
   CHECK((*list)[0].size == 6);  // "a\r\nb\r\n"
 }
 
-TEST_CASE("MessageReader streams the stored CRLF form; listed size == bytes sent") {
+// What the POP3 server sends for a stored file (wire form: bare CR is data, a lone "." stuffed).
+static std::string as_sent(const std::string& stored) {
+  return spool::normalize_crlf(stored, spool::LeadingDot::stuff_lone, spool::BareCr::data);
+}
+
+TEST_CASE("MessageReader streams the stored wire form; listed size == bytes sent") {
   test::TempDir dir;
   make_account(dir);
   auto list = spool::list_messages(dir / "domains/x.org/joe", MailboxFormat::maildir, true);
@@ -113,14 +118,21 @@ TEST_CASE("MessageReader streams the stored CRLF form; listed size == bytes sent
     INFO(m.uidl);
     std::string got = read_all(m.path);
     CHECK(got.size() == m.size);
-    CHECK(got == spool::normalize_crlf(test::slurp(m.path)));
+    CHECK(got == as_sent(test::slurp(m.path)));
   }
   SECTION("a large bare-LF file with CRs at chunk borders") {
     std::string big;
     for (int i = 0; i < 40000; ++i) big += (i % 3 == 0) ? "line\r" : "x\n";
     dir.write("big", big);
-    CHECK(read_all(dir / "big") == spool::normalize_crlf(big));
-    CHECK(spool::scan_wire_size(dir / "big").value() == spool::normalize_crlf(big).size());
+    CHECK(read_all(dir / "big") == as_sent(big));
+    CHECK(spool::scan_wire_size(dir / "big").value() == as_sent(big).size());
+  }
+  SECTION("a wire-form file goes out unchanged; a lone dot line of a damaged one is stuffed") {
+    dir.write("wire", "..a\r\n..\r\n.b\r\n");
+    CHECK(read_all(dir / "wire") == "..a\r\n..\r\n.b\r\n");
+    dir.write("damaged", "a\n.\nb\n");
+    CHECK(read_all(dir / "damaged") == "a\r\n..\r\nb\r\n");
+    CHECK(spool::scan_wire_size(dir / "damaged").value() == 10);
   }
   SECTION("bad input: a missing file") {
     auto r = spool::MessageReader::open(dir / "gone");
