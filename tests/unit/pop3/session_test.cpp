@@ -176,7 +176,7 @@ TEST_CASE("session: TRANSACTION commands and their replies") {
        kLogin +
            "LAST\r\nDELE 1\r\nSTAT\r\nLIST\r\nUIDL\r\nRETR 1\r\nTOP 1 0\r\nLIST 1\r\nDELE 1\r\n"
            "LAST\r\nRETR 2\r\nLAST\r\nRSET\r\nLAST\r\nSTAT\r\nNOOP\r\n",
-       kLoginOk + "+OK 0\r\n+OK message 1 deleted\r\n+OK 1 33\r\n"
+       kLoginOk + "+OK 0\r\n+OK message 1 deleted\r\n+OK 1 34\r\n"
                   "+OK maildrop has 1 messages (34 octets)\r\n2 34\r\n.\r\n"
                   "+OK unique-id listing follows\r\n2 uid-2\r\n.\r\n"
                   "-ERR message 1 is deleted\r\n-ERR message 1 is deleted\r\n"
@@ -417,7 +417,7 @@ TEST_CASE("session: gate_credentials holds each login attempt before its check")
   CHECK(f.auth.opened.empty());  // nothing checked yet
   s.consume_output(s.pending_output().size());
   s.resume();
-  CHECK(s.pending_output() == "+OK maildrop has 2 messages (56 octets)\r\n+OK 2 56\r\n");
+  CHECK(s.pending_output() == "+OK maildrop has 2 messages (57 octets)\r\n+OK 2 57\r\n");
   CHECK(render_event(*s.next_event()) == kAuthed);
 }
 
