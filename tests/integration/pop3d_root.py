@@ -4,7 +4,11 @@ start/stop psyncd-pop3d-test (ports reported on stdout)."""
 import os
 import shutil
 import subprocess
+import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness.wire import wire_form  # noqa: E402,F401 (callers use R.wire_form)
 
 
 def encode_password(plain):
@@ -81,7 +85,9 @@ class MailRoot:
         self.next_id += 1
 
     def add_message(self, user, data, suffix=True):
-        """Stores `data` as our store does (unstuffed CRLF, `<unique>,W=<size>`); returns the UIDL."""
+        """Stores `data` (CRLF lines) as our store does: in wire form, `<unique>,W=<size>`;
+        returns the UIDL."""
+        data = wire_form(data)
         self.counter += 1
         base = f"{1700000000 + self.counter}.{os.getpid()}.{self.counter:06d}.host"
         name = f"{base},W={len(data)}" if suffix else base

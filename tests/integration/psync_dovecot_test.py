@@ -14,6 +14,7 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import dovecot  # noqa: E402
 from psync_mailroot import MailRoot, add_remote_messages, check  # noqa: E402
+from harness.wire import stored  # noqa: E402
 
 # (remote user, authtype, link kind); local account = remote user name.
 CASES = [
@@ -62,9 +63,9 @@ def keeps_mail(auth):
 def expected(auth, msgs):
     """(delivered, left on the server) for a first run over `msgs`."""
     if "MaxSize" not in auth:
-        return sorted(msgs), len(msgs) if keeps_mail(auth) else 0
+        return stored(msgs), len(msgs) if keeps_mail(auth) else 0
     small = [m for m in msgs if len(m) <= MAX_SIZE]
-    return sorted(small), 0 if "SizeAction=delete" in auth else len(msgs) - len(small)
+    return stored(small), 0 if "SizeAction=delete" in auth else len(msgs) - len(small)
 
 
 def cert_pin(cert_path):
@@ -129,7 +130,7 @@ def main():
             add_remote_messages(d, "leave", [extra])
             r = mr.run()
             check(r.returncode == 0, "third run", r.stdout + r.stderr)
-            check(mr.delivered("leave") == sorted(sent["leave"] + [extra]),
+            check(mr.delivered("leave") == stored(sent["leave"] + [extra]),
                   "Leave: only the new message fetched")
             check(d.message_count("leave") == len(sent["leave"]) + 1, "Leave: remote untouched")
             uidb = glob.glob(os.path.join(mr.path, "msgsync", "*", "leave.uidb"))
@@ -147,7 +148,7 @@ def main():
             r = mr.run()
             check(r.returncode == 0, "KeepDays: expiry run", r.stdout + r.stderr)
             check(d.message_count("keepdays") == 0, "KeepDays: expired messages deleted")
-            check(mr.delivered("keepdays") == sorted(sent["keepdays"]), "KeepDays: no refetch")
+            check(mr.delivered("keepdays") == stored(sent["keepdays"]), "KeepDays: no refetch")
 
             # Pin=: the pin is the trust anchor, so without certs.pem the pinned link still
             # works while plain POP3S cannot verify the self-signed certificate; a wrong pin
@@ -161,11 +162,11 @@ def main():
                           if u in ("pinned", "pop3s", "noverify")])
             r = mr.run()
             check(r.returncode != 0, "no certs.pem: the run fails (POP3S unverified)", r.stdout)
-            check(mr.delivered("pinned") == sorted(sent["pinned"] + again),
+            check(mr.delivered("pinned") == stored(sent["pinned"] + again),
                   "no certs.pem: the pinned link fetched", r.stdout + r.stderr)
             check(d.message_count("pop3s") == 1 and "FAIL (connect)" in r.stdout,
                   "no certs.pem: POP3S fails at connect", r.stdout)
-            check(mr.delivered("noverify") == sorted(sent["noverify"] + again),
+            check(mr.delivered("noverify") == stored(sent["noverify"] + again),
                   "no certs.pem: the NoVerify link fetched", r.stdout + r.stderr)
             add_remote_messages(d, "pinned", again)
             bad = "0" * 64
