@@ -200,7 +200,8 @@ class Checker {
   }
 
   // '@' and '?' links name the domain they deliver to; when it is not ours the mail cannot be
-  // delivered locally (Part A §1). '&' suffixes are checked per address at delivery time.
+  // delivered locally (docs/xmail-differences.md "Who delivers the mail"). '&' suffixes are checked
+  // per address at delivery time.
   void foreign_target(const psync::Link& link, std::vector<Problem>& problems) {
     bool named =
         link.kind == psync::LinkKind::external || link.kind == psync::LinkKind::masquerade_replace;

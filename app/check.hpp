@@ -17,7 +17,8 @@
 namespace psyncd::app {
 
 struct CheckOptions {
-  // Also require what a real XMail needs to start on the tree (B §9 "(X)"), as warnings.
+  // Also require what a real XMail needs to start on the tree (docs/xmail-formats.md §5.1), as
+  // warnings.
   bool xmail_compat = true;
 };
 

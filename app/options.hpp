@@ -1,9 +1,9 @@
-// The psyncd command line: XMail's flags (-Ms, -Y*, -P*, -B*, -M*; B §4.1, §7.6) with
+// The psyncd command line: XMail's flags (-Ms, -Y*, -P*, -B*, -M*; docs/xmail-formats.md §9.6) with
 // MAIL_CMD_LINE appended as XMail does, plus our long options (--once, --check, --status,
 // --xmail-handoff, --help, --version). Parsing only: nothing is opened or started here.
 // Departures from XMail: an unknown flag, a missing value or a value that is not a strict
 // decimal number is an error naming the flag (XMail ignores them or uses atoi), and the POP3
-// idle timeout defaults to 600 s (RFC 1939) instead of 90 s (Part A §8).
+// idle timeout defaults to 600 s (RFC 1939) instead of 90 s (docs/xmail-differences.md "Defaults").
 #pragma once
 
 #include <cstdint>
