@@ -3,9 +3,9 @@
 // spaces (as XMail does); numbers are strict (digits only, no sign, no leading zero, at most
 // 2^31-1). Every failure has its own text, fit to follow "-ERR ". It does not check whether
 // a command is allowed in the current state (the session does).
-// Departures from XMail (B §8.2-8.3), on purpose: PASS takes the rest of the line, so passwords
-// may hold spaces (XMail answers "Invalid syntax"); "LIST x" is an error, not the full list;
-// bytes >127 get an -ERR instead of a silent disconnect, and are allowed in PASS (UTF-8).
+// Departures from XMail (docs/xmail-formats.md §9.5), on purpose: PASS takes the rest of the line,
+// so passwords may hold spaces (XMail answers "Invalid syntax"); "LIST x" is an error, not the full
+// list; bytes >127 get an -ERR instead of a silent disconnect, and are allowed in PASS (UTF-8).
 #pragma once
 
 #include <cstdint>

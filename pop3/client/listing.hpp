@@ -29,7 +29,7 @@ struct Stat {
 
 struct UidlEntry {
   std::uint32_t number = 0;
-  // XMail keeps everything after the first space (B §4.4), so we do too.
+  // XMail keeps everything after the first space (docs/xmail-formats.md §9.2), so we do too.
   std::string uid;
 };
 

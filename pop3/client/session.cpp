@@ -258,7 +258,7 @@ void ClientSession::on_reply(const Reply& reply, std::string_view line) {
       }
       if (p.cmd == Cmd::list)
         return fail(ErrorKind::protocol, name, "refused: " + quote_for_log(line));
-      uidl_refused_ = true;  // XMail then takes messages 1..N (B §4.3)
+      uidl_refused_ = true;  // XMail then takes messages 1..N (UPopSyncRemoteLink)
       return reply_done();
     case Cmd::retr:
       return on_retr_reply(p, reply);

@@ -28,7 +28,7 @@ namespace psyncd::pop3 {
 enum class AuthMode {
   clear,  // USER/PASS (CLR, or no option)
   apop,   // APOP when the greeting has a timestamp; on -ERR fall back to USER/PASS
-  fapop,  // APOP only: no timestamp or -ERR fails the link (Part A §5: no silent USER/PASS)
+  fapop,  // APOP only: no timestamp or -ERR fails the link (XMail would use USER/PASS)
   sasl,   // AUTH (RFC 5034) through GNU SASL (extension)
 };
 

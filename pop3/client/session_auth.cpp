@@ -1,4 +1,4 @@
-// ClientSession, authorization state: USER/PASS, APOP/FAPOP (XMail semantics, Part A §5),
+// ClientSession, authorization state: USER/PASS, APOP/FAPOP (XMail semantics, UPopCreateChannel),
 // and SASL AUTH (RFC 5034) through SaslClient. Lock-step even when the server pipelines,
 // because each step depends on the previous reply (APOP fallback, SASL challenges); only
 // USER and PASS go out together then, since nothing but a refusal can follow USER. Nothing
@@ -37,8 +37,8 @@ void ClientSession::login(bool with_listing) {
       if (stamp_.empty()) return start_user_pass();
       [[fallthrough]];
     case AuthMode::fapop:
-      // Departure from XMail (Part A §5): FAPOP without a timestamp fails instead of
-      // sending the password in clear text.
+      // Departure from XMail (docs/xmail-differences.md "pop3links.tab"): FAPOP without a timestamp
+      // fails instead of sending the password in clear text.
       if (stamp_.empty()) {
         return fail(ErrorKind::auth, "APOP",
                     "FAPOP requested but the greeting has no APOP timestamp");

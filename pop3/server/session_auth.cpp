@@ -24,7 +24,8 @@ std::string_view failure_text(AuthStatus status) {
     case AuthStatus::ok:
     case AuthStatus::bad_credentials: return "-ERR [AUTH] invalid user name or password";
     case AuthStatus::disabled: return "-ERR [AUTH] POP3 access is disabled for this account";
-    // Part A §8: a lock conflict is said at once, not disguised as a bad login.
+    // docs/xmail-differences.md "Defaults": a lock conflict is said at once, not disguised as a bad
+    // login.
     case AuthStatus::locked: return "-ERR [IN-USE] mailbox is in use by another session";
     case AuthStatus::temporary:
       return "-ERR [SYS/TEMP] authentication service unavailable, try again later";
