@@ -31,7 +31,7 @@ class AccountDb {
   const spool::Domains& domains() const { return domains_; }
   const spool::ServerConfig& server() const { return server_; }
   const IpMap& ip_map() const { return ip_map_; }
-  // POP3Domain, else RootDomain, else "" (B §8.1 step 4 without reverse DNS).
+  // POP3Domain, else RootDomain, else "" (MDomGetClientDomain without reverse DNS).
   const std::string& default_domain() const { return default_domain_; }
 
  private:

@@ -1,6 +1,7 @@
 // Pop3dConfig: everything the POP3 listener needs, filled by the app from XMail's -P*/-B*/-M*
-// flags (B §7.6) and by tests directly. Plain data: no parsing here. Defaults are XMail's
-// except where Part A §8 says otherwise (idle timeout 600 s instead of 90 s).
+// flags (docs/xmail-formats.md §9.6) and by tests directly. Plain data: no parsing here. Defaults
+// are XMail's except where docs/xmail-differences.md "Defaults" says otherwise (idle timeout 600 s
+// instead of 90 s).
 #pragma once
 
 #include <chrono>
@@ -36,7 +37,7 @@ struct Pop3dConfig {
   std::size_t max_sessions = 1024;                  // -PX, over all threads
   // Event-loop threads; 0: server.tab Pop3Threads, else the CPUs it may run on (server.hpp).
   std::size_t threads = 0;
-  std::chrono::seconds idle_timeout{600};           // -Pt (Part A §8: not 90)
+  std::chrono::seconds idle_timeout{600};           // -Pt (not XMail's 90: RFC 1939)
   std::chrono::milliseconds bad_login_delay{5000};  // -Pw, doubled per failure
   bool hang_up_on_bad_login = false;                // -Ph
   // Per-IP penalty across sessions (our extension): each failed login from an address within

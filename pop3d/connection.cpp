@@ -91,7 +91,7 @@ Connection::Status Connection::on_timer(SteadyTime now) {
     return drive(now);
   }
   if (now >= last_activity_ + sh_.config.idle_timeout) {
-    // B §8.2: an idle client is dropped without a reply and without deletions.
+    // docs/xmail-formats.md §9.5: an idle client is dropped without a reply and without deletions.
     throttled_info(sh_.throttles ? &sh_.throttles->timeouts : nullptr, now,
                    fmt::format("pop3d: idle timeout, closing connection from {}", ip_));
     return Status::finished;
@@ -113,7 +113,7 @@ Connection::Io Connection::handshake() {
   io_wants_in_ = err == SSL_ERROR_WANT_READ;
   io_wants_out_ = err == SSL_ERROR_WANT_WRITE;
   if (io_wants_in_ || io_wants_out_) return Io::again;
-  // B §8.3: a failed handshake ends the session.
+  // POP3HandleCmd_STLS: a failed handshake ends the session.
   log::info("pop3d: TLS handshake with {} failed: {}", ip_,
             ERR_reason_error_string(ERR_peek_last_error())
                 ? ERR_reason_error_string(ERR_peek_last_error())

@@ -1,9 +1,8 @@
-// IpMap: XMail's pop3.ipmap.tab (B §8.1), global in MAIL_ROOT and per account: lines of
-// "ip"<TAB>"mask"<TAB>"ALLOW|DENY"<TAB>precedence, or "ip/bits" in field 1 with the mask field
-// left out. Among the lines matching a client address the highest precedence wins (the first
-// such line on a tie); no match means allow. IPv4 and IPv6; an IPv4-mapped IPv6 client is
-// matched as IPv4. Bad lines are problems naming file:line:field and are ignored. No I/O
-// beyond load().
+// IpMap: XMail's pop3.ipmap.tab (docs/xmail-formats.md §4.5), global in MAIL_ROOT and per account:
+// lines of "ip"<TAB>"mask"<TAB>"ALLOW|DENY"<TAB>precedence, or "ip/bits" in field 1 with the mask
+// field left out. Among the lines matching a client address the highest precedence wins (the first
+// such line on a tie); no match means allow. IPv4 and IPv6; an IPv4-mapped IPv6 client is matched
+// as IPv4. Bad lines are problems naming file:line:field and are ignored. No I/O beyond load().
 #pragma once
 
 #include <array>

@@ -1,7 +1,7 @@
-// Listener sockets for -PI/-BI bind specs (B §7.6): "ip", "ip:port", "[v6]:port"; without a
-// spec, all addresses (IPv4, or IPv6 with -P6/-B6) on the default port. Port 0 binds a free
-// port and bound_port() tells which. Sockets are non-blocking, close-on-exec, SO_REUSEADDR.
-// It does not accept connections (server.hpp does).
+// Listener sockets for -PI/-BI bind specs (docs/xmail-formats.md §9.6): "ip", "ip:port",
+// "[v6]:port"; without a spec, all addresses (IPv4, or IPv6 with -P6/-B6) on the default port.
+// Port 0 binds a free port and bound_port() tells which. Sockets are non-blocking,
+// close-on-exec, SO_REUSEADDR. It does not accept connections (server.hpp does).
 #pragma once
 
 #include <cstdint>

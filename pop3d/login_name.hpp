@@ -1,6 +1,7 @@
-// LoginName: how a POP3 login name names an account (B §8.3): "user@domain", "user%domain" or
-// "user:domain", split at the first of '@', '%', ':' present; a bare name gets the server's
-// default domain (server.tab POP3Domain, else RootDomain). It does not look the account up.
+// LoginName: how a POP3 login name names an account (docs/xmail-formats.md §9.5): "user@domain",
+// "user%domain" or "user:domain", split at the first of '@', '%', ':' present; a bare name gets
+// the server's default domain (server.tab POP3Domain, else RootDomain). It does not look the
+// account up.
 #pragma once
 
 #include <optional>

@@ -1,8 +1,8 @@
 // MailboxLock: XMail's POP3 mailbox lock, MAIL_ROOT/pop3locks/<name>@<domain>.lock, created with
-// O_EXCL and held for the whole session (B §8.4), so psyncd and a live XMail exclude each other.
-// It holds our pid (decimal + LF; a hard link to a per-process template); a lock whose owner pid is
-// gone (or is this process without holding it) is stale and is taken over (Part A §2: XMail only
-// empties pop3locks/ at start-up). It does not wait: a held lock fails at once with
+// O_EXCL and held for the whole session (docs/xmail-formats.md §9.5), so psyncd and a live XMail
+// exclude each other. It holds our pid (decimal + LF; a hard link to a per-process template); a
+// lock whose owner pid is gone (or is this process without holding it) is stale and is taken over
+// (XMail only empties pop3locks/ at start-up). It does not wait: a held lock fails at once with
 // ErrorKind::temporary.
 #pragma once
 

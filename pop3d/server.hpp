@@ -1,9 +1,8 @@
-// Server: the POP3/POP3S listener (B §7.6, §8.1): binds the sockets, loads the TLS context
-// (MAIL_ROOT/server.cert + server.key; without them POP3S is not started and STLS is not
-// offered) and runs N event loops (event_loop.hpp), one per thread, all accepting from the
-// same sockets. N is Pop3dConfig::threads, else server.tab Pop3Threads (our extension), else
-// the number of CPUs the process may run on. It does not parse the command line (the app
-// fills Pop3dConfig).
+// Server: the POP3/POP3S listener (docs/xmail-formats.md §9.5, §9.6): binds the sockets, loads the
+// TLS context (MAIL_ROOT/server.cert + server.key; without them POP3S is not started and STLS is
+// not offered) and runs N event loops (event_loop.hpp), one per thread, all accepting from the same
+// sockets. N is Pop3dConfig::threads, else server.tab Pop3Threads (our extension), else the number
+// of CPUs the process may run on. It does not parse the command line (the app fills Pop3dConfig).
 #pragma once
 
 #include <atomic>
