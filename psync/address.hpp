@@ -33,9 +33,9 @@ struct AddressList {
 // Parses a header value (already unfolded, though CR/LF inside are also taken as space).
 AddressList parse_address_list(std::string_view value);
 
-// Finds every local@domain token in free text as XMail does for Received (B §4.7): from each
-// '@' the token grows left over atext and '.', right over atext and '.' or a [literal]; it is
-// kept when both sides are dot-atoms (the domain may be a literal). Catches "for <x@y>",
+// Finds every local@domain token in free text as XMail does for Received (USmlAddressFromAtPtr):
+// from each '@' the token grows left over atext and '.', right over atext and '.' or a [literal];
+// it is kept when both sides are dot-atoms (the domain may be a literal). Catches "for <x@y>",
 // "envelope-from x@y" and message ids alike; the match-domain filter sorts them out.
 std::vector<Mailbox> scan_addresses(std::string_view text);
 

@@ -1,6 +1,7 @@
-// Envelope sender of a fetched message (B §4.8): the address in the first Return-Path header,
-// else the first mailbox of the first From header (display-name forms understood), else empty
-// (the null sender <>). Only picks the address; it does not validate the sender's domain.
+// Envelope sender of a fetched message (USmlExtractFromAddress): the address in the first
+// Return-Path header, else the first mailbox of the first From header (display-name forms
+// understood), else empty (the null sender <>). Only picks the address; it does not validate the
+// sender's domain.
 #pragma once
 
 #include <string>

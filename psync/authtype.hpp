@@ -1,8 +1,9 @@
-// Parses POP3LINKS.TAB field 6 (authtype) into AuthOptions, the way XMail reads it (B §2.4):
-// split on ',', CR and LF (empty tokens vanish), each token cut at its first '=' into name and
-// value, names compared case-sensitively and untrimmed. XMail ignores unknown tokens silently;
-// psyncd keeps ignoring them but reports each one as a warning (Part A §4). Contradictions
-// (POP3S+STLS, APOP+FAPOP, CLR+APOP, ...) and bad values are errors. It does no I/O.
+// Parses POP3LINKS.TAB field 6 (authtype) into AuthOptions, the way XMail reads it
+// (docs/xmail-formats.md §3.4): split on ',', CR and LF (empty tokens vanish), each token cut at
+// its first '=' into name and value, names compared case-sensitively and untrimmed. XMail ignores
+// unknown tokens silently; psyncd keeps ignoring them but reports each one as a warning
+// (docs/xmail-differences.md "pop3links.tab"). Contradictions (POP3S+STLS, APOP+FAPOP, CLR+APOP,
+// ...) and bad values are errors. It does no I/O.
 //
 // XMail tokens (same meaning as XMail): CLR, APOP, FAPOP, STLS, FSTLS, POP3S, Leave, Leave=N
 // (on when N > 0), OutBind=addr[:port] (last one wins).

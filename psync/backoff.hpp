@@ -1,4 +1,4 @@
-// Backoff: CommuniGate-style "delay failed hosts / failed accounts" (seed 001) for the PSYNC
+// Backoff: CommuniGate-style "delay failed hosts / failed accounts" for the PSYNC
 // scheduler. After a failure a key (a remote host, or a link) is not polled again until its
 // delay has passed; the delay starts at the configured base (server.tab PsyncFailedHostDelay
 // / PsyncFailedAccountDelay, seconds; psyncd extensions, defaults 60 / 300) and doubles with

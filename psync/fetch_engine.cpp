@@ -297,7 +297,8 @@ Result<void> LinkSync::transfer() {
 }
 
 // Leave: the seen-DB keeps what is still on the server plus what this session stored.
-// Written only once the listing succeeded, so a failed session never wipes it (B §10.1).
+// Written only once the listing succeeded, so a failed session never wipes it as XMail's does
+// (docs/xmail-formats.md §8.2).
 Result<void> LinkSync::write_seen() {
   if (!planned_ || !leave_mode(link_.auth)) return {};
   std::vector<std::string> uidls = plan_.keep_seen;

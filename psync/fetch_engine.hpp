@@ -1,4 +1,4 @@
-// The fetch engine: one link's sync, start to end (B §4.3 with the fixes of Part A and B §10):
+// The fetch engine: one link's sync, start to end (docs/xmail-formats.md §9.2, defects fixed):
 // link lock -> journal recovery -> connect + auth -> STAT/UIDL/LIST -> plan (journal says
 // delivered: only DELE; Leave: skip UIDLs in the seen-DB; MaxSize/SizeAction) -> for each
 // batch: pipelined RETRs streamed into delivery transactions (fetch_sink.hpp), one batch

@@ -1,7 +1,7 @@
 // FetchHdrTags: the SERVER.TAB list of headers the `?`/`&` rewriter scans, e.g.
 // "+X-Deliver-To,+Received,To,Cc,Bcc". A '+' marks a tag exclusive: once a header of that
-// name yields a new address, the scan stops (B §4.7). This module only parses the list;
-// the scan itself is in rewriter.cpp.
+// name yields a new address, the scan stops (docs/xmail-formats.md §9.3). This module only parses
+// the list; the scan itself is in rewriter.cpp.
 #pragma once
 
 #include <string>
@@ -12,7 +12,8 @@
 
 namespace psyncd::psync {
 
-// Part A §6: XMail's code default plus Bcc, which XMail's manual promises.
+// docs/xmail-differences.md "pop3links.tab": XMail's code default plus Bcc, which XMail's manual
+// promises.
 inline constexpr std::string_view kDefaultFetchHdrTags = "+X-Deliver-To,+Received,To,Cc,Bcc";
 
 struct HdrTag {

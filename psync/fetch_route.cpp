@@ -69,8 +69,8 @@ RewriteRule rule_of(const Link& link) {
   return rule;
 }
 
-// Part A §6 wants the rewriter's warnings in the log; most repeat for every message of the
-// link, so each is said once per link per cycle.
+// The rewriter's warnings go to the log (docs/xmail-differences.md "pop3links.tab"); most repeat
+// for every message of the link, so each is said once per link per cycle.
 void log_warnings(const RouteConfig& config, const Link& link,
                   const std::vector<std::string>& warnings) {
   for (const auto& w : warnings) {

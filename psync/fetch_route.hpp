@@ -65,7 +65,7 @@ struct Route {
   // Accounts delivered to, "user@domain"; with --xmail-handoff the envelope's recipients.
   std::vector<std::string> recipients;
   std::vector<std::string> unroutable;  // addresses that are not local accounts
-  std::string sender;                   // envelope sender (B §4.8), "" = <>
+  std::string sender;                   // envelope sender (USmlExtractFromAddress), "" = <>
   std::string reason;                   // why targets is empty
   bool to_error_account = false;        // every recipient went to Pop3SyncErrorAccount
 };

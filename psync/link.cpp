@@ -122,7 +122,7 @@ class LinkParser {
       field_error(3, "empty remote user");
     else if (control)
       field_error(3, "control characters are not allowed in a user name");
-    // The raw user name is part of the .disabled file name (B §2.5).
+    // The raw user name is part of the .disabled file name (docs/xmail-formats.md §3.5).
     else if (u.find('/') != std::string::npos || u == "." || u == "..")
       field_error(3, "\"" + u + "\" cannot be part of a file name");
   }

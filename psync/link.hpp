@@ -1,5 +1,5 @@
-// One POP3LINKS.TAB line as a typed Link (B §2): the delivery kind from field 1's prefix
-// (plain = local account, '@' = external address, '?' = masquerade-replace, '&' =
+// One POP3LINKS.TAB line as a typed Link (docs/xmail-formats.md §3): the delivery kind from
+// field 1's prefix (plain = local account, '@' = external address, '?' = masquerade-replace, '&' =
 // masquerade-append, with the match-domain list), the parsed remote server, the remote user,
 // the decoded password and the authtype options. Also the names XMail derives from a link:
 // identity key, lock file, UIDL seen-DB and .disabled file. It does not check that local
@@ -35,7 +35,8 @@ struct Link {
   // masquerade_append: the suffix appended to each matching address.
   std::string target;
   // '?' and '&' only: the domains whose addresses are rewritten (empty = every address, as
-  // the manual says; XMail 1.27's code would deliver nothing, B §2.2). Not trimmed, as XMail.
+  // the manual says; XMail 1.27's code would deliver nothing, docs/xmail-formats.md §3.2). Not
+  // trimmed, as XMail.
   std::vector<std::string> match_domains;
   RemoteAddress remote;
 };
@@ -53,17 +54,21 @@ struct ParsedLink {
 
 ParsedLink parse_link(const tabfile::Record& record);
 
-// Case-insensitive identity of a link, fields 1..4 (B §2.1), for duplicate detection.
+// Case-insensitive identity of a link, fields 1..4 (docs/xmail-formats.md §3.1), for duplicate
+// detection.
 std::string link_key(const Link& link);
 
-// XMail's S(): every ':', '/' and '\' becomes '_' (B §4.5).
+// XMail's S(): every ':', '/' and '\' becomes '_' (GwLkSanitizeFileName).
 std::string sanitize_name(std::string_view name);
-// "<S(remote-user)>@<S(remote-spec)>.lock", in MAIL_ROOT/pop3linklocks/ (B §4.6).
+// "<S(remote-user)>@<S(remote-spec)>.lock", in MAIL_ROOT/pop3linklocks/
+// (docs/xmail-formats.md §8.1).
 std::string lock_file_name(const Link& link);
-// "msgsync/<S(remote-spec)>/<S(remote-user)>.uidb", relative to MAIL_ROOT (B §4.5).
+// "msgsync/<S(remote-spec)>/<S(remote-user)>.uidb", relative to MAIL_ROOT
+// (docs/xmail-formats.md §8.2).
 std::string uidb_relative_path(const Link& link);
 // "<remote-user>@<remote-spec>.disabled" (raw, not sanitised), kept in the local account's
-// directory for local links and in MAIL_ROOT/pop3links/ for the others (B §2.5).
+// directory for local links and in MAIL_ROOT/pop3links/ for the others
+// (docs/xmail-formats.md §3.5).
 std::string disabled_file_name(const Link& link);
 
 }  // namespace psyncd::psync

@@ -1,8 +1,9 @@
 // LinkLock: XMail's per-link lock file, MAIL_ROOT/pop3linklocks/<S(user)>@<S(server)>.lock
-// (B §4.6), created O_CREAT|O_EXCL mode 0600 with our pid followed by a NUL byte inside, so a
-// live XMail and psyncd exclude each other. Departure from XMail (Part A §2): a lock whose pid
-// is no longer running is stale and recovered at once, not only at service start. It does
-// not wait: a held lock is reported as ErrorKind::temporary and the caller skips the link.
+// (docs/xmail-formats.md §8.1), created O_CREAT|O_EXCL mode 0600 with our pid followed by a NUL
+// byte inside, so a live XMail and psyncd exclude each other. Departure from XMail
+// (docs/xmail-differences.md "Who delivers the mail"): a lock whose pid is no longer running is
+// stale and recovered at once, not only at service start. It does not wait: a held lock is reported
+// as ErrorKind::temporary and the caller skips the link.
 #pragma once
 
 #include <string>

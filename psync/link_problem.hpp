@@ -1,6 +1,7 @@
 // A diagnostic about POP3LINKS.TAB (or any other MAIL_ROOT file): an Error plus a severity.
 // Errors make the line unusable (the link is skipped); warnings keep it but tell the admin.
-// XMail skips bad lines silently; psyncd names file, line, field and token instead (Part A §4).
+// XMail skips bad lines silently; psyncd names file, line, field and token instead
+// (docs/xmail-differences.md "pop3links.tab").
 #pragma once
 
 #include <string>

@@ -1,7 +1,7 @@
 // Parses POP3LINKS.TAB field 3 (external-domain) and OutBind values: `host`, `host:port`,
-// `host|port`, `host;port`, `[v6addr]:port` (B §2.3). The separator is the last '|', else the
-// last ':', else the last ';' (after the ']' when bracketed), as XMail does. Unlike XMail's
-// atoi(), a non-numeric, empty or out-of-range port is an error, not port 0.
+// `host|port`, `host;port`, `[v6addr]:port` (docs/xmail-formats.md §3.3). The separator is the last
+// '|', else the last ':', else the last ';' (after the ']' when bracketed), as XMail does. Unlike
+// XMail's atoi(), a non-numeric, empty or out-of-range port is an error, not port 0.
 // It does no name resolution.
 #pragma once
 

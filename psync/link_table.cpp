@@ -52,7 +52,7 @@ class Builder {
     }
   }
 
-  // Same fields 1..4 (case-insensitive) as an earlier link: XMail's add/delete key (B §2.1).
+  // Same fields 1..4 (case-insensitive) as an earlier link: XMail's add/delete key (GwLkAddLink).
   bool duplicate(ParsedLink& parsed) {
     auto [it, inserted] = by_key_.emplace(link_key(parsed.link), parsed.link.line);
     if (inserted) return false;
@@ -74,8 +74,8 @@ class Builder {
     return true;
   }
 
-  // Two links on one remote account share its lock and UIDL seen-DB (B §4.5), so each cycle
-  // only one of them gets the mail.
+  // Two links on one remote account share its lock and UIDL seen-DB (docs/xmail-formats.md §3.5),
+  // so each cycle only one of them gets the mail.
   void shared_remote(ParsedLink& parsed) {
     auto [it, inserted] = by_lock_.emplace(lock_file_name(parsed.link), parsed.link.line);
     if (inserted) return;

@@ -1,9 +1,9 @@
 // POP3LINKS.TAB as a whole: reads the file with the tab reader, turns each record into a Link
 // (psync/link.hpp), sets lines with errors apart, and reports every problem with file and line:
-// reader problems, bad fields, duplicate links (same fields 1..4, case-insensitive, B §2.1;
-// the first one is kept) and, when an account lookup is given, local links whose account does
-// not exist (XMail skips those silently); links sharing one remote account are a warning.
-// It does not touch lock, UIDL or .disabled files.
+// reader problems, bad fields, duplicate links (same fields 1..4, case-insensitive,
+// docs/xmail-formats.md §3.1; the first one is kept) and, when an account lookup is given, local
+// links whose account does not exist (XMail skips those silently); links sharing one remote account
+// are a warning. It does not touch lock, UIDL or .disabled files.
 #pragma once
 
 #include <functional>
@@ -23,10 +23,11 @@ namespace psyncd::psync {
 using AccountExists = std::function<bool(const std::string& domain, const std::string& account)>;
 
 // The lookup XMail uses for local links: mailusers.tab, case-insensitive, through alias
-// domains when `domains` is given (B §2.2). Both must outlive the returned function.
+// domains when `domains` is given (docs/xmail-formats.md §3.2). Both must outlive the returned
+// function.
 AccountExists accounts_in(const spool::MailUsers& users, const spool::Domains* domains = nullptr);
 
-// XMail reads pop3links.tab through a 2048-byte line buffer (B §1.1).
+// XMail reads pop3links.tab through a 2048-byte line buffer (docs/xmail-formats.md §1.1).
 inline constexpr size_t kLinksLineMax = 2048;
 
 // A line that cannot run (a bad field, an unknown SASL mechanism, a local link without its
@@ -51,7 +52,8 @@ struct LinkTable {
 };
 
 // Logs each problem (errors with log::error, warnings with log::warn), so the engine reports
-// unknown authtype tokens and skipped lines with file, line and token (Part A §4).
+// unknown authtype tokens and skipped lines with file, line and token (docs/xmail-differences.md
+// "pop3links.tab").
 void log_problems(const std::vector<Problem>& problems);
 
 }  // namespace psyncd::psync

@@ -1,6 +1,6 @@
-// The XMail PSYNC log (-Yl, B §4.10): MAIL_ROOT/logs/psync-YYYYMMDDhhmm, the stamp being the
-// start of the current -Mr rotation window in local time; one line per session, every field
-// in double quotes, TAB-separated, LF-terminated: time, local-domain, local-account,
+// The XMail PSYNC log (-Yl, docs/xmail-formats.md §8.3): MAIL_ROOT/logs/psync-YYYYMMDDhhmm, the
+// stamp being the start of the current -Mr rotation window in local time; one line per session,
+// every field in double quotes, TAB-separated, LF-terminated: time, local-domain, local-account,
 // rmt-domain, rmt-name, authtype, SYNC=OK|EFAIL|ENOUSER, msgs synced, bytes synced, msgs not
 // synced, bytes not synced. Appends are serialised in-process and written with one write(2).
 #pragma once

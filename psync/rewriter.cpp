@@ -12,7 +12,8 @@ namespace psyncd::psync {
 namespace {
 
 // Exact de-duplication, case-insensitive on the whole address. XMail drops an address that
-// is a substring of one already taken (ob@x.com after bob@x.com, B §4.7): a defect we fix.
+// is a substring of one already taken (ob@x.com after bob@x.com, docs/xmail-formats.md §9.3): a
+// defect we fix.
 class AddressSet {
  public:
   bool insert(const std::string& address) { return seen_.insert(ascii_lower(address)).second; }
@@ -96,7 +97,8 @@ Recipients build_recipients(const RewriteRule& rule, const std::vector<Header>& 
     return out;
   }
   if (rule.match_domains.empty()) {
-    // Part A §6: the manual's reading. XMail 1.27 delivers nothing here (B §2.2).
+    // The manual's reading (docs/xmail-differences.md "pop3links.tab"). XMail 1.27 delivers nothing
+    // here (docs/xmail-formats.md §3.2).
     out.warnings.push_back("no match-domain list: every address found is rewritten");
   }
   Scan scan(rule, out);

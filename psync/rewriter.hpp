@@ -1,8 +1,9 @@
 // The address rewriter for '@', '?' and '&' links: from a fetched message's headers and the
-// link's RewriteRule, the list of recipients to deliver to (Part A §6, B §2.2, §4.7).
-// Headers are scanned in FetchHdrTags order; addresses are filtered by the match domains,
-// rewritten, and de-duplicated exactly (case-insensitive, whole address) before and after
-// rewriting. It does not check that the recipients are local, nor deliver; no I/O.
+// link's RewriteRule, the list of recipients to deliver to (docs/xmail-differences.md
+// "pop3links.tab"; docs/xmail-formats.md §3.2, §9.3). Headers are scanned in FetchHdrTags order;
+// addresses are filtered by the match domains, rewritten, and de-duplicated exactly
+// (case-insensitive, whole address) before and after rewriting. It does not check that the
+// recipients are local, nor deliver; no I/O.
 #pragma once
 
 #include <string>

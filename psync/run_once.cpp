@@ -71,7 +71,8 @@ Result<Tables> load_tables(const spool::MailRoot& root, LinkTableKeeper& keeper)
   return t;
 }
 
-// B §2.5: the .disabled file lives in the account directory (local links) or pop3links/.
+// docs/xmail-formats.md §3.5: the .disabled file lives in the account directory (local links) or
+// pop3links/.
 bool is_disabled(const spool::MailRoot& root, const Tables& t, const Link& link) {
   std::string dir = root.pop3links_dir();
   if (link.kind == LinkKind::local) {

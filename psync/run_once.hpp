@@ -1,9 +1,9 @@
-// PsyncService: one PSYNC cycle over a MAIL_ROOT (B §4.2), as the daemon loop and
-// `psyncd --once` run it: re-read server.tab, domains.tab, mailusers.tab and pop3links.tab
+// PsyncService: one PSYNC cycle over a MAIL_ROOT (docs/xmail-formats.md §9.1), as the daemon loop
+// and `psyncd --once` run it: re-read server.tab, domains.tab, mailusers.tab and pop3links.tab
 // (keeping the last good pop3links.tab when the file turns bad, link_table_keeper.hpp),
-// skip disabled links (B §2.5), links delayed after failures (backoff.hpp) and self-polls
-// (scheduler_self_poll.hpp), sync the rest on the worker pool (scheduler.hpp) with the fetch
-// engine, update the delays and write the -Yl log. The delays live in this object, so a
+// skip disabled links (docs/xmail-formats.md §3.5), links delayed after failures (backoff.hpp) and
+// self-polls (scheduler_self_poll.hpp), sync the rest on the worker pool (scheduler.hpp) with the
+// fetch engine, update the delays and write the -Yl log. The delays live in this object, so a
 // daemon keeps them across cycles (delay_of() reads them). A CycleObserver hears each link
 // start, progress and end as it happens. It does not sleep or watch the trigger (trigger.hpp).
 #pragma once

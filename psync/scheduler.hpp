@@ -1,7 +1,7 @@
-// The PSYNC worker pool for one cycle (B §4.2): the links are taken in file order by at most
-// `threads` workers (-Yt), one link per worker at a time, with at most `per_host` sessions to
-// the same remote host at once (a link whose host is full waits and later links go first).
-// The stop flag makes the pool start no further link; running ones finish (the engine stops
+// The PSYNC worker pool for one cycle (docs/xmail-formats.md §9.1): the links are taken in file
+// order by at most `threads` workers (-Yt), one link per worker at a time, with at most `per_host`
+// sessions to the same remote host at once (a link whose host is full waits and later links go
+// first). The stop flag makes the pool start no further link; running ones finish (the engine stops
 // them after the messages in flight). It knows nothing of POP3: a job is any function.
 #pragma once
 

@@ -1,8 +1,9 @@
-// The .psync-trigger file (B §4.2): when MAIL_ROOT/.psync-trigger exists it is removed and a
-// PSYNC cycle starts; its contents are ignored. Removing it before the cycle means a trigger
-// written during the cycle starts the next one. Also CycleTimer, the -Yi schedule: psyncd runs
-// the first cycle at start-up (Part A §8), then one every interval seconds after the previous
-// cycle ended (XMail does not count time spent in a cycle); interval 0 = trigger only.
+// The .psync-trigger file (docs/xmail-formats.md §8.5): when MAIL_ROOT/.psync-trigger exists it is
+// removed and a PSYNC cycle starts; its contents are ignored. Removing it before the cycle means a
+// trigger written during the cycle starts the next one. Also CycleTimer, the -Yi schedule: psyncd
+// runs the first cycle at start-up (docs/xmail-differences.md "Defaults"), then one every interval
+// seconds after the previous cycle ended (XMail does not count time spent in a cycle); interval 0 =
+// trigger only.
 #pragma once
 
 #include <chrono>
