@@ -8,7 +8,8 @@
 // A crash anywhere is repaired by DeliveryJournal::open(); a failure returns an error and
 // leaves each recipient with the whole message or nothing, as the journal records it.
 // Recipients the journal already has for a UIDL are skipped (no duplicate on retry).
-// Temp files and targets must be on one file system (link(2)), as in XMail (B §6.2).
+// Temp files and targets must be on one file system (link(2)), as in XMail
+// (docs/xmail-formats.md §5.2).
 //
 // The fetch engine's use, per link (error handling left out):
 //   auto journal = DeliveryJournal::open(fs, journal_path(root, server, user));  // recovers

@@ -21,8 +21,8 @@
 namespace psyncd::spool {
 
 // MAIL_ROOT/psyncd/journal/<S(user)>@<S(server)>.journal — keyed like XMail's link lock
-// (B §4.6) so that two local links fetching one remote account share it. A psyncd-owned
-// directory: XMail never looks there.
+// (docs/xmail-formats.md §3.5) so that two local links fetching one remote account share it. A
+// psyncd-owned directory: XMail never looks there.
 std::string journal_path(const std::string& mail_root, std::string_view server,
                          std::string_view user);
 

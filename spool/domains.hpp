@@ -1,7 +1,7 @@
-// Domains: the local domains of domains.tab and the alias domains of aliasdomain.tab (B §7.2).
-// Answers "is this domain ours?" and "which real domain does it stand for?", case-insensitively,
-// with XMail's wildcards in alias names (wild_match.hpp). It does not read custdomains/ (XMail's
-// custom domains, which psyncd does not serve) and keeps no index files.
+// Domains: the local domains of domains.tab and the alias domains of aliasdomain.tab
+// (docs/xmail-formats.md §4.2). Answers "is this domain ours?" and "which real domain does it stand
+// for?", case-insensitively, with XMail's wildcards in alias names (wild_match.hpp). It does not
+// read custdomains/ (XMail's custom domains, which psyncd does not serve) and keeps no index files.
 #pragma once
 
 #include <optional>

@@ -1,5 +1,6 @@
-// Hand-off to a live XMail (`--xmail-handoff`, A §2): each fetched message becomes an LMAIL
-// drop file (B §5.5) that XMail's LMAIL threads turn into spool messages:
+// Hand-off to a live XMail (`--xmail-handoff`, docs/xmail-differences.md "Who delivers the mail"):
+// each fetched message becomes an LMAIL drop file (docs/xmail-formats.md §7.3) that XMail's LMAIL
+// threads turn into spool messages:
 //   MAIL FROM:<sender> CRLF, one RCPT TO:<rcpt> CRLF per recipient, an empty line, then the
 //   message in our stored form (dot-stuffed, CRLF: LMAIL copies it as is, and XMail's
 //   mailboxes hold the wire form).

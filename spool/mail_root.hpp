@@ -1,7 +1,8 @@
-// MailRoot: the paths of an XMail MAIL_ROOT (B §9) and of an account directory (B §6.1), plus
-// a layout check listing what is missing. Path arithmetic only: it creates nothing, reads no
-// table and does not lock. Domain directories are lowercased; account directories keep their
-// case. Callers validate names from tables with is_safe_path_component() first.
+// MailRoot: the paths of an XMail MAIL_ROOT and of an account directory
+// (docs/xmail-formats.md §5.1), plus a layout check listing what is missing. Path arithmetic only:
+// it creates nothing, reads no table and does not lock. Domain directories are lowercased; account
+// directories keep their case. Callers validate names from tables with is_safe_path_component()
+// first.
 #pragma once
 
 #include <string>
@@ -50,7 +51,8 @@ class MailRoot {
   std::string tmp_dir() const { return path("tmp"); }
   std::string tabindex_dir() const { return path("tabindex"); }
 
-  // domains/<domain lowercased>, its userdef.tab and its .tmp/ (B §6.2 temp files).
+  // domains/<domain lowercased>, its userdef.tab and its .tmp/ (temp files,
+  // docs/xmail-formats.md §5.2).
   std::string domain_dir(std::string_view domain) const;
   std::string domain_userdef_tab(std::string_view domain) const;
   std::string domain_tmp_dir(std::string_view domain) const;
@@ -68,8 +70,9 @@ class MailRoot {
   // the tables server.tab, domains.tab, mailusers.tab, pop3links.tab and the directories
   // domains/, spool/, pop3links/, pop3linklocks/, pop3locks/, msgsync/, logs/.
   std::vector<Error> check_layout() const;
-  // check_layout() plus what a real XMail needs to start on the same tree (B §9 "(X)"):
-  // message.id, aliases.tab, aliasdomain.tab, extaliases.tab, tabindex/.
+  // check_layout() plus what a real XMail needs to start on the same tree
+  // (docs/xmail-formats.md §5.1): message.id, aliases.tab, aliasdomain.tab, extaliases.tab,
+  // tabindex/.
   std::vector<Error> check_xmail_layout() const;
 
  private:

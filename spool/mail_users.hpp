@@ -1,7 +1,7 @@
-// MailUsers: the accounts of mailusers.tab (B §7.1) with decoded passwords, looked up by
-// domain and name case-insensitively, optionally through alias domains. Lines XMail would not
-// see (too few fields, bad password encoding) and lines we refuse (bad or duplicate id, unsafe
-// directory, duplicate account) are kept as problems naming file:line. Read-only: adding or
+// MailUsers: the accounts of mailusers.tab (docs/xmail-formats.md §4.1) with decoded passwords,
+// looked up by domain and name case-insensitively, optionally through alias domains. Lines XMail
+// would not see (too few fields, bad password encoding) and lines we refuse (bad or duplicate id,
+// unsafe directory, duplicate account) are kept as problems naming file:line. Read-only: adding or
 // removing accounts is not done here.
 #pragma once
 
@@ -24,7 +24,7 @@ enum class AccountType { user, mailing_list };
 struct MailUser {
   std::string domain;    // as written in the table
   std::string name;      // as written in the table
-  std::string password;  // decoded (B §3)
+  std::string password;  // decoded (docs/xmail-formats.md §2)
   uint32_t id = 0;       // unique, never 0
   std::string dir;       // account directory under domains/<domain>/, case kept
   AccountType type = AccountType::user;

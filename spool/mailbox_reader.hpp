@@ -1,5 +1,5 @@
-// Reading a local mailbox for the POP3 server (B §6.1, §6.3): list an account's messages
-// (Maildir new/, plus cur/ with Pop3ScanCur; or XMail's flat mailbox/), each with its UIDL
+// Reading a local mailbox for the POP3 server (docs/xmail-formats.md §5.2, §6.3): list an account's
+// messages (Maildir new/, plus cur/ with Pop3ScanCur; or XMail's flat mailbox/), each with its UIDL
 // (the file base name, as XMail) and exact size; stream one message in its stored form, which
 // is the wire form (dot-stuffed, CRLF: crlf_normalizer.hpp); delete messages (unlink + one fsync
 // per directory). Sizes come from the `,W=<n>` name suffix our delivery writes, so a login

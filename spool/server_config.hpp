@@ -1,7 +1,7 @@
-// ServerConfig: server.tab as XMail reads it (B §1.3, §7.5): "name"<TAB>"value" lines, names
-// case-sensitive, the first of duplicate names wins, extra fields ignored. Values are strings;
-// get_int() parses them strictly and names file:line when a value is not a number. It does not
-// know which variables exist or their defaults: callers pass the default.
+// ServerConfig: server.tab as XMail reads it (docs/xmail-formats.md §1.4, §4.4): "name"<TAB>"value"
+// lines, names case-sensitive, the first of duplicate names wins, extra fields ignored. Values are
+// strings; get_int() parses them strictly and names file:line when a value is not a number. It does
+// not know which variables exist or their defaults: callers pass the default.
 #pragma once
 
 #include <optional>

@@ -1,7 +1,7 @@
 // Removes temp files left behind by a crash before they were journalled (Maildir/tmp,
 // domain .tmp, MAIL_ROOT/tmp, spool/temp). Maildir readers ignore tmp/, but XMail counts it
-// in the quota (B §6.3), so orphans must not pile up. Only regular files older than
-// `older_than` are removed (the Maildir convention is 36 hours), so a delivery in progress in
+// in the quota (docs/xmail-formats.md §6.3), so orphans must not pile up. Only regular files older
+// than `older_than` are removed (the Maildir convention is 36 hours), so a delivery in progress in
 // another process is never touched. Temp files named in the journal are its business.
 #pragma once
 

@@ -1,8 +1,9 @@
-// Leave-mode state in XMail's place and format (B §4.5, A §7):
-// MAIL_ROOT/msgsync/<S(server)>/<S(user)>.uidb, one UIDL per line ("UIDL\n").
-// Read tolerant of CRLF and of a missing file (= empty); written temp + fsync + rename +
-// fsync dir, so a crash never leaves a half file. Unlike XMail, a failed session must simply
-// not call write_uidb (the fetch engine's job): this module never wipes the file on its own.
+// Leave-mode state in XMail's place and format (docs/xmail-formats.md §8.2;
+// docs/xmail-differences.md "pop3links.tab"): MAIL_ROOT/msgsync/<S(server)>/<S(user)>.uidb, one
+// UIDL per line ("UIDL\n"). Read tolerant of CRLF and of a missing file (= empty); written temp +
+// fsync + rename + fsync dir, so a crash never leaves a half file. Unlike XMail, a failed session
+// must simply not call write_uidb (the fetch engine's job): this module never wipes the file on its
+// own.
 #pragma once
 
 #include <string>

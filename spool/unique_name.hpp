@@ -1,4 +1,4 @@
-// Unique message file names in XMail's scheme (B §5.2):
+// Unique message file names in XMail's scheme (docs/xmail-formats.md §5.3):
 //   <ms-time>.<thread-id hex>.<pid hex>.<seq hex>.<hostname>
 // used for temp files, Maildir/mailbox files and hand-off drop files. It only makes names;
 // it creates no file. The sequence counter is per process and thread-safe.

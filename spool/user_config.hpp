@@ -1,8 +1,8 @@
-// UserConfig: an account's user.tab, or a userdef.tab (B §7.3): "name"<TAB>"value" lines with
-// exactly 2 fields (other lines are problems, as XMail ignores them), first of duplicates wins.
-// Typed getters for the variables POP3 uses: PopEnable, MaxMBSize, Pop3ScanCur, each checked
-// at load so a bad value is reported once with file:line. It does not write user.tab and does
-// not seed new accounts from userdef.tab.
+// UserConfig: an account's user.tab, or a userdef.tab (docs/xmail-formats.md §4.3):
+// "name"<TAB>"value" lines with exactly 2 fields (other lines are problems, as XMail ignores them),
+// first of duplicates wins. Typed getters for the variables POP3 uses: PopEnable, MaxMBSize,
+// Pop3ScanCur, each checked at load so a bad value is reported once with file:line. It does not
+// write user.tab and does not seed new accounts from userdef.tab.
 #pragma once
 
 #include <optional>
