@@ -1,12 +1,11 @@
 // ListingCache: the server's in-memory index of mailbox listings, shared by all event loops.
-// A login normally reads the whole mailbox directory (readdir + sort + one UIDL per name):
-// with 300-message mailboxes that was about 40 % of the server's CPU for a login+STAT+UIDL
-// session (bench/pop3d.sh: 0.30 ms of server CPU per session without the cache, 0.17 ms with
-// it; a full download is dominated by its RETRs either way). Here a login stats the listed
-// directories instead and reuses the last listing while they are unchanged: same device,
-// inode, mtime and ctime. Any delivery, deletion or rename in the directory changes its
-// mtime, and ctime cannot be set back by anyone, so a changed mailbox is always read again.
-// File-system timestamps are coarse (a kernel tick, or a second on some file systems), so a
+// A login normally reads the whole mailbox directory (readdir + sort + one UIDL per name),
+// which was a large share of the server's CPU in a login+STAT+UIDL session
+// (docs/performance.md §3.2; a full download is dominated by its RETRs either way). Here a
+// login stats the listed directories instead and reuses the last listing while they are
+// unchanged: same device, inode, mtime and ctime. Any delivery, deletion or rename in the directory
+// changes its mtime, and ctime cannot be set back by anyone, so a changed mailbox is always read
+// again. File-system timestamps are coarse (a kernel tick, or a second on some file systems), so a
 // change within the same tick as our scan could leave mtime as it was: a listing is kept only
 // when every directory was last changed at least kSettleTime before the scan began. Missing
 // directories are not cached. At most `max_messages` listed messages are kept over all

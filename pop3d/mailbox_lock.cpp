@@ -39,10 +39,11 @@ std::string template_path(const std::string& locks_dir) {
   return fs::join(locks_dir, ".psyncd-" + std::to_string(::getpid()) + ".lock-template");
 }
 
-// Creating and unlinking a file per session makes ext4 allocate and free an inode each time
-// (measured: 40% of the server's CPU for short sessions). A hard link to a per-process
-// template file holding our pid is just as exclusive (link() fails with EEXIST like O_EXCL)
-// and looks the same to XMail: a file named <user>@<domain>.lock holding the owner's id.
+// Creating and unlinking a file per session makes ext4 allocate and free an inode each time,
+// a large share of the server's CPU in short sessions (docs/performance.md §3.2). A hard
+// link to a per-process template file holding our pid is just as exclusive (link() fails with
+// EEXIST like O_EXCL) and looks the same to XMail: a file named <user>@<domain>.lock holding
+// the owner's id.
 int create_lock(const std::string& locks_dir, const std::string& path) {
   const std::string tmpl = template_path(locks_dir);
   for (int attempt = 0; attempt < 2; ++attempt) {
