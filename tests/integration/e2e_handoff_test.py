@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""--xmail-handoff end to end (LMAIL verbs are case-insensitive, B §5.5): a real Dovecot holds mail for the four links of
+"""--xmail-handoff end to end: a real Dovecot holds mail for the four links of
 samples/MAIL_ROOT.example; the built psyncd runs one cycle with --xmail-handoff. Every message
 must become exactly one LMAIL drop file in spool/local/ (MAIL FROM, one RCPT TO per
-recipient, an empty line, then the message byte for byte), nothing may be delivered to a
+recipient, an empty line, then the message byte for byte; the format and XMail's
+case-insensitive verbs are in docs/xmail-formats.md §7.3), nothing may be delivered to a
 Maildir, and no temp file may be left in spool/temp/. Then the same with the daemon
-(-Yi 0): SIGHUP starts a cycle, SIGTERM ends it with exit 0. Exit 0 pass, 1 fail, 77 skip (dovecot missing; CI=true: fail)."""
+(-Yi 0): SIGHUP starts a cycle, SIGTERM ends it with exit 0.
+Exit 0 pass, 1 fail, 77 skip (dovecot missing; CI=true: fail)."""
 import os
 import re
 import signal

@@ -26,7 +26,8 @@ def main():
             server = f"127.0.0.1:{d.pop3_port}"
             mr.set_links([("ex.test", "u1", server, "u1", "pw1", ""),
                           ("ex.test", "u2", server, "u2", "pw2", "")])
-            # u2's link is disabled (B §2.5: <rmt-user>@<rmt-domain>.disabled in the account dir).
+            # u2's link is disabled: <rmt-user>@<rmt-domain>.disabled in the account directory
+            # (docs/xmail-formats.md §3.5).
             disabled = os.path.join(mr.path, "domains", "ex.test", "u2", f"u2@{server}.disabled")
             with open(disabled, "w") as f:
                 f.write("23 Nov 2026 10:00:00 UTC\n")

@@ -278,7 +278,7 @@ TEST_CASE("fetch: Leave with UIDL refused fails and keeps the seen-DB", "[psync]
   CHECK_FALSE(r.ok);
   CHECK(r.reason.find("does not support UIDL") != std::string::npos);
   CHECK(server.finish() == "");
-  CHECK(f.uidb(link) == "old\n");  // XMail would have wiped it (B §10.1)
+  CHECK(f.uidb(link) == "old\n");  // XMail would have wiped it (docs/xmail-formats.md §8.2)
 }
 
 TEST_CASE("fetch: MaxSize skip and delete", "[psync][fetch]") {
@@ -368,7 +368,7 @@ TEST_CASE("fetch: a message to a local and an unknown recipient stays on the ser
     if (dele) retr = join_steps({retr, {expect("DELE 1\r\n"), say("+OK\r\n")}});
     return join_steps({hello_login(), listing({{"m", m.size()}}), retr, quit_ok()});
   };
-  SECTION("no error account: nobody gets it, it stays (Part A §1)") {
+  SECTION("no error account: nobody gets it, it stays on the server") {
     FakePop3Server server(steps(false));
     auto r = f.sync(f.rewrite_link(server.port(), "?ex.test,remote.test"));
     INFO(info(r));

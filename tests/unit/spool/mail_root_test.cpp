@@ -12,7 +12,7 @@
 using namespace psyncd;
 using namespace psyncd::spool;
 
-TEST_CASE("MailRoot: paths of B §9 and §6.1") {
+TEST_CASE("MailRoot: paths of docs/xmail-formats.md §5.1") {
   MailRoot root("/var/MailRoot/");
   struct Case {
     const char* name;
