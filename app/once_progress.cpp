@@ -40,7 +40,7 @@ void LiveProgress::link_finished(size_t index, const psync::LinkReport& report) 
   running_.erase(index);
   ++ended_;
   clear();
-  out_ << tally_.add(psync::summary_line(report));
+  out_ << tally_.add(report);
   if (!running_.empty()) draw(running_.begin()->first);
   out_.flush();
 }

@@ -3,7 +3,7 @@
 #include <chrono>
 #include <thread>
 
-#include "app/once_report.hpp"
+#include "app/advice.hpp"
 #include "common/log.hpp"
 #include "psync/run_once.hpp"
 #include "psync/trigger.hpp"
@@ -58,11 +58,11 @@ void run_cycle_logged(psync::PsyncService& service) {
   for (const auto& p : report->problems) log::warn("{}", p);
   for (const auto& l : report->links) {
     // The daemon's log says what --once says: the link, the step, and what to do.
-    std::string outcome = psync::outcome_text(l);
-    std::string line = psync::link_label(l.link) + ": " + outcome;
-    std::string hint = failure_hint(outcome);
+    std::string line = psync::summary_line(l);
+    std::string hint = advice(l);
     if (!hint.empty()) line += "; what to do: " + hint;
-    if (outcome.rfind("FAIL", 0) == 0 || outcome.rfind("held ", 0) == 0)
+    psync::OutcomeKind kind = psync::kind_of(l);
+    if (psync::is_failure(kind) || kind == psync::OutcomeKind::held)
       log::warn("psync: {}", line);
     else
       log::info("psync: {}", line);

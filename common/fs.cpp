@@ -127,6 +127,8 @@ Error sys_error(std::string_view what, const std::string& path, int err) {
   e.kind = err == ENOENT ? ErrorKind::not_found : ErrorKind::io;
   e.file = path;
   e.text = fmt::format("{}: {}", what, std::strerror(err));
+  if (err == ENOSPC || err == EDQUOT) e.cause = ErrorCause::no_space;
+  if (err == EXDEV) e.cause = ErrorCause::cross_device;
   return e;
 }
 

@@ -1,6 +1,28 @@
 #include "common/result.hpp"
 
+#include <fmt/format.h>
+
 namespace psyncd {
+
+namespace {
+// How much of a peer's reply an error shows: a login's -ERR may explain itself at length.
+constexpr std::size_t kReplyShown = 200;
+}  // namespace
+
+std::string quote_peer_text(std::string_view bytes, std::size_t max) {
+  std::string out = "\"";
+  for (std::size_t i = 0; i < bytes.size() && i < max; ++i) {
+    const auto c = static_cast<unsigned char>(bytes[i]);
+    if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+      out += fmt::format("\\x{:02x}", c);
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  if (bytes.size() > max) out += "...";
+  out.push_back('"');
+  return out;
+}
 
 std::string Error::to_string() const {
   std::string out;
@@ -11,7 +33,46 @@ std::string Error::to_string() const {
   }
   if (!field.empty()) out += field + ": ";
   out += text;
+  if (!reply.empty()) out += ": " + quote_peer_text(reply, kReplyShown);
   return out;
+}
+
+const char* to_string(ErrorCause cause) {
+  switch (cause) {
+    case ErrorCause::none:
+      return "none";
+    case ErrorCause::no_space:
+      return "no-space";
+    case ErrorCause::cross_device:
+      return "cross-device";
+    case ErrorCause::resolve:
+      return "resolve";
+    case ErrorCause::unreachable:
+      return "unreachable";
+    case ErrorCause::timeout:
+      return "timeout";
+    case ErrorCause::closed:
+      return "closed";
+    case ErrorCause::tls_certificate:
+      return "tls-certificate";
+    case ErrorCause::tls_pin_mismatch:
+      return "tls-pin-mismatch";
+    case ErrorCause::tls_not_started:
+      return "tls-not-started";
+    case ErrorCause::stls_missing:
+      return "stls-missing";
+    case ErrorCause::login_refused:
+      return "login-refused";
+    case ErrorCause::login_busy:
+      return "login-busy";
+    case ErrorCause::mechanism_missing:
+      return "mechanism-missing";
+    case ErrorCause::silent_after_login:
+      return "silent-after-login";
+    case ErrorCause::peer_refused:
+      return "peer-refused";
+  }
+  return "none";
 }
 
 const char* to_string(ErrorKind kind) {

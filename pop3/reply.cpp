@@ -53,18 +53,7 @@ bool Reply::has_code(std::string_view level) const {
 }
 
 std::string quote_for_log(std::string_view bytes, std::size_t max) {
-  std::string out = "\"";
-  for (std::size_t i = 0; i < bytes.size() && i < max; ++i) {
-    const auto c = static_cast<unsigned char>(bytes[i]);
-    if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
-      out += fmt::format("\\x{:02x}", c);
-    } else {
-      out.push_back(static_cast<char>(c));
-    }
-  }
-  if (bytes.size() > max) out += "...";
-  out.push_back('"');
-  return out;
+  return quote_peer_text(bytes, max);
 }
 
 Result<Reply> parse_reply(std::string_view line) {

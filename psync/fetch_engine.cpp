@@ -76,6 +76,7 @@ class LinkSync {
   long long unix_now() const { return unix_seconds(env_.clock->now()); }
   bool stopping() const { return env_.stop != nullptr && env_.stop->load(); }
   LinkResult fail(const Error& e, FailureScope scope);
+  void note_held(const MessageOutcome& o, const Result<void>& committed);
   void step(FetchStep s) {
     progress_.step = s;
     report();
@@ -107,8 +108,22 @@ class LinkSync {
 LinkResult LinkSync::fail(const Error& e, FailureScope scope) {
   result_.ok = false;
   result_.scope = scope;
-  if (result_.reason.empty()) result_.reason = e.to_string();
+  result_.step = progress_.step;
+  result_.error = e;
   return result_;
+}
+
+// The first held message says why messages stay on the server (HeldCause).
+void LinkSync::note_held(const MessageOutcome& o, const Result<void>& committed) {
+  result_.held_reason = o.reason.empty() ? "not stored" : o.reason;
+  if (o.status == MessageStatus::refused) {
+    result_.held_cause = HeldCause::retr_refused;
+  } else if (o.unroutable) {
+    result_.held_cause = HeldCause::unroutable;
+  } else {
+    result_.held_cause = HeldCause::not_stored;
+    result_.held_error = !committed ? committed.error().cause : o.cause;
+  }
 }
 
 Result<void> LinkSync::open_state() {
@@ -265,9 +280,7 @@ Result<void> LinkSync::fetch_batch(std::vector<pop3::FetchItem> items, bool last
     } else {
       ++result_.not_synced;
       result_.not_synced_bytes += o.bytes;
-      ++result_.held;
-      if (result_.held_reason.empty())
-        result_.held_reason = o.reason.empty() ? "not stored" : o.reason;
+      if (result_.held++ == 0) note_held(o, committed);
     }
   }
   if (!got) return got.error();
@@ -345,7 +358,7 @@ LinkResult LinkSync::run() {
   if (auto r = open_state(); !r) {
     if (r.error().kind == ErrorKind::temporary) {
       result_.skipped = true;
-      result_.reason = r.error().to_string();
+      result_.error = r.error();
       return result_;
     }
     return fail(r.error(), FailureScope::none);
@@ -364,6 +377,7 @@ LinkResult LinkSync::run() {
   if (!seen) return fail(seen.error(), FailureScope::none);
   if (auto q = quit(); !q) return fail(q.error(), FailureScope::account);
   result_.ok = true;
+  result_.step = progress_.step;
   return result_;
 }
 
@@ -373,39 +387,9 @@ LinkResult sync_link(const FetchEnv& env, const Link& link) {
   LinkSync sync(env, link);
   LinkResult result = sync.run();
   if (!result.ok && !result.skipped) {
-    log::warn("{}@{}: sync failed: {}", link.remote_user, link.remote_spec, result.reason);
+    log::warn("{}@{}: sync failed: {}", link.remote_user, link.remote_spec, result.reason());
   }
   return result;
-}
-
-const char* step_name(FetchStep step) {
-  switch (step) {
-    case FetchStep::lock: return "lock";
-    case FetchStep::connect: return "connect";
-    case FetchStep::auth: return "auth";
-    case FetchStep::list: return "list";
-    case FetchStep::retrieve: return "retrieve";
-    case FetchStep::store: return "store";
-    case FetchStep::dele: return "dele";
-    case FetchStep::quit: return "quit";
-  }
-  return "?";
-}
-
-std::string counts_text(const LinkResult& r) {
-  return fmt::format("{} msgs {} bytes, {} deleted, {} not synced", r.messages, r.bytes,
-                     r.deleted, r.not_synced);
-}
-
-std::string held_text(const LinkResult& r) {
-  return fmt::format("held {}: {}", r.held, r.held_reason);
-}
-
-std::string describe(const LinkResult& r) {
-  if (r.skipped) return "skipped: " + r.reason;
-  if (r.ok && r.held > 0) return held_text(r) + " (" + counts_text(r) + ")";
-  if (r.ok) return "ok: " + counts_text(r);
-  return "FAIL: " + r.reason + " (" + counts_text(r) + ")";
 }
 
 }  // namespace psyncd::psync

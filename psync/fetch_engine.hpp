@@ -21,13 +21,9 @@
 #include "psync/fetch_connect.hpp"
 #include "psync/fetch_route.hpp"
 #include "psync/link.hpp"
+#include "psync/link_outcome.hpp"
 
 namespace psyncd::psync {
-
-// Where a link's sync is; a failure happened in the last step reported.
-enum class FetchStep { lock, connect, auth, list, retrieve, store, dele, quit };
-// "lock", "connect", "auth", "list", "retrieve", "store", "dele", "quit".
-const char* step_name(FetchStep step);
 
 struct FetchProgress {
   FetchStep step = FetchStep::lock;
@@ -51,32 +47,8 @@ struct FetchEnv {
   ProgressHook progress;                         // optional
 };
 
-enum class FailureScope { none, host, account };
-
-struct LinkResult {
-  bool ok = false;
-  bool skipped = false;            // lock held elsewhere: not a failure of the link
-  FailureScope scope = FailureScope::none;  // what a failure says about the remote
-  std::uint32_t messages = 0;      // delivered (XMail: "msgs synced")
-  std::uint64_t bytes = 0;
-  std::uint32_t not_synced = 0;    // left on the server or sent to the error account
-  std::uint64_t not_synced_bytes = 0;
-  std::uint32_t deleted = 0;       // DELEs the server accepted (committed when ok)
-  // Of not_synced, the messages that stay on the server although the link wanted them (no
-  // route, not stored, RETR refused); MaxSize skips and error-account copies are not held.
-  std::uint32_t held = 0;
-  std::string held_reason;         // why the first held message was held
-  std::string reason;              // first error, "" when ok
-};
-
+// The typed outcome (link_outcome.hpp): counts, and on failure the step, the error and the
+// server's reply.
 LinkResult sync_link(const FetchEnv& env, const Link& link);
-
-// "ok: 3 msgs 12345 bytes, ..." / "held 2: reason (counts)" (ok, but messages stayed on the
-// server) / "FAIL: reason (counts)" / "skipped: why" for summaries.
-std::string describe(const LinkResult& result);
-// "held 2: why the first was held" (no counts).
-std::string held_text(const LinkResult& result);
-// The counts part: "3 msgs 12345 bytes, 0 deleted, 0 not synced".
-std::string counts_text(const LinkResult& result);
 
 }  // namespace psyncd::psync

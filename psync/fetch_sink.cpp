@@ -40,11 +40,12 @@ Result<void> FetchSink::begin(std::uint32_t number) {
   return {};
 }
 
-void FetchSink::fail_current(std::string reason) {
+void FetchSink::fail_current(std::string reason, ErrorCause cause) {
   if (failed_) return;
   failed_ = true;
   current_.status = MessageStatus::failed;
   current_.reason = std::move(reason);
+  current_.cause = cause;
   if (delivery_) delivery_->abort();
   delivery_.reset();
   head_.clear();
@@ -60,6 +61,7 @@ Result<void> FetchSink::open_delivery() {
     route_ = route_error_account(route_config_, block);
     if (route_.targets.empty()) {
       fail_current(why + "; " + route_.reason + ": left on the server");
+      current_.unroutable = true;
       return {};
     }
     current_.reason = why;
@@ -76,12 +78,12 @@ Result<void> FetchSink::open_delivery() {
   }
   auto tmp_dir = temps_.temp_dir_for(route_.targets);
   if (!tmp_dir) {
-    fail_current("cannot store: " + tmp_dir.error().to_string());
+    fail_current("cannot store: " + tmp_dir.error().to_string(), tmp_dir.error().cause);
     return {};
   }
   auto d = spool::Delivery::begin(fs_, *tmp_dir, spool::unique_name(clock_), envelope);
   if (!d) {
-    fail_current("cannot store: " + d.error().to_string());
+    fail_current("cannot store: " + d.error().to_string(), d.error().cause);
     return {};
   }
   delivery_.emplace(std::move(*d));
@@ -93,7 +95,8 @@ Result<void> FetchSink::open_delivery() {
 
 void FetchSink::write(std::string_view bytes) {
   if (failed_ || !delivery_ || bytes.empty()) return;
-  if (auto w = delivery_->write(bytes); !w) fail_current("cannot store: " + w.error().to_string());
+  if (auto w = delivery_->write(bytes); !w)
+    fail_current("cannot store: " + w.error().to_string(), w.error().cause);
 }
 
 // A chunk that would take the message over its bound is not written: the temp file goes and
@@ -132,7 +135,7 @@ Result<void> FetchSink::end(std::uint32_t number) {
   if (!failed_ && delivery_) {
     auto added = batch_.add(current_.uidl, std::move(*delivery_), route_.targets);
     delivery_.reset();
-    if (!added) fail_current("cannot store: " + added.error().to_string());
+    if (!added) fail_current("cannot store: " + added.error().to_string(), added.error().cause);
   }
   if (!failed_) {
     current_.status = route_.to_error_account ? MessageStatus::error_account

@@ -36,6 +36,8 @@ struct MessageOutcome {
   MessageStatus status = MessageStatus::failed;
   std::uint64_t bytes = 0;  // bytes received for the message
   std::string reason;       // failed / refused / error_account: why
+  bool unroutable = false;  // failed: no local recipient and no usable Pop3SyncErrorAccount
+  ErrorCause cause = ErrorCause::none;  // failed: what the store's error said
 };
 
 class FetchSink final : public pop3::MessageSink {
@@ -58,7 +60,7 @@ class FetchSink final : public pop3::MessageSink {
  private:
   Result<void> open_delivery();
   void write(std::string_view bytes);
-  void fail_current(std::string reason);
+  void fail_current(std::string reason, ErrorCause cause = ErrorCause::none);
   Result<void> check_bound(std::uint64_t incoming);
 
   const RouteConfig& route_config_;

@@ -138,40 +138,9 @@ PsyncLogEntry log_entry(const Tables& t, const Link& link, const LinkResult& r) 
 
 bool CycleReport::ok() const {
   return std::all_of(links.begin(), links.end(), [](const LinkReport& l) {
-    return l.outcome == LinkOutcome::disabled ||
-           (l.outcome == LinkOutcome::ran && l.result.ok && l.result.held == 0);
+    OutcomeKind k = kind_of(l);
+    return k == OutcomeKind::ok || k == OutcomeKind::disabled;
   });
-}
-
-std::string link_label(const Link& link) {
-  return fmt::format("{}@{} -> {}{}{}", link.remote_user, link.remote_spec, link.local_account,
-                     link.kind == LinkKind::local ? "@" : " ", link.local_domain);
-}
-
-std::string failure_text(const LinkReport& l) {
-  return fmt::format("FAIL ({}): {}", step_name(l.step), l.result.reason);
-}
-
-std::string outcome_text(const LinkReport& l) {
-  switch (l.outcome) {
-    case LinkOutcome::ran:
-      // A failure names the step where it broke.
-      if (!l.result.ok && !l.result.skipped)
-        return failure_text(l) + " (" + counts_text(l.result) + ")";
-      return describe(l.result);
-    case LinkOutcome::skipped_lock: return "skipped (locked): " + l.note;
-    case LinkOutcome::disabled: return "disabled";
-    case LinkOutcome::delayed:
-      return fmt::format("FAIL: delayed after failures: {} ({} s delay)", l.note,
-                         l.delay.length.count());
-    case LinkOutcome::self_poll: return "FAIL: " + l.note;
-    case LinkOutcome::invalid: return "FAIL (invalid): " + l.note;
-  }
-  return {};
-}
-
-std::string summary_line(const LinkReport& l) {
-  return link_label(l.link) + ": " + outcome_text(l);
 }
 
 PsyncService::PsyncService(PsyncConfig config)
@@ -307,15 +276,16 @@ Result<CycleReport> PsyncService::run_cycle() {
     LinkReport& lr = report.links[index];  // this worker's own element
     if (observer != nullptr) observer->link_started(index, lr.link);
     FetchEnv link_env = env;
-    link_env.progress = [&lr, index, observer](const FetchProgress& p) {
-      lr.step = p.step;
-      if (observer != nullptr) observer->link_progress(index, lr.link, p);
-    };
+    if (observer != nullptr) {
+      link_env.progress = [&lr, index, observer](const FetchProgress& p) {
+        observer->link_progress(index, lr.link, p);
+      };
+    }
     LinkResult r = sync_link(link_env, lr.link);
     lr.result = r;
     if (r.skipped) {
       lr.outcome = LinkOutcome::skipped_lock;
-      lr.note = r.reason;
+      lr.note = r.error.to_string();
     } else {
       std::lock_guard lock(mutex_);
       auto end = config_.clock->steady_now();

@@ -22,6 +22,7 @@
 #include "psync/fetch_connect.hpp"
 #include "psync/fetch_engine.hpp"
 #include "psync/link.hpp"
+#include "psync/link_outcome.hpp"
 #include "psync/link_table_keeper.hpp"
 #include "psync/scheduler_self_poll.hpp"
 
@@ -43,26 +44,6 @@ struct PsyncConfig {
   TransportFactory connect;                 // empty: libcurl
   fs::FileSystem* fs = nullptr;             // empty: shared_group_sync_fs()
   CycleObserver* observer = nullptr;        // optional; must outlive run_cycle()
-};
-
-// invalid: its pop3links.tab line was refused (LinkTable::invalid); note says why.
-enum class LinkOutcome { ran, skipped_lock, disabled, delayed, self_poll, invalid };
-
-// A link's failure delay (backoff.hpp) as it stands: the later-ending of its host's and its
-// own account's delay.
-struct LinkDelay {
-  std::chrono::seconds length{0};               // 0: not delayed
-  std::chrono::system_clock::time_point until;  // wall clock; when it may be polled again
-  std::string scope;                            // "host pop.example.com" or "account"
-};
-
-struct LinkReport {
-  Link link;
-  LinkOutcome outcome = LinkOutcome::ran;
-  LinkResult result;
-  std::string note;                   // why it did not run
-  FetchStep step = FetchStep::lock;   // ran: the last step reached (where a failure happened)
-  LinkDelay delay;                    // after this link's result was counted
 };
 
 // Hears a cycle's links as they go. cycle_started comes first, from the thread in run_cycle(),
@@ -96,20 +77,6 @@ struct CycleReport {
   // (disabled links do not count).
   bool ok() const;
 };
-
-// "joe@pop.example.com:110 -> joe@ex.test" (external links: "joe@h -> joe ex.test").
-std::string link_label(const Link& link);
-
-// A link that ran and failed: "FAIL (auth): why", the step where it broke and the reason.
-std::string failure_text(const LinkReport& report);
-
-// What happened to the link: "ok: 3 msgs ...", "held 2: why (counts)" (the session went well
-// but messages stayed on the server), "FAIL (auth): why (0 msgs ...)" (a failure names its
-// step), "disabled", ...
-std::string outcome_text(const LinkReport& report);
-
-// link_label + ": " + outcome_text, for --once and the log.
-std::string summary_line(const LinkReport& report);
 
 class PsyncService {
  public:

@@ -39,13 +39,15 @@ Result<std::string> TempPlacement::temp_dir_for(const std::vector<Target>& targe
     auto dev = device(targets[i].dir);
     if (!dev) return dev.error();
     if (*dev != *first) {
-      return Error{ErrorKind::config,
-                   targets[i].dir,
-                   0,
-                   {},
-                   fmt::format("on another file system than {}: one message cannot be stored "
-                               "across a mount (recipients {} and {})",
-                               targets.front().dir, targets.front().key, targets[i].key)};
+      Error e{ErrorKind::config,
+              targets[i].dir,
+              0,
+              {},
+              fmt::format("on another file system than {}: one message cannot be stored "
+                          "across a mount (recipients {} and {})",
+                          targets.front().dir, targets.front().key, targets[i].key)};
+      e.cause = ErrorCause::cross_device;
+      return e;
     }
   }
   if (auto dev = device(preferred_); dev && *dev == *first) return preferred_;
@@ -56,13 +58,15 @@ Result<std::string> TempPlacement::temp_dir_for(const std::vector<Target>& targe
   auto dev = device(dir);
   if (!dev) return dev.error();
   if (*dev != *first) {
-    return Error{ErrorKind::config,
-                 dir,
-                 0,
-                 {},
-                 fmt::format("is on another file system than {}: no temp directory there to "
-                             "stage messages in",
-                             targets.front().dir)};
+    Error e{ErrorKind::config,
+            dir,
+            0,
+            {},
+            fmt::format("is on another file system than {}: no temp directory there to "
+                        "stage messages in",
+                        targets.front().dir)};
+    e.cause = ErrorCause::cross_device;
+    return e;
   }
   return dir;
 }

@@ -52,6 +52,7 @@ Error Client::explain_timeout(Error e) const {
       "the server accepted the login, then sent nothing for {}: it stopped answering after the "
       "login",
       duration_text(io_timeout_));
+  e.cause = ErrorCause::silent_after_login;
   return e;
 }
 

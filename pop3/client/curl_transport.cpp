@@ -48,8 +48,39 @@ ErrorKind kind_of(CURLcode rc) {
   }
 }
 
-Error error_at(const std::string& peer, ErrorKind kind, std::string text) {
-  return Error{kind, peer, 0, {}, std::move(text)};
+// What the failure says an admin should look at (the advice table in app/ keys on it).
+ErrorCause cause_of(CURLcode rc) {
+  switch (rc) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return ErrorCause::resolve;
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_INTERFACE_FAILED:
+      return ErrorCause::unreachable;
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+      return ErrorCause::closed;
+    case CURLE_OPERATION_TIMEDOUT:
+      return ErrorCause::timeout;
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+      return ErrorCause::tls_certificate;
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+      return ErrorCause::tls_pin_mismatch;
+    case CURLE_USE_SSL_FAILED:
+      return ErrorCause::stls_missing;
+    default:
+      return ErrorCause::none;
+  }
+}
+
+Error error_at(const std::string& peer, ErrorKind kind, std::string text,
+               ErrorCause cause = ErrorCause::none) {
+  Error e{kind, peer, 0, {}, std::move(text)};
+  e.cause = cause;
+  return e;
 }
 
 void set_tls_options(CURL* h, const ConnectOptions& o) {
@@ -158,7 +189,10 @@ Result<std::unique_ptr<CurlTransport>> CurlTransport::connect(const ConnectOptio
   }
   if (rc != CURLE_OK) {
     std::string why = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc);
-    return error_at(url, kind_of(rc), fmt::format("connect: {}", why));
+    Error e = error_at(url, kind_of(rc), fmt::format("connect: {}", why), cause_of(rc));
+    // A server that greets with -ERR says why itself: its words go with ours.
+    if (const std::string& g = t->lines_.greeting(); !g.empty() && g.front() == '-') e.reply = g;
+    return e;
   }
   // CURLINFO_TLS_SSL_PTR gives no session in CONNECT_ONLY mode (libcurl 7.88), so TLS is
   // known from the mode and, for STLS, from the replies libcurl showed us.
@@ -167,16 +201,19 @@ Result<std::unique_ptr<CurlTransport>> CurlTransport::connect(const ConnectOptio
   if (!o.cert_sha256.empty()) {
     if (!t->tls_active_) {
       return error_at(url, ErrorKind::protocol,
-                      "Pin=sha256: is set but the server did not start TLS (no STLS offered)");
+                      "Pin=sha256: is set but the server did not start TLS (no STLS offered)",
+                      ErrorCause::tls_not_started);
     }
     const std::string got = peer_certificate_sha256(h);
     if (got.empty()) {
-      return error_at(url, ErrorKind::protocol, "Pin=sha256: cannot read the server certificate");
+      return error_at(url, ErrorKind::protocol, "Pin=sha256: cannot read the server certificate",
+                      ErrorCause::tls_certificate);
     }
     if (got != o.cert_sha256) {
       return error_at(url, ErrorKind::protocol,
                       fmt::format("server certificate SHA-256 {} does not match the pinned {}",
-                                  with_colons(got), with_colons(o.cert_sha256)));
+                                  with_colons(got), with_colons(o.cert_sha256)),
+                      ErrorCause::tls_pin_mismatch);
     }
   }
   return t;
@@ -190,7 +227,7 @@ Result<void> CurlTransport::wait(bool for_write, Deadline deadline) {
   curl_socket_t fd = CURL_SOCKET_BAD;
   if (curl_easy_getinfo(as_curl(easy_), CURLINFO_ACTIVESOCKET, &fd) != CURLE_OK ||
       fd == CURL_SOCKET_BAD) {
-    return error_at(peer_, ErrorKind::unavailable, "connection lost");
+    return error_at(peer_, ErrorKind::unavailable, "connection lost", ErrorCause::closed);
   }
   // ACK what arrives at once instead of after the delayed-ACK timer (40 ms on Linux): a
   // server that writes two small replies in a row (Dovecot: USER's +OK from pop3-login, then
@@ -207,7 +244,8 @@ Result<void> CurlTransport::wait(bool for_write, Deadline deadline) {
     if (left.count() <= 0) {
       return error_at(
           peer_, ErrorKind::temporary,
-          for_write ? "timed out sending to the server" : "timed out waiting for the server");
+          for_write ? "timed out sending to the server" : "timed out waiting for the server",
+          ErrorCause::timeout);
     }
     pollfd p{fd, static_cast<short>(for_write ? POLLOUT : POLLIN), 0};
     int n = ::poll(&p, 1, static_cast<int>(std::min<long long>(left.count(), 60'000)));
@@ -228,7 +266,7 @@ Result<void> CurlTransport::send(std::string_view bytes, Deadline deadline) {
     }
     if (rc != CURLE_AGAIN) {
       return error_at(peer_, ErrorKind::unavailable,
-                      fmt::format("send: {}", curl_easy_strerror(rc)));
+                      fmt::format("send: {}", curl_easy_strerror(rc)), ErrorCause::closed);
     }
     if (auto w = wait(true, deadline); !w) return w.error();
   }
@@ -243,7 +281,7 @@ Result<std::size_t> CurlTransport::recv(std::span<char> buffer, Deadline deadlin
     if (rc == CURLE_OK) return got;
     if (rc != CURLE_AGAIN) {
       return error_at(peer_, ErrorKind::unavailable,
-                      fmt::format("recv: {}", curl_easy_strerror(rc)));
+                      fmt::format("recv: {}", curl_easy_strerror(rc)), ErrorCause::closed);
     }
     if (auto w = wait(false, deadline); !w) return w.error();
   }

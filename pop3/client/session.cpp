@@ -52,15 +52,31 @@ const char* ClientSession::awaiting() const {
   return in_flight_.empty() ? "" : cmd_name(static_cast<int>(in_flight_.front().cmd));
 }
 
-void ClientSession::fail(ErrorKind kind, std::string field, std::string text) {
+void ClientSession::fail(ErrorKind kind, std::string field, std::string text, ErrorCause cause) {
   if (state_ == State::failed) return;
   error_ = Error{kind, options_.peer, 0, std::move(field), std::move(text)};
+  error_.cause = cause;
   state_ = State::failed;
   in_flight_.clear();
   queued_.clear();
   quit_queued_ = false;
   out_.clear();
   sasl_.reset();
+}
+
+void ClientSession::fail_reply(ErrorKind kind, std::string field, std::string text,
+                               std::string_view line, ErrorCause cause) {
+  if (state_ == State::failed) return;
+  fail(kind, std::move(field), std::move(text), cause);
+  error_.reply = std::string(line);
+}
+
+void ClientSession::fail_inner(std::string field, const std::string& prefix, const Error& inner) {
+  if (state_ == State::failed) return;
+  Error kept = inner;
+  kept.reply.clear();  // shown once, as the outer error's reply
+  fail(inner.kind, std::move(field), prefix + kept.to_string(), inner.cause);
+  error_.reply = inner.reply;
 }
 
 // --- operations -----------------------------------------------------------------------------
@@ -175,7 +191,8 @@ void ClientSession::peer_closed() {
   if (state_ == State::failed || state_ == State::closed) return;
   fail(ErrorKind::unavailable, awaiting(),
        in_flight_.empty() ? "the server closed the connection"
-                          : "the server closed the connection before replying");
+                          : "the server closed the connection before replying",
+       ErrorCause::closed);
 }
 
 void ClientSession::process() {
@@ -204,8 +221,7 @@ void ClientSession::process() {
 
 void ClientSession::on_line(std::string_view line) {
   if (in_flight_.empty()) {
-    fail(ErrorKind::protocol, "",
-         fmt::format("unexpected data from the server: {}", quote_for_log(line)));
+    fail_reply(ErrorKind::protocol, "", "unexpected data from the server", line, ErrorCause::none);
     return;
   }
   if (mode_ == Mode::listing) {
@@ -219,8 +235,8 @@ void ClientSession::on_line(std::string_view line) {
     return;
   }
   if (reply->status == Reply::Status::continuation && p.cmd != Cmd::auth) {
-    fail(ErrorKind::protocol, cmd_name(static_cast<int>(p.cmd)),
-         fmt::format("unexpected continuation {}", quote_for_log(line)));
+    fail_reply(ErrorKind::protocol, cmd_name(static_cast<int>(p.cmd)), "unexpected continuation",
+               line, ErrorCause::none);
     return;
   }
   on_reply(*reply, line);
@@ -237,7 +253,7 @@ void ClientSession::on_reply(const Reply& reply, std::string_view line) {
       on_auth_reply(p.cmd, reply, line);
       return;
     case Cmd::stat: {
-      if (!reply.ok()) return fail(ErrorKind::protocol, name, "refused: " + quote_for_log(line));
+      if (!reply.ok()) return fail_reply(ErrorKind::protocol, name, "refused", line);
       auto s = parse_stat(reply.text, options_.limits);
       if (!s) return fail(ErrorKind::protocol, name, s.error().text);
       stat_ = *s;
@@ -256,8 +272,7 @@ void ClientSession::on_reply(const Reply& reply, std::string_view line) {
         mode_ = Mode::listing;
         return;
       }
-      if (p.cmd == Cmd::list)
-        return fail(ErrorKind::protocol, name, "refused: " + quote_for_log(line));
+      if (p.cmd == Cmd::list) return fail_reply(ErrorKind::protocol, name, "refused", line);
       uidl_refused_ = true;  // XMail then takes messages 1..N (UPopSyncRemoteLink)
       return reply_done();
     case Cmd::retr:
@@ -267,8 +282,8 @@ void ClientSession::on_reply(const Reply& reply, std::string_view line) {
       return reply_done();
     case Cmd::quit:
       if (!reply.ok()) {
-        return fail(ErrorKind::temporary, name,
-                    "refused, so the deletions are not committed: " + quote_for_log(line));
+        return fail_reply(ErrorKind::temporary, name, "refused, so the deletions are not committed",
+                          line);
       }
       in_flight_.clear();
       state_ = State::closed;
@@ -295,8 +310,7 @@ void ClientSession::on_retr_reply(const Pending& p, const Reply& reply) {
     return reply_done();
   }
   if (auto r = sink_->begin(p.number); !r) {
-    return fail(r.error().kind, "RETR",
-                fmt::format("message {}: {}", p.number, r.error().to_string()));
+    return fail_inner("RETR", fmt::format("message {}: ", p.number), r.error());
   }
   mode_ = Mode::body;
   decoder_.reset();
@@ -316,14 +330,14 @@ std::string_view ClientSession::feed_body(std::string_view bytes) {
     auto r = sink_->data(chunk_);
     chunk_.clear();
     if (!r) {
-      fail(r.error().kind, "RETR", fmt::format("message {}: {}", number, r.error().to_string()));
+      fail_inner("RETR", fmt::format("message {}: ", number), r.error());
       return {};
     }
   }
   if (!step.done) return {};
   mode_ = Mode::line;
   if (auto r = sink_->end(number); !r) {
-    fail(r.error().kind, "RETR", fmt::format("message {}: {}", number, r.error().to_string()));
+    fail_inner("RETR", fmt::format("message {}: ", number), r.error());
     return {};
   }
   reply_done();

@@ -136,7 +136,15 @@ class ClientSession {
   void send(Cmd cmd, std::string line, std::uint32_t number = 0, std::uint64_t expected = 0);
   void fill_window();
   void reply_done();
-  void fail(ErrorKind kind, std::string field, std::string text);
+  void fail(ErrorKind kind, std::string field, std::string text,
+            ErrorCause cause = ErrorCause::none);
+  // The server answered -ERR (or something unexpected): its line goes into Error::reply,
+  // apart from our words.
+  void fail_reply(ErrorKind kind, std::string field, std::string text, std::string_view line,
+                  ErrorCause cause = ErrorCause::peer_refused);
+  // A failure of the sink (or other inner step) while handling `field`: our prefix, the inner
+  // diagnosis, and the inner cause and reply kept.
+  void fail_inner(std::string field, const std::string& prefix, const Error& inner);
   void process();
   void on_line(std::string_view line);
   void on_listing_line(std::string_view line);

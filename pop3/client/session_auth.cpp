@@ -86,7 +86,8 @@ void ClientSession::start_sasl() {
   if (mech.empty()) {
     return fail(ErrorKind::auth, "AUTH",
                 fmt::format("no SASL mechanism in common (server offers: {})",
-                            offered.empty() ? "none" : offered));
+                            offered.empty() ? "none" : offered),
+                ErrorCause::mechanism_missing);
   }
   // A mechanism the server does not offer would only earn a -ERR that reads like a wrong
   // password; the server's CAPA says at once what it offers (RFC 2449 §6.9, RFC 5034 §3).
@@ -95,7 +96,8 @@ void ClientSession::start_sasl() {
                 fmt::format("SASL mechanism {} is not offered by the server ({})", mech,
                             !capa_answered_   ? "it answers no CAPA, so it offers none"
                             : offered.empty() ? "its CAPA lists no SASL mechanism"
-                                              : "it offers: " + offered));
+                                              : "it offers: " + offered),
+                ErrorCause::mechanism_missing);
   }
   auto client = SaslClient::start(mech, options_.user, options_.password);
   if (!client) return fail(client.error().kind, "AUTH", client.error().text);
@@ -112,8 +114,8 @@ void ClientSession::auth_refused(const Reply& reply, std::string_view line) {
   const bool temporary =
       reply.has_code("IN-USE") || reply.has_code("LOGIN-DELAY") || reply.has_code("SYS/TEMP");
   const char* name = auth_used_.rfind("SASL", 0) == 0 ? "AUTH" : auth_used_.c_str();
-  fail(temporary ? ErrorKind::temporary : ErrorKind::auth, name,
-       "login refused: " + quote_for_log(line, 200));
+  fail_reply(temporary ? ErrorKind::temporary : ErrorKind::auth, name, "login refused", line,
+             temporary ? ErrorCause::login_busy : ErrorCause::login_refused);
 }
 
 void ClientSession::on_auth_reply(Cmd cmd, const Reply& reply, std::string_view line) {
@@ -147,8 +149,8 @@ void ClientSession::on_sasl_reply(const Reply& reply, std::string_view line) {
     return login_accepted();
   }
   if (sasl_finished_ && !reply.text.empty()) {
-    return fail(ErrorKind::protocol, "AUTH",
-                "challenge after the exchange ended: " + quote_for_log(line));
+    return fail_reply(ErrorKind::protocol, "AUTH", "challenge after the exchange ended", line,
+                      ErrorCause::none);
   }
   auto step = sasl_->step(reply.text);
   if (!step) return fail(step.error().kind, "AUTH", step.error().text);

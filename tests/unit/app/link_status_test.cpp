@@ -29,8 +29,8 @@ LinkReport report(LinkOutcome outcome, bool ok = true, uint32_t msgs = 0, uint64
 
 LinkReport failed(FetchStep step, const std::string& why, int64_t delay, int64_t until) {
   LinkReport r = report(LinkOutcome::ran, false);
-  r.step = step;
-  r.result.reason = why;
+  r.result.step = step;
+  r.result.error = psyncd::Error{psyncd::ErrorKind::auth, "", 0, "", why};
   r.delay.length = std::chrono::seconds(delay);
   r.delay.until = std::chrono::system_clock::time_point(std::chrono::seconds(until));
   r.delay.scope = "account";

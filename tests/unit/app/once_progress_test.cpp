@@ -72,11 +72,13 @@ TEST_CASE("once progress: redraws are throttled, links end as summary lines") {
   LinkReport r;
   r.link = link("a");
   r.outcome = LinkOutcome::ran;
-  r.step = FetchStep::auth;
-  r.result.reason = "h:110: PASS: -ERR no";
+  r.result.step = FetchStep::auth;
+  r.result.error = psyncd::Error{psyncd::ErrorKind::auth, "h:110", 0, "PASS", "login refused"};
+  r.result.error.reply = "-ERR no";
   live.link_finished(0, r);
   want += std::string(kClear) +
-          "a@h:110 -> a@ex.test: FAIL (auth): h:110: PASS: -ERR no (0 msgs 0 bytes, 0 deleted, 0 "
+          "a@h:110 -> a@ex.test: FAIL (auth): h:110: PASS: login refused: \"-ERR no\" (0 msgs 0 "
+          "bytes, 0 deleted, 0 "
           "not synced)\n    what to do: check the remote user (field 4) and the password (field 5, "
           "made with xmcrypt); try APOP or SASL= in field 6 if the server wants them\n" +
           kClear + "b@h:110 -> b@ex.test: lock: 0 msgs, 0 bytes";

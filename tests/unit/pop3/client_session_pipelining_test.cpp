@@ -6,6 +6,7 @@
 #include "pop3/client/session.hpp"
 #include "tests/support/client_session_talk.hpp"
 
+using psyncd::ErrorCause;
 using psyncd::ErrorKind;
 using psyncd::pop3::AuthMode;
 using psyncd::test::kTalkGreeting;
@@ -33,14 +34,19 @@ TEST_CASE("client pipelining: refusals of pipelined USER or PASS", "[pop3][clien
     const char* replies;
     ErrorKind kind;
     const char* want;
+    ErrorCause cause;
+    const char* reply;  // the server's line, kept apart from our text
   };
   const Case cases[] = {
       {"USER refused", "-ERR no such user\r\n-ERR\r\n", ErrorKind::auth,
-       "pop.example.org:110: USER: login refused: \"-ERR no such user\""},
+       "pop.example.org:110: USER: login refused: \"-ERR no such user\"", ErrorCause::login_refused,
+       "-ERR no such user"},
       {"PASS refused", "+OK\r\n-ERR [AUTH] Authentication failed.\r\n", ErrorKind::auth,
-       "pop.example.org:110: USER: login refused: \"-ERR [AUTH] Authentication failed.\""},
+       "pop.example.org:110: USER: login refused: \"-ERR [AUTH] Authentication failed.\"",
+       ErrorCause::login_refused, "-ERR [AUTH] Authentication failed."},
       {"mailbox in use", "+OK\r\n-ERR [IN-USE] locked\r\n", ErrorKind::temporary,
-       "pop.example.org:110: USER: login refused: \"-ERR [IN-USE] locked\""},
+       "pop.example.org:110: USER: login refused: \"-ERR [IN-USE] locked\"", ErrorCause::login_busy,
+       "-ERR [IN-USE] locked"},
   };
   const bool by_byte = GENERATE(false, true);
   for (const auto& c : cases) {
@@ -52,6 +58,9 @@ TEST_CASE("client pipelining: refusals of pipelined USER or PASS", "[pop3][clien
     REQUIRE(t.s.state() == State::failed);
     CHECK(t.s.error().kind == c.kind);
     CHECK(t.s.error().to_string() == c.want);
+    CHECK(t.s.error().cause == c.cause);
+    CHECK(t.s.error().text == "login refused");
+    CHECK(t.s.error().reply == c.reply);
     CHECK(t.client().empty());
   }
 }
@@ -141,5 +150,9 @@ TEST_CASE("client pipelining: bad pipelined listings fail with a clear message",
     REQUIRE(t.s.state() == State::failed);
     CHECK(t.s.error().kind == ErrorKind::protocol);
     CHECK(t.s.error().to_string() == std::string("pop.example.org:110: ") + c.want);
+    // A refusal keeps the server's words apart; our own findings have none.
+    const bool refused = std::string(c.name).find("refused") != std::string::npos;
+    CHECK(t.s.error().reply == (refused ? "-ERR no" : ""));
+    CHECK(t.s.error().cause == (refused ? ErrorCause::peer_refused : ErrorCause::none));
   }
 }

@@ -79,9 +79,9 @@ TEST_CASE("fetch: a message longer than LIST announced is abandoned near its bou
   const std::uint64_t bound = retr_bound(100, link.auth.max_size);
   std::string limits = "LIST announced 100";
   if (!authtype.empty()) limits += ", MaxSize=102400";
-  CHECK(r.reason.find(link.remote_spec + ": RETR: message 2: abandoned at ") == 0);
-  CHECK(r.reason.find(", over its bound of " + std::to_string(bound) + " bytes (" + limits +
-                      "); not stored, left on the server") != std::string::npos);
+  CHECK(r.reason().find(link.remote_spec + ": RETR: message 2: abandoned at ") == 0);
+  CHECK(r.reason().find(", over its bound of " + std::to_string(bound) + " bytes (" + limits +
+                        "); not stored, left on the server") != std::string::npos);
   // Message 1 arrived whole before and is stored; nothing is DELEd (the session is gone).
   CHECK(r.messages == 1);
   CHECK(r.deleted == 0);

@@ -125,7 +125,7 @@ TEST_CASE("fetch: connection dropped before the QUIT reply", "[psync][fetch]") {
   auto link = f.link(server.port());
   auto r = f.sync(link);
   CHECK_FALSE(r.ok);
-  CHECK(r.reason.find("QUIT") != std::string::npos);
+  CHECK(r.reason().find("QUIT") != std::string::npos);
   CHECK(server.finish() == "");
   CHECK(f.delivered("joe").size() == 2);
   // Not committed by the server: the journal still knows both, so they are not fetched again.
@@ -144,7 +144,12 @@ TEST_CASE("fetch: -ERR [IN-USE] at login", "[psync][fetch]") {
   auto r = f.sync(f.link(server.port()));
   CHECK_FALSE(r.ok);
   CHECK(r.scope == FailureScope::account);
-  CHECK(r.reason.find("IN-USE") != std::string::npos);
+  CHECK(r.reason().find("IN-USE") != std::string::npos);
+  // Typed: the step, the cause, and the server's words apart from ours.
+  CHECK(r.step == psyncd::psync::FetchStep::auth);
+  CHECK(r.error.cause == psyncd::ErrorCause::login_busy);
+  CHECK(r.error.reply == "-ERR [IN-USE] mailbox locked");
+  CHECK(r.error.text == "login refused");
   CHECK(server.finish() == "");
   CHECK(f.delivered("joe").empty());
 }
@@ -156,7 +161,7 @@ TEST_CASE("fetch: duplicate UIDLs fail the link before any RETR", "[psync][fetch
        say("+OK\r\n1 same\r\n2 same\r\n.\r\n"), expect_close()}}));
   auto r = f.sync(f.link(server.port()));
   CHECK_FALSE(r.ok);
-  CHECK(r.reason.find("same") != std::string::npos);
+  CHECK(r.reason().find("same") != std::string::npos);
   CHECK(server.finish() == "");
   CHECK(f.delivered("joe").empty());
 }
@@ -195,6 +200,7 @@ TEST_CASE("fetch: a refused RETR leaves that message on the server", "[psync][fe
   CHECK(r.not_synced == 1);
   CHECK(r.held == 1);
   CHECK(r.held_reason == "server refused RETR: gone");
+  CHECK(r.held_cause == psyncd::psync::HeldCause::retr_refused);
   CHECK(info(r) == "held 1: server refused RETR: gone (" + counts_text(r) + ")");
   CHECK(server.finish() == "");
   CHECK(f.delivered("joe") == std::vector<std::string>{kStored2});
@@ -207,7 +213,7 @@ TEST_CASE("fetch: QUIT answered -ERR fails the link", "[psync][fetch]") {
        say("-ERR could not delete\r\n"), expect_close()}}));
   auto r = f.sync(f.link(server.port()));
   CHECK_FALSE(r.ok);
-  CHECK(r.reason.find("could not delete") != std::string::npos);
+  CHECK(r.reason().find("could not delete") != std::string::npos);
   CHECK(server.finish() == "");
   CHECK(f.delivered("joe").size() == 2);
 }
@@ -276,7 +282,7 @@ TEST_CASE("fetch: Leave with UIDL refused fails and keeps the seen-DB", "[psync]
   f.dir.write("msgsync/127.0.0.1_" + std::to_string(server.port()) + "/joe.uidb", "old\n");
   auto r = f.sync(link);
   CHECK_FALSE(r.ok);
-  CHECK(r.reason.find("does not support UIDL") != std::string::npos);
+  CHECK(r.reason().find("does not support UIDL") != std::string::npos);
   CHECK(server.finish() == "");
   CHECK(f.uidb(link) == "old\n");  // XMail would have wiped it (docs/xmail-formats.md §8.2)
 }
@@ -342,6 +348,7 @@ TEST_CASE("fetch: '?' link routes by header, unroutable mail stays or goes to th
     CHECK(r.not_synced == 1);
     CHECK(r.held == 1);
     CHECK(info(r).rfind("held 1: bob@ex.test: ", 0) == 0);
+    CHECK(r.held_cause == psyncd::psync::HeldCause::unroutable);
     CHECK(server.finish() == "");
     CHECK(f.delivered("errors").empty());
   }
@@ -575,6 +582,9 @@ TEST_CASE("fetch: a message that cannot be stored stays on the server", "[psync]
   CHECK(r.messages == 1);
   CHECK(r.not_synced == 1);
   CHECK(r.deleted == 1);
+  CHECK(r.held == 1);
+  CHECK(r.held_cause == psyncd::psync::HeldCause::not_stored);
+  CHECK(r.held_error == psyncd::ErrorCause::no_space);
   CHECK(server.finish() == "");
   CHECK(f.delivered("joe") == std::vector<std::string>{kStored2});
   auto link_tmp = f.dir / ("tmp/joe@127.0.0.1_" + std::to_string(server.port()));

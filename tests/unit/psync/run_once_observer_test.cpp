@@ -131,14 +131,18 @@ TEST_CASE("run_once: the observer hears steps, messages, ends and delays", "[psy
   CHECK(ok.result.messages == 2);
   CHECK(ok.delay.length == 0s);
   LinkReport failed = rec.report(1);
-  CHECK(failed.step == psyncd::psync::FetchStep::auth);
+  CHECK(failed.result.step == psyncd::psync::FetchStep::auth);
+  CHECK(failed.result.error.cause == psyncd::ErrorCause::login_refused);
   CHECK(failed.delay.length == 300s);  // PsyncFailedAccountDelay's default
   CHECK(failed.delay.scope == "account");
   CHECK(failed.delay.until == f.clock.now() + 300s);
   std::string who = "joe@127.0.0.1:" + std::to_string(bad.port()) + " -> ann@ex.test";
   CHECK(psyncd::psync::summary_line(failed).rfind(who + ": FAIL (auth): ", 0) == 0);
-  CHECK(psyncd::psync::failure_text(failed) == "FAIL (auth): " + failed.result.reason);
-  CHECK(failed.result.reason.find("wrong password") != std::string::npos);
+  CHECK(psyncd::psync::failure_text(failed) == "FAIL (auth): " + failed.result.reason());
+  // The server's words are kept apart from ours, and shown after them.
+  CHECK(failed.result.error.reply.find("wrong password") != std::string::npos);
+  CHECK(failed.result.error.text == "login refused");
+  CHECK(failed.result.reason().find("wrong password") != std::string::npos);
   CHECK(service.delay_of(cycle->links[1].link).until == failed.delay.until);
   CHECK(service.delay_of(cycle->links[0].link).length == 0s);
   CHECK(bad.finish() == "");
