@@ -5,6 +5,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "common/hex.hpp"
 #include "pop3/reply.hpp"
 
 namespace psyncd::pop3 {
@@ -31,18 +32,6 @@ Result<std::string> apop_timestamp(std::string_view greeting) {
     }
   }
   return std::string(stamp);
-}
-
-std::string to_hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (char ch : bytes) {
-    const auto c = static_cast<unsigned char>(ch);
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 0x0f]);
-  }
-  return out;
 }
 
 std::string apop_digest(std::string_view timestamp, std::string_view secret) {

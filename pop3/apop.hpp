@@ -20,7 +20,4 @@ Result<std::string> apop_timestamp(std::string_view greeting);
 // Lower-case hex MD5(timestamp + secret), via OpenSSL EVP.
 std::string apop_digest(std::string_view timestamp, std::string_view secret);
 
-// Lower-case hex of bytes (shared by the digest helpers).
-std::string to_hex(std::string_view bytes);
-
 }  // namespace psyncd::pop3

@@ -1,18 +1,11 @@
 #include "pop3/capa.hpp"
 
+#include "common/ascii.hpp"
 #include "pop3/reply.hpp"
 
 namespace psyncd::pop3 {
 
 namespace {
-
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return out;
-}
 
 // Splits on runs of spaces or tabs.
 std::vector<std::string_view> words(std::string_view s) {
@@ -37,7 +30,7 @@ std::string_view after_first_word(std::string_view line) {
 }  // namespace
 
 bool Capabilities::has_sasl(std::string_view mechanism) const {
-  const std::string want = upper(mechanism);
+  const std::string want = ascii_upper(mechanism);
   for (const auto& m : sasl) {
     if (m == want) return true;
   }
@@ -54,7 +47,7 @@ Result<void> parse_capa_line(std::string_view line, Capabilities& caps) {
   }
   const auto w = words(line);
   if (w.empty()) return make_error(ErrorKind::protocol, "empty CAPA line");
-  const std::string name = upper(w[0]);
+  const std::string name = ascii_upper(w[0]);
   if (name == "TOP") caps.top = true;
   else if (name == "USER") caps.user = true;
   else if (name == "UIDL") caps.uidl = true;
@@ -68,7 +61,7 @@ Result<void> parse_capa_line(std::string_view line, Capabilities& caps) {
   else if (name == "SASL") {
     if (w.size() < 2) return make_error(ErrorKind::protocol, "CAPA SASL line lists no mechanism");
     for (std::size_t i = 1; i < w.size(); ++i) {
-      std::string mech = upper(w[i]);
+      std::string mech = ascii_upper(w[i]);
       if (!caps.has_sasl(mech)) caps.sasl.push_back(std::move(mech));
     }
   } else {

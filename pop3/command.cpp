@@ -2,6 +2,9 @@
 
 #include <array>
 
+#include "common/ascii.hpp"
+#include "common/hex.hpp"
+
 namespace psyncd::pop3 {
 
 namespace {
@@ -77,8 +80,7 @@ Result<std::uint32_t> number_arg(std::string_view keyword, std::string_view arg,
 bool is_hex_digest(std::string_view s) {
   if (s.size() != 32) return false;
   for (char c : s) {
-    const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-    if (!hex) return false;
+    if (!is_hex_digit(c)) return false;
   }
   return true;
 }
@@ -161,11 +163,7 @@ Result<Command> parse_command(std::string_view line) {
   if (line.empty()) return fail({}, "empty command line");
   const std::size_t sp = line.find(' ');
   const std::string_view word = line.substr(0, sp);
-  std::string keyword;
-  for (char c : word) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    keyword.push_back(c);
-  }
+  std::string keyword = ascii_upper(word);
   const Spec* spec = nullptr;
   for (const auto& s : kSpecs) {
     if (keyword == s.keyword) spec = &s;

@@ -2,19 +2,11 @@
 
 #include <fmt/format.h>
 
+#include "common/ascii.hpp"
+
 namespace psyncd::pop3 {
 
 namespace {
-
-char to_upper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
-
-bool starts_with_nocase(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    if (to_upper(s[i]) != to_upper(prefix[i])) return false;
-  }
-  return true;
-}
 
 // RFC 2449 schar: printable ASCII except "]" (and we refuse "[" and space too).
 bool is_code_char(char c) { return c > ' ' && c < 0x7f && c != ']' && c != '['; }
@@ -48,7 +40,7 @@ void split_code(std::string_view rest, Reply& reply) {
 }  // namespace
 
 bool Reply::has_code(std::string_view level) const {
-  if (code.size() < level.size() || !starts_with_nocase(code, level)) return false;
+  if (code.size() < level.size() || !istarts_with(code, level)) return false;
   return code.size() == level.size() || code[level.size()] == '/';
 }
 
@@ -60,10 +52,10 @@ Result<Reply> parse_reply(std::string_view line) {
   Reply reply;
   std::string_view rest;
   if (line.empty()) return make_error(ErrorKind::protocol, "empty reply line");
-  if (starts_with_nocase(line, "+OK")) {
+  if (istarts_with(line, "+OK")) {
     reply.status = Reply::Status::ok;
     rest = line.substr(3);
-  } else if (starts_with_nocase(line, "-ERR")) {
+  } else if (istarts_with(line, "-ERR")) {
     reply.status = Reply::Status::err;
     rest = line.substr(4);
   } else if (line == "+" || line.substr(0, 2) == "+ ") {

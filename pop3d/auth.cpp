@@ -2,13 +2,13 @@
 
 #include <openssl/crypto.h>
 
+#include "common/ascii.hpp"
 #include "common/fs.hpp"
 #include "common/log.hpp"
 #include "pop3d/ip_map.hpp"
 #include "pop3d/login_name.hpp"
 #include "pop3d/maildir_mailbox.hpp"
 #include "spool/user_config.hpp"
-#include "tabfile/fields.hpp"
 
 namespace psyncd::pop3d {
 
@@ -97,7 +97,7 @@ pop3::MailboxOpen Pop3Auth::open_mailbox(std::string_view user) {
   const auto a = admitted(user, reason);
   if (!a) return {AuthStatus::temporary, nullptr, reason};
   const auto& root = db_.root();
-  const std::string key = tabfile::ascii_lower(a->canonical);
+  const std::string key = ascii_lower(a->canonical);
   if (!spool::is_safe_path_component(key) || !spool::is_safe_path_component(a->domain) ||
       !spool::is_safe_path_component(a->dir)) {
     return {AuthStatus::temporary, nullptr, "unsafe account name or directory for " + a->canonical};

@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "common/ascii.hpp"
 #include "common/fs.hpp"
 #include "tabfile/fields.hpp"
 
@@ -109,9 +110,9 @@ void IpMap::add(const tabfile::Table& table, const tabfile::Record& record) {
     }
   }
   const std::size_t action = cidr ? 1 : 2;
-  if (tabfile::iequals(f[action], "ALLOW")) {
+  if (iequals(f[action], "ALLOW")) {
     rule.allow = true;
-  } else if (tabfile::iequals(f[action], "DENY")) {
+  } else if (iequals(f[action], "DENY")) {
     rule.allow = false;
   } else {
     problems_.push_back(

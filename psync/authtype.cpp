@@ -2,8 +2,9 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 
+#include "common/ascii.hpp"
+#include "common/hex.hpp"
 #include "psync/link_number.hpp"
 
 namespace psyncd::psync {
@@ -43,13 +44,6 @@ std::vector<Token> tokenize(std::string_view text) {
 
 std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
-bool iequal(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 constexpr std::array<const char*, 15> kKnown = {
     "CLR",      "APOP", "FAPOP", "STLS",     "FSTLS",  "POP3S",   "Leave",     "OutBind",
     "NoVerify", "Pin",  "SASL",  "KeepDays", "UseTop", "MaxSize", "SizeAction"};
@@ -67,7 +61,7 @@ bool is_flag(std::string_view name) {
 // Why an unknown token did not match, so a typo is easy to fix.
 std::string unknown_hint(const std::string& name) {
   for (const char* k : kKnown)
-    if (iequal(name, k)) return "; option names are case-sensitive: " + quoted(k);
+    if (iequals(name, k)) return "; option names are case-sensitive: " + quoted(k);
   size_t first = name.find_first_not_of(" \t");
   size_t last = name.find_last_not_of(" \t");
   if (first != std::string::npos && (first > 0 || last + 1 < name.size()) &&
@@ -163,8 +157,8 @@ class Parser {
     for (size_t i = 7; ok && i < t.value.size(); ++i) {
       char c = t.value[i];
       if (c == ':') continue;
-      ok = std::isxdigit(static_cast<unsigned char>(c)) != 0;
-      hex += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      ok = is_hex_digit(c);
+      hex += ascii_lower(c);
     }
     if (!ok || hex.size() != 64)
       return fail("token " + quoted(t.raw) + ": want sha256: and 64 hex digits");
@@ -176,7 +170,7 @@ class Parser {
                                                       SaslMech::cram_md5, SaslMech::scram_sha1,
                                                       SaslMech::scram_sha256};
     for (SaslMech m : mechs) {
-      if (iequal(t.value, to_string(m))) {
+      if (iequals(t.value, to_string(m))) {
         out_.options.method = AuthMethod::sasl;
         out_.options.sasl = m;
         return;

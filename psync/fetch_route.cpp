@@ -2,12 +2,12 @@
 
 #include <fmt/format.h>
 
+#include "common/ascii.hpp"
 #include "common/fs.hpp"
 #include "common/log.hpp"
 #include "psync/address_sender.hpp"
 #include "psync/rewriter.hpp"
 #include "spool/recipient_router.hpp"
-#include "tabfile/fields.hpp"
 
 namespace psyncd::psync {
 
@@ -122,7 +122,7 @@ Route to_fetch_route(const RouteConfig& config, spool::Route routed, std::string
 
 bool contains_address(const std::vector<std::string>& list, const std::string& address) {
   for (const auto& a : list)
-    if (tabfile::iequals(a, address)) return true;
+    if (iequals(a, address)) return true;
   return false;
 }
 

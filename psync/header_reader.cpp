@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "common/ascii.hpp"
 #include "psync/header_text.hpp"
 
 namespace psyncd::psync {

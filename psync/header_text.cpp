@@ -16,22 +16,6 @@ bool is_control(char c) {
   return (u < 0x20 && c != '\t' && c != '\r' && c != '\n') || u == 0x7f;
 }
 
-char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string ascii_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = ascii_lower(c);
-  return out;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  }
-  return true;
-}
-
 std::string quote_excerpt(std::string_view s, std::size_t max) {
   std::string out = "\"";
   for (std::size_t i = 0; i < s.size() && i < max; ++i) {

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 
+#include "common/ascii.hpp"
 #include "spool/password.hpp"
 
 namespace psyncd::psync {
@@ -146,12 +146,6 @@ class LinkParser {
   ParsedLink out_;
 };
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 }  // namespace
 
 std::string field_label(size_t index) {
@@ -162,8 +156,8 @@ std::string field_label(size_t index) {
 ParsedLink parse_link(const tabfile::Record& record) { return LinkParser(record).run(); }
 
 std::string link_key(const Link& link) {
-  return lower(link.local_domain) + '\t' + lower(link.local_account) + '\t' +
-         lower(link.remote_spec) + '\t' + lower(link.remote_user);
+  return ascii_lower(link.local_domain) + '\t' + ascii_lower(link.local_account) + '\t' +
+         ascii_lower(link.remote_spec) + '\t' + ascii_lower(link.remote_user);
 }
 
 std::string sanitize_name(std::string_view name) {

@@ -4,6 +4,7 @@
 
 #include <unordered_set>
 
+#include "common/ascii.hpp"
 #include "psync/address.hpp"
 #include "psync/header_text.hpp"
 

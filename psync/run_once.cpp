@@ -3,10 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 #include <map>
 #include <mutex>
 
+#include "common/ascii.hpp"
 #include "common/log.hpp"
 #include "psync/fetch_group_sync.hpp"
 #include "psync/fetch_hdr_tags.hpp"
@@ -38,12 +38,6 @@ struct Tables {
   std::map<int, std::string> authtype_text;  // line -> raw field 6, for the psync log
   std::string links_status;                  // KeptTable::status
 };
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 Result<Tables> load_tables(const spool::MailRoot& root, LinkTableKeeper& keeper) {
   Tables t;
@@ -166,7 +160,7 @@ LinkDelay PsyncService::delay_locked(const Link& link) const {
     if (out.length.count() != 0 && until <= out.until) return;
     out = LinkDelay{*length, until, std::move(scope)};
   };
-  std::string host = lower(link.remote.host);
+  std::string host = ascii_lower(link.remote.host);
   consider(host_delay_, host, "host " + host);
   consider(account_delay_, link_key(link), "account");
   return out;
@@ -240,7 +234,7 @@ Result<CycleReport> PsyncService::run_cycle() {
       finish(report.links.size() - 1, report.links.back());
       continue;
     }
-    std::string host = lower(link.remote.host);
+    std::string host = ascii_lower(link.remote.host);
     bool host_ok = false;
     bool account_ok = false;
     bool run_now = false;

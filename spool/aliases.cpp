@@ -1,5 +1,6 @@
 #include "spool/aliases.hpp"
 
+#include "common/ascii.hpp"
 #include "common/fs.hpp"
 #include "spool/wild_match.hpp"
 #include "tabfile/fields.hpp"
@@ -9,7 +10,7 @@ namespace psyncd::spool {
 namespace {
 
 std::string key_of(std::string_view domain, std::string_view alias) {
-  return tabfile::ascii_lower(domain) + '\t' + tabfile::ascii_lower(alias);
+  return ascii_lower(domain) + '\t' + ascii_lower(alias);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "spool/domains.hpp"
 
+#include "common/ascii.hpp"
 #include "common/fs.hpp"
 #include "spool/mail_root.hpp"
 #include "tabfile/fields.hpp"
@@ -45,7 +46,7 @@ void Domains::add_domains(const tabfile::Table& table) {
                                                       "(line ignored)"));
       continue;
     }
-    std::string lowered = tabfile::ascii_lower(name);
+    std::string lowered = ascii_lower(name);
     if (is_listed(lowered)) {
       problems_.push_back(
           tabfile::record_problem(table, record, 1, "domain", "duplicate domain \"" + name + "\""));
@@ -63,7 +64,7 @@ void Domains::add_aliases(const tabfile::Table& table) {
       problems_.push_back(*e);
       continue;
     }
-    Alias alias{tabfile::ascii_lower(record.fields[0]), tabfile::ascii_lower(record.fields[1])};
+    Alias alias{ascii_lower(record.fields[0]), ascii_lower(record.fields[1])};
     if (!is_listed(alias.real)) {
       // Kept: XMail accepts it too, but nothing can be delivered there.
       problems_.push_back(tabfile::record_problem(
@@ -79,7 +80,7 @@ bool Domains::is_listed(std::string_view lowered) const {
 }
 
 std::optional<std::string> Domains::resolve(std::string_view domain) const {
-  std::string lowered = tabfile::ascii_lower(domain);
+  std::string lowered = ascii_lower(domain);
   if (is_listed(lowered)) return lowered;
   for (const auto& alias : aliases_) {
     if (!has_wildcard(alias.pattern) && alias.pattern == lowered) return alias.real;

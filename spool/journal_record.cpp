@@ -5,6 +5,8 @@
 #include <array>
 #include <cstdint>
 
+#include "common/hex.hpp"
+
 namespace psyncd::spool {
 namespace {
 
@@ -16,13 +18,6 @@ std::array<std::uint32_t, 256> make_crc_table() {
     table[i] = c;
   }
   return table;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 // The tmp field of a message whose temp file has no name (O_TMPFILE, delivery.hpp). The
@@ -119,10 +114,9 @@ Result<std::string> decode_field(std::string_view encoded) {
       continue;
     }
     if (i + 2 >= encoded.size()) return make_error(ErrorKind::config, "bad %-escape");
-    int hi = hex_value(encoded[i + 1]);
-    int lo = hex_value(encoded[i + 2]);
-    if (hi < 0 || lo < 0) return make_error(ErrorKind::config, "bad %-escape");
-    out += static_cast<char>(hi * 16 + lo);
+    const int byte = hex_pair(encoded[i + 1], encoded[i + 2]);
+    if (byte < 0) return make_error(ErrorKind::config, "bad %-escape");
+    out += static_cast<char>(byte);
     i += 2;
   }
   return out;

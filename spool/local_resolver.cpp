@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "common/ascii.hpp"
 #include "spool/mail_root.hpp"
 #include "tabfile/fields.hpp"
 
@@ -26,17 +27,17 @@ const Error* read_failure(const tabfile::Table& table) {
 }
 
 std::string domain_file(std::string_view domain, std::string_view name) {
-  return fmt::format("domains/{}/{}", tabfile::ascii_lower(domain), name);
+  return fmt::format("domains/{}/{}", ascii_lower(domain), name);
 }
 
 std::string account_file(const MailUser& user, std::string_view name) {
-  return fmt::format("domains/{}/{}/{}", tabfile::ascii_lower(user.domain), user.dir, name);
+  return fmt::format("domains/{}/{}/{}", ascii_lower(user.domain), user.dir, name);
 }
 
 }  // namespace
 
 std::string cmd_alias_path(std::string_view domain, std::string_view user) {
-  return tabfile::ascii_lower(fmt::format("cmdaliases/{}/{}.tab", domain, user));
+  return ascii_lower(fmt::format("cmdaliases/{}/{}.tab", domain, user));
 }
 
 struct LocalResolver::Walk {
@@ -69,7 +70,7 @@ bool LocalResolver::accepts(std::string_view domain) const {
 
 // USmlGetDomainCustomFile: the domain, then each ".parent" suffix, then the default ".tab".
 std::string LocalResolver::custom_domain_file(std::string_view domain) const {
-  std::string lowered = tabfile::ascii_lower(domain);
+  std::string lowered = ascii_lower(domain);
   std::string_view sub = lowered;
   // The domain comes from the mail: a '/' in it names no file of custdomains/.
   while (is_safe_path_component(sub)) {
@@ -89,7 +90,7 @@ Resolution LocalResolver::resolve(std::string_view address) const {
 }
 
 void LocalResolver::visit(Walk& walk, std::string_view address) const {
-  std::string key = tabfile::ascii_lower(address);
+  std::string key = ascii_lower(address);
   if (std::find(walk.stack.begin(), walk.stack.end(), key) != walk.stack.end()) {
     walk.out.warnings.push_back(
         about(address, "redirect loop: " + fmt::format("{}", fmt::join(walk.stack, " -> ")) +
@@ -110,7 +111,7 @@ void LocalResolver::visit(Walk& walk, std::string_view address) const {
   std::string_view local = address.substr(0, at);
   std::string_view domain = address.substr(at + 1);
   walk.stack.push_back(key);
-  std::string real = tables_.domains->resolve(domain).value_or(tabfile::ascii_lower(domain));
+  std::string real = tables_.domains->resolve(domain).value_or(ascii_lower(domain));
   if (run_cmd_alias(walk, address, local, real)) {
     // cmdaliases come first, for any domain (SMAILProcessFile).
   } else if (tables_.domains->is_local(domain)) {
@@ -219,7 +220,7 @@ void LocalResolver::redirect(Walk& walk, std::string_view address, const tabfile
 Command classify_command(const tabfile::Table& table, const tabfile::Record& record,
                          bool cmd_alias) {
   const auto& tokens = record.fields;
-  std::string command = tabfile::ascii_lower(tokens[0]);
+  std::string command = ascii_lower(tokens[0]);
   auto ignored = [&](std::string text) {
     return Command{CommandKind::ignored,
                    tabfile::record_problem(table, record, 1, "command", std::move(text))};

@@ -1,7 +1,7 @@
 #include "spool/mail_root.hpp"
 
+#include "common/ascii.hpp"
 #include "common/fs.hpp"
-#include "tabfile/fields.hpp"
 
 namespace psyncd::spool {
 
@@ -55,7 +55,7 @@ MailRoot::MailRoot(std::string root) : root_(std::move(root)) {
 std::string MailRoot::path(std::string_view name) const { return fs::join(root_, name); }
 
 std::string MailRoot::domain_dir(std::string_view domain) const {
-  return fs::join(domains_dir(), tabfile::ascii_lower(domain));
+  return fs::join(domains_dir(), ascii_lower(domain));
 }
 
 std::string MailRoot::domain_userdef_tab(std::string_view domain) const {

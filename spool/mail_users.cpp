@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "common/ascii.hpp"
 #include "spool/domains.hpp"
 #include "spool/mail_root.hpp"
 #include "spool/password.hpp"
@@ -12,7 +13,7 @@ namespace psyncd::spool {
 namespace {
 
 std::string key_of(std::string_view domain, std::string_view name) {
-  return tabfile::ascii_lower(domain) + '\t' + tabfile::ascii_lower(name);
+  return ascii_lower(domain) + '\t' + ascii_lower(name);
 }
 
 }  // namespace
@@ -104,7 +105,7 @@ const MailUser* MailUsers::find(std::string_view domain, std::string_view name,
                                 const Domains& domains) const {
   if (const MailUser* user = find(domain, name)) return user;
   auto real = domains.resolve(domain);
-  if (!real || tabfile::iequals(*real, domain)) return nullptr;
+  if (!real || iequals(*real, domain)) return nullptr;
   return find(*real, name);
 }
 

@@ -1,17 +1,12 @@
 #include "spool/password.hpp"
 
+#include "common/hex.hpp"
+
 namespace psyncd::spool {
 
 namespace {
 
 constexpr unsigned char kKey = 0x65;  // XMail's fixed XOR byte (decimal 101)
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 Error password_error(std::string text) {
   return Error{ErrorKind::config, {}, 0, "password", std::move(text)};
@@ -20,15 +15,9 @@ Error password_error(std::string text) {
 }  // namespace
 
 std::string encode_password(std::string_view plain) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(plain.size() * 2);
-  for (char c : plain) {
-    auto b = static_cast<unsigned char>(static_cast<unsigned char>(c) ^ kKey);
-    out += kDigits[b >> 4];
-    out += kDigits[b & 0x0f];
-  }
-  return out;
+  std::string xored(plain);
+  for (char& c : xored) c = static_cast<char>(static_cast<unsigned char>(c) ^ kKey);
+  return to_hex(xored);
 }
 
 Result<std::string> decode_password(std::string_view encoded) {
@@ -38,14 +27,11 @@ Result<std::string> decode_password(std::string_view encoded) {
   std::string out;
   out.reserve(encoded.size() / 2);
   for (size_t i = 0; i < encoded.size(); i += 2) {
-    int hi = hex_value(encoded[i]);
-    int lo = hex_value(encoded[i + 1]);
+    const int pair = hex_pair(encoded[i], encoded[i + 1]);
     // Stricter than XMail's sscanf("%x"), which also takes " 1" or "1g": a pair is two hex
     // digits. The text does not echo the pair, since it is part of the password.
-    if (hi < 0 || lo < 0) {
-      return password_error("bad hex pair at offset " + std::to_string(i));
-    }
-    auto b = static_cast<unsigned char>((hi << 4 | lo) ^ kKey);
+    if (pair < 0) return password_error("bad hex pair at offset " + std::to_string(i));
+    auto b = static_cast<unsigned char>(pair ^ kKey);
     if (b == 0) break;  // XMail builds a C string: a NUL ends the password
     out += static_cast<char>(b);
   }

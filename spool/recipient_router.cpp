@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "tabfile/fields.hpp"
+#include "common/ascii.hpp"
 
 namespace psyncd::spool {
 namespace {
@@ -48,7 +48,7 @@ Result<Target> RecipientRouter::target_of(const MailUser& user) const {
     return unroutable(user.name + "@" + user.domain,
                       fmt::format("unsafe account directory \"{}\"", user.dir));
   Target t;
-  t.key = tabfile::ascii_lower(user.name) + "@" + tabfile::ascii_lower(user.domain);
+  t.key = ascii_lower(user.name) + "@" + ascii_lower(user.domain);
   t.dir = format_ == MailboxFormat::maildir ? root_.maildir_new(user.domain, user.dir)
                                             : root_.mailbox_dir(user.domain, user.dir);
   return t;

@@ -1,6 +1,6 @@
 #include "spool/user_lookup.hpp"
 
-#include "tabfile/fields.hpp"
+#include "common/ascii.hpp"
 
 namespace psyncd::spool {
 
@@ -28,7 +28,7 @@ const MailUser* find_user_or_alias(const AccountTables& t, std::string_view doma
   if (const MailUser* user = find_in_domain(t, domain, local)) return user;
   if (t.domains == nullptr) return nullptr;
   auto real = t.domains->resolve(domain);
-  if (!real || tabfile::iequals(*real, domain)) return nullptr;
+  if (!real || iequals(*real, domain)) return nullptr;
   return find_in_domain(t, *real, local);
 }
 

@@ -3,7 +3,7 @@
 #include <optional>
 #include <string>
 
-#include "tabfile/fields.hpp"
+#include "common/ascii.hpp"
 
 namespace psyncd::spool {
 
@@ -58,8 +58,8 @@ bool has_wildcard(std::string_view text) {
 }
 
 bool wildcard_match(std::string_view pattern_in, std::string_view text_in) {
-  std::string pattern = tabfile::ascii_lower(pattern_in);
-  std::string text = tabfile::ascii_lower(text_in);
+  std::string pattern = ascii_lower(pattern_in);
+  std::string text = ascii_lower(text_in);
   // Iterative with one backtrack point (the last '*'): the same answers as XMail's recursion,
   // without its exponential worst case on text taken from mail.
   size_t p = 0, t = 0, star = std::string::npos, mark = 0;

@@ -1,6 +1,7 @@
 // Helpers shared by the per-table readers (mailusers.tab, server.tab, user.tab, ...): field-count
-// checks and problem texts that name file, line and field, strict decimal numbers, and ASCII
-// case folding for XMail's case-insensitive keys. They know nothing of what a table means.
+// checks and problem texts that name file, line and field, and strict decimal numbers. ASCII
+// case folding for XMail's case-insensitive keys is common/ascii.hpp. They know nothing of
+// what a table means.
 #pragma once
 
 #include <cstddef>
@@ -31,8 +32,5 @@ std::optional<Error> check_field_count(const Table& table, const Record& record,
 // '+', at most 18 digits. Stricter than XMail's atoi(), which turns "12abc" into 12 and
 // "abc" into 0: a typo must not become a silent value.
 std::optional<long long> parse_number(std::string_view text, bool allow_negative = false);
-
-std::string ascii_lower(std::string_view text);
-bool iequals(std::string_view a, std::string_view b);
 
 }  // namespace psyncd::tabfile

@@ -6,7 +6,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#include "pop3/apop.hpp"
+#include "common/hex.hpp"
 
 namespace psyncd::pop3 {
 

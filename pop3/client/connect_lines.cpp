@@ -2,21 +2,9 @@
 
 #include <utility>
 
+#include "common/ascii.hpp"
+
 namespace psyncd::pop3 {
-
-namespace {
-
-bool starts_with_ci(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    char c = s[i];
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    if (c != prefix[i]) return false;
-  }
-  return true;
-}
-
-}  // namespace
 
 bool ConnectLines::add(std::string_view chunk) {
   bytes_ += chunk.size();
@@ -41,8 +29,8 @@ void ConnectLines::add_line(std::string line) {
   }
   // A status line starts a new reply. Only a block closed by "." is taken as the CAPA
   // list, so a single-line reply (the STLS "+OK") never replaces it.
-  if (starts_with_ci(line, "+OK") || starts_with_ci(line, "-ERR")) {
-    in_block_ = starts_with_ci(line, "+OK");
+  if (istarts_with(line, "+OK") || istarts_with(line, "-ERR")) {
+    in_block_ = istarts_with(line, "+OK");
     if (++replies_ == 2) stls_accepted_ = in_block_;
     pending_.clear();
     return;

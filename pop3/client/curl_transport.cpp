@@ -14,11 +14,11 @@
 #include <poll.h>
 #include <sys/socket.h>
 
-#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <mutex>
 
+#include "common/ascii.hpp"
 #include "pop3/client/cert_fingerprint.hpp"
 
 namespace psyncd::pop3 {
@@ -130,8 +130,7 @@ std::string with_colons(const std::string& hex) {
   std::string out;
   for (size_t i = 0; i < hex.size(); i += 2) {
     if (i > 0) out += ':';
-    for (char c : hex.substr(i, 2))
-      out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    out += ascii_upper(hex.substr(i, 2));
   }
   return out;
 }

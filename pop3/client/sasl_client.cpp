@@ -5,6 +5,8 @@
 
 #include <mutex>
 
+#include "common/ascii.hpp"
+
 namespace psyncd::pop3 {
 
 namespace {
@@ -18,14 +20,6 @@ Gsasl* context() {
   return ctx;
 }
 
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return out;
-}
-
 }  // namespace
 
 const std::vector<std::string>& SaslClient::supported() {
@@ -37,7 +31,7 @@ const std::vector<std::string>& SaslClient::supported() {
 std::string SaslClient::choose(const std::vector<std::string>& offered) {
   for (const auto& ours : supported()) {
     for (const auto& theirs : offered) {
-      if (upper(theirs) == ours) return ours;
+      if (ascii_upper(theirs) == ours) return ours;
     }
   }
   return {};
@@ -48,7 +42,7 @@ Result<std::unique_ptr<SaslClient>> SaslClient::start(std::string_view mechanism
                                                       std::string_view password) {
   Gsasl* ctx = context();
   if (ctx == nullptr) return make_error(ErrorKind::internal, "GNU SASL failed to initialise");
-  const std::string mech = upper(mechanism);
+  const std::string mech = ascii_upper(mechanism);
   std::unique_ptr<SaslClient> c(new SaslClient());
   Gsasl_session* s = nullptr;
   int rc = gsasl_client_start(ctx, mech.c_str(), &s);

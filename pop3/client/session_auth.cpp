@@ -6,6 +6,7 @@
 // connection over to another process, which would not see it.
 #include <fmt/format.h>
 
+#include "common/ascii.hpp"
 #include "pop3/apop.hpp"
 #include "pop3/client/session.hpp"
 
@@ -76,11 +77,8 @@ void ClientSession::login_accepted() {
 }
 
 void ClientSession::start_sasl() {
-  std::string mech =
-      options_.sasl_mechanism.empty() ? SaslClient::choose(caps_.sasl) : options_.sasl_mechanism;
-  for (char& c : mech) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
+  const std::string mech = ascii_upper(
+      options_.sasl_mechanism.empty() ? SaslClient::choose(caps_.sasl) : options_.sasl_mechanism);
   std::string offered;
   for (const auto& m : caps_.sasl) offered += (offered.empty() ? "" : " ") + m;
   if (mech.empty()) {

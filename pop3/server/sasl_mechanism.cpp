@@ -7,19 +7,13 @@
 
 #include <stdexcept>
 
+#include "common/ascii.hpp"
+#include "common/hex.hpp"
 #include "pop3/apop.hpp"
 
 namespace psyncd::pop3 {
 
 namespace {
-
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return out;
-}
 
 bool same_secret(std::string_view a, std::string_view b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
@@ -104,9 +98,7 @@ class CramMd5Mechanism : public SaslMechanism {
     }
     const std::string user(response->substr(0, sp));
     std::string digest(response->substr(sp + 1));
-    for (char& c : digest) {
-      if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
-    }
+    digest = ascii_lower(digest);  // hex digits: only A-F change
     auto found = ctx_.auth->lookup_secret(user);
     if (found.status == AuthStatus::temporary) return sasl_finish(found.status, user, found.reason);
     const bool known = found.status == AuthStatus::ok || found.status == AuthStatus::disabled;
@@ -181,12 +173,12 @@ const std::vector<std::string>& supported_sasl_mechanisms() {
 }
 
 bool sasl_is_cleartext(std::string_view mechanism) {
-  const std::string m = upper(mechanism);
+  const std::string m = ascii_upper(mechanism);
   return m == "PLAIN" || m == "LOGIN";
 }
 
 std::unique_ptr<SaslMechanism> make_sasl_mechanism(std::string_view mechanism, SaslContext context) {
-  const std::string m = upper(mechanism);
+  const std::string m = ascii_upper(mechanism);
   if (m == "PLAIN") return std::make_unique<PlainMechanism>(std::move(context));
   if (m == "LOGIN") return std::make_unique<LoginMechanism>(std::move(context));
   if (m == "CRAM-MD5") return std::make_unique<CramMd5Mechanism>(std::move(context));

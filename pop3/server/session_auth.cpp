@@ -1,6 +1,7 @@
 // Session: the AUTHORIZATION state (USER, PASS, APOP, AUTH, CAPA, STLS) and the login outcome.
 #include <openssl/crypto.h>
 
+#include "common/ascii.hpp"
 #include "pop3/apop.hpp"
 #include "pop3/base64.hpp"
 #include "pop3/capa.hpp"
@@ -9,15 +10,6 @@
 namespace psyncd::pop3 {
 
 namespace {
-
-bool same_name(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    auto up = [](char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; };
-    if (up(a[i]) != up(b[i])) return false;
-  }
-  return true;
-}
 
 std::string_view failure_text(AuthStatus status) {
   switch (status) {
@@ -98,10 +90,7 @@ void Session::cmd_apop(const Command& cmd) {
   }
   const bool known = found.status == AuthStatus::ok || found.status == AuthStatus::disabled;
   const std::string want = apop_digest(config_.apop_timestamp, found.secret);
-  std::string got = cmd.args[1];
-  for (char& c : got) {
-    if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
-  }
+  const std::string got = ascii_lower(cmd.args[1]);  // hex digits: only A-F change
   if (!known || CRYPTO_memcmp(want.data(), got.data(), want.size()) != 0) {
     login_failed(user, "APOP", AuthStatus::bad_credentials,
                  known ? "APOP digest mismatch" : found.reason);
@@ -126,7 +115,7 @@ void Session::cmd_auth(const Command& cmd) {
   }
   const std::string& name = cmd.args[0];
   const bool configured = std::any_of(config_.sasl.begin(), config_.sasl.end(),
-                                      [&](const std::string& m) { return same_name(m, name); });
+                                      [&](const std::string& m) { return iequals(m, name); });
   auto mech = configured ? make_sasl_mechanism(name, {&auth_, config_.random, config_.hostname})
                          : nullptr;
   if (!mech) {
@@ -148,10 +137,7 @@ void Session::cmd_auth(const Command& cmd) {
     }
   }
   sasl_ = std::move(mech);
-  sasl_name_ = cmd.keyword + " " + cmd.args[0];
-  for (char& c : sasl_name_) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
+  sasl_name_ = ascii_upper(cmd.keyword + " " + cmd.args[0]);
   sasl_result(sasl_->step(initial ? std::optional<std::string_view>(*initial) : std::nullopt));
 }
 

@@ -16,7 +16,7 @@
 #include <stdexcept>
 #include <string_view>
 
-#include "pop3/apop.hpp"
+#include "common/hex.hpp"
 
 namespace psyncd::test {
 
@@ -78,8 +78,8 @@ const TlsMaterial& tls_material() {
     unsigned char cert_digest[EVP_MAX_MD_SIZE];
     unsigned int cert_len = 0;
     X509_digest(cert, EVP_sha256(), cert_digest, &cert_len);
-    m.cert_sha256 = psyncd::pop3::to_hex(
-        std::string_view(reinterpret_cast<const char*>(cert_digest), cert_len));
+    m.cert_sha256 =
+        psyncd::to_hex(std::string_view(reinterpret_cast<const char*>(cert_digest), cert_len));
     X509_free(cert);
     EVP_PKEY_free(key);
     return m;

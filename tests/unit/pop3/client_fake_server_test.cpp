@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 
+#include "common/ascii.hpp"
 #include "pop3/apop.hpp"
 #include "pop3/client/client.hpp"
 #include "pop3/client/curl_transport.hpp"
@@ -388,7 +389,7 @@ TEST_CASE("fake server: a pinned certificate replaces chain verification", "[pop
     CHECK(t.error().kind == ErrorKind::protocol);
     CHECK(t.error().text.find("does not match the pinned 00:00:") != std::string::npos);
     std::string got = FakePop3Server::tls_cert_sha256().substr(0, 2);
-    for (auto& c : got) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (auto& c : got) c = psyncd::ascii_upper(c);
     CHECK(t.error().text.find("SHA-256 " + got) != std::string::npos);
   }
   SECTION("STLS not offered: no TLS, so no clear-text login either") {

@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "common/ascii.hpp"
 #include "pop3/apop.hpp"
 #include "pop3/server/session.hpp"
 #include "tests/unit/pop3/server_fakes.hpp"
@@ -92,7 +93,7 @@ TEST_CASE("session: APOP digest is compared case-insensitively") {
   config.apop_timestamp = "<t@x>";
   Session s(config, auth);
   std::string digest = apop_digest("<t@x>", "secret");
-  for (char& c : digest) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char& c : digest) c = psyncd::ascii_upper(c);
   auto t = run_session(s, "APOP alice " + digest + "\r\n", 0);
   CHECK(t.output == "+OK hi <t@x>\r\n+OK maildrop has 0 messages (0 octets)\r\n");
   CHECK(s.state() == Session::State::transaction);

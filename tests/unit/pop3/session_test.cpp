@@ -7,11 +7,13 @@
 
 #include <catch2/catch.hpp>
 
+#include "common/hex.hpp"
 #include "pop3/apop.hpp"
 #include "pop3/base64.hpp"
 #include "tests/unit/pop3/server_fakes.hpp"
 
 using namespace psyncd::pop3;
+using psyncd::to_hex;
 using namespace psyncd::pop3::test;
 
 namespace {
