@@ -17,8 +17,10 @@ namespace psyncd::app {
 
 namespace {
 
-constexpr size_t kFields = 11;
-constexpr size_t kOldFields = 9;  // before the delay columns
+constexpr size_t kFields = 16;
+constexpr size_t kNumbers = 9;         // fields 3-11
+constexpr size_t kUntypedFields = 11;  // before the outcome columns
+constexpr size_t kOldFields = 9;       // before the delay columns too
 
 // Tabs and line ends become spaces so the table stays one record per line.
 std::string one_line(std::string s) {
@@ -43,6 +45,46 @@ Result<uint64_t> number_field(const tabfile::Record& r, size_t i, const std::str
     return Error{ErrorKind::config, path, r.line, "field " + std::to_string(i + 1),
                  "\"" + r.fields[i] + "\" is not a number"};
   return *v;
+}
+
+// A name written by one of the *_name functions back to its value (0..last), for the outcome
+// columns; "" is the default value.
+template <typename E, typename Name>
+Result<E> from_name(const tabfile::Record& r, size_t i, const std::string& path, E last,
+                    Name name) {
+  const std::string& text = r.fields[i];
+  if (text.empty()) return E{};
+  for (int v = 0; v <= static_cast<int>(last); ++v)
+    if (text == name(static_cast<E>(v))) return static_cast<E>(v);
+  return Error{ErrorKind::config, path, r.line, "field " + std::to_string(i + 1),
+               "unknown value \"" + text + "\""};
+}
+
+// Fields 12-16: the outcome kind, the step (failed only), the error's cause, the held cause.
+Result<AdviceKey> outcome_fields(const tabfile::Record& r, const std::string& path) {
+  using psync::FetchStep;
+  using psync::HeldCause;
+  using psync::OutcomeKind;
+  auto kind = from_name(r, 11, path, OutcomeKind::invalid, psync::kind_name);
+  if (!kind) return kind.error();
+  auto step = from_name(r, 12, path, FetchStep::quit, psync::step_name);
+  if (!step) return step.error();
+  auto cause = from_name(r, 13, path, ErrorCause::peer_refused,
+                         [](ErrorCause c) { return psyncd::to_string(c); });
+  if (!cause) return cause.error();
+  auto held = from_name(r, 14, path, HeldCause::retr_refused, psync::held_cause_name);
+  if (!held) return held.error();
+  return AdviceKey{*kind, *step, *cause, *held};
+}
+
+std::vector<std::string> outcome_columns(const LinkStatus& s) {
+  if (!s.typed) return {"", "", "", "", ""};
+  const AdviceKey& k = s.outcome;
+  const bool failed = k.kind == psync::OutcomeKind::failed;
+  return {psync::kind_name(k.kind), failed ? psync::step_name(k.step) : "",
+          k.cause == ErrorCause::none ? "" : psyncd::to_string(k.cause),
+          k.held == psync::HeldCause::none ? "" : psync::held_cause_name(k.held),
+          one_line(s.reply)};
 }
 
 // The result column: what happened, without the counts (they have their own columns).
@@ -73,6 +115,11 @@ void StatusBook::record(const psync::LinkReport& report, int64_t now) {
   // A link held back by its delay was not tried: its last real result stays.
   if (report.outcome != LinkOutcome::delayed || fresh) {
     s.result = result_text(report);
+    s.typed = true;
+    s.outcome = advice_key(report);
+    s.reply = report.outcome == LinkOutcome::ran && !report.result.ok
+                  ? one_line(report.result.error.reply)
+                  : std::string();
     s.time = now;
     bool ran = report.outcome == LinkOutcome::ran;
     s.msgs = ran ? report.result.messages : 0;
@@ -137,12 +184,21 @@ std::string format_status_table(const std::vector<LinkStatus>& entries) {
   std::string out =
       "# psyncd link status (written by the daemon; read by psyncd --status)\n"
       "# link  result  time  msgs  bytes  total-msgs  total-bytes  failures  next-poll  "
-      "delay-seconds  delay-until\n";
+      "delay-seconds  delay-until  outcome  step  cause  held-cause  server-reply\n";
   for (const LinkStatus& s : entries) {
-    out += tabfile::format_line(std::vector<std::string>{
-        s.link, s.result, std::to_string(s.time), std::to_string(s.msgs), std::to_string(s.bytes),
-        std::to_string(s.total_msgs), std::to_string(s.total_bytes), std::to_string(s.failures),
-        std::to_string(s.next_poll), std::to_string(s.delay), std::to_string(s.delay_until)});
+    std::vector<std::string> fields{s.link,
+                                    s.result,
+                                    std::to_string(s.time),
+                                    std::to_string(s.msgs),
+                                    std::to_string(s.bytes),
+                                    std::to_string(s.total_msgs),
+                                    std::to_string(s.total_bytes),
+                                    std::to_string(s.failures),
+                                    std::to_string(s.next_poll),
+                                    std::to_string(s.delay),
+                                    std::to_string(s.delay_until)};
+    for (auto& f : outcome_columns(s)) fields.push_back(std::move(f));
+    out += tabfile::format_line(fields);
   }
   return out;
 }
@@ -153,18 +209,37 @@ Result<std::vector<LinkStatus>> parse_status_table(std::string_view text, const 
   std::vector<LinkStatus> out;
   for (const auto& r : table.records) {
     size_t got = r.fields.size();
-    if (got != kFields && got != kOldFields)
+    if (got != kFields && got != kUntypedFields && got != kOldFields)
       return Error{ErrorKind::config, path, r.line, {},
                    fmt::format("{} fields, want {}", got, kFields)};
-    uint64_t n[kFields - 2] = {};
-    for (size_t i = 0; i + 2 < got; ++i) {
+    uint64_t n[kNumbers] = {};
+    for (size_t i = 0; i < kNumbers && i + 2 < got; ++i) {
       auto v = number_field(r, i + 2, path);
       if (!v) return v.error();
       n[i] = *v;
     }
-    out.push_back(LinkStatus{r.fields[0], r.fields[1], static_cast<int64_t>(n[0]), n[1], n[2],
-                             n[3], n[4], n[5], static_cast<int64_t>(n[6]),
-                             static_cast<int64_t>(n[7]), static_cast<int64_t>(n[8])});
+    LinkStatus s{r.fields[0],
+                 r.fields[1],
+                 static_cast<int64_t>(n[0]),
+                 n[1],
+                 n[2],
+                 n[3],
+                 n[4],
+                 n[5],
+                 static_cast<int64_t>(n[6]),
+                 static_cast<int64_t>(n[7]),
+                 static_cast<int64_t>(n[8]),
+                 false,
+                 {},
+                 {}};
+    if (got == kFields && !r.fields[11].empty()) {
+      auto key = outcome_fields(r, path);
+      if (!key) return key.error();
+      s.typed = true;
+      s.outcome = *key;
+      s.reply = r.fields[15];
+    }
+    out.push_back(std::move(s));
   }
   return out;
 }
@@ -179,10 +254,13 @@ std::string status_line(const LinkStatus& s, int64_t now) {
     delay = fmt::format("{} s, {} {}", s.delay, s.delay_until > now ? "until" : "ended",
                         when(s.delay_until));
   if (s.failures != 0) delay += fmt::format(" ({} failure(s) in a row)", s.failures);
-  return fmt::format("{}: last {} at {}; {} msgs {} bytes (total {} msgs {} bytes); next poll {}; "
-                     "failure delay: {}",
-                     s.link, s.result, when(s.time), s.msgs, s.bytes, s.total_msgs, s.total_bytes,
-                     next, delay);
+  std::string line = fmt::format(
+      "{}: last {} at {}; {} msgs {} bytes (total {} msgs {} bytes); next poll {}; failure "
+      "delay: {}",
+      s.link, s.result, when(s.time), s.msgs, s.bytes, s.total_msgs, s.total_bytes, next, delay);
+  if (std::string hint = s.typed ? advice(s.outcome) : ""; !hint.empty())
+    line += "; what to do: " + hint;
+  return line;
 }
 
 }  // namespace psyncd::app

@@ -3,7 +3,8 @@
 // StatusBook and keeps it in MAIL_ROOT/psyncd/status.tab (written atomically); --status reads
 // that file and prints one line per link: last result and time, messages and bytes (last run
 // and total), next poll (the later of the next cycle and the end of the failure delay) and the
-// current failure delay. It does not run links or know the delays itself: the report says.
+// current failure delay, and what to do (app/advice.hpp, from the typed outcome the file keeps
+// beside the result's text). It does not run links or know the delays itself: the report says.
 // What is wrong with pop3links.tab itself (psync/link_table_keeper.hpp) is one more record,
 // named kLinksTableEntry, printed first.
 #pragma once
@@ -14,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "app/advice.hpp"
 #include "common/result.hpp"
 #include "psync/run_once.hpp"
 
@@ -31,6 +33,11 @@ struct LinkStatus {
   int64_t next_poll = 0;    // Unix time; 0 = only on .psync-trigger (-Yi 0)
   int64_t delay = 0;        // current failure delay in seconds; 0 = none
   int64_t delay_until = 0;  // Unix time the failure delay ends
+  // The typed outcome behind `result` (psync/link_outcome.hpp), so --status gives the same
+  // advice as --once; files of earlier versions have none (typed false).
+  bool typed = false;
+  AdviceKey outcome;
+  std::string reply;  // the server's own words in a failure, kept apart; "" when none
 };
 
 // The status.tab record about pop3links.tab itself; no link label looks like it (" -> ").
@@ -58,10 +65,10 @@ class StatusBook {
 
 std::string status_path(const std::string& mail_root);
 std::string format_status_table(const std::vector<LinkStatus>& entries);
-// Parses what format_status_table wrote (also the 9-field files of earlier versions, which had
-// no delay columns); bad lines are errors naming file and line.
+// Parses what format_status_table wrote, and the files of earlier versions: 9 fields (no delay
+// columns) and 11 (no outcome columns); bad lines are errors naming file, line and field.
 Result<std::vector<LinkStatus>> parse_status_table(std::string_view text, const std::string& path);
-// One human line for --status.
+// One human line for --status, ending in "; what to do: ..." when the outcome has advice.
 std::string status_line(const LinkStatus& s, int64_t now);
 
 }  // namespace psyncd::app

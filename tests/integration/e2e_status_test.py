@@ -2,7 +2,7 @@
 """--status and --once against a real Dovecot. The psyncd daemon (-Yi 0, server.tab
 PsyncFailedAccountDelay 600) runs a cycle over two links: u1 fetches its mail, u2 has a wrong
 password. `psyncd --status` must then show u1's exact counts (last run and total) and no delay,
-and u2 as "FAIL (auth)" with a 600 s failure delay; after a triggered second cycle u1's last
+and u2 as "FAIL (auth)" with a 600 s failure delay and what to do; after a triggered second cycle u1's last
 run and total counts move on while u2, held back by its delay, keeps its result and its one
 failure; the daemon's log names the failing link, its step and what to do. Then
 `psyncd --once` on a pseudo-terminal shows the live progress line (\\r + erase) and every
@@ -93,8 +93,9 @@ def main():
                                 line_of(text, u1)), "u1: ok, exact counts, no delay", text)
                 check(re.search(r": last FAIL \(auth\): .* 0 msgs 0 bytes \(total 0 msgs 0 "
                                 r"bytes\); next poll on \.psync-trigger only; failure delay: 600 s, "
-                                r"until [^;]+ UTC \(1 failure\(s\) in a row\)$", line_of(text, u2)),
-                      "u2: FAIL at auth with its 600 s failure delay", text)
+                                r"until [^;]+ UTC \(1 failure\(s\) in a row\); what to do: check "
+                                r"the remote user \(field 4\) and the password", line_of(text, u2)),
+                      "u2: FAIL at auth with its 600 s failure delay and what to do", text)
                 hinted = re.compile(rf"psync: {re.escape(u2)}: FAIL \(auth\): .*; what to do: "
                                     r"check the remote user")
                 check(wait_for(lambda: hinted.search(open(log_path).read())),

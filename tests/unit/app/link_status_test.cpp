@@ -110,10 +110,14 @@ TEST_CASE("link status: a link first seen delayed; -Yi 0 means trigger only") {
   CHECK(status_line(e[0], kT) ==
         "a@h:110 -> a@ex.test: last FAIL (connect): h:110: connect: refused at 2023-11-14 "
         "22:13:20 UTC; 0 msgs 0 bytes (total 0 msgs 0 bytes); next poll on .psync-trigger only; "
-        "failure delay: 60 s, until 2023-11-14 22:14:20 UTC (1 failure(s) in a row)");
+        "failure delay: 60 s, until 2023-11-14 22:14:20 UTC (1 failure(s) in a row); what to do: "
+        "cannot reach field 3's server[:port]: check the name, port and firewall");
   StatusBook fresh(0);
   fresh.record(r, kT);
   CHECK(fresh.entries()[0].result == "not run: delayed after failures: host h");
+  CHECK(status_line(fresh.entries()[0], kT)
+            .find("; what to do: retried once its delay has "
+                  "passed") != std::string::npos);
 }
 
 TEST_CASE("link status: --status lines, exact") {
@@ -124,19 +128,25 @@ TEST_CASE("link status: --status lines, exact") {
     const char* want;
   };
   const Case cases[] = {
-      {"ok", {"a@h -> a@ex", "ok", kT, 3, 100, 9, 300, 0, kT + 120, 0, 0}, kT + 1,
+      {"ok",
+       {"a@h -> a@ex", "ok", kT, 3, 100, 9, 300, 0, kT + 120, 0, 0, false, {}, {}},
+       kT + 1,
        "a@h -> a@ex: last ok at 2023-11-14 22:13:20 UTC; 3 msgs 100 bytes (total 9 msgs 300 "
        "bytes); next poll 2023-11-14 22:15:20 UTC; failure delay: none"},
-      {"overdue", {"a@h -> a@ex", "ok", kT, 0, 0, 0, 0, 0, kT + 120, 0, 0}, kT + 121,
+      {"overdue",
+       {"a@h -> a@ex", "ok", kT, 0, 0, 0, 0, 0, kT + 120, 0, 0, false, {}, {}},
+       kT + 121,
        "a@h -> a@ex: last ok at 2023-11-14 22:13:20 UTC; 0 msgs 0 bytes (total 0 msgs 0 "
        "bytes); next poll 2023-11-14 22:15:20 UTC (overdue); failure delay: none"},
       {"delay ended",
-       {"a@h -> a@ex", "FAIL (list): x", kT, 0, 0, 0, 0, 2, kT + 600, 300, kT + 300}, kT + 400,
+       {"a@h -> a@ex", "FAIL (list): x", kT, 0, 0, 0, 0, 2, kT + 600, 300, kT + 300, false, {}, {}},
+       kT + 400,
        "a@h -> a@ex: last FAIL (list): x at 2023-11-14 22:13:20 UTC; 0 msgs 0 bytes (total 0 "
        "msgs 0 bytes); next poll 2023-11-14 22:23:20 UTC; failure delay: 300 s, ended "
        "2023-11-14 22:18:20 UTC (2 failure(s) in a row)"},
       {"failures, no delay (turned off)",
-       {"a@h -> a@ex", "FAIL (auth): x", kT, 0, 0, 0, 0, 1, 0, 0, 0}, kT,
+       {"a@h -> a@ex", "FAIL (auth): x", kT, 0, 0, 0, 0, 1, 0, 0, 0, false, {}, {}},
+       kT,
        "a@h -> a@ex: last FAIL (auth): x at 2023-11-14 22:13:20 UTC; 0 msgs 0 bytes (total 0 "
        "msgs 0 bytes); next poll on .psync-trigger only; failure delay: none (1 failure(s) in a "
        "row)"},
@@ -174,6 +184,41 @@ TEST_CASE("link status: the table round-trips, in link order; old 9-field files 
   CHECK((*old)[0].total_bytes == 4);
   CHECK((*old)[0].next_poll == 65);
   CHECK((*old)[0].delay == 0);
+  CHECK_FALSE((*old)[0].typed);
+}
+
+TEST_CASE("link status: the typed outcome round-trips and gives --status its advice") {
+  StatusBook book(60);
+  LinkReport r = failed(FetchStep::auth, "", 300, 400);
+  r.result.error = psyncd::Error{psyncd::ErrorKind::auth, "h:110", 0, "PASS", "login refused"};
+  r.result.error.reply = "-ERR [AUTH]\tno";
+  r.result.error.cause = psyncd::ErrorCause::login_refused;
+  book.record(r, 100);
+  std::string text = format_status_table(book.entries());
+  CHECK(text.find("\"failed\"\t\"auth\"\t\"login-refused\"\t\"\"\t\"-ERR [AUTH] no\"\n") !=
+        std::string::npos);
+  auto back = parse_status_table(text, "status.tab");
+  REQUIRE(back);
+  REQUIRE(back->size() == 1);
+  const LinkStatus& s = (*back)[0];
+  CHECK(s.typed);
+  CHECK(s.outcome.kind == psyncd::psync::OutcomeKind::failed);
+  CHECK(s.outcome.step == FetchStep::auth);
+  CHECK(s.outcome.cause == psyncd::ErrorCause::login_refused);
+  CHECK(s.reply == "-ERR [AUTH] no");
+  CHECK(s.result == "FAIL (auth): h:110: PASS: login refused: \"-ERR [AUTH]\\x09no\"");
+  CHECK(status_line(s, 100).find("; what to do: check the remote user (field 4)") !=
+        std::string::npos);
+
+  // A file of the version before the outcome columns (11 fields): read, no advice.
+  auto eleven = parse_status_table(
+      "\"a\"\t\"FAIL (auth): "
+      "x\"\t\"5\"\t\"0\"\t\"0\"\t\"0\"\t\"0\"\t\"1\"\t\"65\"\t\"60\"\t\"65\"\n",
+      "status.tab");
+  REQUIRE(eleven);
+  CHECK_FALSE((*eleven)[0].typed);
+  CHECK((*eleven)[0].delay == 60);
+  CHECK(status_line((*eleven)[0], 5).find("what to do") == std::string::npos);
 }
 
 TEST_CASE("link status: bad input") {
@@ -183,16 +228,22 @@ TEST_CASE("link status: bad input") {
     const char* want;
   };
   const Case cases[] = {
-      {"few fields", "\"a\"\t\"ok\"\n", "status.tab:1: 2 fields, want 11"},
-      {"ten fields",
-       "\"a\"\t\"ok\"\t\"1\"\t\"1\"\t\"1\"\t\"1\"\t\"1\"\t\"0\"\t\"0\"\t\"0\"\n",
-       "status.tab:1: 10 fields, want 11"},
-      {"not a number",
-       "\"a\"\t\"ok\"\t\"x\"\t\"1\"\t\"1\"\t\"1\"\t\"1\"\t\"0\"\t\"0\"\n",
+      {"few fields", "\"a\"\t\"ok\"\n", "status.tab:1: 2 fields, want 16"},
+      {"ten fields", "\"a\"\t\"ok\"\t\"1\"\t\"1\"\t\"1\"\t\"1\"\t\"1\"\t\"0\"\t\"0\"\t\"0\"\n",
+       "status.tab:1: 10 fields, want 16"},
+      {"not a number", "\"a\"\t\"ok\"\t\"x\"\t\"1\"\t\"1\"\t\"1\"\t\"1\"\t\"0\"\t\"0\"\n",
        "status.tab:1: field 3: \"x\" is not a number"},
       {"bad delay",
        "\"a\"\t\"ok\"\t\"1\"\t\"1\"\t\"1\"\t\"1\"\t\"1\"\t\"0\"\t\"0\"\t\"-5\"\t\"0\"\n",
        "status.tab:1: field 10: \"-5\" is not a number"},
+      {"unknown step",
+       "\"a\"\t\"FAIL (x): y\"\t\"1\"\t\"1\"\t\"1\"\t\"1\"\t\"1\"\t\"0\"\t\"0\"\t\"0\"\t\"0\"\t"
+       "\"failed\"\t\"transfer\"\t\"\"\t\"\"\t\"\"\n",
+       "status.tab:1: field 13: unknown value \"transfer\""},
+      {"unknown cause",
+       "\"a\"\t\"FAIL (auth): y\"\t\"1\"\t\"1\"\t\"1\"\t\"1\"\t\"1\"\t\"0\"\t\"0\"\t\"0\"\t\"0\"\t"
+       "\"failed\"\t\"auth\"\t\"bad-luck\"\t\"\"\t\"\"\n",
+       "status.tab:1: field 14: unknown value \"bad-luck\""},
   };
   for (const auto& c : cases) {
     INFO(c.name);
