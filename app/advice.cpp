@@ -34,7 +34,7 @@ constexpr auto kAny = std::nullopt;
 
 // What the link's outcome says first, then the error's cause (whatever the step), then the
 // step, then a word for what is left.
-const std::array<Row, 28> kRows = {{
+const std::array<Row, 29> kRows = {{
     {OutcomeKind::invalid, kAny, kAny, kAny,
      "the line in pop3links.tab cannot run: fix it (psyncd --check -Ms MAIL_ROOT lists every "
      "problem)"},
@@ -45,6 +45,8 @@ const std::array<Row, 28> kRows = {{
      "field 3 points at psyncd's own POP3 server: point the link at the remote"},
     {OutcomeKind::skipped, kAny, kAny, kAny,
      "another psyncd or XMail is syncing this link now; nothing to do"},
+    {OutcomeKind::stopped, kAny, kAny, kAny,
+     "psyncd was told to stop (SIGTERM) before this link's turn: it runs at the next start"},
     {F, kAny, ErrorCause::tls_pin_mismatch, kAny,
      "the server's certificate is not the one Pin=sha256: in field 6 names: it was renewed, "
      "or this is not the server you pinned; check the new fingerprint with the server's admin "

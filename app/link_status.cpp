@@ -65,7 +65,7 @@ Result<AdviceKey> outcome_fields(const tabfile::Record& r, const std::string& pa
   using psync::FetchStep;
   using psync::HeldCause;
   using psync::OutcomeKind;
-  auto kind = from_name(r, 11, path, OutcomeKind::invalid, psync::kind_name);
+  auto kind = from_name(r, 11, path, psync::kLastOutcomeKind, psync::kind_name);
   if (!kind) return kind.error();
   auto step = from_name(r, 12, path, FetchStep::quit, psync::step_name);
   if (!step) return step.error();
@@ -99,6 +99,8 @@ std::string result_text(const psync::LinkReport& r) {
     case LinkOutcome::delayed: return "not run: delayed after failures: " + r.note;
     case LinkOutcome::self_poll: return one_line("FAIL: " + r.note);
     case LinkOutcome::invalid: return one_line("FAIL (invalid): " + r.note);
+    case LinkOutcome::stopped:
+      return one_line("not run: " + r.note);
   }
   return "?";
 }

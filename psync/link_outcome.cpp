@@ -56,6 +56,8 @@ OutcomeKind kind_of(const LinkReport& r) {
       return OutcomeKind::self_poll;
     case LinkOutcome::invalid:
       return OutcomeKind::invalid;
+    case LinkOutcome::stopped:
+      return OutcomeKind::stopped;
   }
   return OutcomeKind::failed;
 }
@@ -78,6 +80,8 @@ const char* kind_name(OutcomeKind kind) {
       return "self-poll";
     case OutcomeKind::invalid:
       return "invalid";
+    case OutcomeKind::stopped:
+      return "stopped";
   }
   return "failed";
 }
@@ -130,6 +134,8 @@ std::string outcome_text(const LinkReport& l) {
       return "FAIL: " + l.note;
     case LinkOutcome::invalid:
       return "FAIL (invalid): " + l.note;
+    case LinkOutcome::stopped:
+      return "not run: " + l.note;
   }
   return {};
 }

@@ -56,8 +56,9 @@ struct LinkResult {
   std::string reason() const { return ok ? std::string() : error.to_string(); }
 };
 
-// invalid: its pop3links.tab line was refused (LinkTable::invalid); note says why.
-enum class LinkOutcome { ran, skipped_lock, disabled, delayed, self_poll, invalid };
+// invalid: its pop3links.tab line was refused (LinkTable::invalid); note says why. stopped:
+// psyncd was stopping (SIGTERM) before the link's turn came.
+enum class LinkOutcome { ran, skipped_lock, disabled, delayed, self_poll, invalid, stopped };
 
 // A link's failure delay (backoff.hpp) as it stands: the later-ending of its host's and its
 // own account's delay.
@@ -77,9 +78,20 @@ struct LinkReport {
 
 // One word for what became of a link, for tallies and advice: a link that ran is ok, held,
 // failed or skipped; the others say why it did not run.
-enum class OutcomeKind { ok, held, failed, skipped, disabled, delayed, self_poll, invalid };
+enum class OutcomeKind {
+  ok,
+  held,
+  failed,
+  skipped,
+  disabled,
+  delayed,
+  self_poll,
+  invalid,
+  stopped
+};
+inline constexpr OutcomeKind kLastOutcomeKind = OutcomeKind::stopped;
 OutcomeKind kind_of(const LinkReport& report);
-// "ok", "held", "failed", "skipped", "disabled", "delayed", "self-poll", "invalid".
+// "ok", "held", "failed", "skipped", "disabled", "delayed", "self-poll", "invalid", "stopped".
 const char* kind_name(OutcomeKind kind);
 // A failure for the exit status and the log level: failed, delayed, self-poll, invalid.
 bool is_failure(OutcomeKind kind);

@@ -302,8 +302,8 @@ Result<CycleReport> PsyncService::run_cycle() {
   auto ran = run_pool(hosts, limits, job, config_.stop);
   for (size_t i = 0; i < ran.size(); ++i) {
     if (!ran[i]) {
-      report.links[due[i]].outcome = LinkOutcome::skipped_lock;
-      report.links[due[i]].note = "stopped before it started";
+      report.links[due[i]].outcome = LinkOutcome::stopped;
+      report.links[due[i]].note = "psyncd was stopping before its turn came";
       finish(due[i], report.links[due[i]]);
     }
   }

@@ -38,6 +38,7 @@ TEST_CASE("advice: one per outcome kind") {
       {OutcomeKind::delayed, "PsyncFailedHostDelay"},
       {OutcomeKind::self_poll, "own POP3 server"},
       {OutcomeKind::invalid, "the line in pop3links.tab cannot run: fix it"},
+      {OutcomeKind::stopped, "told to stop (SIGTERM)"},
       {OutcomeKind::held, "the messages stay on the remote server"},
       {OutcomeKind::failed, "cannot take the link lock"},  // step lock, no cause
   };

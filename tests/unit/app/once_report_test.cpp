@@ -62,8 +62,14 @@ TEST_CASE("once report: the tally prints each outcome with its advice, exact") {
         "c@h -> c@ex: skipped (locked): held by pid 7\n"
         "    what to do: another psyncd or XMail is syncing this link now; nothing to do\n");
   CHECK(tally.add(report("d", LinkOutcome::disabled)) == "d@h -> d@ex: disabled\n");
+  LinkReport stopped = report("e", LinkOutcome::stopped);
+  stopped.note = "psyncd was stopping before its turn came";
+  CHECK(tally.add(stopped) ==
+        "e@h -> e@ex: not run: psyncd was stopping before its turn came\n"
+        "    what to do: psyncd was told to stop (SIGTERM) before this link's turn: it runs at the "
+        "next start\n");
   CHECK(tally.totals_line() ==
-        "psyncd --once: 4 links: 1 ok, 0 held, 1 failed, 2 not run; 4 msgs 105 bytes\n");
+        "psyncd --once: 5 links: 1 ok, 0 held, 1 failed, 3 not run; 4 msgs 105 bytes\n");
 }
 
 TEST_CASE("once report: the server's reply is shown after our words, and advice follows the step") {

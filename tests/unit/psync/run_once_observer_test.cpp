@@ -3,8 +3,8 @@
 // end with its LinkReport (step of a failure, failure delay); delay_of() matches; a second
 // cycle reports the delayed link from the cycle thread with its delay; summary lines name the
 // step.
+#include <atomic>
 #include <catch2/catch.hpp>
-
 #include <map>
 #include <mutex>
 
@@ -189,4 +189,24 @@ TEST_CASE("run_once: a refused pop3links.tab line is a failed link, in file orde
   CHECK(cycle->links[1].result.ok);
   CHECK_FALSE(cycle->ok());  // so --once exits non-zero
   CHECK(good.finish() == "");
+}
+
+TEST_CASE("run_once: links not started because psyncd is stopping say so, typed",
+          "[psync][run_once]") {
+  FetchFixture f;
+  f.dir.write("pop3links.tab", links_line("joe", 1) + links_line("ann", 1));
+  Recorder rec;
+  std::atomic<bool> stop{true};
+  psyncd::psync::PsyncConfig config = service_config(f, rec);
+  config.stop = &stop;
+  psyncd::psync::PsyncService service(config);
+  auto cycle = service.run_cycle();
+  REQUIRE(cycle);
+  REQUIRE(cycle->links.size() == 2);
+  for (const LinkReport& l : cycle->links) {
+    CHECK(l.outcome == LinkOutcome::stopped);
+    CHECK(psyncd::psync::kind_of(l) == psyncd::psync::OutcomeKind::stopped);
+    CHECK(psyncd::psync::outcome_text(l) == "not run: psyncd was stopping before its turn came");
+  }
+  CHECK_FALSE(cycle->ok());  // --once exits non-zero: these links did not sync
 }
