@@ -119,9 +119,8 @@ void StatusBook::record(const psync::LinkReport& report, int64_t now) {
     s.result = result_text(report);
     s.typed = true;
     s.outcome = advice_key(report);
-    s.reply = report.outcome == LinkOutcome::ran && !report.result.ok
-                  ? one_line(report.result.error.reply)
-                  : std::string();
+    s.reply =
+        report.outcome == LinkOutcome::ran ? one_line(report.result.server_reply()) : std::string();
     s.time = now;
     bool ran = report.outcome == LinkOutcome::ran;
     s.msgs = ran ? report.result.messages : 0;

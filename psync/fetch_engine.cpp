@@ -118,6 +118,7 @@ void LinkSync::note_held(const MessageOutcome& o, const Result<void>& committed)
   result_.held_reason = o.reason.empty() ? "not stored" : o.reason;
   if (o.status == MessageStatus::refused) {
     result_.held_cause = HeldCause::retr_refused;
+    result_.held_reply = o.reply;
   } else if (o.unroutable) {
     result_.held_cause = HeldCause::unroutable;
   } else {

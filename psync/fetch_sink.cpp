@@ -154,8 +154,13 @@ void FetchSink::refused(std::uint32_t number, const pop3::Reply& reply) {
   o.number = number;
   if (auto it = uidls_.find(number); it != uidls_.end()) o.uidl = it->second;
   o.status = MessageStatus::refused;
-  o.reason = "server refused RETR: " + reply.text;
-  log::warn("{}@{}: message {}: {}", link_.remote_user, link_.remote_spec, number, o.reason);
+  o.reason = "server refused RETR";
+  // The status line as the server sent it (parse_reply keeps its parts).
+  o.reply = "-ERR";
+  if (!reply.code.empty()) o.reply += " [" + reply.code + "]";
+  if (!reply.text.empty()) o.reply += " " + reply.text;
+  log::warn("{}@{}: message {}: {}: {}", link_.remote_user, link_.remote_spec, number, o.reason,
+            quote_peer_text(o.reply, 200));
   outcomes_.push_back(std::move(o));
 }
 

@@ -36,6 +36,7 @@ struct MessageOutcome {
   MessageStatus status = MessageStatus::failed;
   std::uint64_t bytes = 0;  // bytes received for the message
   std::string reason;       // failed / refused / error_account: why
+  std::string reply;        // refused: the server's line, kept apart from reason
   bool unroutable = false;  // failed: no local recipient and no usable Pop3SyncErrorAccount
   ErrorCause cause = ErrorCause::none;  // failed: what the store's error said
 };

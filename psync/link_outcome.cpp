@@ -102,7 +102,9 @@ std::string counts_text(const LinkResult& r) {
 }
 
 std::string held_text(const LinkResult& r) {
-  return fmt::format("held {}: {}", r.held, r.held_reason);
+  std::string text = fmt::format("held {}: {}", r.held, r.held_reason);
+  if (!r.held_reply.empty()) text += ": " + quote_peer_text(r.held_reply, 200);
+  return text;
 }
 
 std::string describe(const LinkResult& r) {

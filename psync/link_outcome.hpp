@@ -50,10 +50,13 @@ struct LinkResult {
   std::uint32_t held = 0;
   HeldCause held_cause = HeldCause::none;    // of the first held message
   ErrorCause held_error = ErrorCause::none;  // not_stored: what the store said
-  std::string held_reason;                   // why the first held message was held
+  std::string held_reason;                   // why the first held message was held (ours)
+  std::string held_reply;                    // retr_refused: the server's line, kept apart
 
   // The failure as one text: our diagnosis, then the server's reply quoted ("" when ok).
   std::string reason() const { return ok ? std::string() : error.to_string(); }
+  // The server's own words behind a failure, or behind the first held message; "" when none.
+  const std::string& server_reply() const { return ok ? held_reply : error.reply; }
 };
 
 // invalid: its pop3links.tab line was refused (LinkTable::invalid); note says why. stopped:
@@ -100,7 +103,7 @@ bool is_failure(OutcomeKind kind);
 std::string link_label(const Link& link);
 // The counts part: "3 msgs 12345 bytes, 0 deleted, 0 not synced".
 std::string counts_text(const LinkResult& result);
-// "held 2: why the first was held" (no counts).
+// "held 2: why the first was held" (no counts), the server's reply quoted after it.
 std::string held_text(const LinkResult& result);
 // "ok: 3 msgs 12345 bytes, ..." / "held 2: reason (counts)" (ok, but messages stayed on the
 // server) / "FAIL: reason (counts)" / "skipped: why" for summaries.

@@ -210,6 +210,22 @@ TEST_CASE("link status: the typed outcome round-trips and gives --status its adv
   CHECK(status_line(s, 100).find("; what to do: check the remote user (field 4)") !=
         std::string::npos);
 
+  // A held link keeps the refusing server's words apart too.
+  StatusBook held(60);
+  LinkReport h = report(LinkOutcome::ran, true, 1, 5);
+  h.result.held = 1;
+  h.result.held_cause = psyncd::psync::HeldCause::retr_refused;
+  h.result.held_reason = "server refused RETR";
+  h.result.held_reply = "-ERR gone";
+  held.record(h, 100);
+  auto hb = parse_status_table(format_status_table(held.entries()), "status.tab");
+  REQUIRE(hb);
+  CHECK((*hb)[0].result == "held 1: server refused RETR: \"-ERR gone\"");
+  CHECK((*hb)[0].reply == "-ERR gone");
+  CHECK((*hb)[0].outcome.held == psyncd::psync::HeldCause::retr_refused);
+  CHECK(status_line((*hb)[0], 100).find("what to do: the server refused to send them") !=
+        std::string::npos);
+
   // A file of the version before the outcome columns (11 fields): read, no advice.
   auto eleven = parse_status_table(
       "\"a\"\t\"FAIL (auth): "

@@ -199,9 +199,10 @@ TEST_CASE("fetch: a refused RETR leaves that message on the server", "[psync][fe
   CHECK(r.messages == 1);
   CHECK(r.not_synced == 1);
   CHECK(r.held == 1);
-  CHECK(r.held_reason == "server refused RETR: gone");
+  CHECK(r.held_reason == "server refused RETR");
+  CHECK(r.held_reply == "-ERR gone");
   CHECK(r.held_cause == psyncd::psync::HeldCause::retr_refused);
-  CHECK(info(r) == "held 1: server refused RETR: gone (" + counts_text(r) + ")");
+  CHECK(info(r) == "held 1: server refused RETR: \"-ERR gone\" (" + counts_text(r) + ")");
   CHECK(server.finish() == "");
   CHECK(f.delivered("joe") == std::vector<std::string>{kStored2});
 }
