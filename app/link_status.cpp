@@ -8,8 +8,8 @@
 #include <set>
 
 #include "common/clock.hpp"
+#include "common/decimal.hpp"
 #include "common/fs.hpp"
-#include "psync/link_number.hpp"
 #include "tabfile/tab_reader.hpp"
 #include "tabfile/tab_writer.hpp"
 
@@ -40,7 +40,7 @@ std::string when(int64_t t) {
 }
 
 Result<uint64_t> number_field(const tabfile::Record& r, size_t i, const std::string& path) {
-  auto v = psync::parse_decimal(r.fields[i], UINT64_MAX / 2);
+  auto v = parse_decimal(r.fields[i], UINT64_MAX / 2);
   if (!v)
     return Error{ErrorKind::config, path, r.line, "field " + std::to_string(i + 1),
                  "\"" + r.fields[i] + "\" is not a number"};

@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <limits>
 
-#include "psync/link_number.hpp"
+#include "common/decimal.hpp"
 #include "psync/link_remote.hpp"
 
 namespace psyncd::app {
@@ -115,7 +115,7 @@ class Parser {
       if (flag != n.name) continue;
       auto text = value(flag);
       if (!text) return text.error();
-      auto v = psync::parse_decimal(*text, n.max);
+      auto v = parse_decimal(*text, n.max);
       if (!v || *v < n.min)
         return usage_error(flag, "\"" + *text + "\" is not a number from " + std::to_string(n.min) +
                                      " to " + std::to_string(n.max));

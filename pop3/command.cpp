@@ -3,6 +3,7 @@
 #include <array>
 
 #include "common/ascii.hpp"
+#include "common/decimal.hpp"
 #include "common/hex.hpp"
 
 namespace psyncd::pop3 {
@@ -53,26 +54,12 @@ std::vector<std::string> split_spaces(std::string_view s) {
   return out;
 }
 
-// Strict decimal: 1..10 digits, no leading zero (except "0"), value <= 2^31-1.
-std::optional<std::uint32_t> parse_number(std::string_view s, bool& too_large) {
-  too_large = false;
-  if (s.empty() || (s.size() > 1 && s[0] == '0')) return std::nullopt;
-  std::uint64_t v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
-    v = v * 10 + static_cast<std::uint64_t>(c - '0');
-    if (v > 0x7fffffffu) {
-      too_large = true;
-      return std::nullopt;
-    }
-  }
-  return static_cast<std::uint32_t>(v);
-}
-
+// Strict decimal: no leading zero (except "0"), value <= 2^31-1, any number of digits (a long
+// one is "too large", not "invalid").
 Result<std::uint32_t> number_arg(std::string_view keyword, std::string_view arg, const char* what) {
-  bool too_large = false;
-  auto n = parse_number(arg, too_large);
-  if (n) return *n;
+  const Decimal n = read_decimal(arg, DecimalRules{0x7fffffffu, false, std::string_view::npos});
+  if (n.status == DecimalStatus::ok) return static_cast<std::uint32_t>(n.value);
+  const bool too_large = n.status == DecimalStatus::too_large;
   return fail(keyword, std::string(too_large ? "" : "invalid ") + what +
                            (too_large ? " too large" : ""));
 }

@@ -4,8 +4,8 @@
 #include <array>
 
 #include "common/ascii.hpp"
+#include "common/decimal.hpp"
 #include "common/hex.hpp"
-#include "psync/link_number.hpp"
 
 namespace psyncd::psync {
 

@@ -1,7 +1,6 @@
 #include "psync/fetch_keep_days.hpp"
 
-#include <charconv>
-
+#include "common/decimal.hpp"
 #include "spool/uidb.hpp"
 
 namespace psyncd::psync {
@@ -24,11 +23,9 @@ Result<KeepDates> read_keep_dates(const std::string& path) {
     rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
     auto tab = line.rfind('\t');
     if (tab == std::string_view::npos || tab == 0) continue;
-    long long when = 0;
-    auto digits = line.substr(tab + 1);
-    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), when);
-    if (ec != std::errc() || end != digits.data() + digits.size()) continue;
-    dates[std::string(line.substr(0, tab))] = when;
+    auto when = parse_signed_decimal(line.substr(tab + 1), DecimalRules{INT64_MAX});
+    if (!when) continue;
+    dates[std::string(line.substr(0, tab))] = *when;
   }
   return dates;
 }

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "psync/link_number.hpp"
+#include "common/decimal.hpp"
 
 namespace psyncd::psync {
 

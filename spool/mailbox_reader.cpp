@@ -7,10 +7,10 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <set>
 #include <utility>
 
+#include "common/decimal.hpp"
 #include "common/open_regular.hpp"
 
 namespace psyncd::spool {
@@ -70,11 +70,7 @@ std::optional<std::uint64_t> size_from_name(std::string_view name) {
   if (at == std::string_view::npos) return std::nullopt;
   std::string_view digits = name.substr(at + 3);
   digits = digits.substr(0, digits.find(','));
-  std::uint64_t value = 0;
-  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-  if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size())
-    return std::nullopt;
-  return value;
+  return parse_decimal(digits);
 }
 
 std::vector<std::string> listed_dirs(const std::string& account_dir, MailboxFormat format,

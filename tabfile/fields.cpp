@@ -1,5 +1,7 @@
 #include "tabfile/fields.hpp"
 
+#include "common/decimal.hpp"
+
 namespace psyncd::tabfile {
 
 Error record_problem(const Table& table, const Record& record, int field_number,
@@ -28,15 +30,10 @@ std::optional<Error> check_field_count(const Table& table, const Record& record,
 }
 
 std::optional<long long> parse_number(std::string_view text, bool allow_negative) {
-  bool negative = allow_negative && !text.empty() && text.front() == '-';
-  if (negative) text.remove_prefix(1);
-  if (text.empty() || text.size() > 18) return std::nullopt;
-  long long value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    value = value * 10 + (c - '0');
-  }
-  return negative ? -value : value;
+  DecimalRules rules;
+  rules.max_digits = 18;
+  if (!allow_negative && !text.empty() && text.front() == '-') return std::nullopt;
+  return parse_signed_decimal(text, rules);
 }
 
 }  // namespace psyncd::tabfile

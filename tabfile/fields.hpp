@@ -28,9 +28,9 @@ Error record_problem(const Table& table, const Record& record, int field_number,
 std::optional<Error> check_field_count(const Table& table, const Record& record, size_t min,
                                        size_t max = static_cast<size_t>(-1));
 
-// Strict decimal: ASCII digits only (and one leading '-' when allow_negative), no spaces, no
-// '+', at most 18 digits. Stricter than XMail's atoi(), which turns "12abc" into 12 and
-// "abc" into 0: a typo must not become a silent value.
+// A table field's number: common/decimal.hpp's strict decimal with at most 18 digits, and one
+// leading '-' when allow_negative. Stricter than XMail's atoi(), which turns "12abc" into 12
+// and "abc" into 0: a typo must not become a silent value.
 std::optional<long long> parse_number(std::string_view text, bool allow_negative = false);
 
 }  // namespace psyncd::tabfile

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "common/decimal.hpp"
 #include "pop3/reply.hpp"
 
 namespace psyncd::pop3 {
@@ -51,16 +52,7 @@ Result<void> check_count(std::string_view cmd, std::size_t got,
 }  // namespace
 
 std::optional<std::uint64_t> parse_number(std::string_view text, std::uint64_t max) {
-  if (text.empty() || text.size() > 20) return std::nullopt;
-  if (text.size() > 1 && text.front() == '0') return std::nullopt;
-  std::uint64_t v = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    const auto d = static_cast<std::uint64_t>(c - '0');
-    if (v > (max - d) / 10) return std::nullopt;
-    v = v * 10 + d;
-  }
-  return v;
+  return parse_decimal(text, DecimalRules{max, false});
 }
 
 Result<Stat> parse_stat(std::string_view text, const ListingLimits& limits) {

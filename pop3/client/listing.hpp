@@ -38,7 +38,8 @@ struct ListEntry {
   std::uint64_t octets = 0;
 };
 
-// Strict decimal: 1–20 digits, no leading zero unless "0", at most `max`.
+// A number in a STAT, LIST or UIDL reply: common/decimal.hpp's strict decimal, 1–20 digits,
+// no leading zero unless "0" (RFC 1939), at most `max`.
 std::optional<std::uint64_t> parse_number(std::string_view text, std::uint64_t max);
 
 // The text after "+OK " of a STAT reply: "<count> <octets>" (more words may follow).

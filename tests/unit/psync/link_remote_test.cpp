@@ -2,8 +2,6 @@
 
 #include <catch2/catch.hpp>
 
-#include "psync/link_number.hpp"
-
 using namespace psyncd;
 using namespace psyncd::psync;
 
@@ -60,14 +58,4 @@ TEST_CASE("parse_remote: bad input") {
     CHECK(r.error().kind == ErrorKind::config);
   }
   CHECK(parse_remote("h:0", 0, true).value() == RemoteAddress{"h", 0});
-}
-
-TEST_CASE("parse_decimal is strict") {
-  CHECK(parse_decimal("0", 10) == 0u);
-  CHECK(parse_decimal("10", 10) == 10u);
-  CHECK(parse_decimal("18446744073709551615", UINT64_MAX) == UINT64_MAX);
-  for (const char* bad : {"", "11", "-1", "+1", " 1", "1 ", "1x", "0x1", "18446744073709551616"}) {
-    INFO(bad);
-    CHECK_FALSE(parse_decimal(bad, 10).has_value());
-  }
 }
