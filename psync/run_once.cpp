@@ -37,6 +37,7 @@ struct Tables {
   LinkTable links;
   std::map<int, std::string> authtype_text;  // line -> raw field 6, for the psync log
   std::string links_status;                  // KeptTable::status
+  bool links_kept = false;                   // KeptTable::kept: the file is not used
 };
 
 Result<Tables> load_tables(const spool::MailRoot& root, LinkTableKeeper& keeper) {
@@ -62,6 +63,7 @@ Result<Tables> load_tables(const spool::MailRoot& root, LinkTableKeeper& keeper)
   t.links = std::move(kept->links);
   t.authtype_text = std::move(kept->authtype_text);
   t.links_status = std::move(kept->status);
+  t.links_kept = kept->kept;
   return t;
 }
 
@@ -183,8 +185,7 @@ Result<CycleReport> PsyncService::run_cycle() {
   Tables& t = *tables;
   // Table problems are reported when they change, not at every cycle (the daemon logs them).
   std::vector<std::string> problems;
-  if (!t.links_status.empty() && t.links_status.rfind("NOT USED", 0) == 0)
-    problems.push_back(t.links_status);
+  if (t.links_kept) problems.push_back(t.links_status);
   for (const auto& p : t.links.problems) problems.push_back(p.to_string());
   if (problems != last_problems_) report.problems = problems;
   last_problems_ = std::move(problems);
