@@ -37,6 +37,7 @@ class Collected final : public psync::CycleObserver {
     if (index < reports_.size()) reports_[index] = report;
   }
   std::string text() const {
+    std::lock_guard lock(mutex_);
     OnceTally tally;
     std::string out;
     for (const auto& r : reports_)
@@ -45,7 +46,7 @@ class Collected final : public psync::CycleObserver {
   }
 
  private:
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::vector<std::optional<psync::LinkReport>> reports_;
 };
 
