@@ -1,8 +1,7 @@
-// The XMail PSYNC log (-Yl, docs/xmail-formats.md §8.3): MAIL_ROOT/logs/psync-YYYYMMDDhhmm, the
-// stamp being the start of the current -Mr rotation window in local time; one line per session,
-// every field in double quotes, TAB-separated, LF-terminated: time, local-domain, local-account,
-// rmt-domain, rmt-name, authtype, SYNC=OK|EFAIL|ENOUSER, msgs synced, bytes synced, msgs not
-// synced, bytes not synced. Appends are serialised in-process and written with one write(2).
+// The XMail PSYNC log (-Yl): MAIL_ROOT/logs/psync-YYYYMMDDhhmm, written by
+// common/xmail_log.hpp (naming, rotation, quoting, file mode); one line per session: time,
+// local-domain, local-account, rmt-domain, rmt-name, authtype, SYNC=OK|EFAIL|ENOUSER, msgs
+// synced, bytes synced, msgs not synced, bytes not synced (XMail's PSYNCLogSession).
 #pragma once
 
 #include <chrono>
@@ -26,9 +25,6 @@ struct PsyncLogEntry {
   std::uint64_t bytes_not = 0;
 };
 
-// "psync-YYYYMMDDhhmm" for the window holding `when` (local time), windows of `rotate_hours`
-// hours counted from local midnight.
-std::string psync_log_name(std::chrono::system_clock::time_point when, unsigned rotate_hours);
 std::string format_psync_line(std::chrono::system_clock::time_point when,
                               const PsyncLogEntry& entry);
 Result<void> append_psync_log(const std::string& logs_dir,

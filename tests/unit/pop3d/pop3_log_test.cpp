@@ -38,24 +38,19 @@ TEST_CASE("POP3 log: XMail's line format") {
         "\t\"ELOGIN\"\n");
 }
 
-TEST_CASE("POP3 log: file name is the start of the rotation window") {
-  Utc utc;
-  CHECK(pop3_log_name(at(1700000000), 24) == "pop3-202311140000");
-  CHECK(pop3_log_name(at(1700000000), 6) == "pop3-202311141800");
-  CHECK(pop3_log_name(at(1700000000), 1) == "pop3-202311142200");
-}
-
 TEST_CASE("POP3 log: appends lines to logs/pop3-*") {
   Utc utc;
   psyncd::test::TempDir dir;
   {
-    Pop3Log log(dir.path(), 24);
+    Pop3Log log(dir.path(), 1);
     Pop3LogEntry e{"h", "d", "1.2.3.4", "u", false, 0, 0};
     log.write(e, at(1700000000));
     log.write(e, at(1700000001));
+    log.write(e, at(1700002800));  // 23:00:00: the next one-hour window
   }
-  const std::string text = dir.read("pop3-202311140000");
-  CHECK(text ==
+  CHECK(dir.read("pop3-202311142200") ==
         "\"h\"\t\"d\"\t\"1.2.3.4\"\t\"2023-11-14 22:13:20\"\t\"u\"\t\"\"\t\"ELOGIN\"\n"
         "\"h\"\t\"d\"\t\"1.2.3.4\"\t\"2023-11-14 22:13:21\"\t\"u\"\t\"\"\t\"ELOGIN\"\n");
+  CHECK(dir.read("pop3-202311142300") ==
+        "\"h\"\t\"d\"\t\"1.2.3.4\"\t\"2023-11-14 23:00:00\"\t\"u\"\t\"\"\t\"ELOGIN\"\n");
 }
