@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <climits>
+#include <initializer_list>
 
 #include "common/ascii.hpp"
 #include "common/decimal.hpp"
@@ -42,6 +44,26 @@ std::vector<Token> tokenize(std::string_view text) {
   return out;
 }
 
+// glibc's atoi(), which XMail reads Leave=V with: leading white space skipped, an optional
+// sign, digits up to the first other byte ("yes" and "" give 0, " 2x" gives 2); out of range
+// saturates as strtol() does, then is cut to int as atoi() does.
+int xmail_atoi(std::string_view text) {
+  size_t i = 0;
+  auto space = [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
+  while (i < text.size() && space(text[i])) ++i;
+  bool negative = i < text.size() && text[i] == '-';
+  if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
+  // Magnitudes up to LONG_MAX + 1 (LONG_MIN's) are exact; beyond, strtol saturates.
+  const unsigned long limit = static_cast<unsigned long>(LONG_MAX) + (negative ? 1 : 0);
+  unsigned long value = 0;
+  for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+    auto digit = static_cast<unsigned long>(text[i] - '0');
+    value = value > (limit - digit) / 10 ? limit : value * 10 + digit;
+  }
+  long as_long = negative ? static_cast<long>(0 - value) : static_cast<long>(value);
+  return static_cast<int>(as_long);  // atoi() is (int)strtol(): the low 32 bits
+}
+
 std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 constexpr std::array<const char*, 15> kKnown = {
@@ -74,6 +96,7 @@ class Parser {
  public:
   ParsedAuthtype run(std::string_view text) {
     for (const Token& t : tokenize(text)) one(t);
+    resolve_xmail_flags();
     check_combinations();
     return std::move(out_);
   }
@@ -86,7 +109,16 @@ class Parser {
     out_.problems.push_back(make_problem(Severity::error, kField, std::move(text)));
   }
   bool seen(std::string_view name) const {
-    return std::find(seen_.begin(), seen_.end(), name) != seen_.end();
+    return std::any_of(tokens_.begin(), tokens_.end(),
+                       [&](const Token& t) { return t.name == name; });
+  }
+  // The known tokens named, as written and in field order, joined by ',': "CLR,APOP".
+  std::string written(std::initializer_list<std::string_view> names) const {
+    std::string out;
+    for (const Token& t : tokens_)
+      if (std::find(names.begin(), names.end(), t.name) != names.end())
+        out += (out.empty() ? "" : ",") + t.raw;
+    return quoted(out);
   }
 
   void one(const Token& t) {
@@ -95,8 +127,8 @@ class Parser {
       warn("unknown token " + quoted(t.raw) + " (ignored" + unknown_hint(t.name) + ")");
       return;
     }
-    if (seen(t.name)) warn("token " + quoted(t.name) + " given more than once (the last one wins)");
-    seen_.push_back(t.name);
+    repeated(t);
+    tokens_.push_back(t);
     if (is_flag(t.name)) {
       // XMail compares names only, so "APOP=1" is APOP.
       if (t.has_value) warn("token " + quoted(t.raw) + ": value ignored");
@@ -106,15 +138,19 @@ class Parser {
     valued(t);
   }
 
+  // XMail sets a flag bit per token (UPopChanConfigAssign), so a flag twice is a flag once;
+  // Leave is reported with its outcome in leave_outcome(), OutBind where it is read.
+  void repeated(const Token& t) {
+    if (!seen(t.name) || t.name == "Leave") return;
+    if (is_flag(t.name))
+      warn("token " + quoted(t.name) + " given more than once (the same as once)");
+    else if (t.name != "OutBind")
+      warn("token " + quoted(t.name) + " given more than once (the last one wins)");
+  }
+
   void flag(std::string_view name) {
-    AuthOptions& o = out_.options;
-    if (name == "APOP") o.method = AuthMethod::apop;
-    if (name == "FAPOP") o.method = AuthMethod::force_apop;
-    if (name == "STLS") o.tls = TlsMode::starttls;
-    if (name == "FSTLS") o.tls = TlsMode::force_starttls;
-    if (name == "POP3S") o.tls = TlsMode::implicit;
-    if (name == "NoVerify") o.verify_peer = false;
-    if (name == "UseTop") o.use_top = true;
+    if (name == "NoVerify") out_.options.verify_peer = false;
+    if (name == "UseTop") out_.options.use_top = true;
   }
 
   void valued(const Token& t) {
@@ -128,25 +164,29 @@ class Parser {
     if (t.name == "SizeAction") return size_action(t);
   }
 
+  // XMail: "Leave" alone, or Leave=V with atoi(V) > 0, turns Leave on; nothing turns it off.
   void leave(const Token& t) {
-    if (!t.has_value) {
-      out_.options.leave = true;
-      leave_zero_ = false;
-      return;
-    }
-    auto n = parse_decimal(t.value, 1u << 30);
-    if (!n) return fail("token " + quoted(t.raw) + ": value is not a number");
-    out_.options.leave = *n > 0;  // XMail: Leave=0 means off
-    leave_zero_ = *n == 0;
+    if (!t.has_value || xmail_atoi(t.value) > 0) out_.options.leave = true;
   }
 
   void out_bind(const Token& t) {
-    if (!t.has_value || t.value.empty()) {
+    if (!t.has_value) {
       warn("token " + quoted(t.raw) + " has no address (ignored, as XMail does)");
+      return;
+    }
+    // XMail would bind to "" and fail every connect (MscGetServerAddress); psyncd skips it.
+    if (t.value.empty()) {
+      warn(quoted(t.raw) +
+           ": no address; XMail would fail every connect of this link, psyncd ignores it");
       return;
     }
     auto addr = parse_remote(t.value, 0, true);
     if (!addr) return fail("token " + quoted(t.raw) + ": " + addr.error().text);
+    if (out_.options.has_out_bind)
+      warn(
+          "token \"OutBind\" given more than once: XMail uses the last one with an "
+          "address, " +
+          quoted(t.raw));
     out_.options.has_out_bind = true;
     out_.options.out_bind = *addr;
   }
@@ -209,24 +249,82 @@ class Parser {
       fail("token " + quoted(t.raw) + ": want skip or delete");
   }
 
+  // UPopCreateChannel: POP3S connects in TLS and then never sends STLS; FSTLS adds "required"
+  // to STLS; FAPOP adds "no USER/PASS fallback" to APOP; CLR sets nothing.
+  void resolve_xmail_flags() {
+    AuthOptions& o = out_.options;
+    if (seen("POP3S"))
+      o.tls = TlsMode::implicit;
+    else if (seen("FSTLS"))
+      o.tls = TlsMode::force_starttls;
+    else if (seen("STLS"))
+      o.tls = TlsMode::starttls;
+    if (seen("FAPOP"))
+      o.method = AuthMethod::force_apop;
+    else if (seen("APOP"))
+      o.method = AuthMethod::apop;
+    const char* clr = seen("CLR") ? "; CLR means nothing to XMail" : "";
+    xmail_meaning({"POP3S", "STLS", "FSTLS"}, "POP3S",
+                  "POP3S (TLS from the first byte; STLS is never sent on it)") ||
+        xmail_meaning({"STLS", "FSTLS"}, "FSTLS", "FSTLS (the link fails when STLS is refused)");
+    xmail_meaning({"CLR", "APOP", "FAPOP"}, "FAPOP",
+                  std::string("FAPOP (APOP only, no USER/PASS fallback") + clr + ")") ||
+        xmail_meaning({"CLR", "APOP"}, "APOP",
+                      "APOP (CLR means nothing to XMail; APOP falls back to USER/PASS when "
+                      "the greeting has no timestamp or the server refuses it)");
+    leave_outcome();
+  }
+
+  // A warning when two or more of `names` are given and `winner`, one of them, decides.
+  bool xmail_meaning(std::initializer_list<std::string_view> names, std::string_view winner,
+                     const std::string& meaning) {
+    int given = 0;
+    for (std::string_view n : names) given += seen(n) ? 1 : 0;
+    if (!seen(winner) || given < 2) return false;
+    warn(written(names) + ": XMail uses " + meaning);
+    return true;
+  }
+
+  // Reported once every token is read: whether mail stays depends on all the Leave tokens.
+  void leave_outcome() {
+    const AuthOptions& o = out_.options;
+    int count = 0;
+    for (const Token& t : tokens_) count += t.name == "Leave" ? 1 : 0;
+    for (const Token& t : tokens_) {
+      if (t.name != "Leave" || !t.has_value || parse_decimal(t.value, 1u << 30)) continue;
+      int n = xmail_atoi(t.value);
+      std::string text = quoted(t.raw) + ": XMail reads the value as a number (atoi gives " +
+                         std::to_string(n) + ")";
+      if (n > 0)
+        text += ", so Leave is on";
+      else if (count > 1 || o.keep_days > 0)
+        text += ", which does not turn Leave on";
+      else
+        text +=
+            ", so Leave is off and fetched mail is deleted from the server; write Leave or "
+            "Leave=1 to keep it";
+      warn(std::move(text));
+    }
+    if (count < 2) return;
+    warn(written({"Leave"}) + ": Leave given " + std::to_string(count) +
+         " times; XMail keeps mail on the server when any one of them turns Leave on, so " +
+         (o.leave ? "Leave is on" : "Leave is off"));
+  }
+
   void contradiction(const char* a, const char* b) {
     if (seen(a) && seen(b))
       fail("tokens " + quoted(a) + " and " + quoted(b) + " contradict each other");
   }
 
   void check_combinations() {
-    contradiction("POP3S", "STLS");
-    contradiction("POP3S", "FSTLS");
-    contradiction("STLS", "FSTLS");
-    contradiction("APOP", "FAPOP");
-    contradiction("CLR", "APOP");
-    contradiction("CLR", "FAPOP");
-    contradiction("CLR", "SASL");
+    // SASL is psyncd's own: against XMail's APOP there is no XMail meaning to fall back on.
     contradiction("APOP", "SASL");
     contradiction("FAPOP", "SASL");
     AuthOptions& o = out_.options;
-    if (seen("KeepDays") && leave_zero_)
-      fail("tokens \"KeepDays\" and \"Leave=0\" contradict each other");
+    if (seen("CLR") && seen("SASL"))
+      warn(written({"CLR", "SASL"}) + ": SASL is used (CLR means nothing to XMail)");
+    if (seen("KeepDays") && !o.leave && seen("Leave"))
+      warn(written({"Leave"}) + ": no effect, KeepDays keeps mail on the server");
     if (o.keep_days > 0) o.leave = true;
     bool tls = seen("STLS") || seen("FSTLS") || seen("POP3S");
     if (seen("NoVerify") && !tls)
@@ -238,8 +336,7 @@ class Parser {
   }
 
   ParsedAuthtype out_;
-  std::vector<std::string> seen_;
-  bool leave_zero_ = false;
+  std::vector<Token> tokens_;  // the known tokens, in field order
 };
 
 }  // namespace

@@ -1,12 +1,14 @@
-// Parses POP3LINKS.TAB field 6 (authtype) into AuthOptions, the way XMail reads it
-// (docs/xmail-formats.md §3.4): split on ',', CR and LF (empty tokens vanish), each token cut at
-// its first '=' into name and value, names compared case-sensitively and untrimmed. XMail ignores
-// unknown tokens silently; psyncd keeps ignoring them but reports each one as a warning
-// (docs/xmail-differences.md "pop3links.tab"). Contradictions (POP3S+STLS, APOP+FAPOP, CLR+APOP,
-// ...) and bad values are errors. It does no I/O.
+// Parses POP3LINKS.TAB field 6 (authtype) into AuthOptions the way XMail reads it
+// (MscParseOptions, UPopChanConfigAssign): split on ',', CR and LF (empty tokens vanish), each
+// token cut at its first '=' into name and value, names compared case-sensitively and
+// untrimmed. Unknown tokens are ignored as XMail ignores them, and each is reported as a
+// warning. XMail's tokens are flags that only ever add (UPopCreateChannel reads the result), so
+// a combination such as CLR,APOP or POP3S,STLS runs with XMail's meaning and is reported as a
+// warning saying which meaning; errors are left for psyncd's own tokens. It does no I/O.
 //
-// XMail tokens (same meaning as XMail): CLR, APOP, FAPOP, STLS, FSTLS, POP3S, Leave, Leave=N
-// (on when N > 0), OutBind=addr[:port] (last one wins).
+// XMail tokens (same meaning as XMail): CLR (means nothing to XMail: USER/PASS is its default),
+// APOP, FAPOP, STLS, FSTLS, POP3S, Leave, Leave=N (on when atoi(N) > 0; once on, no later Leave
+// turns it off), OutBind=addr[:port] (the last one wins).
 // psyncd extensions (XMail would ignore them):
 //   NoVerify           do not verify the TLS peer's certificate chain (default: verify)
 //   Pin=sha256:<hex>   the SHA-256 of the server's certificate (`openssl x509 -fingerprint

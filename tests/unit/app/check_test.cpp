@@ -68,6 +68,42 @@ TEST_CASE("check: warnings only exit 0") {
   CHECK(status == 0);
 }
 
+// Lines XMail 1.27 runs (UPopChanConfigAssign only ever adds flags): each runs with XMail's
+// meaning, and --check names file, line and field for each, as a warning.
+TEST_CASE("check: authtype combinations XMail accepts are warnings, not dropped lines") {
+  test::TempDir dir;
+  copy_sample(dir);
+  const std::vector<std::string> auths = {"CLR,APOP",      "POP3S,STLS",
+                                          "APOP,FAPOP",    "Leave=yes",
+                                          "Leave,Leave=0", "OutBind=127.0.0.1,OutBind=127.0.0.2"};
+  std::string tab;
+  for (size_t i = 0; i < auths.size(); ++i)
+    tab += "\"example.test\"\t\"alice\"\t\"127.0.0.1:11110\"\t\"u" + std::to_string(i) +
+           "\"\t\"\"\t\"" + auths[i] + "\"\n";
+  dir.write("pop3links.tab", tab);
+  int status = -1;
+  const std::string w = "warning: pop3links.tab:";
+  const std::string f = ": field 6 (authtype): ";
+  CHECK(check_output(dir.path(), status) ==
+        w + "1" + f +
+            "\"CLR,APOP\": XMail uses APOP (CLR means nothing to XMail; APOP falls back to "
+            "USER/PASS when the greeting has no timestamp or the server refuses it)\n" +
+            w + "2" + f +
+            "\"POP3S,STLS\": XMail uses POP3S (TLS from the first byte; STLS is never sent on "
+            "it)\n" +
+            w + "3" + f + "\"APOP,FAPOP\": XMail uses FAPOP (APOP only, no USER/PASS fallback)\n" +
+            w + "4" + f +
+            "\"Leave=yes\": XMail reads the value as a number (atoi gives 0), so Leave is off "
+            "and fetched mail is deleted from the server; write Leave or Leave=1 to keep it\n" +
+            w + "5" + f +
+            "\"Leave,Leave=0\": Leave given 2 times; XMail keeps mail on the server when any "
+            "one of them turns Leave on, so Leave is on\n" +
+            w + "6" + f +
+            "token \"OutBind\" given more than once: XMail uses the last one with an address, "
+            "\"OutBind=127.0.0.2\"\n");
+  CHECK(status == 0);
+}
+
 TEST_CASE("check: missing directories and account directories") {
   test::TempDir dir;
   copy_sample(dir);
@@ -133,8 +169,9 @@ TEST_CASE("cli: modes and exit statuses") {
        {"-Ms", kSample, "--status"},
        66,
        "",
-       "psyncd: " + kSample + "/psyncd/status.tab: no status yet (has the daemon run a PSYNC "
-       "cycle?)\n"},
+       "psyncd: " + kSample +
+           "/psyncd/status.tab: no status yet (has the daemon run a PSYNC "
+           "cycle?)\n"},
   };
   for (const Case& c : cases) {
     INFO(c.name);

@@ -51,14 +51,20 @@ TEST_CASE("authtype: OutBind") {
   CHECK(p.options.has_out_bind);
   CHECK(p.options.out_bind == RemoteAddress{"10.0.0.2", 2000});
   CHECK(texts(p) == std::vector<std::string>{
-                        "warning: field 6 (authtype): token \"OutBind\" given more than once "
-                        "(the last one wins)"});
+                        "warning: field 6 (authtype): token \"OutBind\" given more than once: "
+                        "XMail uses the last one with an address, \"OutBind=10.0.0.2:2000\""});
   ParsedAuthtype bare = parse_authtype("OutBind");
   CHECK_FALSE(bare.options.has_out_bind);
   CHECK(texts(bare) ==
         std::vector<std::string>{"warning: field 6 (authtype): token \"OutBind\" has no address "
                                  "(ignored, as XMail does)"});
   CHECK(parse_authtype("OutBind=10.0.0.1").options.out_bind == RemoteAddress{"10.0.0.1", 0});
+  // XMail would bind to "" and fail every connect; psyncd keeps the address it had.
+  ParsedAuthtype empty = parse_authtype("OutBind=10.0.0.1,OutBind=");
+  CHECK(empty.options.out_bind == RemoteAddress{"10.0.0.1", 0});
+  CHECK(texts(empty) ==
+        std::vector<std::string>{"warning: field 6 (authtype): \"OutBind=\": no address; XMail "
+                                 "would fail every connect of this link, psyncd ignores it"});
 }
 
 TEST_CASE("authtype: extensions") {
@@ -103,19 +109,10 @@ TEST_CASE("authtype: bad input") {
       {"spaces", "APOP, Leave", {w + "unknown token \" Leave\" (ignored; spaces are not trimmed)"}},
       {"unknown with value", "Timeout=30", {w + "unknown token \"Timeout=30\" (ignored)"}},
       {"flag with value", "APOP=1", {w + "token \"APOP=1\": value ignored"}},
-      {"repeated", "APOP,APOP", {w + "token \"APOP\" given more than once (the last one wins)"}},
-      {"POP3S+STLS", "POP3S,STLS", {f + "tokens \"POP3S\" and \"STLS\" contradict each other"}},
-      {"POP3S+FSTLS", "FSTLS,POP3S", {f + "tokens \"POP3S\" and \"FSTLS\" contradict each other"}},
-      {"STLS+FSTLS", "STLS,FSTLS", {f + "tokens \"STLS\" and \"FSTLS\" contradict each other"}},
-      {"APOP+FAPOP", "APOP,FAPOP", {f + "tokens \"APOP\" and \"FAPOP\" contradict each other"}},
-      {"CLR+APOP", "CLR,APOP", {f + "tokens \"CLR\" and \"APOP\" contradict each other"}},
-      {"CLR+FAPOP", "FAPOP,CLR", {f + "tokens \"CLR\" and \"FAPOP\" contradict each other"}},
       {"SASL+APOP", "APOP,SASL=PLAIN", {f + "tokens \"APOP\" and \"SASL\" contradict each other"}},
-      {"KeepDays+Leave=0",
-       "Leave=0,KeepDays=3",
-       {f + "tokens \"KeepDays\" and \"Leave=0\" contradict each other"}},
-      {"Leave not a number", "Leave=yes", {f + "token \"Leave=yes\": value is not a number"}},
-      {"Leave signed", "Leave=+1", {f + "token \"Leave=+1\": value is not a number"}},
+      {"SASL+FAPOP",
+       "SASL=PLAIN,FAPOP",
+       {f + "tokens \"FAPOP\" and \"SASL\" contradict each other"}},
       {"OutBind bad port",
        "OutBind=1.2.3.4:x",
        {f +
@@ -160,6 +157,172 @@ TEST_CASE("authtype: bad input") {
     INFO(c.name);
     ParsedAuthtype p = parse_authtype(c.input);
     CHECK(texts(p) == c.want);
+  }
+}
+
+// What XMail 1.27 makes of each (UPopChanConfigAssign sets flag bits, UPopCreateChannel reads
+// them): the line runs, and --check says which meaning it runs with.
+TEST_CASE("authtype: combinations XMail accepts run with XMail's meaning") {
+  struct Case {
+    const char* input;
+    AuthMethod method;
+    TlsMode tls;
+    bool leave;
+    std::vector<std::string> want;
+  };
+  const std::string w = "warning: field 6 (authtype): ";
+  const std::string apop_meaning =
+      "XMail uses APOP (CLR means nothing to XMail; APOP falls back to USER/PASS when the "
+      "greeting has no timestamp or the server refuses it)";
+  const std::string pop3s_meaning =
+      "XMail uses POP3S (TLS from the first byte; STLS is never sent on it)";
+  const Case cases[] = {
+      {"CLR,APOP", AuthMethod::apop, TlsMode::none, false, {w + "\"CLR,APOP\": " + apop_meaning}},
+      {"APOP,CLR", AuthMethod::apop, TlsMode::none, false, {w + "\"APOP,CLR\": " + apop_meaning}},
+      {"CLR,FAPOP",
+       AuthMethod::force_apop,
+       TlsMode::none,
+       false,
+       {w + "\"CLR,FAPOP\": XMail uses FAPOP (APOP only, no USER/PASS fallback; CLR means "
+            "nothing to XMail)"}},
+      {"APOP,FAPOP",
+       AuthMethod::force_apop,
+       TlsMode::none,
+       false,
+       {w + "\"APOP,FAPOP\": XMail uses FAPOP (APOP only, no USER/PASS fallback)"}},
+      {"FAPOP,APOP,CLR",
+       AuthMethod::force_apop,
+       TlsMode::none,
+       false,
+       {w + "\"FAPOP,APOP,CLR\": XMail uses FAPOP (APOP only, no USER/PASS fallback; CLR "
+            "means nothing to XMail)"}},
+      {"POP3S,STLS",
+       AuthMethod::user_pass,
+       TlsMode::implicit,
+       false,
+       {w + "\"POP3S,STLS\": " + pop3s_meaning}},
+      {"FSTLS,POP3S",
+       AuthMethod::user_pass,
+       TlsMode::implicit,
+       false,
+       {w + "\"FSTLS,POP3S\": " + pop3s_meaning}},
+      {"STLS,FSTLS,POP3S",
+       AuthMethod::user_pass,
+       TlsMode::implicit,
+       false,
+       {w + "\"STLS,FSTLS,POP3S\": " + pop3s_meaning}},
+      {"FSTLS,STLS",
+       AuthMethod::user_pass,
+       TlsMode::force_starttls,
+       false,
+       {w + "\"FSTLS,STLS\": XMail uses FSTLS (the link fails when STLS is refused)"}},
+      {"APOP,APOP",
+       AuthMethod::apop,
+       TlsMode::none,
+       false,
+       {w + "token \"APOP\" given more than once (the same as once)"}},
+      // atoi("yes") is 0: XMail deletes the fetched mail from the server.
+      {"Leave=yes",
+       AuthMethod::user_pass,
+       TlsMode::none,
+       false,
+       {w + "\"Leave=yes\": XMail reads the value as a number (atoi gives 0), so Leave is off "
+            "and fetched mail is deleted from the server; write Leave or Leave=1 to keep it"}},
+      {"Leave=",
+       AuthMethod::user_pass,
+       TlsMode::none,
+       false,
+       {w + "\"Leave=\": XMail reads the value as a number (atoi gives 0), so Leave is off and "
+            "fetched mail is deleted from the server; write Leave or Leave=1 to keep it"}},
+      {"Leave=-1",
+       AuthMethod::user_pass,
+       TlsMode::none,
+       false,
+       {w + "\"Leave=-1\": XMail reads the value as a number (atoi gives -1), so Leave is off "
+            "and fetched mail is deleted from the server; write Leave or Leave=1 to keep it"}},
+      {"Leave=yes,Leave",
+       AuthMethod::user_pass,
+       TlsMode::none,
+       true,
+       {w + "\"Leave=yes\": XMail reads the value as a number (atoi gives 0), which does not "
+            "turn Leave on",
+        w + "\"Leave=yes,Leave\": Leave given 2 times; XMail keeps mail on the server when any "
+            "one of them turns Leave on, so Leave is on"}},
+      {"Leave=+1",
+       AuthMethod::user_pass,
+       TlsMode::none,
+       true,
+       {w + "\"Leave=+1\": XMail reads the value as a number (atoi gives 1), so Leave is on"}},
+      {"Leave= 2x",
+       AuthMethod::user_pass,
+       TlsMode::none,
+       true,
+       {w + "\"Leave= 2x\": XMail reads the value as a number (atoi gives 2), so Leave is on"}},
+      // atoi() is (int)strtol(): 2^32 + 1 is 1, 2^31 is negative, 10^20 saturates to -1.
+      {"Leave=4294967297",
+       AuthMethod::user_pass,
+       TlsMode::none,
+       true,
+       {w + "\"Leave=4294967297\": XMail reads the value as a number (atoi gives 1), so Leave "
+            "is on"}},
+      {"Leave=2147483648",
+       AuthMethod::user_pass,
+       TlsMode::none,
+       false,
+       {w + "\"Leave=2147483648\": XMail reads the value as a number (atoi gives -2147483648), "
+            "so Leave is off and fetched mail is deleted from the server; write Leave or Leave=1 "
+            "to keep it"}},
+      {"Leave=99999999999999999999",
+       AuthMethod::user_pass,
+       TlsMode::none,
+       false,
+       {w + "\"Leave=99999999999999999999\": XMail reads the value as a number (atoi gives -1), "
+            "so Leave is off and fetched mail is deleted from the server; write Leave or Leave=1 "
+            "to keep it"}},
+      {"Leave,Leave",
+       AuthMethod::user_pass,
+       TlsMode::none,
+       true,
+       {w + "\"Leave,Leave\": Leave given 2 times; XMail keeps mail on the server when any one "
+            "of them turns Leave on, so Leave is on"}},
+      // Leave=0 never turns Leave off again, whatever the order.
+      {"Leave,Leave=0",
+       AuthMethod::user_pass,
+       TlsMode::none,
+       true,
+       {w + "\"Leave,Leave=0\": Leave given 2 times; XMail keeps mail on the server when any "
+            "one of them turns Leave on, so Leave is on"}},
+      {"Leave=0,Leave=1",
+       AuthMethod::user_pass,
+       TlsMode::none,
+       true,
+       {w + "\"Leave=0,Leave=1\": Leave given 2 times; XMail keeps mail on the server when any "
+            "one of them turns Leave on, so Leave is on"}},
+      {"Leave=0,Leave=0",
+       AuthMethod::user_pass,
+       TlsMode::none,
+       false,
+       {w + "\"Leave=0,Leave=0\": Leave given 2 times; XMail keeps mail on the server when any "
+            "one of them turns Leave on, so Leave is off"}},
+      {"CLR,SASL=PLAIN",
+       AuthMethod::sasl,
+       TlsMode::none,
+       false,
+       {w + "\"CLR,SASL=PLAIN\": SASL is used (CLR means nothing to XMail)"}},
+      {"Leave=0,KeepDays=3",
+       AuthMethod::user_pass,
+       TlsMode::none,
+       true,
+       {w + "\"Leave=0\": no effect, KeepDays keeps mail on the server"}},
+  };
+  for (const Case& c : cases) {
+    INFO(c.input);
+    ParsedAuthtype p = parse_authtype(c.input);
+    CHECK(texts(p) == c.want);
+    CHECK_FALSE(has_errors(p.problems));
+    CHECK(p.options.method == c.method);
+    CHECK(p.options.tls == c.tls);
+    CHECK(p.options.leave == c.leave);
   }
 }
 

@@ -67,6 +67,27 @@ TEST_CASE("LinkTable: good links, duplicates and missing accounts") {
   CHECK(unchecked.links.size() == 3);  // bob kept when no account lookup is given
 }
 
+TEST_CASE("LinkTable: authtypes XMail accepts are run with XMail's meaning, not skipped") {
+  std::string text;
+  int n = 0;
+  for (const char* auth : {"CLR,APOP", "POP3S,STLS", "APOP,FAPOP", "Leave=yes", "Leave,Leave",
+                           "Leave=1,Leave=0", "OutBind=10.0.0.1,OutBind=10.0.0.2"})
+    text += "\"example.test\"\t\"alice\"\t\"h:110\"\t\"u" + std::to_string(++n) + "\"\t\"\"\t\"" +
+            auth + "\"\n";
+  LinkTable t = LinkTable::from_table(tabfile::parse(text, "pop3links.tab"), only_alice);
+  REQUIRE(t.links.size() == 7);
+  CHECK(t.invalid.empty());
+  CHECK(t.links[0].auth.method == AuthMethod::apop);
+  CHECK(t.links[1].auth.tls == TlsMode::implicit);
+  CHECK(t.links[2].auth.method == AuthMethod::force_apop);
+  CHECK_FALSE(t.links[3].auth.leave);  // atoi("yes") == 0
+  CHECK(t.links[4].auth.leave);
+  CHECK(t.links[5].auth.leave);  // Leave=0 does not turn it off again
+  CHECK(t.links[6].auth.out_bind == RemoteAddress{"10.0.0.2", 0});
+  CHECK(t.problems.size() == 7);
+  CHECK_FALSE(has_errors(t.problems));
+}
+
 TEST_CASE("LinkTable: a line with too few fields is named by the fields it has") {
   tabfile::Table table = tabfile::parse("\"ex.test\"\t\"ann\"\t\"pop.example.com\"\n", "p.tab");
   LinkTable t = LinkTable::from_table(table);
