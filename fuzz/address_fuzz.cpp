@@ -9,6 +9,7 @@
 
 #include "psync/address.hpp"
 #include "psync/address_sender.hpp"
+#include "psync/received_for.hpp"
 #include "psync/rewriter.hpp"
 
 using namespace psyncd::psync;
@@ -59,7 +60,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const Mailbox& m : parse_address_list(bytes).mailboxes) {
     if (m.domain.empty() || m.local.empty()) std::abort();
   }
-  (void)scan_addresses(bytes);
+  (void)received_for_mailboxes(bytes);
   (void)parse_fetch_hdr_tags(bytes);
   return 0;
 }

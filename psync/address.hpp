@@ -2,7 +2,6 @@
 // addresses, groups, quoted local parts, nested comments, domain literals) with the obs- forms
 // of §4.4 tolerated (source routes, dotted phrases, CFWS around dots, missing commas where the
 // split is unambiguous). RFC 2047 encoded words stay as they are.
-// Also a free-text scan for `local@domain` tokens, used on Received headers (not address lists).
 // Bad input is reported and skipped, never thrown; the parsers do no I/O.
 #pragma once
 
@@ -32,12 +31,6 @@ struct AddressList {
 
 // Parses a header value (already unfolded, though CR/LF inside are also taken as space).
 AddressList parse_address_list(std::string_view value);
-
-// Finds every local@domain token in free text as XMail does for Received (USmlAddressFromAtPtr):
-// from each '@' the token grows left over atext and '.', right over atext and '.' or a [literal];
-// it is kept when both sides are dot-atoms (the domain may be a literal). Catches "for <x@y>",
-// "envelope-from x@y" and message ids alike; the match-domain filter sorts them out.
-std::vector<Mailbox> scan_addresses(std::string_view text);
 
 // True when `s` is a non-empty dot-atom (atext runs joined by single dots).
 bool is_dot_atom(std::string_view s);

@@ -7,6 +7,7 @@
 #include "common/ascii.hpp"
 #include "psync/address.hpp"
 #include "psync/header_text.hpp"
+#include "psync/received_for.hpp"
 
 namespace psyncd::psync {
 
@@ -38,9 +39,10 @@ std::string rewrite(const RewriteRule& rule, const Mailbox& m) {
   return m.address() + rule.domain_or_suffix;
 }
 
-// The mailboxes of one header: Received is free text, everything else an address list.
+// The mailboxes of one header: Received is free text naming its recipient in a `for` clause,
+// everything else an address list.
 std::vector<Mailbox> mailboxes_of(const Header& h, std::vector<Error>& problems) {
-  if (iequals(h.name, "Received")) return scan_addresses(h.value);
+  if (iequals(h.name, "Received")) return received_for_mailboxes(h.value);
   AddressList list = parse_address_list(h.value);
   for (Error& e : list.problems) {
     if (problems.size() >= kMaxRewriteProblems) break;

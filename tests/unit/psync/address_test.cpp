@@ -119,29 +119,6 @@ TEST_CASE("address list: bad input") {
   }
 }
 
-TEST_CASE("free-text scan of Received headers") {
-  const std::vector<Case> cases = {
-      {"for and envelope-from",
-       "from mx.a.org (mx.a.org [10.0.0.1]) (envelope-from <s@a.org>) by mx.b.net with ESMTP "
-       "id 4F3 for <Bob@B.net>; Mon, 1 Jan 2024 10:00:00 +0000",
-       "s@a.org, Bob@B.net"},
-      {"message id style token", "by h id <1234.abc@mail.x.org>", "1234.abc@mail.x.org"},
-      {"domain literal", "for root@[10.1.2.3];", "root@[10.1.2.3]"},
-      {"bad dots skipped", "for .a@b.c and a@b..c and x@y.z", "x@y.z"},
-      {"no at", "from localhost by localhost", ""},
-      {"bare at signs", "@ @@ a@ @b", ""},
-      {"8-bit next to the local part: no address", "for \xc3\xa9t\xc3\xa9@x.fr", ""},
-      {"8-bit is a delimiter", "for \xc3\xa9 t@x.fr", "t@x.fr"},
-  };
-  for (const auto& c : cases) {
-    SECTION(c.name) {
-      AddressList list;
-      list.mailboxes = scan_addresses(c.input);
-      CHECK(render(list) == c.want);
-    }
-  }
-}
-
 TEST_CASE("dot-atom check and address quoting") {
   CHECK(is_dot_atom("a.b-c"));
   CHECK_FALSE(is_dot_atom(""));

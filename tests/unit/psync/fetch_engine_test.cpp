@@ -3,11 +3,12 @@
 // [IN-USE], duplicate UIDLs, wrong counts, refused RETR, ...). Each case checks the error
 // AND the store: every message delivered once, nothing deleted that was not stored, and a
 // second session repairing what the first left half done.
-#include <catch2/catch.hpp>
+#include <unistd.h>
 
+#include <algorithm>
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 #include "psync/link_lock.hpp"
 #include "spool/delivery_journal.hpp"
@@ -44,8 +45,11 @@ std::string info(const LinkResult& r) { return psyncd::psync::describe(r); }
 
 TEST_CASE("fetch: delete mode, exact transcript and store", "[psync][fetch]") {
   FetchFixture f;
-  FakePop3Server server(join_steps({hello_login(), two_messages(), retr_both(),
-      {expect("DELE 1\r\nDELE 2\r\n"), say("+OK\r\n+OK\r\n")}, quit_ok()}));
+  FakePop3Server server(join_steps({hello_login(),
+                                    two_messages(),
+                                    retr_both(),
+                                    {expect("DELE 1\r\nDELE 2\r\n"), say("+OK\r\n+OK\r\n")},
+                                    quit_ok()}));
   auto r = f.sync(f.link(server.port()));
   INFO(info(r));
   CHECK(r.ok);
@@ -62,8 +66,10 @@ TEST_CASE("fetch: connection dropped mid-RETR, then a clean session", "[psync][f
   FetchFixture f;
   std::uint16_t port1;
   {
-    FakePop3Server server(join_steps({hello_login(), two_messages(),
-        {expect("RETR 1\r\nRETR 2\r\n"), say(retr_reply(kMsg1) + "+OK\r\nSubject: tw"), drop()}}));
+    FakePop3Server server(join_steps(
+        {hello_login(),
+         two_messages(),
+         {expect("RETR 1\r\nRETR 2\r\n"), say(retr_reply(kMsg1) + "+OK\r\nSubject: tw"), drop()}}));
     port1 = server.port();
     auto r = f.sync(f.link(port1));
     CHECK_FALSE(r.ok);
@@ -74,9 +80,11 @@ TEST_CASE("fetch: connection dropped mid-RETR, then a clean session", "[psync][f
   }
   CHECK(f.delivered("joe") == std::vector<std::string>{kMsg1});
   // Second session: u1 is in the journal, so it is only deleted; u2 is fetched.
-  FakePop3Server server(join_steps({hello_login(), two_messages(),
-      {expect("DELE 1\r\n"), say("+OK\r\n"), expect("RETR 2\r\n"), say(retr_reply(kMsg2)),
-       expect("DELE 2\r\n"), say("+OK\r\n")}, quit_ok()}));
+  FakePop3Server server(join_steps({hello_login(),
+                                    two_messages(),
+                                    {expect("DELE 1\r\n"), say("+OK\r\n"), expect("RETR 2\r\n"),
+                                     say(retr_reply(kMsg2)), expect("DELE 2\r\n"), say("+OK\r\n")},
+                                    quit_ok()}));
   auto link = f.link(server.port());
   link.remote_spec = "127.0.0.1:" + std::to_string(port1);  // same journal as the first run
   auto r = f.sync(link);
@@ -92,16 +100,20 @@ TEST_CASE("fetch: connection dropped mid-DELE, next session only deletes", "[psy
   FetchFixture f;
   std::string spec;
   {
-    FakePop3Server server(join_steps({hello_login(), two_messages(), retr_both(),
-        {expect("DELE 1\r\nDELE 2\r\n"), say("+OK\r\n"), drop()}}));
+    FakePop3Server server(join_steps({hello_login(),
+                                      two_messages(),
+                                      retr_both(),
+                                      {expect("DELE 1\r\nDELE 2\r\n"), say("+OK\r\n"), drop()}}));
     spec = "127.0.0.1:" + std::to_string(server.port());
     auto r = f.sync(f.link(server.port()));
     CHECK_FALSE(r.ok);
     CHECK(r.messages == 2);
     CHECK(server.finish() == "");
   }
-  FakePop3Server server(join_steps({hello_login(), two_messages(),
-      {expect("DELE 1\r\nDELE 2\r\n"), say("+OK\r\n+OK\r\n")}, quit_ok()}));
+  FakePop3Server server(join_steps({hello_login(),
+                                    two_messages(),
+                                    {expect("DELE 1\r\nDELE 2\r\n"), say("+OK\r\n+OK\r\n")},
+                                    quit_ok()}));
   auto link = f.link(server.port());
   link.remote_spec = spec;
   auto r = f.sync(link);
@@ -120,8 +132,11 @@ TEST_CASE("fetch: connection dropped mid-DELE, next session only deletes", "[psy
 
 TEST_CASE("fetch: connection dropped before the QUIT reply", "[psync][fetch]") {
   FetchFixture f;
-  FakePop3Server server(join_steps({hello_login(), two_messages(), retr_both(),
-      {expect("DELE 1\r\nDELE 2\r\n"), say("+OK\r\n+OK\r\n"), expect("QUIT\r\n"), drop()}}));
+  FakePop3Server server(join_steps(
+      {hello_login(),
+       two_messages(),
+       retr_both(),
+       {expect("DELE 1\r\nDELE 2\r\n"), say("+OK\r\n+OK\r\n"), expect("QUIT\r\n"), drop()}}));
   auto link = f.link(server.port());
   auto r = f.sync(link);
   CHECK_FALSE(r.ok);
@@ -138,8 +153,8 @@ TEST_CASE("fetch: connection dropped before the QUIT reply", "[psync][fetch]") {
 
 TEST_CASE("fetch: -ERR [IN-USE] at login", "[psync][fetch]") {
   FetchFixture f;
-  FakePop3Server server({say(kGreeting), expect("CAPA\r\n"), say(kCapaPipe),
-                         expect("USER joe\r\n"), say("+OK\r\n"), expect("PASS pw\r\n"),
+  FakePop3Server server({say(kGreeting), expect("CAPA\r\n"), say(kCapaPipe), expect("USER joe\r\n"),
+                         say("+OK\r\n"), expect("PASS pw\r\n"),
                          say("-ERR [IN-USE] mailbox locked\r\n"), expect_close()});
   auto r = f.sync(f.link(server.port()));
   CHECK_FALSE(r.ok);
@@ -157,8 +172,8 @@ TEST_CASE("fetch: -ERR [IN-USE] at login", "[psync][fetch]") {
 TEST_CASE("fetch: duplicate UIDLs fail the link before any RETR", "[psync][fetch]") {
   FetchFixture f;
   FakePop3Server server(join_steps({hello_login(),
-      {expect("STAT\r\n"), say("+OK 2 20\r\n"), expect("UIDL\r\n"),
-       say("+OK\r\n1 same\r\n2 same\r\n.\r\n"), expect_close()}}));
+                                    {expect("STAT\r\n"), say("+OK 2 20\r\n"), expect("UIDL\r\n"),
+                                     say("+OK\r\n1 same\r\n2 same\r\n.\r\n"), expect_close()}}));
   auto r = f.sync(f.link(server.port()));
   CHECK_FALSE(r.ok);
   CHECK(r.reason().find("same") != std::string::npos);
@@ -169,8 +184,8 @@ TEST_CASE("fetch: duplicate UIDLs fail the link before any RETR", "[psync][fetch
 TEST_CASE("fetch: UIDL count differs from STAT", "[psync][fetch]") {
   FetchFixture f;
   FakePop3Server server(join_steps({hello_login(),
-      {expect("STAT\r\n"), say("+OK 3 30\r\n"), expect("UIDL\r\n"),
-       say("+OK\r\n1 a\r\n2 b\r\n.\r\n"), expect_close()}}));
+                                    {expect("STAT\r\n"), say("+OK 3 30\r\n"), expect("UIDL\r\n"),
+                                     say("+OK\r\n1 a\r\n2 b\r\n.\r\n"), expect_close()}}));
   auto r = f.sync(f.link(server.port()));
   CHECK_FALSE(r.ok);
   CHECK(server.finish() == "");
@@ -179,9 +194,10 @@ TEST_CASE("fetch: UIDL count differs from STAT", "[psync][fetch]") {
 
 TEST_CASE("fetch: LIST number out of range", "[psync][fetch]") {
   FetchFixture f;
-  FakePop3Server server(join_steps({hello_login(),
-      {expect("STAT\r\n"), say("+OK 1 10\r\n"), expect("UIDL\r\n"), say("+OK\r\n1 a\r\n.\r\n"),
-       expect("LIST\r\n"), say("+OK\r\n7 10\r\n.\r\n"), expect_close()}}));
+  FakePop3Server server(join_steps(
+      {hello_login(),
+       {expect("STAT\r\n"), say("+OK 1 10\r\n"), expect("UIDL\r\n"), say("+OK\r\n1 a\r\n.\r\n"),
+        expect("LIST\r\n"), say("+OK\r\n7 10\r\n.\r\n"), expect_close()}}));
   auto r = f.sync(f.link(server.port()));
   CHECK_FALSE(r.ok);
   CHECK(server.finish() == "");
@@ -190,9 +206,12 @@ TEST_CASE("fetch: LIST number out of range", "[psync][fetch]") {
 
 TEST_CASE("fetch: a refused RETR leaves that message on the server", "[psync][fetch]") {
   FetchFixture f;
-  FakePop3Server server(join_steps({hello_login(), two_messages(),
-      {expect("RETR 1\r\nRETR 2\r\n"), say("-ERR gone\r\n" + retr_reply(kMsg2)),
-       expect("DELE 2\r\n"), say("+OK\r\n")}, quit_ok()}));
+  FakePop3Server server(
+      join_steps({hello_login(),
+                  two_messages(),
+                  {expect("RETR 1\r\nRETR 2\r\n"), say("-ERR gone\r\n" + retr_reply(kMsg2)),
+                   expect("DELE 2\r\n"), say("+OK\r\n")},
+                  quit_ok()}));
   auto r = f.sync(f.link(server.port()));
   INFO(info(r));
   CHECK(r.ok);
@@ -209,9 +228,12 @@ TEST_CASE("fetch: a refused RETR leaves that message on the server", "[psync][fe
 
 TEST_CASE("fetch: QUIT answered -ERR fails the link", "[psync][fetch]") {
   FetchFixture f;
-  FakePop3Server server(join_steps({hello_login(), two_messages(), retr_both(),
-      {expect("DELE 1\r\nDELE 2\r\n"), say("+OK\r\n+OK\r\n"), expect("QUIT\r\n"),
-       say("-ERR could not delete\r\n"), expect_close()}}));
+  FakePop3Server server(
+      join_steps({hello_login(),
+                  two_messages(),
+                  retr_both(),
+                  {expect("DELE 1\r\nDELE 2\r\n"), say("+OK\r\n+OK\r\n"), expect("QUIT\r\n"),
+                   say("-ERR could not delete\r\n"), expect_close()}}));
   auto r = f.sync(f.link(server.port()));
   CHECK_FALSE(r.ok);
   CHECK(r.reason().find("could not delete") != std::string::npos);
@@ -236,8 +258,9 @@ TEST_CASE("fetch: Leave keeps mail on the server and fills the seen-DB", "[psync
   // Second run: u1 is gone from the server, u3 is new; only u3 is fetched.
   const std::string msg3 = "Subject: three\r\n\r\n3\r\n";
   FakePop3Server server(join_steps({hello_login(),
-      listing({{"u2", kMsg2.size()}, {"u3", msg3.size()}}),
-      {expect("RETR 2\r\n"), say(retr_reply(msg3))}, quit_ok()}));
+                                    listing({{"u2", kMsg2.size()}, {"u3", msg3.size()}}),
+                                    {expect("RETR 2\r\n"), say(retr_reply(msg3))},
+                                    quit_ok()}));
   auto link = f.link(server.port(), "Leave");
   link.remote_spec = spec;
   auto r = f.sync(link);
@@ -275,10 +298,11 @@ TEST_CASE("fetch: an unchanged Leave mailbox polled again writes nothing", "[psy
 
 TEST_CASE("fetch: Leave with UIDL refused fails and keeps the seen-DB", "[psync][fetch]") {
   FetchFixture f;
-  FakePop3Server server(join_steps({hello_login(),
-      // LIST went out with STAT and UIDL (PIPELINING); the link then fails without QUIT.
-      {expect("STAT\r\n"), say("+OK 1 10\r\n"), expect("UIDL\r\n"), say("-ERR no\r\n"),
-       expect("LIST\r\n"), say("+OK\r\n1 10\r\n.\r\n"), expect_close()}}));
+  FakePop3Server server(join_steps(
+      {hello_login(),
+       // LIST went out with STAT and UIDL (PIPELINING); the link then fails without QUIT.
+       {expect("STAT\r\n"), say("+OK 1 10\r\n"), expect("UIDL\r\n"), say("-ERR no\r\n"),
+        expect("LIST\r\n"), say("+OK\r\n1 10\r\n.\r\n"), expect_close()}}));
   auto link = f.link(server.port(), "Leave");
   f.dir.write("msgsync/127.0.0.1_" + std::to_string(server.port()) + "/joe.uidb", "old\n");
   auto r = f.sync(link);
@@ -291,10 +315,11 @@ TEST_CASE("fetch: Leave with UIDL refused fails and keeps the seen-DB", "[psync]
 TEST_CASE("fetch: MaxSize skip and delete", "[psync][fetch]") {
   FetchFixture f;
   SECTION("skip: the big message is neither fetched nor deleted") {
-    FakePop3Server server(join_steps({hello_login(),
-        listing({{"big", 5000}, {"u2", kMsg2.size()}}),
-        {expect("RETR 2\r\n"), say(retr_reply(kMsg2)), expect("DELE 2\r\n"), say("+OK\r\n")},
-        quit_ok()}));
+    FakePop3Server server(join_steps(
+        {hello_login(),
+         listing({{"big", 5000}, {"u2", kMsg2.size()}}),
+         {expect("RETR 2\r\n"), say(retr_reply(kMsg2)), expect("DELE 2\r\n"), say("+OK\r\n")},
+         quit_ok()}));
     auto r = f.sync(f.link(server.port(), "MaxSize=1k"));
     INFO(info(r));
     CHECK(r.ok);
@@ -304,10 +329,12 @@ TEST_CASE("fetch: MaxSize skip and delete", "[psync][fetch]") {
     CHECK(server.finish() == "");
   }
   SECTION("delete: the big message is deleted unread") {
-    FakePop3Server server(join_steps({hello_login(),
-        listing({{"big", 5000}, {"u2", kMsg2.size()}}),
-        {expect("DELE 1\r\n"), say("+OK\r\n"), expect("RETR 2\r\n"), say(retr_reply(kMsg2)),
-         expect("DELE 2\r\n"), say("+OK\r\n")}, quit_ok()}));
+    FakePop3Server server(
+        join_steps({hello_login(),
+                    listing({{"big", 5000}, {"u2", kMsg2.size()}}),
+                    {expect("DELE 1\r\n"), say("+OK\r\n"), expect("RETR 2\r\n"),
+                     say(retr_reply(kMsg2)), expect("DELE 2\r\n"), say("+OK\r\n")},
+                    quit_ok()}));
     auto r = f.sync(f.link(server.port(), "MaxSize=1k,SizeAction=delete"));
     INFO(info(r));
     CHECK(r.ok);
@@ -319,9 +346,11 @@ TEST_CASE("fetch: MaxSize skip and delete", "[psync][fetch]") {
 
 TEST_CASE("fetch: UseTop fetches with TOP n 99999999", "[psync][fetch]") {
   FetchFixture f;
-  FakePop3Server server(join_steps({hello_login(), listing({{"u1", kMsg1.size()}}),
-      {expect("TOP 1 99999999\r\n"), say(retr_reply(kMsg1)), expect("DELE 1\r\n"),
-       say("+OK\r\n")}, quit_ok()}));
+  FakePop3Server server(join_steps(
+      {hello_login(),
+       listing({{"u1", kMsg1.size()}}),
+       {expect("TOP 1 99999999\r\n"), say(retr_reply(kMsg1)), expect("DELE 1\r\n"), say("+OK\r\n")},
+       quit_ok()}));
   auto r = f.sync(f.link(server.port(), "UseTop"));
   INFO(info(r));
   CHECK(r.ok);
@@ -329,16 +358,21 @@ TEST_CASE("fetch: UseTop fetches with TOP n 99999999", "[psync][fetch]") {
   CHECK(f.delivered("joe") == std::vector<std::string>{kMsg1});
 }
 
-TEST_CASE("fetch: '?' link routes by header, unroutable mail stays or goes to the error "
-          "account", "[psync][fetch]") {
+TEST_CASE(
+    "fetch: '?' link routes by header, unroutable mail stays or goes to the error "
+    "account",
+    "[psync][fetch]") {
   FetchFixture f;
   const std::string to_ann = "To: Ann <ann@remote.test>\r\nSubject: a\r\n\r\nhi\r\n";
   const std::string to_bob = "To: bob@remote.test\r\nSubject: b\r\n\r\nhi\r\n";
   auto steps = [&](bool dele_both) {
-    return join_steps({hello_login(), listing({{"a", to_ann.size()}, {"b", to_bob.size()}}),
-        {expect("RETR 1\r\nRETR 2\r\n"), say(retr_reply(to_ann) + retr_reply(to_bob)),
-         expect(dele_both ? "DELE 1\r\nDELE 2\r\n" : "DELE 1\r\n"),
-         say(dele_both ? "+OK\r\n+OK\r\n" : "+OK\r\n")}, quit_ok()});
+    return join_steps(
+        {hello_login(),
+         listing({{"a", to_ann.size()}, {"b", to_bob.size()}}),
+         {expect("RETR 1\r\nRETR 2\r\n"), say(retr_reply(to_ann) + retr_reply(to_bob)),
+          expect(dele_both ? "DELE 1\r\nDELE 2\r\n" : "DELE 1\r\n"),
+          say(dele_both ? "+OK\r\n+OK\r\n" : "+OK\r\n")},
+         quit_ok()});
   };
   SECTION("no error account: bob's message is left on the server") {
     FakePop3Server server(steps(false));
@@ -367,8 +401,48 @@ TEST_CASE("fetch: '?' link routes by header, unroutable mail stays or goes to th
   CHECK(f.delivered("ann") == std::vector<std::string>{to_ann});
 }
 
-TEST_CASE("fetch: a message to a local and an unknown recipient stays on the server, or "
-          "goes to both with the error account", "[psync][fetch]") {
+// A '?' link without a match list and the default +Received tag: the Received line names the
+// envelope sender too, and only its `for` clause is a recipient. Taken as one, the sender made
+// the message wait on the server for an unknown bounce-77@ex.test (held), or gave joe a copy.
+TEST_CASE(
+    "fetch: '?' link without a match list takes Received's for clause, not the envelope "
+    "sender",
+    "[psync][fetch]") {
+  FetchFixture f;
+  const std::string after_semicolon =
+      "Received: from mx.lists.example (mx.lists.example [192.0.2.7])\r\n"
+      "\tby pop.remote.test with ESMTP id 4F3; envelope-from <bounce-77@lists.example>\r\n"
+      "\tfor <ann@remote.test>; Tue, 2 Jan 2024 09:00:00 +0000\r\n"
+      "To: list@lists.example\r\nSubject: a\r\n\r\nhi\r\n";
+  const std::string comment =
+      "Received: from mx.lists.example ([192.0.2.7]) by pop.remote.test with esmtp\r\n"
+      "\t(envelope-from <joe@lists.example>) id 1rX-000 for ann@remote.test;\r\n"
+      "\tTue, 2 Jan 2024 09:00:00 +0000\r\n"
+      "To: list@lists.example\r\nSubject: b\r\n\r\nhi\r\n";
+  FakePop3Server server(join_steps(
+      {hello_login(),
+       listing({{"a", after_semicolon.size()}, {"b", comment.size()}}),
+       {expect("RETR 1\r\nRETR 2\r\n"), say(retr_reply(after_semicolon) + retr_reply(comment)),
+        expect("DELE 1\r\nDELE 2\r\n"), say("+OK\r\n+OK\r\n")},
+       quit_ok()}));
+  auto r = f.sync(f.rewrite_link(server.port(), "?ex.test"));
+  INFO(info(r));
+  CHECK(r.ok);
+  CHECK(r.messages == 2);
+  CHECK(r.held == 0);
+  CHECK(r.not_synced == 0);
+  CHECK(server.finish() == "");
+  std::vector<std::string> both = {after_semicolon, comment};
+  std::sort(both.begin(), both.end());  // delivered() sorts by content
+  CHECK(f.delivered("ann") == both);
+  CHECK(f.delivered("joe").empty());
+  CHECK(f.delivered("errors").empty());
+}
+
+TEST_CASE(
+    "fetch: a message to a local and an unknown recipient stays on the server, or "
+    "goes to both with the error account",
+    "[psync][fetch]") {
   FetchFixture f;
   const std::string m = "To: ann@remote.test, bob@remote.test\r\n\r\nhi\r\n";
   auto steps = [&](bool dele) {
@@ -403,9 +477,11 @@ TEST_CASE("fetch: a message to a local and an unknown recipient stays on the ser
 TEST_CASE("fetch: '@' link delivers to the fixed address, '&' appends", "[psync][fetch]") {
   FetchFixture f;
   SECTION("@") {
-    FakePop3Server server(join_steps({hello_login(), listing({{"u1", kMsg1.size()}}),
-        {expect("RETR 1\r\n"), say(retr_reply(kMsg1)), expect("DELE 1\r\n"), say("+OK\r\n")},
-        quit_ok()}));
+    FakePop3Server server(join_steps(
+        {hello_login(),
+         listing({{"u1", kMsg1.size()}}),
+         {expect("RETR 1\r\n"), say(retr_reply(kMsg1)), expect("DELE 1\r\n"), say("+OK\r\n")},
+         quit_ok()}));
     auto link = f.rewrite_link(server.port(), "@ex.test");
     link.local_account = "ann";
     auto r = f.sync(link);
@@ -418,9 +494,11 @@ TEST_CASE("fetch: '@' link delivers to the fixed address, '&' appends", "[psync]
     f.dir.write("aliasdomain.tab", "\"remote.test.ex.test\"\t\"ex.test\"\n");
     f.domains = *psyncd::spool::Domains::load(f.root.domains_tab(), f.root.aliasdomain_tab());
     const std::string m = "Cc: ann@remote.test\r\n\r\nx\r\n";
-    FakePop3Server server(join_steps({hello_login(), listing({{"u1", m.size()}}),
-        {expect("RETR 1\r\n"), say(retr_reply(m)), expect("DELE 1\r\n"), say("+OK\r\n")},
-        quit_ok()}));
+    FakePop3Server server(join_steps(
+        {hello_login(),
+         listing({{"u1", m.size()}}),
+         {expect("RETR 1\r\n"), say(retr_reply(m)), expect("DELE 1\r\n"), say("+OK\r\n")},
+         quit_ok()}));
     auto r = f.sync(f.rewrite_link(server.port(), "&.ex.test,remote.test"));
     INFO(info(r));
     CHECK(r.ok);
@@ -429,14 +507,15 @@ TEST_CASE("fetch: '@' link delivers to the fixed address, '&' appends", "[psync]
   }
 }
 
-TEST_CASE("fetch: stop flag ends the sync after the batch in flight, with QUIT",
-          "[psync][fetch]") {
+TEST_CASE("fetch: stop flag ends the sync after the batch in flight, with QUIT", "[psync][fetch]") {
   FetchFixture f;
   f.env.batch_messages = 1;
   f.stop = true;
-  FakePop3Server server(join_steps({hello_login(), two_messages(),
-      {expect("RETR 1\r\n"), say(retr_reply(kMsg1)), expect("DELE 1\r\n"), say("+OK\r\n")},
-      quit_ok()}));
+  FakePop3Server server(join_steps(
+      {hello_login(),
+       two_messages(),
+       {expect("RETR 1\r\n"), say(retr_reply(kMsg1)), expect("DELE 1\r\n"), say("+OK\r\n")},
+       quit_ok()}));
   auto r = f.sync(f.link(server.port()));
   INFO(info(r));
   CHECK(r.ok);
@@ -448,10 +527,11 @@ TEST_CASE("fetch: stop flag ends the sync after the batch in flight, with QUIT",
 TEST_CASE("fetch: stop flag sends no RETR after the message in flight", "[psync][fetch]") {
   FetchFixture f;
   f.stop = true;  // lock-step server: RETR 1 is the only message in flight when it is seen
-  FakePop3Server server(join_steps({hello_login("+OK\r\nUSER\r\nUIDL\r\n.\r\n"),
-      two_messages(),
-      {expect("RETR 1\r\n"), say(retr_reply(kMsg1)), expect("DELE 1\r\n"), say("+OK\r\n")},
-      quit_ok()}));
+  FakePop3Server server(join_steps(
+      {hello_login("+OK\r\nUSER\r\nUIDL\r\n.\r\n"),
+       two_messages(),
+       {expect("RETR 1\r\n"), say(retr_reply(kMsg1)), expect("DELE 1\r\n"), say("+OK\r\n")},
+       quit_ok()}));
   auto r = f.sync(f.link(server.port()));
   INFO(info(r));
   CHECK(r.ok);
@@ -491,8 +571,10 @@ TEST_CASE("fetch: KeepDays leaves mail, then deletes it once old enough", "[psyn
   FetchFixture f;
   std::string spec;
   {
-    FakePop3Server server(join_steps({hello_login(), listing({{"u1", kMsg1.size()}}),
-        {expect("RETR 1\r\n"), say(retr_reply(kMsg1))}, quit_ok()}));
+    FakePop3Server server(join_steps({hello_login(),
+                                      listing({{"u1", kMsg1.size()}}),
+                                      {expect("RETR 1\r\n"), say(retr_reply(kMsg1))},
+                                      quit_ok()}));
     auto link = f.link(server.port(), "KeepDays=2");
     spec = link.remote_spec;
     auto r = f.sync(link);
@@ -514,7 +596,8 @@ TEST_CASE("fetch: KeepDays leaves mail, then deletes it once old enough", "[psyn
     CHECK(server.finish() == "");
     return r.deleted;
   };
-  CHECK(f.dir.read("psyncd/keepdays/joe@" + psyncd::spool::sanitize_name(spec) + ".tab") == "u1\t1700000000\n");
+  CHECK(f.dir.read("psyncd/keepdays/joe@" + psyncd::spool::sanitize_name(spec) + ".tab") ==
+        "u1\t1700000000\n");
   f.clock.advance(std::chrono::hours(47));
   CHECK(run_again(false) == 0);
   f.clock.advance(std::chrono::hours(1));
@@ -575,8 +658,11 @@ TEST_CASE("fetch: a message that cannot be stored stays on the server", "[psync]
   FetchFixture f;
   FirstTempFails faulty(f.dir / "tmp");
   f.env.fs = &faulty;
-  FakePop3Server server(join_steps({hello_login(), two_messages(), retr_both(),
-      {expect("DELE 2\r\n"), say("+OK\r\n")}, quit_ok()}));
+  FakePop3Server server(join_steps({hello_login(),
+                                    two_messages(),
+                                    retr_both(),
+                                    {expect("DELE 2\r\n"), say("+OK\r\n")},
+                                    quit_ok()}));
   auto r = f.sync(f.link(server.port()));
   INFO(info(r));
   CHECK(r.ok);
@@ -596,9 +682,11 @@ TEST_CASE("fetch: --xmail-handoff drops LMAIL files into spool/local", "[psync][
   FetchFixture f;
   f.env.route.handoff = true;
   const std::string m = "Return-Path: <s@far.test>\r\nTo: ann@remote.test\r\n\r\nx\r\n";
-  FakePop3Server server(join_steps({hello_login(), listing({{"u1", m.size()}}),
-      {expect("RETR 1\r\n"), say(retr_reply(m)), expect("DELE 1\r\n"), say("+OK\r\n")},
-      quit_ok()}));
+  FakePop3Server server(
+      join_steps({hello_login(),
+                  listing({{"u1", m.size()}}),
+                  {expect("RETR 1\r\n"), say(retr_reply(m)), expect("DELE 1\r\n"), say("+OK\r\n")},
+                  quit_ok()}));
   auto r = f.sync(f.rewrite_link(server.port(), "?ex.test,remote.test"));
   INFO(info(r));
   CHECK(r.ok);

@@ -107,6 +107,21 @@ TEST_CASE("rewriter: no match-domain list rewrites everything, with a warning") 
         "warning: no match-domain list: every address found is rewritten");
 }
 
+TEST_CASE("rewriter: Received gives its for clause, not the envelope sender or ids") {
+  const std::string none = "\nwarning: no match-domain list: every address found is rewritten";
+  CHECK(run(masq({}),
+            "Received: from mx.l.example by pop.r.test; envelope-from <s@l.example>\n"
+            "\tfor <good@r.test>; Tue, 2 Jan 2024 09:00:00 +0000\nTo: t@l.example\n\n") ==
+        "good@home.bogus.com" + none);
+  CHECK(run(masq({}),
+            "Received: from a (envelope-from <s@l.example>) by b id <1.2@b.test> for "
+            "good@r.test;\n date\nTo: t@l.example\n\n") == "good@home.bogus.com" + none);
+  // A Received without a for clause gives nothing: the scan goes on to the next tags.
+  CHECK(run(masq({}),
+            "Received: from a (envelope-from <s@l.example>) by b id <1.2@b.test>; date\n"
+            "To: t@l.example\n\n") == "t@home.bogus.com" + none);
+}
+
 TEST_CASE("rewriter: problems name the header line and field") {
   CHECK(run(masq(kFelins), "Subject: hi\nTo: a@felins.net,\n  j\xc3\xb6rg@felins.net\nbad\n\n") ==
         "a@home.bogus.com\n"
