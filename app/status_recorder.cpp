@@ -10,35 +10,13 @@ namespace psyncd::app {
 namespace {
 
 // The POSIX file system without its syncs, for a file that is advisory (see the header).
-class NoSyncFs final : public fs::FileSystem {
+class NoSyncFs final : public fs::ForwardingFileSystem {
  public:
-  Result<int> open(const std::string& path, int flags, unsigned mode) override {
-    return fs::posix().open(path, flags, mode);
-  }
-  Result<void> write_all(int fd, std::string_view data, const std::string& path) override {
-    return fs::posix().write_all(fd, data, path);
-  }
+  NoSyncFs() : ForwardingFileSystem(fs::posix()) {}
   Result<void> fsync(int, const std::string&) override { return {}; }
-  Result<void> close(int fd, const std::string& path) override {
-    return fs::posix().close(fd, path);
-  }
-  Result<void> rename(const std::string& from, const std::string& to) override {
-    return fs::posix().rename(from, to);
-  }
-  Result<void> link(const std::string& from, const std::string& to) override {
-    return fs::posix().link(from, to);
-  }
-  Result<int> open_unnamed(const std::string& dir, unsigned mode) override {
-    return fs::posix().open_unnamed(dir, mode);
-  }
-  Result<void> link_fd(int fd, const std::string& to) override {
-    return fs::posix().link_fd(fd, to);
-  }
-  Result<void> unlink(const std::string& path) override { return fs::posix().unlink(path); }
-  Result<void> mkdir(const std::string& path, unsigned mode) override {
-    return fs::posix().mkdir(path, mode);
-  }
   Result<void> fsync_dir(const std::string&) override { return {}; }
+  bool has_syncfs() const override { return false; }
+  Result<void> syncfs(const std::string&) override { return {}; }
 };
 
 }  // namespace
@@ -124,7 +102,7 @@ void StatusRecorder::write_loop() {
 
 void StatusRecorder::save(const std::string& text) {
   static NoSyncFs no_sync;
-  auto made = fs::make_dirs(no_sync, fs::dir_name(path_), 0755);
+  auto made = no_sync.make_dirs(fs::dir_name(path_), 0755);
   auto r = made ? fs::write_file_atomic(no_sync, path_, text, 0644) : made;
   // Reported once: the status file is a convenience, mail keeps flowing without it.
   if (!r && !warned_) {

@@ -18,27 +18,26 @@
 #include <string>
 
 #include "spool/delivery_batch.hpp"
-#include "spool/sync_fs.hpp"
 #include "spool/unique_name.hpp"
 
 using namespace psyncd;
 
 namespace {
 
-class CountingFs final : public spool::WithSyncFs {
+class CountingFs final : public fs::ForwardingFileSystem {
  public:
-  CountingFs() : WithSyncFs(fs::posix()) {}
+  CountingFs() : ForwardingFileSystem(fs::posix()) {}
   Result<void> fsync(int fd, const std::string& p) override {
     ++syncs;
-    return WithSyncFs::fsync(fd, p);
+    return ForwardingFileSystem::fsync(fd, p);
   }
   Result<void> fsync_dir(const std::string& d) override {
     ++syncs;
-    return WithSyncFs::fsync_dir(d);
+    return ForwardingFileSystem::fsync_dir(d);
   }
   Result<void> syncfs(const std::string& p) override {
     ++syncs;
-    return WithSyncFs::syncfs(p);
+    return ForwardingFileSystem::syncfs(p);
   }
   long syncs = 0;
 };

@@ -1,5 +1,6 @@
 #include "common/fs.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -13,6 +14,18 @@
 
 namespace psyncd::fs {
 namespace {
+
+// Opens `path` read-only (plus `flags`), calls `sync` on it and closes it.
+Result<void> sync_opened(const std::string& path, int flags, int (*sync)(int),
+                         std::string_view open_failed, std::string_view sync_failed) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | flags);
+  if (fd < 0) return sys_error(open_failed, path, errno);
+  int rc = sync(fd);
+  int err = errno;
+  ::close(fd);
+  if (rc != 0) return sys_error(sync_failed, path, err);
+  return {};
+}
 
 class PosixFileSystem final : public FileSystem {
  public:
@@ -105,13 +118,33 @@ class PosixFileSystem final : public FileSystem {
   }
 
   Result<void> fsync_dir(const std::string& dir) override {
-    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return sys_error("cannot open directory", dir, errno);
-    int rc = ::fsync(fd);
-    int err = errno;
-    ::close(fd);
-    if (rc != 0) return sys_error("cannot fsync directory", dir, err);
-    return {};
+    return sync_opened(dir, O_DIRECTORY, ::fsync, "cannot open directory",
+                       "cannot fsync directory");
+  }
+
+  bool has_syncfs() const override { return true; }
+
+  // Since Linux 5.8 syncfs reports write-back errors of the file system, like fsync.
+  Result<void> syncfs(const std::string& path) override {
+    return sync_opened(path, 0, ::syncfs, "cannot open", "cannot syncfs");
+  }
+
+  Result<std::vector<DirEntry>> list_dir(const std::string& dir) override {
+    DIR* d = ::opendir(dir.c_str());
+    if (d == nullptr) return sys_error("cannot list", dir, errno);
+    std::vector<DirEntry> out;
+    while (const dirent* e = ::readdir(d)) {
+      const std::string_view name = e->d_name;
+      if (name == "." || name == "..") continue;
+      struct stat st;
+      if (::lstat(join(dir, name).c_str(), &st) != 0) continue;  // removed meanwhile
+      DirEntry entry{std::string(name), DirEntry::Type::other, st.st_mtime};
+      if (S_ISREG(st.st_mode)) entry.type = DirEntry::Type::regular;
+      if (S_ISDIR(st.st_mode)) entry.type = DirEntry::Type::directory;
+      out.push_back(std::move(entry));
+    }
+    ::closedir(d);
+    return out;
   }
 };
 
@@ -151,14 +184,14 @@ std::string join(std::string_view dir, std::string_view name) {
   return out;
 }
 
-Result<void> make_dirs(FileSystem& fs, const std::string& path, unsigned mode) {
+Result<void> FileSystem::make_dirs(const std::string& path, unsigned mode) {
   if (path.empty() || is_directory(path)) return {};
   std::string parent = dir_name(path);
   if (parent != path && parent != "." && parent != "/") {
-    auto r = make_dirs(fs, parent, mode);
+    auto r = make_dirs(parent, mode);
     if (!r) return r;
   }
-  return fs.mkdir(path, mode);
+  return mkdir(path, mode);
 }
 
 Result<void> write_file_atomic(FileSystem& fs, const std::string& path, std::string_view data,

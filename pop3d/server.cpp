@@ -135,9 +135,9 @@ Result<void> Server::Impl::setup() {
   const spool::ServerConfig server_tab = tab ? std::move(*tab) : spool::ServerConfig{};
   read_limits(server_tab);
   if (auto r = load_tls(server_tab); !r) return r;
-  if (auto r = fs::make_dirs(fs::posix(), root.pop3locks_dir()); !r) return r;
+  if (auto r = fs::posix().make_dirs(root.pop3locks_dir()); !r) return r;
   if (config.log_enabled) {
-    if (auto r = fs::make_dirs(fs::posix(), root.logs_dir()); !r) return r;
+    if (auto r = fs::posix().make_dirs(root.logs_dir()); !r) return r;
     log = std::make_unique<Pop3Log>(root.logs_dir(), config.log_rotate_hours);
     shared.log = log.get();
   }

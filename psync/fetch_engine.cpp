@@ -1,6 +1,5 @@
 #include "psync/fetch_engine.hpp"
 
-#include <dirent.h>
 #include <unistd.h>
 
 #include <memory>
@@ -146,7 +145,7 @@ Result<void> LinkSync::open_store() {
   // than MAIL_ROOT/tmp, the placement stages its messages beside it instead.
   tmp_dir_ = fs::join(root_.tmp_dir(), sanitize_name(link_.remote_user) + "@" +
                                            sanitize_name(link_.remote_spec));
-  if (auto made = fs::make_dirs(*env_.fs, tmp_dir_); !made) return made;
+  if (auto made = env_.fs->make_dirs(tmp_dir_); !made) return made;
   temps_.emplace(*env_.fs, root_, tmp_dir_);
   remove_orphans();
   return {};
@@ -156,14 +155,13 @@ Result<void> LinkSync::open_store() {
 // just rolled every journaled one forward, and the link lock keeps other sessions out, so
 // whatever is left in this link's temp directory belongs to no one.
 void LinkSync::remove_orphans() {
-  DIR* d = ::opendir(tmp_dir_.c_str());
-  if (d == nullptr) return;
+  auto entries = env_.fs->list_dir(tmp_dir_);
+  if (!entries) return;
   int removed = 0;
-  while (dirent* e = ::readdir(d)) {
-    if (e->d_name[0] == '.') continue;
-    if (env_.fs->unlink(fs::join(tmp_dir_, e->d_name))) ++removed;
+  for (const auto& e : *entries) {
+    if (e.name[0] == '.') continue;
+    if (env_.fs->unlink(fs::join(tmp_dir_, e.name))) ++removed;
   }
-  ::closedir(d);
   if (removed > 0) log::info("{}: removed {} unfinished temp files", name_, removed);
 }
 

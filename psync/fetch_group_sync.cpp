@@ -6,7 +6,7 @@
 
 namespace psyncd::psync {
 
-GroupSyncFs::GroupSyncFs(fs::FileSystem& inner) : WithSyncFs(inner) {}
+GroupSyncFs::GroupSyncFs(fs::FileSystem& inner) : ForwardingFileSystem(inner) {}
 
 std::uint64_t GroupSyncFs::real_syncs() const {
   std::lock_guard lock(mutex_);

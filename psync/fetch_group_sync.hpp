@@ -1,5 +1,5 @@
 // GroupSyncFs: the file system the PSYNC workers share, with syncfs(2) as a group commit.
-// Every batch of every link ends with syncfs calls (spool/sync_fs.hpp); with -Yt workers each
+// Every batch of every link ends with syncfs calls (common/fs.hpp); with -Yt workers each
 // calling syncfs on its own, the calls queue behind each other and each one flushes the
 // others' data again. Here a caller waits for ONE syncfs that started after its call (so it
 // covers the caller's writes) and one worker runs it for everyone waiting. Errors go to every
@@ -12,20 +12,21 @@
 #include <mutex>
 #include <string>
 
-#include "spool/sync_fs.hpp"
+#include "common/fs.hpp"
 
 namespace psyncd::psync {
 
-class GroupSyncFs : public spool::WithSyncFs {
+class GroupSyncFs : public fs::ForwardingFileSystem {
  public:
   explicit GroupSyncFs(fs::FileSystem& inner);
+  bool has_syncfs() const override { return true; }
   Result<void> syncfs(const std::string& path) override;
   // Number of real syncfs(2) calls made (for tests and benchmarks).
   std::uint64_t real_syncs() const;
 
  protected:
   // The real call; tests override it to count or delay.
-  virtual Result<void> do_syncfs(const std::string& path) { return spool::posix_syncfs(path); }
+  virtual Result<void> do_syncfs(const std::string& path) { return inner_.syncfs(path); }
 
  private:
   struct Group {

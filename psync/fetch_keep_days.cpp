@@ -32,7 +32,7 @@ Result<KeepDates> read_keep_dates(const std::string& path) {
 
 Result<void> write_keep_dates(fs::FileSystem& fs, const std::string& path,
                               const KeepDates& dates) {
-  if (auto made = fs::make_dirs(fs, fs::dir_name(path)); !made) return made;
+  if (auto made = fs.make_dirs(fs::dir_name(path)); !made) return made;
   std::string text;
   for (const auto& [uidl, when] : dates) {
     if (uidl.find_first_of("\r\n\t") != std::string::npos) continue;

@@ -31,11 +31,12 @@ std::string link_name(const Link& link) { return link.remote_user + "@" + link.r
 void make_target_dir(const RouteConfig& config, const std::string& dir) {
   if (config.known_dirs != nullptr && config.known_dirs->contains(dir)) return;
   if (!fs::is_directory(dir)) {
-    if (!fs::make_dirs(fs::posix(), dir)) return;  // the delivery fails and says why
+    fs::FileSystem& fs = config.fs != nullptr ? *config.fs : fs::posix();
+    if (!fs.make_dirs(dir)) return;  // the delivery fails and says why
     if (!config.mailbox_format) {
       std::string maildir = fs::dir_name(dir);
-      (void)fs::make_dirs(fs::posix(), fs::join(maildir, "cur"));
-      (void)fs::make_dirs(fs::posix(), fs::join(maildir, "tmp"));
+      (void)fs.make_dirs(fs::join(maildir, "cur"));
+      (void)fs.make_dirs(fs::join(maildir, "tmp"));
     }
   }
   if (config.known_dirs != nullptr) config.known_dirs->insert(dir);

@@ -44,6 +44,7 @@ class SharedSet {
 
 struct RouteConfig {
   const spool::MailRoot* root = nullptr;
+  fs::FileSystem* fs = nullptr;  // makes missing mailbox directories; null: fs::posix()
   const spool::MailUsers* users = nullptr;
   const spool::Domains* domains = nullptr;
   const spool::Aliases* aliases = nullptr;            // null: no aliases.tab

@@ -77,7 +77,7 @@ bool process_is_gone(long pid) {
 }
 
 Result<LinkLock> LinkLock::acquire(const std::string& path) {
-  if (auto made = fs::make_dirs(fs::posix(), fs::dir_name(path)); !made) return made.error();
+  if (auto made = fs::posix().make_dirs(fs::dir_name(path)); !made) return made.error();
   for (int attempt = 0; attempt < 2; ++attempt) {
     auto created = try_create(path);
     if (!created) return created.error();

@@ -22,7 +22,6 @@
 #include "spool/mail_root.hpp"
 #include "spool/mail_users.hpp"
 #include "spool/server_config.hpp"
-#include "spool/sync_fs.hpp"
 #include "tabfile/tab_reader.hpp"
 
 namespace psyncd::psync {
@@ -202,6 +201,7 @@ Result<CycleReport> PsyncService::run_cycle() {
   FetchEnv env;
   env.route = route_config(config_, root, t);
   env.fs = config_.fs != nullptr ? config_.fs : &shared_group_sync_fs();
+  env.route.fs = env.fs;
   env.clock = config_.clock;
   env.io_timeout = config_.io_timeout;
   env.stop = config_.stop;

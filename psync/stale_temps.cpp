@@ -1,8 +1,5 @@
 #include "psync/stale_temps.hpp"
 
-#include <dirent.h>
-#include <sys/stat.h>
-
 #include <string>
 #include <vector>
 
@@ -14,14 +11,11 @@ namespace psyncd::psync {
 int sweep_link_temps(fs::FileSystem& fs, const spool::MailRoot& root, const Clock& clock) {
   const std::string top = root.tmp_dir();
   std::vector<std::string> dirs;
-  if (DIR* d = ::opendir(top.c_str())) {
-    while (const dirent* e = ::readdir(d)) {
-      if (e->d_name[0] == '.') continue;
-      std::string path = fs::join(top, e->d_name);
-      struct stat st;
-      if (::lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) dirs.push_back(path);
+  if (auto entries = fs.list_dir(top)) {
+    for (const auto& e : *entries) {
+      if (e.name[0] != '.' && e.type == fs::DirEntry::Type::directory)
+        dirs.push_back(fs::join(top, e.name));
     }
-    ::closedir(d);
   }
   int total = 0;
   for (const auto& dir : dirs) {

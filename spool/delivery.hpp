@@ -50,7 +50,8 @@ class Delivery {
   Result<void> write(std::string_view chunk);
   // Ends the message: final CRLF, flush, fsync, close (an unnamed file stays open until
   // published). The temp file is then complete.
-  // With fsync=false the caller promises a later syncfs (DeliveryBatch on a SyncFs).
+  // With fsync=false the caller promises a later syncfs (DeliveryBatch on a FileSystem that
+  // has_syncfs()).
   Result<void> stage(bool fsync = true);
   // After stage(): gives the message the name `path` (a hard link to the temp file, or the
   // unnamed file's first name). `last`: the temp file itself becomes this target (rename; an

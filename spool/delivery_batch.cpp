@@ -10,7 +10,7 @@
 namespace psyncd::spool {
 
 DeliveryBatch::DeliveryBatch(fs::FileSystem& fs, DeliveryJournal& journal, Sync sync)
-    : fs_(fs), journal_(journal), sync_(sync == Sync::automatic ? as_sync_fs(fs) : nullptr) {}
+    : fs_(fs), journal_(journal), syncfs_(sync == Sync::automatic && fs.has_syncfs()) {}
 
 // One syncfs(2) per file system: the paths are grouped by directory first, so a batch of
 // temp files in one directory costs one stat, not one per message.
@@ -22,7 +22,7 @@ Result<void> DeliveryBatch::sync_all(const std::vector<std::string>& paths) {
     struct stat st;
     if (::stat(d.c_str(), &st) != 0) return fs::sys_error("cannot stat", d, errno);
     if (!seen.insert(st.st_dev).second) continue;
-    if (auto r = sync_->syncfs(d); !r) return r;
+    if (auto r = fs_.syncfs(d); !r) return r;
   }
   return {};
 }
@@ -33,7 +33,7 @@ Result<void> DeliveryBatch::add(const std::string& uidl, Delivery message,
     if (item.pending.uidl == uidl)  // a server listing one UIDL twice: deliver it once
       return Error{ErrorKind::protocol, {}, 0, uidl, "UIDL appears twice in one batch"};
   }
-  if (auto r = message.stage(sync_ == nullptr); !r) return r;
+  if (auto r = message.stage(!syncfs_); !r) return r;
   JournalRecord p;
   p.type = JournalRecord::Type::pending;
   p.uidl = uidl;
@@ -68,7 +68,7 @@ Result<void> DeliveryBatch::publish(std::vector<std::string>& linked) {
       dirs.insert(fs::dir_name(t.path));
     }
   }
-  if (sync_ != nullptr) return sync_all({dirs.begin(), dirs.end()});
+  if (syncfs_) return sync_all({dirs.begin(), dirs.end()});
   for (const auto& d : dirs) {
     if (auto r = fs_.fsync_dir(d); !r) return r;
   }
@@ -99,7 +99,7 @@ Result<void> DeliveryBatch::commit() {
     tmps.push_back(item.message.tmp_path());  // for an unnamed file: where it would be
   }
   // The message data must be durable before a pending record can point at it.
-  if (sync_ != nullptr) {
+  if (syncfs_) {
     if (auto r = sync_all(tmps); !r) {
       items_.clear();
       return r;

@@ -3,7 +3,7 @@
 //   (message files fsynced) -> journal "pending" records + fsync -> link(tmp, target) for
 //   every recipient -> fsync each target directory -> journal "delivered" records (not
 //   fsynced) -> unlink temps.
-// On a FileSystem with the SyncFs extension (sync_fs.hpp) the per-file fsyncs and the
+// On a FileSystem that has_syncfs() (common/fs.hpp) the per-file fsyncs and the
 // directory fsyncs become one syncfs each: 3 sync calls per batch, whatever its size.
 // A crash anywhere is repaired by DeliveryJournal::open(); a failure returns an error and
 // leaves each recipient with the whole message or nothing, as the journal records it.
@@ -19,7 +19,7 @@
 //         batch.add(uidl, std::move(d), r.targets, r.complete());
 //   batch.commit();  then DELE the UIDLs that are is_delivered(); QUIT
 //   journal.prune_except(uidls listed by the server)
-// with fs = posix_with_syncfs() for the 3-syncs-per-batch path.
+// with an fs that has_syncfs() (fs::posix(), psync/fetch_group_sync.hpp) for 3 syncs a batch.
 #pragma once
 
 #include <string>
@@ -29,7 +29,6 @@
 #include "common/result.hpp"
 #include "spool/delivery.hpp"
 #include "spool/delivery_journal.hpp"
-#include "spool/sync_fs.hpp"
 
 namespace psyncd::spool {
 
@@ -41,7 +40,7 @@ struct Target {
 class DeliveryBatch {
  public:
   enum class Sync {
-    automatic,  // syncfs when `fs` has the SyncFs extension, else per-file fsyncs
+    automatic,  // syncfs when `fs` has_syncfs(), else per-file fsyncs
     per_file,   // always fsync each message file and each target directory
   };
   DeliveryBatch(fs::FileSystem& fs, DeliveryJournal& journal, Sync sync = Sync::automatic);
@@ -64,13 +63,13 @@ class DeliveryBatch {
     JournalRecord pending;
   };
   Result<void> publish(std::vector<std::string>& linked);
-  // One syncfs per file system holding `paths` (SyncFs mode only).
+  // One syncfs per file system holding `paths` (syncfs mode only).
   Result<void> sync_all(const std::vector<std::string>& paths);
   void roll_back(const std::vector<std::string>& linked);
 
   fs::FileSystem& fs_;
   DeliveryJournal& journal_;
-  SyncFs* sync_ = nullptr;  // set when fs_ can syncfs
+  bool syncfs_ = false;  // batches are made durable with fs_.syncfs()
   std::vector<Item> items_;
 };
 

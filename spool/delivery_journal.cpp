@@ -17,7 +17,7 @@ std::string journal_path(const std::string& mail_root, std::string_view server,
 }
 
 Result<DeliveryJournal> DeliveryJournal::open(fs::FileSystem& fs, const std::string& path) {
-  if (auto r = fs::make_dirs(fs, fs::dir_name(path)); !r) return r.error();
+  if (auto r = fs.make_dirs(fs::dir_name(path)); !r) return r.error();
   DeliveryJournal j(fs, path);
   if (auto r = j.load(); !r) return r.error();
   // Recovery: whatever was pending when the last process stopped is finished or rolled back.

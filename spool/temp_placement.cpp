@@ -53,7 +53,7 @@ Result<std::string> TempPlacement::temp_dir_for(const std::vector<Target>& targe
   if (auto dev = device(preferred_); dev && *dev == *first) return preferred_;
   std::string dir = beside(root_, targets.front().dir);
   if (!device(dir)) {
-    if (auto made = fs::make_dirs(fs_, dir); !made) return made.error();
+    if (auto made = fs_.make_dirs(dir); !made) return made.error();
   }
   auto dev = device(dir);
   if (!dev) return dev.error();

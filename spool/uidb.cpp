@@ -55,7 +55,7 @@ Result<void> write_uidb(fs::FileSystem& fs, const std::string& path,
     text += u;
     text += '\n';
   }
-  if (auto r = fs::make_dirs(fs, fs::dir_name(path)); !r) return r;
+  if (auto r = fs.make_dirs(fs::dir_name(path)); !r) return r;
   return fs::write_file_atomic(fs, path, text);
 }
 

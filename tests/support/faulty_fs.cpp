@@ -91,4 +91,11 @@ Result<void> FaultyFs::fsync_dir(const std::string& dir) {
   return real_.fsync_dir(dir);
 }
 
+Result<void> FaultyFs::syncfs(const std::string& path) {
+  Error e;
+  if (should_fail(fs::dir_name(path), &e)) return e;
+  ++fsyncs_;
+  return real_.syncfs(path);
+}
+
 }  // namespace psyncd::test

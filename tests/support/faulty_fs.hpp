@@ -1,5 +1,6 @@
 // A FileSystem wrapper for fault injection. It counts every call (open, write_all, fsync,
-// close, rename, link, open_unnamed, link_fd, unlink, mkdir, fsync_dir) and can
+// close, rename, link, open_unnamed, link_fd, unlink, mkdir, fsync_dir, syncfs; not list_dir,
+// which changes nothing) and can
 //   - fail the k-th call with an errno (ENOSPC, EIO, ...), once;
 //   - "crash" after the k-th call: that call and every later one do nothing and fail with EIO,
 //     as if the process had died there. Nothing after the crash point reaches the disk, so a
@@ -24,6 +25,9 @@ class FaultyFs final : public fs::FileSystem {
   bool crashed() const { return crash_at_ > 0 && calls_ >= crash_at_; }
   // open_unnamed() answers "cannot here" (-1, not counted): callers use named temp files.
   void named_temps_only() { unnamed_ = false; }
+  // has_syncfs() answers true from now on, so DeliveryBatch syncs with syncfs(), each counted
+  // as one fsync of the directory given; by default it answers false (per-file fsyncs).
+  void use_syncfs() { syncfs_ = true; }
   long calls() const { return calls_; }
   long fsyncs() const { return fsyncs_; }
 
@@ -38,6 +42,11 @@ class FaultyFs final : public fs::FileSystem {
   Result<void> unlink(const std::string& path) override;
   Result<void> mkdir(const std::string& path, unsigned mode) override;
   Result<void> fsync_dir(const std::string& dir) override;
+  bool has_syncfs() const override { return syncfs_; }
+  Result<void> syncfs(const std::string& path) override;
+  Result<std::vector<fs::DirEntry>> list_dir(const std::string& dir) override {
+    return real_.list_dir(dir);
+  }
 
  private:
   // Counts a call; returns an error if this call must fail (injected or after the crash).
@@ -50,6 +59,7 @@ class FaultyFs final : public fs::FileSystem {
   int fail_errno_ = 0;
   long crash_at_ = 0;
   bool unnamed_ = true;
+  bool syncfs_ = false;
 };
 
 }  // namespace psyncd::test

@@ -6,7 +6,6 @@
 #include <sstream>
 
 #include "spool/password.hpp"
-#include "spool/sync_fs.hpp"
 #include "spool/uidb.hpp"
 #include "tabfile/tab_reader.hpp"
 #include "tests/support/spool_fixture.hpp"
@@ -48,7 +47,7 @@ FetchFixture::FetchFixture() : root(dir.path()) {
   env.route.root = &root;
   env.route.users = &users;
   env.route.domains = &domains;
-  env.fs = &spool::posix_with_syncfs();
+  env.fs = &fs::posix();
   env.clock = &clock;
   env.io_timeout = std::chrono::milliseconds(3000);
   env.stop = &stop;

@@ -1,6 +1,9 @@
 #include "common/fs.hpp"
 
+#include <unistd.h>
+
 #include <cerrno>
+#include <map>
 
 #include <catch2/catch.hpp>
 
@@ -56,9 +59,69 @@ TEST_CASE("path helpers") {
 
 TEST_CASE("make_dirs creates every missing component") {
   test::TempDir dir;
-  REQUIRE(fs::make_dirs(fs::posix(), dir / "x/y/z").ok());
+  REQUIRE(fs::posix().make_dirs(dir / "x/y/z").ok());
   CHECK(fs::is_directory(dir / "x/y/z"));
-  REQUIRE(fs::make_dirs(fs::posix(), dir / "x/y/z").ok());
+  REQUIRE(fs::posix().make_dirs(dir / "x/y/z").ok());
+}
+
+TEST_CASE("make_dirs goes through the seam's mkdir, so a fault there is its error") {
+  test::TempDir dir;
+  test::FaultyFs faulty;
+  faulty.fail_call(2, ENOSPC);  // x is made, x/y fails
+  auto r = faulty.make_dirs(dir / "x/y/z");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().file == dir / "x/y");
+  CHECK(faulty.calls() == 2);
+  CHECK(fs::is_directory(dir / "x"));
+  CHECK_FALSE(fs::exists(dir / "x/y"));
+}
+
+TEST_CASE("list_dir names every entry but . and .. with its lstat type and mtime") {
+  test::TempDir dir;
+  dir.write("a.txt", "x");
+  dir.write("sub/b.txt", "y");
+  REQUIRE(::symlink("a.txt", (dir / "link").c_str()) == 0);
+  auto got = fs::posix().list_dir(dir.path());
+  REQUIRE(got.ok());
+  std::map<std::string, fs::DirEntry::Type> types;
+  for (const auto& e : *got) {
+    types[e.name] = e.type;
+    CHECK(e.mtime > 1'600'000'000);
+  }
+  CHECK(types == std::map<std::string, fs::DirEntry::Type>{{"a.txt", fs::DirEntry::Type::regular},
+                                                           {"link", fs::DirEntry::Type::other},
+                                                           {"sub", fs::DirEntry::Type::directory}});
+  auto missing = fs::posix().list_dir(dir / "none");
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.error().kind == ErrorKind::not_found);
+  CHECK(missing.error().file == dir / "none");
+}
+
+TEST_CASE("syncfs: the POSIX seam has it; FaultyFs counts it when asked to use it") {
+  test::TempDir dir;
+  CHECK(fs::posix().has_syncfs());
+  CHECK(fs::posix().syncfs(dir.path()).ok());
+  CHECK_FALSE(fs::posix().syncfs(dir / "none").ok());
+  test::FaultyFs faulty;
+  CHECK_FALSE(faulty.has_syncfs());
+  faulty.use_syncfs();
+  CHECK(faulty.has_syncfs());
+  faulty.fail_call(1, EIO);
+  CHECK_FALSE(faulty.syncfs(dir.path()).ok());
+  CHECK(faulty.syncfs(dir.path()).ok());
+  CHECK(faulty.fsyncs() == 1);
+}
+
+TEST_CASE("ForwardingFileSystem hands every call to the inner one") {
+  test::TempDir dir;
+  test::FaultyFs faulty;
+  fs::ForwardingFileSystem forward(faulty);
+  REQUIRE(fs::write_file_atomic(forward, dir / "f", "data").ok());
+  REQUIRE(forward.make_dirs(dir / "d").ok());
+  REQUIRE(forward.unlink(dir / "f").ok());
+  CHECK(faulty.calls() == 8);  // open, write_all, fsync, close, rename, fsync_dir, mkdir, unlink
+  CHECK(forward.has_syncfs() == faulty.has_syncfs());
+  CHECK(forward.list_dir(dir.path()).value().size() == 1);
 }
 
 TEST_CASE("read_file reports a missing file as not_found with its path") {

@@ -11,7 +11,6 @@
 #include <filesystem>
 
 #include "psync/fetch_plan.hpp"
-#include "spool/sync_fs.hpp"
 #include "tests/support/psync_fetch_fixture.hpp"
 #include "tests/support/spool_fixture.hpp"
 
@@ -25,10 +24,10 @@ const std::string kLine = std::string(78, 'z') + "\r\n";
 
 // Counts the bytes written through the file-system seam into files under `prefix` (the
 // temp files; the journal's records are left out).
-class CountingFs final : public psyncd::spool::WithSyncFs {
+class CountingFs final : public psyncd::fs::ForwardingFileSystem {
  public:
   explicit CountingFs(std::string prefix)
-      : WithSyncFs(psyncd::fs::posix()), prefix_(std::move(prefix)) {}
+      : ForwardingFileSystem(psyncd::fs::posix()), prefix_(std::move(prefix)) {}
   psyncd::Result<void> write_all(int fd, std::string_view d, const std::string& p) override {
     if (p.rfind(prefix_, 0) == 0) written += d.size();
     return inner_.write_all(fd, d, p);

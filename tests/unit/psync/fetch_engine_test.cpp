@@ -609,45 +609,27 @@ namespace {
 
 // The real file system, except that the first temp file of a message (MAIL_ROOT/tmp/...)
 // cannot be created: the disk is "full" for exactly one message.
-class FirstTempFails final : public psyncd::fs::FileSystem {
+class FirstTempFails final : public psyncd::fs::ForwardingFileSystem {
  public:
-  explicit FirstTempFails(std::string tmp_dir) : prefix_(std::move(tmp_dir) + "/") {}
+  explicit FirstTempFails(std::string tmp_dir)
+      : ForwardingFileSystem(psyncd::fs::posix()), prefix_(std::move(tmp_dir) + "/") {}
   psyncd::Result<int> open(const std::string& p, int flags, unsigned mode) override {
     if (p.rfind(prefix_, 0) == 0 && !failed_) {
       failed_ = true;
       return psyncd::fs::sys_error("open", p, ENOSPC);
     }
-    return real().open(p, flags, mode);
+    return inner_.open(p, flags, mode);
   }
   psyncd::Result<int> open_unnamed(const std::string& dir, unsigned mode) override {
     if ((dir + "/").rfind(prefix_, 0) == 0 && !failed_) {
       failed_ = true;
       return psyncd::fs::sys_error("open", dir, ENOSPC);
     }
-    return real().open_unnamed(dir, mode);
+    return inner_.open_unnamed(dir, mode);
   }
-  psyncd::Result<void> link_fd(int fd, const std::string& to) override {
-    return real().link_fd(fd, to);
-  }
-  psyncd::Result<void> write_all(int fd, std::string_view d, const std::string& p) override {
-    return real().write_all(fd, d, p);
-  }
-  psyncd::Result<void> fsync(int fd, const std::string& p) override { return real().fsync(fd, p); }
-  psyncd::Result<void> close(int fd, const std::string& p) override { return real().close(fd, p); }
-  psyncd::Result<void> rename(const std::string& a, const std::string& b) override {
-    return real().rename(a, b);
-  }
-  psyncd::Result<void> link(const std::string& a, const std::string& b) override {
-    return real().link(a, b);
-  }
-  psyncd::Result<void> unlink(const std::string& p) override { return real().unlink(p); }
-  psyncd::Result<void> mkdir(const std::string& p, unsigned m) override {
-    return real().mkdir(p, m);
-  }
-  psyncd::Result<void> fsync_dir(const std::string& d) override { return real().fsync_dir(d); }
+  bool has_syncfs() const override { return false; }  // per-file fsyncs, as on most test fs
 
  private:
-  static psyncd::fs::FileSystem& real() { return psyncd::fs::posix(); }
   std::string prefix_;
   bool failed_ = false;
 };

@@ -8,7 +8,6 @@
 
 #include "common/log.hpp"
 #include "spool/crlf_normalizer.hpp"
-#include "spool/sync_fs.hpp"
 #include "spool/unique_name.hpp"
 #include "tests/support/faulty_fs.hpp"
 #include "tests/support/spool_fixture.hpp"
@@ -25,30 +24,16 @@ struct QuietLog {
   ~QuietLog() { log::set_min_level(saved); }
 };
 
-// FaultyFs with the syncfs extension: a syncfs is one counted (and failable, and crashable)
-// call, counted as an fsync, then the real syncfs.
-class FaultySyncFs final : public spool::WithSyncFs {
- public:
-  explicit FaultySyncFs(test::FaultyFs& faulty) : WithSyncFs(faulty), faulty_(faulty) {}
-  Result<void> syncfs(const std::string& path) override {
-    if (auto r = faulty_.fsync_dir(fs::dir_name(path)); !r) return r;
-    return spool::posix_syncfs(path);
-  }
-
- private:
-  test::FaultyFs& faulty_;
-};
-
 // The file system a test run goes through: plain FaultyFs (per-file fsyncs) or with syncfs;
 // with unnamed temp files (O_TMPFILE), or named ones as on a file system without it.
+// A syncfs is one counted (and failable, and crashable) call, counted as an fsync.
 struct TestFs {
   test::FaultyFs faulty;
-  FaultySyncFs with_sync{faulty};
-  bool use_syncfs;
-  explicit TestFs(bool syncfs, bool named_temps = false) : use_syncfs(syncfs) {
+  explicit TestFs(bool syncfs, bool named_temps = false) {
+    if (syncfs) faulty.use_syncfs();
     if (named_temps) faulty.named_temps_only();
   }
-  fs::FileSystem& get() { return use_syncfs ? static_cast<fs::FileSystem&>(with_sync) : faulty; }
+  fs::FileSystem& get() { return faulty; }
 };
 
 struct Msg {

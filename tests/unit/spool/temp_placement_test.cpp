@@ -45,7 +45,7 @@ void make_tree(const test::TempDir& dir) {
     test::make_maildir(dir.path(), domain, account);
   for (const char* d :
        {"spool/local", "spool/temp", "tmp/joe@h", "tmp/x", "domains/ex.test/joe/mailbox"})
-    REQUIRE(fs::make_dirs(fs::posix(), dir / d).ok());
+    REQUIRE(fs::posix().make_dirs(dir / d).ok());
 }
 
 }  // namespace
@@ -129,17 +129,10 @@ namespace {
 
 // The POSIX file system where link(2) and linkat(2) into `far` fail with EXDEV when the
 // source is not under `far` too: `far` behaves as a separate mount.
-class MountFs final : public fs::FileSystem {
+class MountFs final : public fs::ForwardingFileSystem {
  public:
-  explicit MountFs(std::string far) : far_(std::move(far) + "/") {}
-  Result<int> open(const std::string& p, int f, unsigned m) override {
-    return fs::posix().open(p, f, m);
-  }
-  Result<void> write_all(int fd, std::string_view d, const std::string& p) override {
-    return fs::posix().write_all(fd, d, p);
-  }
-  Result<void> fsync(int fd, const std::string& p) override { return fs::posix().fsync(fd, p); }
-  Result<void> close(int fd, const std::string& p) override { return fs::posix().close(fd, p); }
+  explicit MountFs(std::string far)
+      : ForwardingFileSystem(fs::posix()), far_(std::move(far) + "/") {}
   Result<void> rename(const std::string& a, const std::string& b) override {
     if (crosses(a, b)) return fs::sys_error("cannot rename to " + b + ":", a, EXDEV);
     return fs::posix().rename(a, b);
@@ -150,12 +143,6 @@ class MountFs final : public fs::FileSystem {
   }
   // Named temp files only, so every publish names its source path.
   Result<int> open_unnamed(const std::string&, unsigned) override { return -1; }
-  Result<void> link_fd(int fd, const std::string& to) override {
-    return fs::posix().link_fd(fd, to);
-  }
-  Result<void> unlink(const std::string& p) override { return fs::posix().unlink(p); }
-  Result<void> mkdir(const std::string& p, unsigned m) override { return fs::posix().mkdir(p, m); }
-  Result<void> fsync_dir(const std::string& d) override { return fs::posix().fsync_dir(d); }
 
  private:
   bool inside(const std::string& p) const { return p.rfind(far_, 0) == 0; }
@@ -171,7 +158,7 @@ TEST_CASE("temp placement: a batch staged beside its target publishes across the
   spool::MailRoot root(dir.path());
   test::make_maildir(dir.path(), "ex.test", "joe");
   std::string link_tmp = root.tmp_dir() + "/joe@h";
-  REQUIRE(fs::make_dirs(fs::posix(), link_tmp).ok());
+  REQUIRE(fs::posix().make_dirs(link_tmp).ok());
   MountFs mount(root.domains_dir());
   auto journal = spool::DeliveryJournal::open(mount, dir / "journal");
   REQUIRE(journal.ok());
