@@ -40,7 +40,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   while (start < input.size()) {
     std::size_t end = input.find('\n', start);
     if (end == std::string::npos) end = input.size();
-    auto cmd = parse_command(std::string_view(input).substr(start, end - start));
+    auto cmd =
+        parse_command(std::string_view(input).substr(start, end - start), &Session::command_syntax);
     if (!cmd.ok() && cmd.error().text.empty()) std::abort();
     start = end + 1;
   }

@@ -1,7 +1,5 @@
 #include "pop3/command.hpp"
 
-#include <array>
-
 #include "common/ascii.hpp"
 #include "common/decimal.hpp"
 #include "common/hex.hpp"
@@ -9,34 +7,6 @@
 namespace psyncd::pop3 {
 
 namespace {
-
-enum class Args {
-  none,        // CAPA, STLS, STAT, RSET, NOOP, LAST, QUIT
-  name,        // USER name
-  text,        // PASS text (the rest of the line)
-  apop,        // APOP name digest
-  auth,        // AUTH [mechanism [initial-response]]
-  opt_number,  // LIST [n], UIDL [n]
-  number,      // RETR n, DELE n
-  top,         // TOP n k
-};
-
-struct Spec {
-  const char* keyword;
-  Verb verb;
-  Args args;
-};
-
-constexpr std::array<Spec, 16> kSpecs = {{
-    {"USER", Verb::user, Args::name},   {"PASS", Verb::pass, Args::text},
-    {"APOP", Verb::apop, Args::apop},   {"AUTH", Verb::auth, Args::auth},
-    {"CAPA", Verb::capa, Args::none},   {"STLS", Verb::stls, Args::none},
-    {"STAT", Verb::stat, Args::none},   {"LIST", Verb::list, Args::opt_number},
-    {"UIDL", Verb::uidl, Args::opt_number}, {"RETR", Verb::retr, Args::number},
-    {"TOP", Verb::top, Args::top},      {"DELE", Verb::dele, Args::number},
-    {"RSET", Verb::rset, Args::none},   {"NOOP", Verb::noop, Args::none},
-    {"LAST", Verb::last, Args::none},   {"QUIT", Verb::quit, Args::none},
-}};
 
 Error fail(std::string_view keyword, std::string text) {
   return Error{ErrorKind::protocol, {}, 0, std::string(keyword), std::move(text)};
@@ -81,41 +51,43 @@ Result<void> check_bytes(std::string_view line, std::string_view keyword, bool a
   return {};
 }
 
-Result<void> parse_args(const Spec& spec, std::string_view rest, Command& cmd) {
-  const std::string_view kw = spec.keyword;
-  if (spec.args == Args::text) {
-    if (rest.empty()) return fail(kw, "PASS needs a password");
+Result<void> parse_args(CommandArgs args, std::string_view rest, Command& cmd) {
+  const std::string_view kw = cmd.keyword;
+  if (args == CommandArgs::text) {
+    if (rest.empty()) return fail(kw, std::string(kw) + " needs a password");
     if (rest.size() > kMaxArgument) return fail(kw, "password too long");
     cmd.text = std::string(rest);
     return {};
   }
   cmd.args = split_spaces(rest);
   const auto& a = cmd.args;
-  const std::size_t limit = spec.args == Args::auth ? std::string::npos : kMaxArgument;
+  const std::size_t limit = args == CommandArgs::auth ? std::string::npos : kMaxArgument;
   for (const auto& arg : a) {
     if (arg.size() > limit) return fail(kw, "argument too long");
   }
-  switch (spec.args) {
-    case Args::none:
+  switch (args) {
+    case CommandArgs::none:
       if (!a.empty()) return fail(kw, std::string(kw) + " takes no argument");
       return {};
-    case Args::name:
-      if (a.empty()) return fail(kw, "USER needs a user name");
-      if (a.size() > 1) return fail(kw, "USER takes one argument (no spaces in the name)");
+    case CommandArgs::name:
+      if (a.empty()) return fail(kw, std::string(kw) + " needs a user name");
+      if (a.size() > 1)
+        return fail(kw, std::string(kw) + " takes one argument (no spaces in the name)");
       return {};
-    case Args::text:
+    case CommandArgs::text:
       return {};
-    case Args::apop:
-      if (a.size() != 2) return fail(kw, "APOP needs a user name and a digest");
-      if (!is_hex_digest(a[1])) return fail(kw, "APOP digest must be 32 hex digits");
+    case CommandArgs::apop:
+      if (a.size() != 2) return fail(kw, std::string(kw) + " needs a user name and a digest");
+      if (!is_hex_digest(a[1])) return fail(kw, std::string(kw) + " digest must be 32 hex digits");
       return {};
-    case Args::auth:
-      if (a.size() > 2) return fail(kw, "AUTH takes a mechanism and at most one response");
+    case CommandArgs::auth:
+      if (a.size() > 2)
+        return fail(kw, std::string(kw) + " takes a mechanism and at most one response");
       if (!a.empty() && a[0].size() > 20) return fail(kw, "SASL mechanism name too long");
       return {};
-    case Args::opt_number:
-    case Args::number: {
-      if (a.empty() && spec.args == Args::opt_number) return {};
+    case CommandArgs::opt_number:
+    case CommandArgs::number: {
+      if (a.empty() && args == CommandArgs::opt_number) return {};
       if (a.empty()) return fail(kw, std::string(kw) + " needs a message number");
       if (a.size() > 1) return fail(kw, std::string(kw) + " takes one message number");
       auto n = number_arg(kw, a[0], "message number");
@@ -123,8 +95,9 @@ Result<void> parse_args(const Spec& spec, std::string_view rest, Command& cmd) {
       cmd.number = *n;
       return {};
     }
-    case Args::top: {
-      if (a.size() != 2) return fail(kw, "TOP needs a message number and a line count");
+    case CommandArgs::top: {
+      if (a.size() != 2)
+        return fail(kw, std::string(kw) + " needs a message number and a line count");
       auto n = number_arg(kw, a[0], "message number");
       if (!n) return n.error();
       auto k = number_arg(kw, a[1], "line count");
@@ -139,36 +112,25 @@ Result<void> parse_args(const Spec& spec, std::string_view rest, Command& cmd) {
 
 }  // namespace
 
-const char* verb_name(Verb verb) {
-  for (const auto& s : kSpecs) {
-    if (s.verb == verb) return s.keyword;
-  }
-  return "?";
-}
-
-Result<Command> parse_command(std::string_view line) {
+Result<Command> parse_command(std::string_view line, CommandSyntax syntax) {
   if (line.empty()) return fail({}, "empty command line");
   const std::size_t sp = line.find(' ');
   const std::string_view word = line.substr(0, sp);
   std::string keyword = ascii_upper(word);
-  const Spec* spec = nullptr;
-  for (const auto& s : kSpecs) {
-    if (keyword == s.keyword) spec = &s;
-  }
-  if (spec == nullptr) {
+  const std::optional<CommandArgs> args = syntax(keyword);
+  if (!args) {
     if (auto bytes = check_bytes(line, {}, false); !bytes) return bytes.error();
     if (word.empty()) return fail({}, "command line starts with a space");
     return fail({}, "unknown command");
   }
   const std::string_view rest = sp == std::string_view::npos ? std::string_view{} : line.substr(sp + 1);
   // Passwords may be UTF-8 (what clients send in practice); everything else is ASCII.
-  if (auto bytes = check_bytes(rest, keyword, spec->verb == Verb::pass); !bytes) {
+  if (auto bytes = check_bytes(rest, keyword, *args == CommandArgs::text); !bytes) {
     return bytes.error();
   }
   Command cmd;
-  cmd.verb = spec->verb;
   cmd.keyword = std::move(keyword);
-  if (auto r = parse_args(*spec, rest, cmd); !r) return r.error();
+  if (auto r = parse_args(*args, rest, cmd); !r) return r.error();
   return cmd;
 }
 

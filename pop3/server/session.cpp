@@ -1,36 +1,8 @@
 #include "pop3/server/session.hpp"
 
 #include <algorithm>
-#include <array>
 
 namespace psyncd::pop3 {
-
-namespace {
-
-// Which commands each state accepts (RFC 1939 §4-6; CAPA in both, RFC 2449 §5).
-struct Route {
-  Verb verb;
-  bool authorization;
-  bool transaction;
-};
-
-constexpr std::array<Route, 16> kRoutes = {{
-    {Verb::user, true, false}, {Verb::pass, true, false}, {Verb::apop, true, false},
-    {Verb::auth, true, false}, {Verb::stls, true, false}, {Verb::capa, true, true},
-    {Verb::quit, true, true},  {Verb::stat, false, true}, {Verb::list, false, true},
-    {Verb::uidl, false, true}, {Verb::retr, false, true}, {Verb::top, false, true},
-    {Verb::dele, false, true}, {Verb::rset, false, true}, {Verb::noop, false, true},
-    {Verb::last, false, true},
-}};
-
-const Route& route_of(Verb verb) {
-  for (const auto& r : kRoutes) {
-    if (r.verb == verb) return r;
-  }
-  return kRoutes[0];  // unreachable: every Verb has a route
-}
-
-}  // namespace
 
 Session::Session(SessionConfig config, Authenticator& auth)
     : config_(std::move(config)), auth_(auth), reader_(config_.max_line) {
@@ -203,42 +175,12 @@ void Session::handle_line(std::string_view line) {
     sasl_response(line);
     return;
   }
-  auto cmd = parse_command(line);
+  auto cmd = parse_command(line, &Session::command_syntax);
   if (!cmd) {
     fail_and_count(cmd.error().text);
     return;
   }
   dispatch(*cmd);
-}
-
-void Session::dispatch(const Command& cmd) {
-  const Route& route = route_of(cmd.verb);
-  if (state_ == State::authorization && !route.authorization) {
-    fail_and_count("log in first");
-    return;
-  }
-  if (state_ == State::transaction && !route.transaction) {
-    fail_and_count("already logged in");
-    return;
-  }
-  switch (cmd.verb) {
-    case Verb::user: cmd_user(cmd); break;
-    case Verb::pass: cmd_pass(cmd); break;
-    case Verb::apop: cmd_apop(cmd); break;
-    case Verb::auth: cmd_auth(cmd); break;
-    case Verb::capa: cmd_capa(); break;
-    case Verb::stls: cmd_stls(); break;
-    case Verb::stat: cmd_stat(); break;
-    case Verb::list: cmd_list(cmd, false); break;
-    case Verb::uidl: cmd_list(cmd, true); break;
-    case Verb::retr:
-    case Verb::top: cmd_retr(cmd); break;
-    case Verb::dele: cmd_dele(cmd); break;
-    case Verb::rset: cmd_rset(); break;
-    case Verb::noop: reply("+OK"); break;
-    case Verb::last: cmd_last(); break;
-    case Verb::quit: cmd_quit(); break;
-  }
 }
 
 }  // namespace psyncd::pop3

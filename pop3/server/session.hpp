@@ -10,10 +10,12 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "pop3/capa.hpp"
 #include "pop3/command.hpp"
 #include "pop3/dot_codec.hpp"
 #include "pop3/line_reader.hpp"
@@ -97,6 +99,17 @@ class Session {
   // Closed and all output consumed.
   bool finished() const { return state_ == State::closed && out_.size() == out_start_; }
 
+  // The server's commands (session_commands.cpp): the argument shape of `keyword` for
+  // parse_command, nullopt for a command the server does not have.
+  static std::optional<CommandArgs> command_syntax(std::string_view keyword);
+  // Which states take each command, in table order (REPLIES.md's state column).
+  struct CommandStates {
+    std::string_view keyword;
+    bool authorization;
+    bool transaction;
+  };
+  static std::vector<CommandStates> command_states();
+
  private:
   enum class Hold { none, tls, login_delay, update, credentials };
   // A RETR or TOP in progress: which message, how far its stored bytes have been read.
@@ -112,6 +125,18 @@ class Session {
     bool at_line_start = true;
   };
 
+  // One row of the command table (session_commands.cpp).
+  struct CommandEntry {
+    std::string_view keyword;
+    CommandArgs args;
+    bool authorization;  // allowed before login
+    bool transaction;    // allowed after it
+    void (Session::*handler)(const Command&);
+    void (*capa)(const Session&, Capabilities&);  // what CAPA says for it; nullptr: nothing
+  };
+  static std::span<const CommandEntry> commands();
+  static const CommandEntry* find_command(std::string_view keyword);
+
   void pump();
   bool fill_stream();
   void handle_line(std::string_view line);
@@ -126,8 +151,8 @@ class Session {
   void cmd_pass(const Command& cmd);
   void cmd_apop(const Command& cmd);
   void cmd_auth(const Command& cmd);
-  void cmd_capa();
-  void cmd_stls();
+  void cmd_capa(const Command& cmd);
+  void cmd_stls(const Command& cmd);
   void sasl_response(std::string_view line);
   void sasl_result(const SaslStep& step);
   bool cleartext_refused() const;
@@ -138,13 +163,17 @@ class Session {
   std::vector<std::string> offered_sasl() const;
 
   // session_transaction.cpp
-  void cmd_stat();
-  void cmd_list(const Command& cmd, bool uidl);
+  void cmd_stat(const Command& cmd);
+  void cmd_list(const Command& cmd);
+  void cmd_uidl(const Command& cmd);
+  void list_or_uidl(const Command& cmd, bool uidl);
   void cmd_retr(const Command& cmd);
+  void cmd_top(const Command& cmd);
   void cmd_dele(const Command& cmd);
-  void cmd_rset();
-  void cmd_last();
-  void cmd_quit();
+  void cmd_rset(const Command& cmd);
+  void cmd_noop(const Command& cmd);
+  void cmd_last(const Command& cmd);
+  void cmd_quit(const Command& cmd);
   bool check_message(const Command& cmd);
   std::string maildrop_summary() const;
   void start_stream(std::size_t index, std::optional<std::uint64_t> top_lines,

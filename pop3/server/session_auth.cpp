@@ -173,21 +173,7 @@ void Session::sasl_result(const SaslStep& step) {
   }
 }
 
-void Session::cmd_capa() {
-  Capabilities caps;
-  caps.top = caps.uidl = caps.pipelining = caps.resp_codes = caps.auth_resp_code = true;
-  if (state_ == State::authorization) {
-    caps.user = !cleartext_refused();
-    caps.sasl = offered_sasl();
-    caps.stls = config_.tls_available && !tls_active_;
-  }
-  caps.implementation = "psyncd";
-  std::string out = build_capa(caps);
-  out.resize(out.size() - 2);  // reply() adds the final CRLF
-  reply(out);
-}
-
-void Session::cmd_stls() {
+void Session::cmd_stls(const Command&) {
   if (tls_active_) {
     fail_and_count("TLS is already active");
     return;

@@ -20,7 +20,7 @@ std::string Session::maildrop_summary() const {
   return "maildrop has " + std::to_string(n) + " messages (" + std::to_string(octets) + " octets)";
 }
 
-void Session::cmd_stat() {
+void Session::cmd_stat(const Command&) {
   std::size_t n = 0;
   std::uint64_t octets = 0;
   for (std::size_t i = 0; i < deleted_.size(); ++i) {
@@ -44,7 +44,11 @@ bool Session::check_message(const Command& cmd) {
   return true;
 }
 
-void Session::cmd_list(const Command& cmd, bool uidl) {
+void Session::cmd_list(const Command& cmd) { list_or_uidl(cmd, false); }
+
+void Session::cmd_uidl(const Command& cmd) { list_or_uidl(cmd, true); }
+
+void Session::list_or_uidl(const Command& cmd, bool uidl) {
   // Entries are appended straight to the output: no temporary string per message.
   auto entry = [&](std::size_t i) {
     char digits[24];
@@ -74,11 +78,13 @@ void Session::cmd_retr(const Command& cmd) {
   if (!check_message(cmd)) return;
   const std::size_t index = *cmd.number - 1;
   last_ = std::max<std::size_t>(last_, *cmd.number);
-  if (cmd.verb == Verb::top) {
-    start_stream(index, *cmd.lines, "+OK top of message follows");
-  } else {
-    start_stream(index, std::nullopt, "+OK " + std::to_string(mailbox_->size(index)) + " octets");
-  }
+  start_stream(index, std::nullopt, "+OK " + std::to_string(mailbox_->size(index)) + " octets");
+}
+
+void Session::cmd_top(const Command& cmd) {
+  if (!check_message(cmd)) return;
+  last_ = std::max<std::size_t>(last_, *cmd.number);
+  start_stream(*cmd.number - 1, *cmd.lines, "+OK top of message follows");
 }
 
 void Session::start_stream(std::size_t index, std::optional<std::uint64_t> top_lines,
@@ -127,15 +133,17 @@ void Session::cmd_dele(const Command& cmd) {
   reply("+OK message " + std::to_string(*cmd.number) + " deleted");
 }
 
-void Session::cmd_rset() {
+void Session::cmd_rset(const Command&) {
   std::fill(deleted_.begin(), deleted_.end(), false);
   last_ = 0;
   reply("+OK " + maildrop_summary());
 }
 
-void Session::cmd_last() { reply("+OK " + std::to_string(last_)); }
+void Session::cmd_noop(const Command&) { reply("+OK"); }
 
-void Session::cmd_quit() {
+void Session::cmd_last(const Command&) { reply("+OK " + std::to_string(last_)); }
+
+void Session::cmd_quit(const Command&) {
   std::vector<std::size_t> marked;
   for (std::size_t i = 0; i < deleted_.size(); ++i) {
     if (deleted_[i]) marked.push_back(i);

@@ -5,9 +5,16 @@
 
 #include <catch2/catch.hpp>
 
+#include "pop3/server/session.hpp"
+
 using namespace psyncd::pop3;
 
 namespace {
+
+// The server's commands (pop3/server/session_commands.cpp).
+psyncd::Result<Command> parse(std::string_view line) {
+  return parse_command(line, &Session::command_syntax);
+}
 
 // Renders a parsed command as "KEYWORD|arg,arg|text|n|k" so a table can state it in one string.
 std::string render(const Command& c) {
@@ -56,7 +63,7 @@ TEST_CASE("parse_command accepts every command") {
   };
   for (const auto& c : cases) {
     INFO(c.name);
-    auto r = parse_command(c.input);
+    auto r = parse(c.input);
     REQUIRE(r.ok());
     CHECK(render(*r) == c.want);
   }
@@ -108,7 +115,7 @@ TEST_CASE("parse_command: bad input") {
   };
   for (const auto& c : cases) {
     INFO(c.name);
-    auto r = parse_command(c.input);
+    auto r = parse(c.input);
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().kind == psyncd::ErrorKind::protocol);
     CHECK(r.error().text == c.want);
@@ -116,8 +123,19 @@ TEST_CASE("parse_command: bad input") {
 }
 
 TEST_CASE("parse_command names the keyword in the error field") {
-  auto r = parse_command("retr x");
+  auto r = parse("retr x");
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().field == "RETR");
-  CHECK(std::string(verb_name(Verb::top)) == "TOP");
+}
+
+TEST_CASE("parse_command takes its keywords and their arguments from the caller") {
+  auto only_xtnd = [](std::string_view kw) -> std::optional<CommandArgs> {
+    if (kw == "XTND") return CommandArgs::name;
+    return std::nullopt;
+  };
+  auto r = parse_command("xtnd xmit", only_xtnd);
+  REQUIRE(r.ok());
+  CHECK(render(*r) == "XTND|xmit||-|-");
+  CHECK(parse_command("XTND", only_xtnd).error().text == "XTND needs a user name");
+  CHECK(parse_command("RETR 1", only_xtnd).error().text == "unknown command");
 }
