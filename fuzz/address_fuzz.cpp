@@ -7,11 +7,12 @@
 #include <string>
 #include <string_view>
 
-#include "psync/address.hpp"
-#include "psync/address_sender.hpp"
-#include "psync/received_for.hpp"
+#include "mail/address.hpp"
+#include "mail/address_sender.hpp"
+#include "mail/received_for.hpp"
 #include "psync/rewriter.hpp"
 
+using namespace psyncd::mail;
 using namespace psyncd::psync;
 
 namespace {

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "psync/header_text.hpp"
+#include "mail/header_text.hpp"
 
 namespace psyncd::psync {
 
@@ -43,13 +43,13 @@ HdrTagList parse_fetch_hdr_tags(std::string_view text) {
     if (tag.empty()) continue;
     if (tag.size() != item.size()) {
       out.problems.push_back(
-          tag_problem(fmt::format("tag {}: spaces around it trimmed", quote_excerpt(item))));
+          tag_problem(fmt::format("tag {}: spaces around it trimmed", mail::quote_excerpt(item))));
     }
     bool exclusive = tag.front() == '+';
     std::string_view name = exclusive ? tag.substr(1) : tag;
     if (!is_field_name(name)) {
-      out.problems.push_back(
-          tag_problem(fmt::format("tag {}: not a header name (ignored)", quote_excerpt(tag))));
+      out.problems.push_back(tag_problem(
+          fmt::format("tag {}: not a header name (ignored)", mail::quote_excerpt(tag))));
       continue;
     }
     out.tags.push_back(HdrTag{std::string(name), exclusive});

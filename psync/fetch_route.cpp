@@ -5,7 +5,7 @@
 #include "common/ascii.hpp"
 #include "common/fs.hpp"
 #include "common/log.hpp"
-#include "psync/address_sender.hpp"
+#include "mail/address_sender.hpp"
 #include "psync/rewriter.hpp"
 #include "spool/recipient_router.hpp"
 
@@ -87,7 +87,7 @@ void log_warnings(const RouteConfig& config, const Link& link, const std::vector
 }
 
 std::vector<std::string> recipients_of(const RouteConfig& config, const Link& link,
-                                       const HeaderBlock& headers) {
+                                       const mail::HeaderBlock& headers) {
   if (link.kind == LinkKind::local) return {link.local_account + "@" + link.target};
   Recipients found = build_recipients(rule_of(link), headers, config.hdr_tags);
   log_warnings(config, link, found.warnings);
@@ -172,9 +172,10 @@ Route handoff_route(const RouteConfig& config, const Link& link,
 
 }  // namespace
 
-Route route_message(const RouteConfig& config, const Link& link, const HeaderBlock& headers) {
+Route route_message(const RouteConfig& config, const Link& link, const mail::HeaderBlock& headers) {
   std::vector<std::string> rcpts = recipients_of(config, link, headers);
-  if (config.handoff) return handoff_route(config, link, rcpts, envelope_sender(headers.headers));
+  if (config.handoff)
+    return handoff_route(config, link, rcpts, mail::envelope_sender(headers.headers));
   spool::Route routed = router_of(config, config.error_account).route(rcpts);
   if (!routed.complete() && !config.error_account.empty()) {
     // Say why without the error account's own problem: the caller tries it next.
@@ -186,23 +187,23 @@ Route route_message(const RouteConfig& config, const Link& link, const HeaderBlo
               config.error_account);
   }
   bool all_rerouted = !routed.own_mailbox && !routed.rerouted.empty();
-  Route route = to_fetch_route(config, std::move(routed), envelope_sender(headers.headers));
+  Route route = to_fetch_route(config, std::move(routed), mail::envelope_sender(headers.headers));
   route.to_error_account = all_rerouted && !route.targets.empty();
   return route;
 }
 
-Route route_error_account(const RouteConfig& config, const HeaderBlock& headers) {
+Route route_error_account(const RouteConfig& config, const mail::HeaderBlock& headers) {
   Route route;
   if (config.error_account.empty()) {
-    route.sender = envelope_sender(headers.headers);
+    route.sender = mail::envelope_sender(headers.headers);
     route.reason = "no Pop3SyncErrorAccount set";
   } else if (config.handoff) {
-    route.sender = envelope_sender(headers.headers);
+    route.sender = mail::envelope_sender(headers.headers);
     route.recipients.push_back(config.error_account);
     route.targets.push_back({"spool/local", config.root->spool_local_dir()});
   } else {
     route = to_fetch_route(config, router_of(config, "").route({config.error_account}),
-                           envelope_sender(headers.headers));
+                           mail::envelope_sender(headers.headers));
     if (route.targets.empty()) route.reason = "Pop3SyncErrorAccount " + route.reason;
   }
   route.to_error_account = true;

@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "mail/header_reader.hpp"
 #include "psync/fetch_hdr_tags.hpp"
-#include "psync/header_reader.hpp"
 #include "psync/link.hpp"
 #include "spool/aliases.hpp"
 #include "spool/delivery_batch.hpp"
@@ -72,8 +72,8 @@ struct Route {
 };
 
 // The route for one message of `link`.
-Route route_message(const RouteConfig& config, const Link& link, const HeaderBlock& headers);
+Route route_message(const RouteConfig& config, const Link& link, const mail::HeaderBlock& headers);
 // The route to the error account alone ("" reason when it is set and local).
-Route route_error_account(const RouteConfig& config, const HeaderBlock& headers);
+Route route_error_account(const RouteConfig& config, const mail::HeaderBlock& headers);
 
 }  // namespace psyncd::psync

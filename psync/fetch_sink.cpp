@@ -31,7 +31,7 @@ Result<void> FetchSink::begin(std::uint32_t number) {
   auto size = sizes_.find(number);
   announced_ = size != sizes_.end() ? size->second : 0;
   bound_ = size != sizes_.end() ? retr_bound(announced_, link_.auth.max_size) : 0;
-  reader_ = HeaderReader();
+  reader_ = mail::HeaderReader();
   head_.clear();
   routed_ = false;
   failed_ = false;
@@ -54,7 +54,7 @@ void FetchSink::fail_current(std::string reason, ErrorCause cause) {
 // Picks the route from the header block and opens the temp file; the buffered head goes first.
 Result<void> FetchSink::open_delivery() {
   routed_ = true;
-  const HeaderBlock& block = reader_.block();
+  const mail::HeaderBlock& block = reader_.block();
   route_ = route_message(route_config_, link_, block);
   if (route_.targets.empty()) {
     std::string why = route_.reason;
@@ -138,11 +138,11 @@ Result<void> FetchSink::end(std::uint32_t number) {
     if (!added) fail_current("cannot store: " + added.error().to_string(), added.error().cause);
   }
   if (!failed_) {
-    current_.status = route_.to_error_account ? MessageStatus::error_account
-                                              : MessageStatus::delivered;
+    current_.status =
+        route_.to_error_account ? MessageStatus::error_account : MessageStatus::delivered;
   } else {
-    log::warn("{}@{}: message {} not delivered: {}", link_.remote_user, link_.remote_spec,
-              number, current_.reason);
+    log::warn("{}@{}: message {} not delivered: {}", link_.remote_user, link_.remote_spec, number,
+              current_.reason);
   }
   outcomes_.push_back(std::move(current_));
   current_ = MessageOutcome{};

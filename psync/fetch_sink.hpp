@@ -18,9 +18,9 @@
 
 #include "common/clock.hpp"
 #include "common/fs.hpp"
+#include "mail/header_reader.hpp"
 #include "pop3/client/session.hpp"
 #include "psync/fetch_route.hpp"
-#include "psync/header_reader.hpp"
 #include "psync/link.hpp"
 #include "spool/delivery.hpp"
 #include "spool/delivery_batch.hpp"
@@ -76,7 +76,7 @@ class FetchSink final : public pop3::MessageSink {
   MessageOutcome current_;
   std::uint64_t announced_ = 0;  // the current message's LIST size
   std::uint64_t bound_ = 0;      // retr_bound() of the current message; 0 = none
-  HeaderReader reader_;
+  mail::HeaderReader reader_;
   std::string head_;  // bytes received before the route is known (the header block)
   bool routed_ = false;
   bool failed_ = false;

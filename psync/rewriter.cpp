@@ -5,9 +5,9 @@
 #include <unordered_set>
 
 #include "common/ascii.hpp"
-#include "psync/address.hpp"
-#include "psync/header_text.hpp"
-#include "psync/received_for.hpp"
+#include "mail/address.hpp"
+#include "mail/header_text.hpp"
+#include "mail/received_for.hpp"
 
 namespace psyncd::psync {
 
@@ -24,7 +24,7 @@ class AddressSet {
   std::unordered_set<std::string> seen_;
 };
 
-bool domain_matches(const RewriteRule& rule, const Mailbox& m) {
+bool domain_matches(const RewriteRule& rule, const mail::Mailbox& m) {
   if (rule.match_domains.empty()) return true;
   for (const auto& d : rule.match_domains) {
     if (iequals(d, m.domain)) return true;
@@ -32,18 +32,18 @@ bool domain_matches(const RewriteRule& rule, const Mailbox& m) {
   return false;
 }
 
-std::string rewrite(const RewriteRule& rule, const Mailbox& m) {
+std::string rewrite(const RewriteRule& rule, const mail::Mailbox& m) {
   if (rule.kind == RewriteKind::masquerade) {
-    return Mailbox{{}, m.local, rule.domain_or_suffix}.address();
+    return mail::Mailbox{{}, m.local, rule.domain_or_suffix}.address();
   }
   return m.address() + rule.domain_or_suffix;
 }
 
 // The mailboxes of one header: Received is free text naming its recipient in a `for` clause,
 // everything else an address list.
-std::vector<Mailbox> mailboxes_of(const Header& h, std::vector<Error>& problems) {
-  if (iequals(h.name, "Received")) return received_for_mailboxes(h.value);
-  AddressList list = parse_address_list(h.value);
+std::vector<mail::Mailbox> mailboxes_of(const mail::Header& h, std::vector<Error>& problems) {
+  if (iequals(h.name, "Received")) return mail::received_for_mailboxes(h.value);
+  mail::AddressList list = mail::parse_address_list(h.value);
   for (Error& e : list.problems) {
     if (problems.size() >= kMaxRewriteProblems) break;
     e.file = "headers";
@@ -59,9 +59,9 @@ class Scan {
   Scan(const RewriteRule& rule, Recipients& out) : rule_(rule), out_(out) {}
 
   // Returns how many new matching addresses the header gave.
-  int take(const Header& h) {
+  int take(const mail::Header& h) {
     int fresh = 0;
-    for (const Mailbox& m : mailboxes_of(h, out_.problems)) {
+    for (const mail::Mailbox& m : mailboxes_of(h, out_.problems)) {
       if (!domain_matches(rule_, m)) continue;
       std::string address = m.address();
       if (!found_.insert(address)) continue;
@@ -92,7 +92,7 @@ class Scan {
 
 }  // namespace
 
-Recipients build_recipients(const RewriteRule& rule, const std::vector<Header>& headers,
+Recipients build_recipients(const RewriteRule& rule, const std::vector<mail::Header>& headers,
                             const std::vector<HdrTag>& tags) {
   Recipients out;
   if (rule.kind == RewriteKind::fixed) {
@@ -106,8 +106,8 @@ Recipients build_recipients(const RewriteRule& rule, const std::vector<Header>& 
   }
   Scan scan(rule, out);
   for (const HdrTag& tag : tags) {
-    for (const Header& h : headers) {
-      if (!header_name_is(h.name, tag.name)) continue;
+    for (const mail::Header& h : headers) {
+      if (!mail::header_name_is(h.name, tag.name)) continue;
       if (scan.take(h) > 0 && tag.exclusive) return out;
       if (scan.full()) return out;
     }
@@ -116,7 +116,7 @@ Recipients build_recipients(const RewriteRule& rule, const std::vector<Header>& 
   return out;
 }
 
-Recipients build_recipients(const RewriteRule& rule, const HeaderBlock& block,
+Recipients build_recipients(const RewriteRule& rule, const mail::HeaderBlock& block,
                             const std::vector<HdrTag>& tags) {
   Recipients out = build_recipients(rule, block.headers, tags);
   out.problems.insert(out.problems.begin(), block.problems.begin(), block.problems.end());

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "mail/header_reader.hpp"
 #include "psync/fetch_hdr_tags.hpp"
-#include "psync/header_reader.hpp"
 #include "psync/rewriter_rule.hpp"
 
 namespace psyncd::psync {
@@ -30,11 +30,11 @@ struct Recipients {
   std::vector<std::string> warnings;  // rewriting with no match list; nothing found
 };
 
-Recipients build_recipients(const RewriteRule& rule, const std::vector<Header>& headers,
+Recipients build_recipients(const RewriteRule& rule, const std::vector<mail::Header>& headers,
                             const std::vector<HdrTag>& tags = default_fetch_hdr_tags());
 
 // Same, from a header block: its reading problems (bad lines, caps) come first.
-Recipients build_recipients(const RewriteRule& rule, const HeaderBlock& block,
+Recipients build_recipients(const RewriteRule& rule, const mail::HeaderBlock& block,
                             const std::vector<HdrTag>& tags = default_fetch_hdr_tags());
 
 }  // namespace psyncd::psync

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "psync/header_text.hpp"
+#include "mail/header_text.hpp"
 
 namespace psyncd::psync {
 
@@ -29,7 +29,8 @@ Result<RewriteRule> parse_rewrite_rule(std::string_view field0, std::string_view
       rule.kind = RewriteKind::append;
       break;
     default:
-      return rule_error(fmt::format("{}: not an '@', '?' or '&' link", quote_excerpt(field0)));
+      return rule_error(
+          fmt::format("{}: not an '@', '?' or '&' link", mail::quote_excerpt(field0)));
   }
   rule.local_account.assign(local_account);
   // '@' links take the rest verbatim (XMail concatenates field 1 and field 0).
@@ -37,7 +38,8 @@ Result<RewriteRule> parse_rewrite_rule(std::string_view field0, std::string_view
   if (comma == std::string_view::npos) comma = field0.size();
   rule.domain_or_suffix.assign(field0.substr(1, comma - 1));
   if (rule.domain_or_suffix.empty()) {
-    return rule_error(fmt::format("{}: nothing after '{}'", quote_excerpt(field0), field0[0]));
+    return rule_error(
+        fmt::format("{}: nothing after '{}'", mail::quote_excerpt(field0), field0[0]));
   }
   while (comma < field0.size()) {
     std::size_t next = field0.find(',', comma + 1);
@@ -49,7 +51,7 @@ Result<RewriteRule> parse_rewrite_rule(std::string_view field0, std::string_view
     std::string_view dom = item.substr(b, item.find_last_not_of(" \t") - b + 1);
     if (dom.size() != item.size() && warnings != nullptr) {
       warnings->push_back(
-          fmt::format("match domain {}: spaces around it trimmed", quote_excerpt(item)));
+          fmt::format("match domain {}: spaces around it trimmed", mail::quote_excerpt(item)));
     }
     rule.match_domains.emplace_back(dom);
   }

@@ -12,8 +12,8 @@ std::string to_crlf(const std::string& lf) {
   return out;
 }
 
-psync::HeaderBlock read_headers_bytewise(const std::string& bytes, psync::HeaderLimits limits) {
-  psync::HeaderReader reader(limits);
+mail::HeaderBlock read_headers_bytewise(const std::string& bytes, mail::HeaderLimits limits) {
+  mail::HeaderReader reader(limits);
   for (char c : bytes) reader.feed(std::string_view(&c, 1));
   reader.finish();
   return reader.take();

@@ -1,10 +1,10 @@
-// Test helpers for the psync header reader and rewriter tests: LF→CRLF conversion of a
+// Test helpers for the mail header reader and rewriter tests: LF→CRLF conversion of a
 // message and feeding a header block to the reader in one-byte pieces.
 #pragma once
 
 #include <string>
 
-#include "psync/header_reader.hpp"
+#include "mail/header_reader.hpp"
 
 namespace psyncd::test {
 
@@ -12,6 +12,6 @@ namespace psyncd::test {
 std::string to_crlf(const std::string& lf);
 
 // The header block read by feeding `bytes` one byte at a time, then finish().
-psync::HeaderBlock read_headers_bytewise(const std::string& bytes, psync::HeaderLimits limits = {});
+mail::HeaderBlock read_headers_bytewise(const std::string& bytes, mail::HeaderLimits limits = {});
 
 }  // namespace psyncd::test

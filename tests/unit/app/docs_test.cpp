@@ -47,7 +47,7 @@ std::set<std::string> authtype_tokens() {
 std::set<std::string> server_tab_variables() {
   static const std::regex call(R"re(\b(?:get|get_int|get_int_checked)\("([A-Z][A-Za-z0-9]+)")re");
   std::set<std::string> out;
-  for (const char* dir : {"app", "spool", "psync", "pop3", "pop3d"}) {
+  for (const char* dir : {"app", "spool", "mail", "psync", "pop3", "pop3d"}) {
     for (const auto& e : std::filesystem::recursive_directory_iterator(kSource + "/" + dir)) {
       if (e.path().extension() != ".cpp") continue;
       std::string src = slurp(e.path().string());

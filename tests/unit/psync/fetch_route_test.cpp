@@ -22,7 +22,7 @@ std::vector<std::string> keys(const psync::Route& r) {
   return out;
 }
 
-psync::HeaderBlock head(const std::string& lf) {
+mail::HeaderBlock head(const std::string& lf) {
   return test::read_headers_bytewise(test::to_crlf(lf));
 }
 

@@ -10,11 +10,12 @@
 #include <sstream>
 #include <string>
 
-#include "psync/address_sender.hpp"
+#include "mail/address_sender.hpp"
 #include "psync/rewriter.hpp"
 #include "tests/support/header_feed.hpp"
 
 using namespace psyncd;
+using namespace psyncd::mail;
 using namespace psyncd::psync;
 namespace stdfs = std::filesystem;
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 using namespace psyncd;
+using namespace psyncd::mail;
 using namespace psyncd::psync;
 
 namespace {

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace psyncd::psync {
+namespace psyncd::mail {
 
 // RFC 5322 §3.2.3 atext: letters, digits and ! # $ % & ' * + - / = ? ^ _ ` { | } ~
 bool is_atext(char c);
@@ -19,4 +19,4 @@ bool is_control(char c);
 // (\xNN) and "..." when cut: safe to put in a log line.
 std::string quote_excerpt(std::string_view s, std::size_t max = 40);
 
-}  // namespace psyncd::psync
+}  // namespace psyncd::mail

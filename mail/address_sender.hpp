@@ -7,12 +7,12 @@
 #include <string>
 #include <vector>
 
-#include "psync/header_reader.hpp"
+#include "mail/header_reader.hpp"
 
-namespace psyncd::psync {
+namespace psyncd::mail {
 
 // Departure from XMail: "Return-Path: <>" (a bounce) gives the null sender and does not fall
 // back to From, so a bounce of a bounce cannot loop.
 std::string envelope_sender(const std::vector<Header>& headers);
 
-}  // namespace psyncd::psync
+}  // namespace psyncd::mail

@@ -11,7 +11,7 @@
 
 #include "common/result.hpp"
 
-namespace psyncd::psync {
+namespace psyncd::mail {
 
 struct Mailbox {
   std::string display;  // the phrase before <...>, words joined by one space; may be empty
@@ -35,4 +35,4 @@ AddressList parse_address_list(std::string_view value);
 // True when `s` is a non-empty dot-atom (atext runs joined by single dots).
 bool is_dot_atom(std::string_view s);
 
-}  // namespace psyncd::psync
+}  // namespace psyncd::mail

@@ -1,10 +1,10 @@
-#include "psync/received_for.hpp"
+#include "mail/received_for.hpp"
 
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
-using namespace psyncd::psync;
+using namespace psyncd::mail;
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "psync/header_reader.hpp"
+#include "mail/header_reader.hpp"
 
 #include <catch2/catch.hpp>
 #include <string>
@@ -7,7 +7,7 @@
 #include "tests/support/header_feed.hpp"
 
 using namespace psyncd;
-using namespace psyncd::psync;
+using namespace psyncd::mail;
 
 namespace {
 

@@ -1,12 +1,12 @@
-#include "psync/address_lexer.hpp"
+#include "mail/address_lexer.hpp"
 
 #include <fmt/format.h>
 
 #include <cstring>
 
-#include "psync/header_text.hpp"
+#include "mail/header_text.hpp"
 
-namespace psyncd::psync {
+namespace psyncd::mail {
 
 namespace {
 
@@ -153,4 +153,4 @@ std::vector<Token> lex_structured(std::string_view value, std::vector<Error>& pr
   return Lexer(value, problems).run();
 }
 
-}  // namespace psyncd::psync
+}  // namespace psyncd::mail

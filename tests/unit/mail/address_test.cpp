@@ -1,13 +1,13 @@
-#include "psync/address.hpp"
+#include "mail/address.hpp"
 
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
-#include "psync/address_lexer.hpp"
+#include "mail/address_lexer.hpp"
 
 using namespace psyncd;
-using namespace psyncd::psync;
+using namespace psyncd::mail;
 
 namespace {
 

@@ -12,7 +12,7 @@
 
 #include "common/result.hpp"
 
-namespace psyncd::psync {
+namespace psyncd::mail {
 
 struct Header {
   // The text before the first colon, untrimmed, as XMail takes it: "To :" is the header "To ",
@@ -75,4 +75,4 @@ class HeaderReader {
 // The whole block at once: feeds `bytes`, then finish().
 HeaderBlock read_headers(std::string_view bytes, HeaderLimits limits = {});
 
-}  // namespace psyncd::psync
+}  // namespace psyncd::mail

@@ -1,9 +1,9 @@
-#include "psync/address_sender.hpp"
+#include "mail/address_sender.hpp"
 
-#include "psync/address.hpp"
-#include "psync/header_text.hpp"
+#include "mail/address.hpp"
+#include "mail/header_text.hpp"
 
-namespace psyncd::psync {
+namespace psyncd::mail {
 
 namespace {
 
@@ -38,4 +38,4 @@ std::string envelope_sender(const std::vector<Header>& headers) {
   return sender;
 }
 
-}  // namespace psyncd::psync
+}  // namespace psyncd::mail

@@ -1,10 +1,10 @@
-#include "psync/address_sender.hpp"
+#include "mail/address_sender.hpp"
 
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
-using namespace psyncd::psync;
+using namespace psyncd::mail;
 
 TEST_CASE("envelope sender") {
   struct Case {

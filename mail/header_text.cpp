@@ -1,10 +1,10 @@
-#include "psync/header_text.hpp"
+#include "mail/header_text.hpp"
 
 #include <fmt/format.h>
 
 #include <cstring>
 
-namespace psyncd::psync {
+namespace psyncd::mail {
 
 bool is_atext(char c) {
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
@@ -34,4 +34,4 @@ std::string quote_excerpt(std::string_view s, std::size_t max) {
   return out;
 }
 
-}  // namespace psyncd::psync
+}  // namespace psyncd::mail

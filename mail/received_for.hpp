@@ -9,12 +9,12 @@
 #include <string_view>
 #include <vector>
 
-#include "psync/address.hpp"
+#include "mail/address.hpp"
 
-namespace psyncd::psync {
+namespace psyncd::mail {
 
 // The mailboxes of every `for` clause in an (unfolded) Received: value, in order. A clause
 // whose address does not parse gives nothing; nothing is reported (the header is free text).
 std::vector<Mailbox> received_for_mailboxes(std::string_view value);
 
-}  // namespace psyncd::psync
+}  // namespace psyncd::mail

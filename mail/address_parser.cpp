@@ -3,11 +3,11 @@
 // hides the next one.
 #include <fmt/format.h>
 
-#include "psync/address.hpp"
-#include "psync/address_lexer.hpp"
-#include "psync/header_text.hpp"
+#include "mail/address.hpp"
+#include "mail/address_lexer.hpp"
+#include "mail/header_text.hpp"
 
-namespace psyncd::psync {
+namespace psyncd::mail {
 
 namespace {
 
@@ -229,4 +229,4 @@ class Parser {
 
 AddressList parse_address_list(std::string_view value) { return Parser(value).run(); }
 
-}  // namespace psyncd::psync
+}  // namespace psyncd::mail

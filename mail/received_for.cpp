@@ -1,9 +1,9 @@
-#include "psync/received_for.hpp"
+#include "mail/received_for.hpp"
 
 #include "common/ascii.hpp"
-#include "psync/address_lexer.hpp"
+#include "mail/address_lexer.hpp"
 
-namespace psyncd::psync {
+namespace psyncd::mail {
 
 namespace {
 
@@ -46,4 +46,4 @@ std::vector<Mailbox> received_for_mailboxes(std::string_view value) {
   return out;
 }
 
-}  // namespace psyncd::psync
+}  // namespace psyncd::mail

@@ -1,8 +1,8 @@
-#include "psync/address.hpp"
+#include "mail/address.hpp"
 
-#include "psync/header_text.hpp"
+#include "mail/header_text.hpp"
 
-namespace psyncd::psync {
+namespace psyncd::mail {
 
 bool is_dot_atom(std::string_view s) {
   if (s.empty() || s.front() == '.' || s.back() == '.') return false;
@@ -22,4 +22,4 @@ std::string Mailbox::address() const {
   return q + "\"@" + domain;
 }
 
-}  // namespace psyncd::psync
+}  // namespace psyncd::mail

@@ -1,11 +1,11 @@
-#include "psync/header_reader.hpp"
+#include "mail/header_reader.hpp"
 
 #include <fmt/format.h>
 
 #include "common/ascii.hpp"
-#include "psync/header_text.hpp"
+#include "mail/header_text.hpp"
 
-namespace psyncd::psync {
+namespace psyncd::mail {
 
 namespace {
 
@@ -135,4 +135,4 @@ HeaderBlock read_headers(std::string_view bytes, HeaderLimits limits) {
   return reader.take();
 }
 
-}  // namespace psyncd::psync
+}  // namespace psyncd::mail

@@ -11,7 +11,7 @@
 
 #include "common/result.hpp"
 
-namespace psyncd::psync {
+namespace psyncd::mail {
 
 enum class TokenKind { atom, quoted, literal, special };
 
@@ -35,4 +35,4 @@ std::vector<Token> lex_structured(std::string_view value, std::vector<Error>& pr
 inline constexpr std::size_t kMaxValueProblems = 20;
 void note_problem(std::vector<Error>& problems, std::string text);
 
-}  // namespace psyncd::psync
+}  // namespace psyncd::mail
