@@ -94,11 +94,16 @@ std::string result_text(const psync::LinkReport& r) {
     case LinkOutcome::ran:
       if (r.result.ok && r.result.held > 0) return one_line(psync::held_text(r.result));
       return r.result.ok ? "ok" : one_line(psync::failure_text(r));
-    case LinkOutcome::skipped_lock: return one_line("skipped (locked): " + r.note);
-    case LinkOutcome::disabled: return "disabled";
-    case LinkOutcome::delayed: return "not run: delayed after failures: " + r.note;
-    case LinkOutcome::self_poll: return one_line("FAIL: " + r.note);
-    case LinkOutcome::invalid: return one_line("FAIL (invalid): " + r.note);
+    case LinkOutcome::skipped_lock:
+      return one_line("skipped (locked): " + r.note);
+    case LinkOutcome::disabled:
+      return "disabled";
+    case LinkOutcome::delayed:
+      return "not run: delayed after failures: " + r.note;
+    case LinkOutcome::self_poll:
+      return one_line("FAIL: " + r.note);
+    case LinkOutcome::invalid:
+      return one_line("FAIL (invalid): " + r.note);
     case LinkOutcome::stopped:
       return one_line("not run: " + r.note);
   }
@@ -211,8 +216,8 @@ Result<std::vector<LinkStatus>> parse_status_table(std::string_view text, const 
   for (const auto& r : table.records) {
     size_t got = r.fields.size();
     if (got != kFields && got != kUntypedFields && got != kOldFields)
-      return Error{ErrorKind::config, path, r.line, {},
-                   fmt::format("{} fields, want {}", got, kFields)};
+      return Error{
+          ErrorKind::config, path, r.line, {}, fmt::format("{} fields, want {}", got, kFields)};
     uint64_t n[kNumbers] = {};
     for (size_t i = 0; i < kNumbers && i + 2 < got; ++i) {
       auto v = number_field(r, i + 2, path);

@@ -22,10 +22,10 @@
 namespace psyncd::app {
 
 struct LinkStatus {
-  std::string link;         // "user@remote -> account@domain"
-  std::string result;       // "ok", "FAIL (auth): reason", "disabled", "skipped (locked): ..."
-  int64_t time = 0;         // Unix time of the last result
-  uint64_t msgs = 0;        // fetched by the last run
+  std::string link;    // "user@remote -> account@domain"
+  std::string result;  // "ok", "FAIL (auth): reason", "disabled", "skipped (locked): ..."
+  int64_t time = 0;    // Unix time of the last result
+  uint64_t msgs = 0;   // fetched by the last run
   uint64_t bytes = 0;
   uint64_t total_msgs = 0;  // since the status file was started
   uint64_t total_bytes = 0;

@@ -25,7 +25,10 @@ std::string first_line(const std::string& path) {
 Result<PidFile> PidFile::acquire(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) {
-    return Error{ErrorKind::io, path, 0, {},
+    return Error{ErrorKind::io,
+                 path,
+                 0,
+                 {},
                  std::string("cannot open the pid file: ") + std::strerror(errno)};
   }
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
@@ -41,8 +44,8 @@ Result<PidFile> PidFile::acquire(const std::string& path) {
   if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.data(), pid.size(), 0) < 0) {
     int e = errno;
     ::close(fd);
-    return Error{ErrorKind::io, path, 0, {},
-                 std::string("cannot write the pid file: ") + std::strerror(e)};
+    return Error{
+        ErrorKind::io, path, 0, {}, std::string("cannot write the pid file: ") + std::strerror(e)};
   }
   return PidFile(fd);
 }

@@ -47,7 +47,8 @@ void wait_for_stop(const Options& options, std::atomic<bool>& stop) {
     int sig = sigtimedwait(&set, nullptr, &tick);
     if (sig == SIGHUP) on_hangup(options);
     if (sig == SIGTERM || sig == SIGINT) {
-      log::info("{}: stopping (finishing the PSYNC messages in flight)", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+      log::info("{}: stopping (finishing the PSYNC messages in flight)",
+                sig == SIGTERM ? "SIGTERM" : "SIGINT");
       stop = true;
     }
   }

@@ -38,8 +38,9 @@ const Clock& system_clock();
 // A clock that moves only when told to. Thread-safe.
 class ManualClock final : public Clock {
  public:
-  explicit ManualClock(std::chrono::system_clock::time_point start =
-                           std::chrono::system_clock::time_point(std::chrono::seconds(1'700'000'000)))
+  explicit ManualClock(
+      std::chrono::system_clock::time_point start =
+          std::chrono::system_clock::time_point(std::chrono::seconds(1'700'000'000)))
       : wall_(start) {}
   std::chrono::system_clock::time_point now() const override {
     std::lock_guard lock(mutex_);

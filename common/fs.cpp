@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,8 +10,6 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-
-#include <fmt/format.h>
 
 namespace psyncd::fs {
 namespace {
@@ -235,8 +234,8 @@ Result<std::string> read_file(const std::string& path, size_t max_bytes) {
     out.append(buf, static_cast<size_t>(n));
     if (out.size() > max_bytes) {
       ::close(fd);
-      return Error{ErrorKind::config, path, 0, {},
-                   fmt::format("file is larger than {} bytes", max_bytes)};
+      return Error{
+          ErrorKind::config, path, 0, {}, fmt::format("file is larger than {} bytes", max_bytes)};
     }
   }
   ::close(fd);

@@ -53,10 +53,14 @@ std::string escape(std::string_view text, std::size_t max) {
 
 const char* level_name(Level level) {
   switch (level) {
-    case Level::debug: return "debug";
-    case Level::info: return "info";
-    case Level::warn: return "warning";
-    case Level::error: return "error";
+    case Level::debug:
+      return "debug";
+    case Level::info:
+      return "info";
+    case Level::warn:
+      return "warning";
+    case Level::error:
+      return "error";
   }
   return "error";
 }

@@ -16,15 +16,15 @@
 namespace psyncd {
 
 enum class ErrorKind {
-  usage,      // bad command line (EX_USAGE)
-  config,     // bad configuration or data file (EX_DATAERR / EX_CONFIG)
-  not_found,  // a file, account or message that should exist does not (EX_NOINPUT / EX_NOUSER)
-  io,         // the operating system refused (EX_IOERR)
-  protocol,   // a peer broke the protocol (EX_PROTOCOL)
-  auth,       // authentication refused (EX_NOPERM)
-  temporary,  // try again later: locked, busy, timed out (EX_TEMPFAIL)
-  unavailable,// a service or host is unreachable (EX_UNAVAILABLE)
-  internal,   // a bug (EX_SOFTWARE)
+  usage,        // bad command line (EX_USAGE)
+  config,       // bad configuration or data file (EX_DATAERR / EX_CONFIG)
+  not_found,    // a file, account or message that should exist does not (EX_NOINPUT / EX_NOUSER)
+  io,           // the operating system refused (EX_IOERR)
+  protocol,     // a peer broke the protocol (EX_PROTOCOL)
+  auth,         // authentication refused (EX_NOPERM)
+  temporary,    // try again later: locked, busy, timed out (EX_TEMPFAIL)
+  unavailable,  // a service or host is unreachable (EX_UNAVAILABLE)
+  internal,     // a bug (EX_SOFTWARE)
 };
 
 // Finer than the kind where what an admin should do depends on it (app/advice.cpp keys its
@@ -93,16 +93,31 @@ class [[nodiscard]] Result {
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
 
-  T& value() & { assert(ok()); return std::get<0>(v_); }
-  const T& value() const& { assert(ok()); return std::get<0>(v_); }
-  T&& value() && { assert(ok()); return std::get<0>(std::move(v_)); }
+  T& value() & {
+    assert(ok());
+    return std::get<0>(v_);
+  }
+  const T& value() const& {
+    assert(ok());
+    return std::get<0>(v_);
+  }
+  T&& value() && {
+    assert(ok());
+    return std::get<0>(std::move(v_));
+  }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
 
-  const Error& error() const { assert(!ok()); return std::get<1>(v_); }
-  Error& error() { assert(!ok()); return std::get<1>(v_); }
+  const Error& error() const {
+    assert(!ok());
+    return std::get<1>(v_);
+  }
+  Error& error() {
+    assert(!ok());
+    return std::get<1>(v_);
+  }
 
  private:
   std::variant<T, Error> v_;
@@ -116,8 +131,14 @@ class [[nodiscard]] Result<void> {
 
   bool ok() const { return ok_; }
   explicit operator bool() const { return ok_; }
-  const Error& error() const { assert(!ok_); return error_; }
-  Error& error() { assert(!ok_); return error_; }
+  const Error& error() const {
+    assert(!ok_);
+    return error_;
+  }
+  Error& error() {
+    assert(!ok_);
+    return error_;
+  }
 
  private:
   Error error_;

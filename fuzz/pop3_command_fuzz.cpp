@@ -32,7 +32,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   config.random = [](std::size_t n) { return std::string(n, 'r'); };
   Session session(config, auth);
   auto t = test::run_session(session, input, step, (data[0] & 0x20) != 0);
-  if (!t.output.empty() && (t.output.size() < 2 || t.output.substr(t.output.size() - 2) != "\r\n") &&
+  if (!t.output.empty() &&
+      (t.output.size() < 2 || t.output.substr(t.output.size() - 2) != "\r\n") &&
       session.state() != Session::State::closed) {
     std::abort();  // an idle, open session has only complete replies out
   }

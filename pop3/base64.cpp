@@ -63,9 +63,9 @@ std::optional<std::string> base64_decode(std::string_view text) {
       v[j] = value_of(c);
       if (v[j] < 0) return std::nullopt;
     }
-    const std::uint32_t n = (static_cast<std::uint32_t>(v[0]) << 18) |
-                            (static_cast<std::uint32_t>(v[1]) << 12) |
-                            (static_cast<std::uint32_t>(v[2]) << 6) | static_cast<std::uint32_t>(v[3]);
+    const std::uint32_t n =
+        (static_cast<std::uint32_t>(v[0]) << 18) | (static_cast<std::uint32_t>(v[1]) << 12) |
+        (static_cast<std::uint32_t>(v[2]) << 6) | static_cast<std::uint32_t>(v[3]);
     if ((pad == 1 && (n & 0xff) != 0) || (pad == 2 && (n & 0xffff) != 0)) return std::nullopt;
     out.push_back(static_cast<char>((n >> 16) & 0xff));
     if (pad < 2) out.push_back(static_cast<char>((n >> 8) & 0xff));

@@ -48,16 +48,26 @@ Result<void> parse_capa_line(std::string_view line, Capabilities& caps) {
   const auto w = words(line);
   if (w.empty()) return make_error(ErrorKind::protocol, "empty CAPA line");
   const std::string name = ascii_upper(w[0]);
-  if (name == "TOP") caps.top = true;
-  else if (name == "USER") caps.user = true;
-  else if (name == "UIDL") caps.uidl = true;
-  else if (name == "PIPELINING") caps.pipelining = true;
-  else if (name == "RESP-CODES") caps.resp_codes = true;
-  else if (name == "AUTH-RESP-CODE") caps.auth_resp_code = true;
-  else if (name == "STLS") caps.stls = true;
-  else if (name == "IMPLEMENTATION") caps.implementation = std::string(after_first_word(line));
-  else if (name == "EXPIRE") caps.expire = std::string(after_first_word(line));
-  else if (name == "LOGIN-DELAY") caps.login_delay = std::string(after_first_word(line));
+  if (name == "TOP")
+    caps.top = true;
+  else if (name == "USER")
+    caps.user = true;
+  else if (name == "UIDL")
+    caps.uidl = true;
+  else if (name == "PIPELINING")
+    caps.pipelining = true;
+  else if (name == "RESP-CODES")
+    caps.resp_codes = true;
+  else if (name == "AUTH-RESP-CODE")
+    caps.auth_resp_code = true;
+  else if (name == "STLS")
+    caps.stls = true;
+  else if (name == "IMPLEMENTATION")
+    caps.implementation = std::string(after_first_word(line));
+  else if (name == "EXPIRE")
+    caps.expire = std::string(after_first_word(line));
+  else if (name == "LOGIN-DELAY")
+    caps.login_delay = std::string(after_first_word(line));
   else if (name == "SASL") {
     if (w.size() < 2) return make_error(ErrorKind::protocol, "CAPA SASL line lists no mechanism");
     for (std::size_t i = 1; i < w.size(); ++i) {

@@ -20,8 +20,8 @@ struct Capabilities {
   bool resp_codes = false;
   bool auth_resp_code = false;
   bool stls = false;
-  std::vector<std::string> sasl;  // mechanism names, upper case, in the server's order
-  std::string implementation;     // free text; empty when not sent
+  std::vector<std::string> sasl;           // mechanism names, upper case, in the server's order
+  std::string implementation;              // free text; empty when not sent
   std::optional<std::string> expire;       // "NEVER", days, or "N USER": kept as sent
   std::optional<std::string> login_delay;  // seconds, optionally "USER"
   std::vector<std::string> other;          // unknown capability lines, as sent

@@ -30,8 +30,8 @@ Result<std::uint32_t> number_arg(std::string_view keyword, std::string_view arg,
   const Decimal n = read_decimal(arg, DecimalRules{0x7fffffffu, false, std::string_view::npos});
   if (n.status == DecimalStatus::ok) return static_cast<std::uint32_t>(n.value);
   const bool too_large = n.status == DecimalStatus::too_large;
-  return fail(keyword, std::string(too_large ? "" : "invalid ") + what +
-                           (too_large ? " too large" : ""));
+  return fail(keyword,
+              std::string(too_large ? "" : "invalid ") + what + (too_large ? " too large" : ""));
 }
 
 bool is_hex_digest(std::string_view s) {
@@ -123,7 +123,8 @@ Result<Command> parse_command(std::string_view line, CommandSyntax syntax) {
     if (word.empty()) return fail({}, "command line starts with a space");
     return fail({}, "unknown command");
   }
-  const std::string_view rest = sp == std::string_view::npos ? std::string_view{} : line.substr(sp + 1);
+  const std::string_view rest =
+      sp == std::string_view::npos ? std::string_view{} : line.substr(sp + 1);
   // Passwords may be UTF-8 (what clients send in practice); everything else is ASCII.
   if (auto bytes = check_bytes(rest, keyword, *args == CommandArgs::text); !bytes) {
     return bytes.error();

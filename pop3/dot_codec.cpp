@@ -4,7 +4,6 @@
 
 namespace psyncd::pop3 {
 
-
 DotDecoder::Step DotDecoder::decode(std::string_view in, std::string& out) {
   std::size_t i = 0;
   while (i < in.size() && state_ != State::done) {

@@ -29,7 +29,8 @@ LineReader::Next LineReader::next() {
   while (true) {
     const std::size_t avail = buf_.size() - start_;
     const char* base = buf_.data() + start_;
-    const void* lf = scanned_ < avail ? std::memchr(base + scanned_, '\n', avail - scanned_) : nullptr;
+    const void* lf =
+        scanned_ < avail ? std::memchr(base + scanned_, '\n', avail - scanned_) : nullptr;
     if (lf == nullptr) {
       scanned_ = avail;
       if (skipping_) {
@@ -60,9 +61,7 @@ LineReader::Next LineReader::next() {
   }
 }
 
-std::string_view LineReader::buffered() const {
-  return std::string_view(buf_).substr(start_);
-}
+std::string_view LineReader::buffered() const { return std::string_view(buf_).substr(start_); }
 
 void LineReader::discard() {
   buf_.clear();

@@ -41,10 +41,10 @@ class LineReader {
   void compact();
 
   std::string buf_;
-  std::size_t start_ = 0;   // first byte not yet returned
-  std::size_t scanned_ = 0; // bytes after start_ already known to hold no LF
+  std::size_t start_ = 0;    // first byte not yet returned
+  std::size_t scanned_ = 0;  // bytes after start_ already known to hold no LF
   std::size_t max_line_;
-  bool skipping_ = false;   // inside an over-long line: drop bytes up to its LF
+  bool skipping_ = false;  // inside an over-long line: drop bytes up to its LF
 };
 
 }  // namespace psyncd::pop3

@@ -112,8 +112,8 @@ pop3::MailboxOpen Pop3Auth::open_mailbox(std::string_view user) {
   auto listing = listings_ != nullptr ? listings_->get(account_dir, format_, a->scan_cur)
                                       : read_listing(account_dir, format_, a->scan_cur);
   if (!listing) return {AuthStatus::temporary, nullptr, listing.error().to_string()};
-  return {AuthStatus::ok, std::make_unique<MaildirMailbox>(std::move(*listing), std::move(*lock)),
-          {}};
+  return {
+      AuthStatus::ok, std::make_unique<MaildirMailbox>(std::move(*listing), std::move(*lock)), {}};
 }
 
 }  // namespace psyncd::pop3d

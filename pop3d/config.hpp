@@ -34,7 +34,7 @@ struct Pop3dConfig {
   std::vector<std::string> pop3s_bind;  // -BI
   bool pop3s_ipv6 = false;              // -B6
 
-  std::size_t max_sessions = 1024;                  // -PX, over all threads
+  std::size_t max_sessions = 1024;  // -PX, over all threads
   // Event-loop threads; 0: server.tab Pop3Threads, else the CPUs it may run on (server.hpp).
   std::size_t threads = 0;
   std::chrono::seconds idle_timeout{600};           // -Pt (not XMail's 90: RFC 1939)

@@ -13,13 +13,12 @@ bool same_time(const timespec& a, const timespec& b) {
 }
 
 std::chrono::system_clock::time_point as_time_point(const timespec& t) {
-  return std::chrono::system_clock::time_point(std::chrono::duration_cast<
-      std::chrono::system_clock::duration>(std::chrono::seconds(t.tv_sec) +
-                                           std::chrono::nanoseconds(t.tv_nsec)));
+  return std::chrono::system_clock::time_point(
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(
+          std::chrono::seconds(t.tv_sec) + std::chrono::nanoseconds(t.tv_nsec)));
 }
 
-std::string cache_key(const std::string& account_dir, spool::MailboxFormat format,
-                      bool scan_cur) {
+std::string cache_key(const std::string& account_dir, spool::MailboxFormat format, bool scan_cur) {
   std::string key = account_dir;
   key += '\0';
   key += format == spool::MailboxFormat::maildir ? (scan_cur ? "mc" : "m") : "b";
@@ -102,9 +101,9 @@ void ListingCache::insert(const std::string& key, Entry entry) {
   if (size > max_messages_) return;  // larger than the whole cache: never kept
   // Least recently used first. A linear scan, but only when the cache is full.
   while (messages_ + size > max_messages_ && !entries_.empty()) {
-    auto oldest = std::min_element(entries_.begin(), entries_.end(), [](const auto& a, const auto& b) {
-      return a.second.last_use < b.second.last_use;
-    });
+    auto oldest = std::min_element(
+        entries_.begin(), entries_.end(),
+        [](const auto& a, const auto& b) { return a.second.last_use < b.second.last_use; });
     messages_ -= weight(*oldest->second.listing);
     entries_.erase(oldest);
   }

@@ -76,7 +76,8 @@ class ListingCache {
   };
   // Stamps of `dirs`, or none when one cannot be stat'ed (then nothing is cached).
   static bool stamp(const std::vector<std::string>& dirs, std::vector<DirStamp>& out);
-  static bool settled(const std::vector<DirStamp>& stamps, std::chrono::system_clock::time_point scan_start);
+  static bool settled(const std::vector<DirStamp>& stamps,
+                      std::chrono::system_clock::time_point scan_start);
   void insert(const std::string& key, Entry entry);
 
   const Clock& clock_source_;

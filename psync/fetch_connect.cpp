@@ -8,10 +8,14 @@ namespace {
 
 pop3::TlsMode tls_of(TlsMode mode) {
   switch (mode) {
-    case TlsMode::starttls: return pop3::TlsMode::stls;
-    case TlsMode::force_starttls: return pop3::TlsMode::fstls;
-    case TlsMode::implicit: return pop3::TlsMode::pop3s;
-    case TlsMode::none: break;
+    case TlsMode::starttls:
+      return pop3::TlsMode::stls;
+    case TlsMode::force_starttls:
+      return pop3::TlsMode::fstls;
+    case TlsMode::implicit:
+      return pop3::TlsMode::pop3s;
+    case TlsMode::none:
+      break;
   }
   return pop3::TlsMode::none;
 }
@@ -43,13 +47,19 @@ pop3::ClientOptions client_options(const Link& link) {
   o.user = link.remote_user;
   o.password = link.password;
   switch (link.auth.method) {
-    case AuthMethod::apop: o.auth = pop3::AuthMode::apop; break;
-    case AuthMethod::force_apop: o.auth = pop3::AuthMode::fapop; break;
+    case AuthMethod::apop:
+      o.auth = pop3::AuthMode::apop;
+      break;
+    case AuthMethod::force_apop:
+      o.auth = pop3::AuthMode::fapop;
+      break;
     case AuthMethod::sasl:
       o.auth = pop3::AuthMode::sasl;
       o.sasl_mechanism = to_string(link.auth.sasl);
       break;
-    case AuthMethod::user_pass: o.auth = pop3::AuthMode::clear; break;
+    case AuthMethod::user_pass:
+      o.auth = pop3::AuthMode::clear;
+      break;
   }
   o.peer = link.remote_spec;
   o.retr_via_top = link.auth.use_top;

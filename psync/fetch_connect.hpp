@@ -18,8 +18,7 @@
 namespace psyncd::psync {
 
 // Opens a connected Transport for a link (past greeting, CAPA and TLS).
-using TransportFactory =
-    std::function<Result<std::unique_ptr<pop3::Transport>>(const Link& link)>;
+using TransportFactory = std::function<Result<std::unique_ptr<pop3::Transport>>(const Link& link)>;
 
 struct TrustFiles {
   std::string ca_file;  // MAIL_ROOT/certs.pem when it exists

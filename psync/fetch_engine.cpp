@@ -1,5 +1,6 @@
 #include "psync/fetch_engine.hpp"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <memory>
@@ -7,8 +8,6 @@
 #include <set>
 #include <utility>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "common/log.hpp"
 #include "pop3/client/client.hpp"
@@ -53,8 +52,10 @@ class CountingSink final : public pop3::MessageSink {
 class LinkSync {
  public:
   LinkSync(const FetchEnv& env, const Link& link)
-      : env_(env), link_(link), root_(*env.route.root), name_(link.remote_user + "@" +
-                                                               link.remote_spec) {}
+      : env_(env),
+        link_(link),
+        root_(*env.route.root),
+        name_(link.remote_user + "@" + link.remote_spec) {}
   LinkResult run();
 
  private:
@@ -97,7 +98,7 @@ class LinkSync {
   std::unique_ptr<pop3::Client> client_;
   Plan plan_;
   std::vector<std::string> seen_now_;  // UIDLs fetched (or sent to the error account) now
-  std::set<std::string> seen_before_;   // Leave: the seen-DB as read for the plan
+  std::set<std::string> seen_before_;  // Leave: the seen-DB as read for the plan
   std::set<std::uint32_t> deleted_;
   bool planned_ = false;
   FetchProgress progress_;
@@ -143,8 +144,8 @@ Result<void> LinkSync::open_store() {
   // One temp directory per remote account: parallel workers creating and unlinking files in
   // one shared directory serialise on its lock. Where a target is on another file system
   // than MAIL_ROOT/tmp, the placement stages its messages beside it instead.
-  tmp_dir_ = fs::join(root_.tmp_dir(), sanitize_name(link_.remote_user) + "@" +
-                                           sanitize_name(link_.remote_spec));
+  tmp_dir_ = fs::join(root_.tmp_dir(),
+                      sanitize_name(link_.remote_user) + "@" + sanitize_name(link_.remote_spec));
   if (auto made = env_.fs->make_dirs(tmp_dir_); !made) return made;
   temps_.emplace(*env_.fs, root_, tmp_dir_);
   remove_orphans();

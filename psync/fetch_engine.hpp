@@ -36,10 +36,10 @@ struct FetchProgress {
 using ProgressHook = std::function<void(const FetchProgress&)>;
 
 struct FetchEnv {
-  RouteConfig route;                 // root, accounts, domains, error account, tags
-  fs::FileSystem* fs = nullptr;      // durable writes (shared_group_sync_fs() in run_once)
+  RouteConfig route;             // root, accounts, domains, error account, tags
+  fs::FileSystem* fs = nullptr;  // durable writes (shared_group_sync_fs() in run_once)
   const Clock* clock = nullptr;
-  TransportFactory connect;          // curl_factory() in production
+  TransportFactory connect;                      // curl_factory() in production
   std::chrono::milliseconds io_timeout{90'000};  // -YT
   const std::atomic<bool>* stop = nullptr;       // set on SIGTERM
   std::uint32_t batch_messages = 500;            // messages per durability batch

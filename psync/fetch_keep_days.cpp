@@ -30,8 +30,7 @@ Result<KeepDates> read_keep_dates(const std::string& path) {
   return dates;
 }
 
-Result<void> write_keep_dates(fs::FileSystem& fs, const std::string& path,
-                              const KeepDates& dates) {
+Result<void> write_keep_dates(fs::FileSystem& fs, const std::string& path, const KeepDates& dates) {
   if (auto made = fs.make_dirs(fs::dir_name(path)); !made) return made;
   std::string text;
   for (const auto& [uidl, when] : dates) {

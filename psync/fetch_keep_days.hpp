@@ -20,7 +20,6 @@ std::string keep_days_path(const std::string& mail_root, std::string_view server
                            std::string_view user);
 // A missing file is empty; malformed lines are skipped.
 Result<KeepDates> read_keep_dates(const std::string& path);
-Result<void> write_keep_dates(fs::FileSystem& fs, const std::string& path,
-                              const KeepDates& dates);
+Result<void> write_keep_dates(fs::FileSystem& fs, const std::string& path, const KeepDates& dates);
 
 }  // namespace psyncd::psync

@@ -20,14 +20,14 @@
 namespace psyncd::psync {
 
 struct PlanInput {
-  std::uint32_t count = 0;               // STAT
-  std::vector<pop3::UidlEntry> uidl;     // empty when refused
+  std::uint32_t count = 0;            // STAT
+  std::vector<pop3::UidlEntry> uidl;  // empty when refused
   bool uidl_refused = false;
   std::vector<pop3::ListEntry> list;
   std::function<bool(const std::string&)> delivered;  // the journal: every recipient has it
-  std::set<std::string> seen;            // Leave: the seen-DB
+  std::set<std::string> seen;                         // Leave: the seen-DB
   const AuthOptions* options = nullptr;
-  std::string session_tag;               // makes no-UIDL journal keys unique to the session
+  std::string session_tag;  // makes no-UIDL journal keys unique to the session
   // KeepDays: first download time of seen UIDLs, and now (unix seconds).
   std::map<std::string, long long> first_seen;
   long long now = 0;
@@ -35,13 +35,13 @@ struct PlanInput {
 
 struct Plan {
   std::vector<pop3::FetchItem> fetch;
-  std::map<std::uint32_t, std::string> keys;  // number -> UIDL (journal key)
+  std::map<std::uint32_t, std::string> keys;     // number -> UIDL (journal key)
   std::map<std::uint32_t, std::uint64_t> sizes;  // number -> LIST octets, of those fetched
   std::vector<std::uint32_t> dele_now;
-  std::vector<std::string> keep_seen;         // seen-DB entries still on the server
-  std::set<std::string> current;              // every UIDL on the server now
+  std::vector<std::string> keep_seen;  // seen-DB entries still on the server
+  std::set<std::string> current;       // every UIDL on the server now
   std::uint32_t skipped_seen = 0;
-  std::uint32_t expired = 0;                  // KeepDays: seen and old enough to delete
+  std::uint32_t expired = 0;  // KeepDays: seen and old enough to delete
   std::uint32_t skipped_size = 0;
   std::uint64_t skipped_size_bytes = 0;
 };

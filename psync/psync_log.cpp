@@ -4,8 +4,7 @@
 
 namespace psyncd::psync {
 
-std::string format_psync_line(std::chrono::system_clock::time_point when,
-                              const PsyncLogEntry& e) {
+std::string format_psync_line(std::chrono::system_clock::time_point when, const PsyncLogEntry& e) {
   return xmail_log::format_line({xmail_log::local_time(when), e.local_domain, e.local_account,
                                  e.remote_domain, e.remote_user, e.authtype, e.status,
                                  std::to_string(e.msgs), std::to_string(e.bytes),

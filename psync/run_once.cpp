@@ -156,8 +156,8 @@ LinkDelay PsyncService::delay_locked(const Link& link) const {
     auto length = b.delay(key);
     auto retry = b.retry_at(key);
     if (!length || !retry) return;
-    auto until = wall + std::chrono::duration_cast<std::chrono::system_clock::duration>(
-                            *retry - steady);
+    auto until =
+        wall + std::chrono::duration_cast<std::chrono::system_clock::duration>(*retry - steady);
     if (out.length.count() != 0 && until <= out.until) return;
     out = LinkDelay{*length, until, std::move(scope)};
   };
@@ -192,8 +192,8 @@ Result<CycleReport> PsyncService::run_cycle() {
   if (config_.observer != nullptr) config_.observer->links_table(t.links_status);
   {
     std::lock_guard lock(mutex_);
-    host_delay_.set_base(std::chrono::seconds(
-        t.server.get_int("PsyncFailedHostDelay", kDefaultFailedHostDelay)));
+    host_delay_.set_base(
+        std::chrono::seconds(t.server.get_int("PsyncFailedHostDelay", kDefaultFailedHostDelay)));
     account_delay_.set_base(std::chrono::seconds(
         t.server.get_int("PsyncFailedAccountDelay", kDefaultFailedAccountDelay)));
   }

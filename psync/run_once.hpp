@@ -32,18 +32,18 @@ class CycleObserver;
 
 struct PsyncConfig {
   std::string mail_root;
-  unsigned threads = 8;                     // -Yt
-  std::chrono::seconds io_timeout{90};      // -YT
-  bool log = false;                         // -Yl
-  unsigned rotate_hours = 24;               // -Mr
-  bool handoff = false;                     // --xmail-handoff
-  bool mailbox_format = false;              // -Mm
-  const SelfListener* self = nullptr;       // our bound POP3 ports (self-poll); null: none
+  unsigned threads = 8;                 // -Yt
+  std::chrono::seconds io_timeout{90};  // -YT
+  bool log = false;                     // -Yl
+  unsigned rotate_hours = 24;           // -Mr
+  bool handoff = false;                 // --xmail-handoff
+  bool mailbox_format = false;          // -Mm
+  const SelfListener* self = nullptr;   // our bound POP3 ports (self-poll); null: none
   const Clock* clock = &system_clock();
   const std::atomic<bool>* stop = nullptr;
-  TransportFactory connect;                 // empty: libcurl
-  fs::FileSystem* fs = nullptr;             // empty: shared_group_sync_fs()
-  CycleObserver* observer = nullptr;        // optional; must outlive run_cycle()
+  TransportFactory connect;           // empty: libcurl
+  fs::FileSystem* fs = nullptr;       // empty: shared_group_sync_fs()
+  CycleObserver* observer = nullptr;  // optional; must outlive run_cycle()
 };
 
 // Hears a cycle's links as they go. cycle_started comes first, from the thread in run_cycle(),
@@ -95,7 +95,7 @@ class PsyncService {
   std::optional<std::chrono::steady_clock::time_point> last_sweep_;
   LinkTableKeeper links_keeper_;            // the last good pop3links.tab
   std::vector<std::string> last_problems_;  // reported by the last cycle
-  mutable std::mutex mutex_;  // guards the two Backoffs
+  mutable std::mutex mutex_;                // guards the two Backoffs
   Backoff host_delay_;
   Backoff account_delay_;
 };

@@ -14,8 +14,12 @@ class Pool {
  public:
   Pool(const std::vector<std::string>& hosts, const PoolLimits& limits,
        const std::function<void(size_t)>& job, const std::atomic<bool>* stop)
-      : hosts_(hosts), limits_(limits), job_(job), stop_(stop),
-        state_(hosts.size(), State::waiting), ran_(hosts.size(), false) {}
+      : hosts_(hosts),
+        limits_(limits),
+        job_(job),
+        stop_(stop),
+        state_(hosts.size(), State::waiting),
+        ran_(hosts.size(), false) {}
 
   std::vector<bool> run() {
     unsigned n = std::clamp<unsigned>(limits_.threads, 1, 32);
@@ -82,8 +86,7 @@ class Pool {
 }  // namespace
 
 std::vector<bool> run_pool(const std::vector<std::string>& hosts, const PoolLimits& limits,
-                           const std::function<void(size_t)>& job,
-                           const std::atomic<bool>* stop) {
+                           const std::function<void(size_t)>& job, const std::atomic<bool>* stop) {
   if (hosts.empty()) return {};
   Pool pool(hosts, limits, job, stop);
   return pool.run();

@@ -22,8 +22,7 @@ bool same_address(const sockaddr* a, const sockaddr* b) {
   }
   if (a->sa_family == AF_INET6) {
     return std::memcmp(&reinterpret_cast<const sockaddr_in6*>(a)->sin6_addr,
-                       &reinterpret_cast<const sockaddr_in6*>(b)->sin6_addr,
-                       sizeof(in6_addr)) == 0;
+                       &reinterpret_cast<const sockaddr_in6*>(b)->sin6_addr, sizeof(in6_addr)) == 0;
   }
   return false;
 }
@@ -70,8 +69,7 @@ bool names_own_account(const std::string& remote_user, const spool::MailUsers& u
                        const spool::Domains& domains) {
   auto sep = remote_user.find_last_of("@%");
   if (sep != std::string::npos) {
-    return users.find(remote_user.substr(sep + 1), remote_user.substr(0, sep), domains) !=
-           nullptr;
+    return users.find(remote_user.substr(sep + 1), remote_user.substr(0, sep), domains) != nullptr;
   }
   return std::any_of(domains.local_domains().begin(), domains.local_domains().end(),
                      [&](const std::string& d) { return users.find(d, remote_user) != nullptr; });

@@ -25,8 +25,8 @@ int sweep_link_temps(fs::FileSystem& fs, const spool::MailRoot& root, const Cloc
       continue;
     }
     if (*removed > 0) {
-      log::info("{}: removed {} temp files older than {} hours (left by a stopped session)",
-                dir, *removed, kStaleTempAge.count());
+      log::info("{}: removed {} temp files older than {} hours (left by a stopped session)", dir,
+                *removed, kStaleTempAge.count());
     }
     total += *removed;
   }

@@ -52,8 +52,7 @@ std::string stored_name(std::string_view unique, std::uint64_t size) {
   return fmt::format("{},W={}", unique, size);
 }
 
-Delivery::Delivery(fs::FileSystem& fs, std::string tmp_path, std::string name, int fd,
-                   bool unnamed)
+Delivery::Delivery(fs::FileSystem& fs, std::string tmp_path, std::string name, int fd, bool unnamed)
     : fs_(&fs),
       tmp_path_(std::move(tmp_path)),
       name_(std::move(name)),

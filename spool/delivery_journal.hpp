@@ -85,7 +85,7 @@ class DeliveryJournal {
   fs::FileSystem* fs_ = nullptr;
   std::string path_;
   int fd_ = -1;
-  bool dirty_ = true;  // the file does not match memory: compact before the next append
+  bool dirty_ = true;      // the file does not match memory: compact before the next append
   bool appended_ = false;  // records appended since the file was last written whole
   std::map<std::string, Entry, std::less<>> entries_;
   std::map<std::string, JournalRecord, std::less<>> pending_;

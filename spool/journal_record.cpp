@@ -125,8 +125,8 @@ Result<std::string> decode_field(std::string_view encoded) {
 std::string format_record(const JournalRecord& r) {
   std::string body;
   if (r.type == JournalRecord::Type::pending) {
-    body = "P " + encode_field(r.uidl) + (r.complete ? " 1 " : " 0 ") +
-           encode_tmp_field(r.tmp_path);
+    body =
+        "P " + encode_field(r.uidl) + (r.complete ? " 1 " : " 0 ") + encode_tmp_field(r.tmp_path);
     for (const auto& t : r.targets) body += " " + encode_field(t.key) + " " + encode_field(t.path);
   } else {
     body = "D " + encode_field(r.uidl) + (r.complete ? " 1" : " 0");

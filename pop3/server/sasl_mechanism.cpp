@@ -31,7 +31,8 @@ class PlainMechanism : public SaslMechanism {
     }
     const std::size_t nul1 = response->find('\0');
     const std::size_t nul2 = nul1 == std::string_view::npos ? nul1 : response->find('\0', nul1 + 1);
-    if (nul2 == std::string_view::npos || response->find('\0', nul2 + 1) != std::string_view::npos) {
+    if (nul2 == std::string_view::npos ||
+        response->find('\0', nul2 + 1) != std::string_view::npos) {
       return sasl_malformed("malformed PLAIN response");
     }
     const std::string_view authzid = response->substr(0, nul1);
@@ -107,7 +108,8 @@ class CramMd5Mechanism : public SaslMechanism {
       return sasl_finish(AuthStatus::bad_credentials, user,
                          known ? "CRAM-MD5 digest mismatch" : found.reason);
     }
-    return sasl_finish(found.status, found.status == AuthStatus::ok ? found.user : user, found.reason);
+    return sasl_finish(found.status, found.status == AuthStatus::ok ? found.user : user,
+                       found.reason);
   }
 
  private:
@@ -119,11 +121,16 @@ class CramMd5Mechanism : public SaslMechanism {
 
 const char* to_string(AuthStatus status) {
   switch (status) {
-    case AuthStatus::ok: return "ok";
-    case AuthStatus::bad_credentials: return "bad credentials";
-    case AuthStatus::locked: return "mailbox locked";
-    case AuthStatus::disabled: return "account disabled";
-    case AuthStatus::temporary: return "temporary failure";
+    case AuthStatus::ok:
+      return "ok";
+    case AuthStatus::bad_credentials:
+      return "bad credentials";
+    case AuthStatus::locked:
+      return "mailbox locked";
+    case AuthStatus::disabled:
+      return "account disabled";
+    case AuthStatus::temporary:
+      return "temporary failure";
   }
   return "?";
 }
@@ -142,9 +149,9 @@ std::string hmac(const char* md, std::string_view key, std::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   const EVP_MD* type = EVP_get_digestbyname(md);
-  if (type == nullptr ||
-      HMAC(type, key.data(), static_cast<int>(key.size()),
-           reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len) == nullptr) {
+  if (type == nullptr || HMAC(type, key.data(), static_cast<int>(key.size()),
+                              reinterpret_cast<const unsigned char*>(data.data()), data.size(), out,
+                              &len) == nullptr) {
     throw std::runtime_error("OpenSSL HMAC failed");
   }
   return std::string(reinterpret_cast<const char*>(out), len);
@@ -177,7 +184,8 @@ bool sasl_is_cleartext(std::string_view mechanism) {
   return m == "PLAIN" || m == "LOGIN";
 }
 
-std::unique_ptr<SaslMechanism> make_sasl_mechanism(std::string_view mechanism, SaslContext context) {
+std::unique_ptr<SaslMechanism> make_sasl_mechanism(std::string_view mechanism,
+                                                   SaslContext context) {
   const std::string m = ascii_upper(mechanism);
   if (m == "PLAIN") return std::make_unique<PlainMechanism>(std::move(context));
   if (m == "LOGIN") return std::make_unique<LoginMechanism>(std::move(context));

@@ -45,9 +45,12 @@ std::optional<std::string> decode_saslname(std::string_view s) {
       continue;
     }
     const std::string_view code = s.substr(i + 1, 2);
-    if (code == "2C") out.push_back(',');
-    else if (code == "3D") out.push_back('=');
-    else return std::nullopt;
+    if (code == "2C")
+      out.push_back(',');
+    else if (code == "3D")
+      out.push_back('=');
+    else
+      return std::nullopt;
     i += 2;
   }
   return out;
@@ -82,9 +85,12 @@ class ScramSha256 : public SaslMechanism {
     }
     switch (stage_) {
       case Stage::first:
-      case Stage::client_first: return client_first(*response);
-      case Stage::client_final: return client_final(*response);
-      case Stage::done: return finish(*response);
+      case Stage::client_first:
+        return client_first(*response);
+      case Stage::client_final:
+        return client_final(*response);
+      case Stage::done:
+        return finish(*response);
     }
     return sasl_malformed("SCRAM exchange out of order");
   }
@@ -125,7 +131,8 @@ class ScramSha256 : public SaslMechanism {
     const std::string salt = ctx_.random(16);
     nonce_ = std::string(*nonce) + base64_encode(ctx_.random(18));
     salted_ = pbkdf2(secret, salt, kIterations);
-    server_first_ = "r=" + nonce_ + ",s=" + base64_encode(salt) + ",i=" + std::to_string(kIterations);
+    server_first_ =
+        "r=" + nonce_ + ",s=" + base64_encode(salt) + ",i=" + std::to_string(kIterations);
     stage_ = Stage::client_final;
     return {SaslStep::Kind::challenge, server_first_, {}, AuthStatus::ok, {}, {}};
   }
@@ -148,19 +155,23 @@ class ScramSha256 : public SaslMechanism {
     const std::string client_key = hmac("SHA256", salted_, "Client Key");
     const std::string signature = hmac("SHA256", sha256(client_key), auth_message);
     std::string want = client_key;
-    for (std::size_t i = 0; i < want.size(); ++i) want[i] = static_cast<char>(want[i] ^ signature[i]);
-    const bool match = proof->size() == want.size() &&
-                       CRYPTO_memcmp(proof->data(), want.data(), want.size()) == 0;
+    for (std::size_t i = 0; i < want.size(); ++i)
+      want[i] = static_cast<char>(want[i] ^ signature[i]);
+    const bool match =
+        proof->size() == want.size() && CRYPTO_memcmp(proof->data(), want.data(), want.size()) == 0;
     if (!known_ || !match || mismatch_authz_) {
-      return sasl_finish(AuthStatus::bad_credentials, user_,
-                         !known_ ? lookup_.reason
-                                 : (match ? "SCRAM authorization identity differs" : "SCRAM proof mismatch"));
+      return sasl_finish(
+          AuthStatus::bad_credentials, user_,
+          !known_ ? lookup_.reason
+                  : (match ? "SCRAM authorization identity differs" : "SCRAM proof mismatch"));
     }
-    const std::string server_sig = hmac("SHA256", hmac("SHA256", salted_, "Server Key"), auth_message);
+    const std::string server_sig =
+        hmac("SHA256", hmac("SHA256", salted_, "Server Key"), auth_message);
     stage_ = Stage::done;
     // RFC 5034 has no "success with data": the server-final message goes in a challenge and
     // the client answers with an empty response.
-    return {SaslStep::Kind::challenge, "v=" + base64_encode(server_sig), {}, AuthStatus::ok, {}, {}};
+    return {
+        SaslStep::Kind::challenge, "v=" + base64_encode(server_sig), {}, AuthStatus::ok, {}, {}};
   }
 
   SaslStep finish(std::string_view msg) {

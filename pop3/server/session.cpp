@@ -20,8 +20,13 @@ void Session::receive(std::string_view bytes) {
   if (state_ == State::closed) return;
   if (hold_ == Hold::tls) {
     // The adapter should hand these to TLS; plaintext bytes here are never commands.
-    emit({SessionEvent::Kind::input_discarded, {}, {}, AuthStatus::ok,
-          "bytes received while waiting for the TLS handshake", {}, bytes.size()});
+    emit({SessionEvent::Kind::input_discarded,
+          {},
+          {},
+          AuthStatus::ok,
+          "bytes received while waiting for the TLS handshake",
+          {},
+          bytes.size()});
     return;
   }
   reader_.feed(bytes);

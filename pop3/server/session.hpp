@@ -26,17 +26,17 @@ namespace psyncd::pop3 {
 
 struct SessionConfig {
   std::string greeting = "psyncd POP3 server ready";
-  std::string apop_timestamp;   // "<...>" appended to the greeting; empty: no APOP
+  std::string apop_timestamp;          // "<...>" appended to the greeting; empty: no APOP
   std::string hostname = "localhost";  // in the CRAM-MD5 challenge
-  bool tls_available = false;   // STLS may be offered (a certificate is loaded)
-  bool tls_active = false;      // POP3S: TLS from the first byte
-  bool cleartext_before_tls = false;  // allow USER/PASS, PLAIN, LOGIN without TLS
+  bool tls_available = false;          // STLS may be offered (a certificate is loaded)
+  bool tls_active = false;             // POP3S: TLS from the first byte
+  bool cleartext_before_tls = false;   // allow USER/PASS, PLAIN, LOGIN without TLS
   // Command line cap including CRLF. RFC 2449 says 255 octets; XMail reads 1022 + CRLF and
   // SASL responses can be longer than 255, so we take XMail's figure.
   std::size_t max_line = 1024;
   std::size_t output_high_water = 64 * 1024;  // stop producing above this many unsent bytes
-  std::size_t read_chunk = 16 * 1024;          // MailboxView::read size while streaming
-  std::size_t max_bad_commands = 20;           // then "-ERR too many errors" and close
+  std::size_t read_chunk = 16 * 1024;         // MailboxView::read size while streaming
+  std::size_t max_bad_commands = 20;          // then "-ERR too many errors" and close
   // Hold each login attempt (PASS, APOP, AUTH mech) before it checks credentials, with a
   // check_credentials event: the adapter charges the client's address first (pop3d's
   // IpPenalty) and then calls resume(), or refuse_login().

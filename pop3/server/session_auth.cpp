@@ -14,11 +14,14 @@ namespace {
 std::string_view failure_text(AuthStatus status) {
   switch (status) {
     case AuthStatus::ok:
-    case AuthStatus::bad_credentials: return "-ERR [AUTH] invalid user name or password";
-    case AuthStatus::disabled: return "-ERR [AUTH] POP3 access is disabled for this account";
+    case AuthStatus::bad_credentials:
+      return "-ERR [AUTH] invalid user name or password";
+    case AuthStatus::disabled:
+      return "-ERR [AUTH] POP3 access is disabled for this account";
     // docs/xmail-differences.md "Defaults": a lock conflict is said at once, not disguised as a bad
     // login.
-    case AuthStatus::locked: return "-ERR [IN-USE] mailbox is in use by another session";
+    case AuthStatus::locked:
+      return "-ERR [IN-USE] mailbox is in use by another session";
     case AuthStatus::temporary:
       return "-ERR [SYS/TEMP] authentication service unavailable, try again later";
   }
@@ -116,8 +119,8 @@ void Session::cmd_auth(const Command& cmd) {
   const std::string& name = cmd.args[0];
   const bool configured = std::any_of(config_.sasl.begin(), config_.sasl.end(),
                                       [&](const std::string& m) { return iequals(m, name); });
-  auto mech = configured ? make_sasl_mechanism(name, {&auth_, config_.random, config_.hostname})
-                         : nullptr;
+  auto mech =
+      configured ? make_sasl_mechanism(name, {&auth_, config_.random, config_.hostname}) : nullptr;
   if (!mech) {
     fail_and_count("unsupported SASL mechanism");
     return;
@@ -186,8 +189,13 @@ void Session::cmd_stls(const Command&) {
   // Anything pipelined after STLS arrived in plaintext and would otherwise be executed inside
   // the TLS session (CVE-2011-0411): drop it.
   if (reader_.buffered_size() > 0) {
-    emit({SessionEvent::Kind::input_discarded, {}, {}, AuthStatus::ok,
-          "bytes pipelined after STLS", {}, reader_.buffered_size()});
+    emit({SessionEvent::Kind::input_discarded,
+          {},
+          {},
+          AuthStatus::ok,
+          "bytes pipelined after STLS",
+          {},
+          reader_.buffered_size()});
     reader_.discard();
   }
   pending_user_.clear();
@@ -200,8 +208,9 @@ void Session::login_succeeded(const std::string& user, std::string method) {
   if (opened.status != AuthStatus::ok || !opened.mailbox) {
     const auto status = opened.status == AuthStatus::ok ? AuthStatus::temporary : opened.status;
     login_failed(user, std::move(method), status, opened.reason,
-                 status == AuthStatus::temporary ? "-ERR [SYS/TEMP] mailbox unavailable, try again later"
-                                                 : std::string_view{});
+                 status == AuthStatus::temporary
+                     ? "-ERR [SYS/TEMP] mailbox unavailable, try again later"
+                     : std::string_view{});
     return;
   }
   mailbox_ = std::move(opened.mailbox);
@@ -216,8 +225,13 @@ void Session::login_failed(std::string user, std::string method, AuthStatus stat
                            std::string reason, std::string_view text) {
   reply(text.empty() ? failure_text(status) : text);
   hold_ = Hold::login_delay;
-  emit({SessionEvent::Kind::login_failed, std::move(user), std::move(method), status,
-        std::move(reason), {}, 0});
+  emit({SessionEvent::Kind::login_failed,
+        std::move(user),
+        std::move(method),
+        status,
+        std::move(reason),
+        {},
+        0});
 }
 
 }  // namespace psyncd::pop3

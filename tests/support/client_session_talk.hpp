@@ -5,7 +5,6 @@
 #pragma once
 
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,8 +13,7 @@
 
 namespace psyncd::test {
 
-inline const std::string kTalkGreeting =
-    "+OK POP3 server ready <1896.697170952@dbc.mtview.ca.us>";
+inline const std::string kTalkGreeting = "+OK POP3 server ready <1896.697170952@dbc.mtview.ca.us>";
 inline const std::vector<std::string> kTalkPipelining = {"USER", "UIDL", "TOP", "PIPELINING"};
 
 inline pop3::ClientOptions talk_options(pop3::AuthMode auth = pop3::AuthMode::clear) {

@@ -19,7 +19,10 @@ class FaultyFs final : public fs::FileSystem {
   explicit FaultyFs(fs::FileSystem& real = fs::posix()) : real_(real) {}
 
   // The k-th call (1-based) from now fails once with `err`.
-  void fail_call(long k, int err) { fail_at_ = calls_ + k; fail_errno_ = err; }
+  void fail_call(long k, int err) {
+    fail_at_ = calls_ + k;
+    fail_errno_ = err;
+  }
   // Calls from the k-th (1-based, counted from now) on are not performed.
   void crash_at_call(long k) { crash_at_ = calls_ + k; }
   bool crashed() const { return crash_at_ > 0 && calls_ >= crash_at_; }

@@ -26,8 +26,8 @@ psync::Link parse(const std::string& line) {
 
 std::string links_line(const std::string& f1, const std::string& f2, std::uint16_t port,
                        const std::string& authtype) {
-  return "\"" + f1 + "\"\t\"" + f2 + "\"\t\"127.0.0.1:" + std::to_string(port) +
-         "\"\t\"joe\"\t\"" + spool::encode_password("pw") + "\"\t\"" + authtype + "\"\n";
+  return "\"" + f1 + "\"\t\"" + f2 + "\"\t\"127.0.0.1:" + std::to_string(port) + "\"\t\"joe\"\t\"" +
+         spool::encode_password("pw") + "\"\t\"" + authtype + "\"\n";
 }
 
 }  // namespace
@@ -86,8 +86,8 @@ std::vector<FakeStep> join_steps(std::initializer_list<std::vector<FakeStep>> pa
 }
 
 std::vector<FakeStep> hello_login(const std::string& capa) {
-  return {say(kGreeting), expect("CAPA\r\n"), say(capa),
-          expect("USER joe\r\n"), say("+OK\r\n"), expect("PASS pw\r\n"), say("+OK in\r\n")};
+  return {say(kGreeting), expect("CAPA\r\n"),    say(capa),        expect("USER joe\r\n"),
+          say("+OK\r\n"), expect("PASS pw\r\n"), say("+OK in\r\n")};
 }
 
 std::vector<FakeStep> listing(const std::vector<std::pair<std::string, std::size_t>>& msgs) {
@@ -102,7 +102,10 @@ std::vector<FakeStep> listing(const std::vector<std::pair<std::string, std::size
   list += ".\r\n";
   return {expect("STAT\r\n"),
           say("+OK " + std::to_string(msgs.size()) + " " + std::to_string(total) + "\r\n"),
-          expect("UIDL\r\n"), say(uidl), expect("LIST\r\n"), say(list)};
+          expect("UIDL\r\n"),
+          say(uidl),
+          expect("LIST\r\n"),
+          say(list)};
 }
 
 std::vector<FakeStep> quit_ok() { return {expect("QUIT\r\n"), say("+OK bye\r\n"), expect_close()}; }

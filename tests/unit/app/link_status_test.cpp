@@ -54,7 +54,8 @@ TEST_CASE("link status: results, counts, failures, delay and next poll") {
       {"auth failure, delay 300 s beyond the next cycle",
        failed(FetchStep::auth, "h:110: PASS: login refused", 300, kT + 420), kT + 120,
        "FAIL (auth): h:110: PASS: login refused", 0, 3, 1, kT + 420, 300},
-      {"delayed: last result kept, delay shown", [] {
+      {"delayed: last result kept, delay shown",
+       [] {
          LinkReport r = report(LinkOutcome::delayed);
          r.note = "account";
          r.delay.length = std::chrono::seconds(300);
@@ -177,8 +178,8 @@ TEST_CASE("link status: the table round-trips, in link order; old 9-field files 
   again.load(*back);
   CHECK(format_status_table(again.entries()) == text);
 
-  auto old = parse_status_table(
-      "\"a\"\t\"ok\"\t\"5\"\t\"1\"\t\"2\"\t\"3\"\t\"4\"\t\"0\"\t\"65\"\n", "status.tab");
+  auto old = parse_status_table("\"a\"\t\"ok\"\t\"5\"\t\"1\"\t\"2\"\t\"3\"\t\"4\"\t\"0\"\t\"65\"\n",
+                                "status.tab");
   REQUIRE(old);
   REQUIRE(old->size() == 1);
   CHECK((*old)[0].total_bytes == 4);
@@ -271,7 +272,8 @@ TEST_CASE("link status: bad input") {
 
 TEST_CASE("link status: retain drops the links no longer in pop3links.tab, keeps order") {
   StatusBook book(60);
-  LinkReport a = report(LinkOutcome::ran), b = report(LinkOutcome::ran), c = report(LinkOutcome::ran);
+  LinkReport a = report(LinkOutcome::ran), b = report(LinkOutcome::ran),
+             c = report(LinkOutcome::ran);
   b.link.remote_user = b.link.local_account = "b";
   c.link.remote_user = c.link.local_account = "c";
   for (const auto* r : {&a, &b, &c}) book.record(*r, kT);

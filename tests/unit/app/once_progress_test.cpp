@@ -5,7 +5,6 @@
 #include "app/once_progress.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <sstream>
 
 using namespace psyncd::app;
@@ -50,7 +49,8 @@ TEST_CASE("once progress: amounts and progress lines, exact") {
   }
   CHECK(progress_line("u@h -> u@ex.test", FetchProgress{FetchStep::retrieve, 120, 491520}) ==
         "u@h -> u@ex.test: retrieve: 120 msgs, 480 KB");
-  CHECK(progress_line("u@h -> u@ex.test", FetchProgress{}) == "u@h -> u@ex.test: lock: 0 msgs, 0 bytes");
+  CHECK(progress_line("u@h -> u@ex.test", FetchProgress{}) ==
+        "u@h -> u@ex.test: lock: 0 msgs, 0 bytes");
 }
 
 TEST_CASE("once progress: redraws are throttled, links end as summary lines") {
@@ -66,7 +66,8 @@ TEST_CASE("once progress: redraws are throttled, links end as summary lines") {
   CHECK(out.str() == want);
   clock.advance(std::chrono::milliseconds(100));
   live.link_progress(0, link("a"), FetchProgress{FetchStep::retrieve, 2, 200});
-  want += std::string(kClear) + "a@h:110 -> a@ex.test: retrieve: 2 msgs, 200 bytes (+1 more running)";
+  want +=
+      std::string(kClear) + "a@h:110 -> a@ex.test: retrieve: 2 msgs, 200 bytes (+1 more running)";
   CHECK(out.str() == want);
   // A link's end is printed at once, then the other running link is drawn again.
   LinkReport r;

@@ -2,7 +2,6 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <sstream>
 
@@ -30,7 +29,10 @@ TEST_CASE("pid file: released when the holder goes; a stale file is reused") {
   test::TempDir dir;
   std::string path = dir.path() + "/psyncd.pid";
   dir.write("psyncd.pid", "99999999\n");
-  { auto first = PidFile::acquire(path); REQUIRE(first); }
+  {
+    auto first = PidFile::acquire(path);
+    REQUIRE(first);
+  }
   auto again = PidFile::acquire(path);
   CHECK(again);
 }
@@ -43,9 +45,10 @@ TEST_CASE("pid file: bad input") {
 }
 
 TEST_CASE("pop3d config: every -P/-B/-M flag reaches the listener") {
-  auto o = parse_options({"-Ms", "/r", "-Pp", "1110", "-PI", "127.0.0.1:2110", "-P6", "-Pt", "30",
-                          "-Pw", "2", "-Ph", "-Pl", "-PX", "9", "-Bp", "1995", "-BI",
-                          "127.0.0.1", "-B6", "-Mm", "-Mr", "6"},
+  auto o = parse_options({"-Ms",       "/r",  "-Pp", "1110", "-PI",  "127.0.0.1:2110",
+                          "-P6",       "-Pt", "30",  "-Pw",  "2",    "-Ph",
+                          "-Pl",       "-PX", "9",   "-Bp",  "1995", "-BI",
+                          "127.0.0.1", "-B6", "-Mm", "-Mr",  "6"},
                          Environment{});
   REQUIRE(o);
   auto c = make_pop3d_config(*o);
@@ -81,8 +84,8 @@ TEST_CASE("service: refuses to start while another holds MAIL_ROOT/psyncd.pid") 
   REQUIRE(holder);
   std::ostringstream out, err;
   CHECK(run_cli({"-Ms", dir.path(), "-Y-", "-P-", "-B-"}, {}, out, err) == 75);
-  CHECK(err.str() == "psyncd: " + dir.path() +
-                         "/psyncd.pid: another psyncd (pid " + std::to_string(getpid()) +
+  CHECK(err.str() == "psyncd: " + dir.path() + "/psyncd.pid: another psyncd (pid " +
+                         std::to_string(getpid()) +
                          ") is already running on this MAIL_ROOT; stop it first\n");
   CHECK(out.str().empty());
 }

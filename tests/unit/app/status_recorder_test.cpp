@@ -5,7 +5,6 @@
 #include "app/status_recorder.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <chrono>
 #include <filesystem>
 

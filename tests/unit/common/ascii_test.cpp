@@ -1,9 +1,8 @@
 // common/ascii.hpp: case folding touches A-Z and a-z only, whatever the locale; hex digits.
 #include "common/ascii.hpp"
 
-#include <clocale>
-
 #include <catch2/catch.hpp>
+#include <clocale>
 
 using namespace psyncd;
 

@@ -2,10 +2,9 @@
 
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cerrno>
 #include <map>
-
-#include <catch2/catch.hpp>
 
 #include "tests/support/faulty_fs.hpp"
 #include "tests/support/temp_dir.hpp"

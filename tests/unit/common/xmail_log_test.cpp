@@ -4,11 +4,10 @@
 
 #include <sys/stat.h>
 
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <ctime>
 #include <string>
-
-#include <catch2/catch.hpp>
 
 #include "tests/support/temp_dir.hpp"
 

@@ -1,9 +1,8 @@
 #include "pop3/apop.hpp"
 
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
-
-#include <catch2/catch.hpp>
 
 #include "pop3/base64.hpp"
 
@@ -44,7 +43,8 @@ TEST_CASE("apop_timestamp: bad input") {
       {"space", "+OK <a b@c>", "APOP timestamp holds an invalid byte: \"<a b@c>\""},
       {"nested", "+OK <a<b@c>", "APOP timestamp holds an invalid byte: \"<a<b@c>\""},
       {"non ascii", "+OK <\xe9@c>", "APOP timestamp holds an invalid byte: \"<\\xe9@c>\""},
-      {"too long", "+OK <" + std::string(300, 'a') + ">", "APOP timestamp is longer than 256 bytes"},
+      {"too long", "+OK <" + std::string(300, 'a') + ">",
+       "APOP timestamp is longer than 256 bytes"},
   };
   for (const auto& c : cases) {
     INFO(c.name);
@@ -61,8 +61,8 @@ TEST_CASE("apop_digest matches RFC 1939's example") {
 
 TEST_CASE("base64 round trips and rejects sloppy input") {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"", ""}, {"f", "Zg=="}, {"fo", "Zm8="}, {"foo", "Zm9v"}, {"foob", "Zm9vYg=="},
-      {std::string("\0u\0p", 4), "AHUAcA=="}};
+      {"", ""},        {"f", "Zg=="},        {"fo", "Zm8="},
+      {"foo", "Zm9v"}, {"foob", "Zm9vYg=="}, {std::string("\0u\0p", 4), "AHUAcA=="}};
   for (const auto& [raw, enc] : cases) {
     CHECK(base64_encode(raw) == enc);
     auto d = base64_decode(enc);

@@ -1,9 +1,8 @@
 #include "pop3/capa.hpp"
 
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
-
-#include <catch2/catch.hpp>
 
 using psyncd::pop3::build_capa;
 using psyncd::pop3::Capabilities;
@@ -43,7 +42,8 @@ TEST_CASE("parse_capa_line: bad input") {
       {"blanks", "  \t", "empty CAPA line"},
       {"sasl without mechanism", "SASL", "CAPA SASL line lists no mechanism"},
       {"control byte", "TOP\x01", "CAPA line holds a control or non-ASCII byte: \"TOP\\x01\""},
-      {"non ascii", "TOP\xc3\xa9", "CAPA line holds a control or non-ASCII byte: \"TOP\\xc3\\xa9\""},
+      {"non ascii", "TOP\xc3\xa9",
+       "CAPA line holds a control or non-ASCII byte: \"TOP\\xc3\\xa9\""},
   };
   for (const auto& c : cases) {
     INFO(c.name);

@@ -335,7 +335,7 @@ TEST_CASE("fake server: STLS then login inside TLS", "[pop3][client][fake]") {
   auto t = connect_ok(connect_options(server, TlsMode::stls));
   CHECK(t->tls_active());
   CHECK(t->capa() == std::vector<std::string>{"USER", "PIPELINING"});  // the post-TLS list
-  CHECK(t->greeting() == "+OK fake ready <42.1700000000@fake>");  // APOP uses this
+  CHECK(t->greeting() == "+OK fake ready <42.1700000000@fake>");       // APOP uses this
   Client c(*t, client_options(), kIo);
   REQUIRE(c.login().ok());
   CHECK(server.finish() == "");

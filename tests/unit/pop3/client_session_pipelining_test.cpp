@@ -111,8 +111,7 @@ TEST_CASE("client pipelining: listing is lock-step without PIPELINING", "[pop3][
   CHECK(t.s.list_result().size() == 1);
 }
 
-TEST_CASE("client pipelining: UIDL refused inside the listing, LIST still read",
-          "[pop3][client]") {
+TEST_CASE("client pipelining: UIDL refused inside the listing, LIST still read", "[pop3][client]") {
   Talk t(talk_options(), GENERATE(false, true), kTalkGreeting, kTalkPipelining);
   talk_login(t);
   t.s.listing();
@@ -124,8 +123,7 @@ TEST_CASE("client pipelining: UIDL refused inside the listing, LIST still read",
   CHECK(t.s.list_result().size() == 1);
 }
 
-TEST_CASE("client pipelining: bad pipelined listings fail with a clear message",
-          "[pop3][client]") {
+TEST_CASE("client pipelining: bad pipelined listings fail with a clear message", "[pop3][client]") {
   struct Case {
     const char* name;
     const char* replies;

@@ -1,10 +1,9 @@
 #include "pop3/dot_codec.hpp"
 
+#include <catch2/catch.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <catch2/catch.hpp>
 
 using psyncd::pop3::DotDecoder;
 using psyncd::pop3::DotEncoder;
@@ -36,7 +35,8 @@ Decoded decode(const std::string& in, std::size_t step) {
 std::string encode(const std::string& in, std::size_t step, std::optional<std::uint64_t> top = {}) {
   DotEncoder e(top);
   std::string out;
-  for (std::size_t i = 0; i < in.size(); i += step) e.encode(std::string_view(in).substr(i, step), out);
+  for (std::size_t i = 0; i < in.size(); i += step)
+    e.encode(std::string_view(in).substr(i, step), out);
   e.finish(out);
   return out;
 }
@@ -115,7 +115,8 @@ TEST_CASE("DotEncoder stuffs, normalises line ends and terminates, any chunking"
       {"dot after lone cr not stuffed", "a\r.b\n", "a\r.b\r\n.\r\n", 6},
   };
   for (const auto& c : cases) {
-    for (std::size_t step : {std::max<std::size_t>(c.input.size(), 1), std::size_t{1}, std::size_t{2}}) {
+    for (std::size_t step :
+         {std::max<std::size_t>(c.input.size(), 1), std::size_t{1}, std::size_t{2}}) {
       INFO(c.name << " step " << step);
       CHECK(encode(c.input, step) == c.want);
       DotEncoder e;

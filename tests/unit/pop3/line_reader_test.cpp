@@ -1,9 +1,8 @@
 #include "pop3/line_reader.hpp"
 
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
-
-#include <catch2/catch.hpp>
 
 using psyncd::pop3::LineReader;
 
@@ -19,8 +18,10 @@ std::vector<std::string> run(const std::string& input, std::size_t max_line, std
     while (true) {
       auto n = reader.next();
       if (n.status == LineReader::Status::need_more) break;
-      if (n.status == LineReader::Status::too_long) got.push_back("TOO_LONG");
-      else got.push_back("L:" + std::string(n.line));
+      if (n.status == LineReader::Status::too_long)
+        got.push_back("TOO_LONG");
+      else
+        got.push_back("L:" + std::string(n.line));
     }
   }
   return got;

@@ -1,9 +1,8 @@
 #include "pop3/reply.hpp"
 
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
-
-#include <catch2/catch.hpp>
 
 using psyncd::pop3::parse_reply;
 using psyncd::pop3::Reply;
@@ -57,7 +56,8 @@ TEST_CASE("parse_reply: bad input") {
       {"empty", "", "empty reply line"},
       {"garbage", "HELLO", "reply is not +OK, -ERR or a continuation: \"HELLO\""},
       {"plus junk", "+XYZ", "reply is not +OK, -ERR or a continuation: \"+XYZ\""},
-      {"control bytes quoted", "\x01\xff", "reply is not +OK, -ERR or a continuation: \"\\x01\\xff\""},
+      {"control bytes quoted", "\x01\xff",
+       "reply is not +OK, -ERR or a continuation: \"\\x01\\xff\""},
       {"short err", "-ER", "reply is not +OK, -ERR or a continuation: \"-ER\""},
   };
   for (const auto& c : cases) {

@@ -81,7 +81,8 @@ class FakeAuth : public Authenticator {
   SecretLookup lookup_secret(std::string_view user) override {
     auto it = accounts.find(std::string(user));
     if (it == accounts.end()) return {AuthStatus::bad_credentials, {}, {}, "no such user"};
-    if (it->second.status == AuthStatus::temporary) return {AuthStatus::temporary, {}, {}, "db down"};
+    if (it->second.status == AuthStatus::temporary)
+      return {AuthStatus::temporary, {}, {}, "db down"};
     return {it->second.status, it->first + "@example.test", it->second.password,
             it->second.status == AuthStatus::disabled ? "PopEnable 0" : ""};
   }
@@ -141,17 +142,22 @@ struct Transcript {
 inline std::string render_event(const SessionEvent& e) {
   using K = SessionEvent::Kind;
   switch (e.kind) {
-    case K::start_tls: return "start_tls";
-    case K::close: return "close: " + e.reason;
-    case K::authenticated: return "authenticated " + e.user + " " + e.method;
+    case K::start_tls:
+      return "start_tls";
+    case K::close:
+      return "close: " + e.reason;
+    case K::authenticated:
+      return "authenticated " + e.user + " " + e.method;
     case K::login_failed:
-      return "login_failed " + e.user + " " + e.method + " " + to_string(e.status) + ": " + e.reason;
+      return "login_failed " + e.user + " " + e.method + " " + to_string(e.status) + ": " +
+             e.reason;
     case K::commit_deletions: {
       std::string out = "commit_deletions";
       for (auto i : e.deletions) out += " " + std::to_string(i);
       return out;
     }
-    case K::input_discarded: return "input_discarded " + std::to_string(e.bytes) + ": " + e.reason;
+    case K::input_discarded:
+      return "input_discarded " + std::to_string(e.bytes) + ": " + e.reason;
     case K::message_unreadable:
       return "message_unreadable " + e.reason;
     case K::check_credentials:

@@ -1,11 +1,10 @@
 // The server's command table (pop3/server/session_commands.cpp) against REPLIES.md: every
 // command has a row there, and the states the rows give are the states the table allows.
+#include <catch2/catch.hpp>
 #include <fstream>
 #include <map>
 #include <regex>
 #include <string>
-
-#include <catch2/catch.hpp>
 
 #include "pop3/server/session.hpp"
 

@@ -2,13 +2,12 @@
 // exact server output and <name>.events the events, one per line, with the standard fixture.
 // Each is fed whole and one byte at a time. PSYNCD_REGENERATE=1 rewrites .ref and .events
 // (review the diff before committing).
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
-
-#include <catch2/catch.hpp>
 
 #include "pop3/server/session.hpp"
 #include "tests/unit/pop3/server_fakes.hpp"
@@ -33,7 +32,8 @@ void spit(const std::filesystem::path& p, const std::string& data) {
 }  // namespace
 
 TEST_CASE("session golden transcripts") {
-  const std::filesystem::path dir = std::filesystem::path(PSYNCD_SOURCE_DIR) / "tests/data/pop3/session";
+  const std::filesystem::path dir =
+      std::filesystem::path(PSYNCD_SOURCE_DIR) / "tests/data/pop3/session";
   const bool regenerate = std::getenv("PSYNCD_REGENERATE") != nullptr;
   int seen = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {

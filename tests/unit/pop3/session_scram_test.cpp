@@ -2,10 +2,9 @@
 // (checked first against RFC 7677's example exchange).
 #include <openssl/evp.h>
 
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
-
-#include <catch2/catch.hpp>
 
 #include "pop3/base64.hpp"
 #include "pop3/server/sasl_mechanism.hpp"
@@ -27,12 +26,13 @@ std::string sha256(const std::string& data) {
 std::string attr(const std::string& msg, const std::string& key) {
   const auto at = msg.find(key + "=");
   const auto end = msg.find(',', at);
-  return msg.substr(at + key.size() + 1, end == std::string::npos ? end : end - at - key.size() - 1);
+  return msg.substr(at + key.size() + 1,
+                    end == std::string::npos ? end : end - at - key.size() - 1);
 }
 
 struct ClientFinal {
-  std::string message;    // client-final-message
-  std::string verifier;   // the "v=..." the server must send back
+  std::string message;   // client-final-message
+  std::string verifier;  // the "v=..." the server must send back
 };
 
 // client_first_bare e.g. "n=user,r=abc"; server_first as received.
@@ -42,8 +42,9 @@ ClientFinal scram_client_final(const std::string& password, const std::string& c
   const int iterations = std::stoi(attr(server_first, "i"));
   std::string salted(32, '\0');
   PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()),
-                    reinterpret_cast<const unsigned char*>(salt.data()), static_cast<int>(salt.size()),
-                    iterations, EVP_sha256(), 32, reinterpret_cast<unsigned char*>(salted.data()));
+                    reinterpret_cast<const unsigned char*>(salt.data()),
+                    static_cast<int>(salt.size()), iterations, EVP_sha256(), 32,
+                    reinterpret_cast<unsigned char*>(salted.data()));
   const std::string without_proof = "c=biws,r=" + attr(server_first, "r");
   const std::string auth_message = client_first_bare + "," + server_first + "," + without_proof;
   const std::string client_key = hmac("SHA256", salted, "Client Key");
@@ -81,7 +82,8 @@ TEST_CASE("session: SCRAM-SHA-256 exchange") {
     std::string event;
   };
   const std::vector<Case> cases = {
-      {"right password", "alice", "secret", true, "authenticated alice@example.test AUTH SCRAM-SHA-256"},
+      {"right password", "alice", "secret", true,
+       "authenticated alice@example.test AUTH SCRAM-SHA-256"},
       {"wrong password", "alice", "nope", false,
        "login_failed alice AUTH SCRAM-SHA-256 bad credentials: SCRAM proof mismatch"},
       {"unknown user", "zed", "x", false,
@@ -101,8 +103,8 @@ TEST_CASE("session: SCRAM-SHA-256 exchange") {
     const std::string bare = "n=" + c.user + ",r=cnonce";
     auto t1 = run_session(s, "AUTH SCRAM-SHA-256 " + base64_encode("n,," + bare) + "\r\n", 0);
     const std::string server_first = last_challenge(t1.output);
-    CHECK(server_first == "r=cnonce" + base64_encode(std::string(18, 'A')) + ",s=" +
-                              base64_encode(std::string(16, 'A')) + ",i=4096");
+    CHECK(server_first == "r=cnonce" + base64_encode(std::string(18, 'A')) +
+                              ",s=" + base64_encode(std::string(16, 'A')) + ",i=4096");
     auto fin = scram_client_final(c.password, bare, server_first);
     auto t2 = run_session(s, base64_encode(fin.message) + "\r\n", 1);
     if (!c.ok) {
@@ -124,7 +126,8 @@ TEST_CASE("session: SCRAM-SHA-256 bad input") {
     std::string want;
   };
   const std::vector<Case> cases = {
-      {"channel binding", "p=tls-unique,,n=alice,r=x", "-ERR SCRAM channel binding is not supported"},
+      {"channel binding", "p=tls-unique,,n=alice,r=x",
+       "-ERR SCRAM channel binding is not supported"},
       {"no nonce", "n,,n=alice", "-ERR malformed SCRAM client-first message"},
       {"bad escape", "n,,n=a=2Xb,r=x", "-ERR malformed SCRAM client-first message"},
       {"empty user", "n,,n=,r=x", "-ERR malformed SCRAM client-first message"},

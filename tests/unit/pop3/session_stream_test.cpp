@@ -1,9 +1,8 @@
 // The session's output is produced incrementally: a big RETR streams through a bounded
 // buffer in MailboxView::read-sized chunks, and long pipelines are answered in order.
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
-
-#include <catch2/catch.hpp>
 
 #include "common/ascii.hpp"
 #include "pop3/apop.hpp"
@@ -15,7 +14,8 @@ using namespace psyncd::pop3::test;
 
 TEST_CASE("session: a large RETR streams through a bounded output buffer") {
   std::string message;
-  for (int i = 0; message.size() < 1000000; ++i) message += (i % 7 == 0 ? "." : "") + std::string("line ") + std::to_string(i) + "\n";
+  for (int i = 0; message.size() < 1000000; ++i)
+    message += (i % 7 == 0 ? "." : "") + std::string("line ") + std::to_string(i) + "\n";
   FakeAuth auth;
   auth.accounts["alice"] = {"secret"};
   auth.messages = {{"big", message}};

@@ -2,10 +2,9 @@
 // reply, pipelined input; each transcript fed whole, one byte and a few bytes at a time.
 #include "pop3/server/session.hpp"
 
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
-
-#include <catch2/catch.hpp>
 
 #include "common/hex.hpp"
 #include "pop3/apop.hpp"
@@ -222,8 +221,9 @@ TEST_CASE("session: QUIT reports deletions that failed") {
   Fixture f;
   Session s(f.config, f.auth);
   auto t = run_session(s, kLogin + "DELE 1\r\nQUIT\r\n", 0, false);
-  CHECK(t.output == kGreeting + kLoginOk + "+OK message 1 deleted\r\n"
-                    "-ERR [SYS/TEMP] some deleted messages were not removed\r\n");
+  CHECK(t.output == kGreeting + kLoginOk +
+                        "+OK message 1 deleted\r\n"
+                        "-ERR [SYS/TEMP] some deleted messages were not removed\r\n");
   CHECK(t.events == std::vector<std::string>{kAuthed, "commit_deletions 0", "close: QUIT"});
   CHECK(s.finished());
   // The session only reports: removing files and the lock is its owner's (pop3d) business.
@@ -237,31 +237,50 @@ TEST_CASE("session: SASL mechanisms") {
   const std::string ok = "+OK maildrop has 2 messages (57 octets)\r\n";
   const std::string plain = b64(std::string("\0alice\0secret", 13));
   const std::vector<Case> cases = {
-      {"plain with initial response", "AUTH PLAIN " + plain + "\r\n", ok,
+      {"plain with initial response",
+       "AUTH PLAIN " + plain + "\r\n",
+       ok,
        {"authenticated alice@example.test AUTH PLAIN"}},
-      {"plain after empty challenge", "auth plain\r\n" + plain + "\r\n", "+ \r\n" + ok,
+      {"plain after empty challenge",
+       "auth plain\r\n" + plain + "\r\n",
+       "+ \r\n" + ok,
        {"authenticated alice@example.test AUTH PLAIN"}},
-      {"plain wrong password", "AUTH PLAIN " + b64(std::string("\0alice\0nope", 11)) + "\r\n",
+      {"plain wrong password",
+       "AUTH PLAIN " + b64(std::string("\0alice\0nope", 11)) + "\r\n",
        "-ERR [AUTH] invalid user name or password\r\n",
        {"login_failed alice AUTH PLAIN bad credentials: wrong password"}},
-      {"plain other authzid", "AUTH PLAIN " + b64(std::string("bob\0alice\0secret", 16)) + "\r\n",
+      {"plain other authzid",
+       "AUTH PLAIN " + b64(std::string("bob\0alice\0secret", 16)) + "\r\n",
        "-ERR [AUTH] invalid user name or password\r\n",
        {"login_failed alice AUTH PLAIN bad credentials: "
         "PLAIN authorization identity differs from the login name"}},
-      {"plain empty response", "AUTH PLAIN =\r\n", "-ERR malformed PLAIN response\r\n",
+      {"plain empty response",
+       "AUTH PLAIN =\r\n",
+       "-ERR malformed PLAIN response\r\n",
        {"login_failed  AUTH PLAIN bad credentials: malformed PLAIN response"}},
-      {"login", "AUTH LOGIN\r\n" + b64("alice") + "\r\n" + b64("secret") + "\r\n",
-       "+ VXNlcm5hbWU6\r\n+ UGFzc3dvcmQ6\r\n" + ok, {"authenticated alice@example.test AUTH LOGIN"}},
-      {"login with initial user", "AUTH LOGIN " + b64("alice") + "\r\n" + b64("secret") + "\r\n",
-       "+ UGFzc3dvcmQ6\r\n" + ok, {"authenticated alice@example.test AUTH LOGIN"}},
-      {"cancel", "AUTH LOGIN\r\n*\r\nNOOP\r\n",
-       "+ VXNlcm5hbWU6\r\n-ERR authentication cancelled\r\n-ERR log in first\r\n", {}},
-      {"bad base64 response", "AUTH LOGIN\r\nnot base64!\r\n",
-       "+ VXNlcm5hbWU6\r\n-ERR invalid base64 in SASL response\r\n", {}},
-      {"bad base64 initial response", "AUTH PLAIN ***\r\n",
-       "-ERR invalid base64 in SASL response\r\n", {}},
+      {"login",
+       "AUTH LOGIN\r\n" + b64("alice") + "\r\n" + b64("secret") + "\r\n",
+       "+ VXNlcm5hbWU6\r\n+ UGFzc3dvcmQ6\r\n" + ok,
+       {"authenticated alice@example.test AUTH LOGIN"}},
+      {"login with initial user",
+       "AUTH LOGIN " + b64("alice") + "\r\n" + b64("secret") + "\r\n",
+       "+ UGFzc3dvcmQ6\r\n" + ok,
+       {"authenticated alice@example.test AUTH LOGIN"}},
+      {"cancel",
+       "AUTH LOGIN\r\n*\r\nNOOP\r\n",
+       "+ VXNlcm5hbWU6\r\n-ERR authentication cancelled\r\n-ERR log in first\r\n",
+       {}},
+      {"bad base64 response",
+       "AUTH LOGIN\r\nnot base64!\r\n",
+       "+ VXNlcm5hbWU6\r\n-ERR invalid base64 in SASL response\r\n",
+       {}},
+      {"bad base64 initial response",
+       "AUTH PLAIN ***\r\n",
+       "-ERR invalid base64 in SASL response\r\n",
+       {}},
       {"unknown mechanism", "AUTH GSSAPI\r\n", "-ERR unsupported SASL mechanism\r\n", {}},
-      {"cram-md5 initial response refused", "AUTH CRAM-MD5 " + b64("x") + "\r\n",
+      {"cram-md5 initial response refused",
+       "AUTH CRAM-MD5 " + b64("x") + "\r\n",
        "-ERR CRAM-MD5 takes no initial response\r\n",
        {"login_failed  AUTH CRAM-MD5 bad credentials: CRAM-MD5 takes no initial response"}},
   };
@@ -279,17 +298,20 @@ TEST_CASE("session: CRAM-MD5 exchange with a fixed challenge") {
               "AUTH CRAM-MD5\r\n" + good + "\r\n",
               "+ " + b64(challenge) + "\r\n+OK maildrop has 2 messages (57 octets)\r\n",
               {"authenticated alice@example.test AUTH CRAM-MD5"}});
-  check_case({"cram-md5 wrong secret", "AUTH CRAM-MD5\r\n" + bad + "\r\n",
+  check_case({"cram-md5 wrong secret",
+              "AUTH CRAM-MD5\r\n" + bad + "\r\n",
               "+ " + b64(challenge) + "\r\n-ERR [AUTH] invalid user name or password\r\n",
               {"login_failed alice AUTH CRAM-MD5 bad credentials: CRAM-MD5 digest mismatch"}});
-  check_case({"cram-md5 malformed", "AUTH CRAM-MD5\r\n" + b64("alice") + "\r\n",
+  check_case({"cram-md5 malformed",
+              "AUTH CRAM-MD5\r\n" + b64("alice") + "\r\n",
               "+ " + b64(challenge) + "\r\n-ERR malformed CRAM-MD5 response\r\n",
               {"login_failed  AUTH CRAM-MD5 bad credentials: malformed CRAM-MD5 response"}});
 }
 
 TEST_CASE("session: cleartext refused before TLS, allowed after STLS") {
   auto no_cleartext = [](Fixture& f) { f.config.cleartext_before_tls = false; };
-  check_case({"refused", "USER alice\r\nAUTH PLAIN\r\nAUTH LOGIN\r\nAUTH\r\nCAPA\r\n",
+  check_case({"refused",
+              "USER alice\r\nAUTH PLAIN\r\nAUTH LOGIN\r\nAUTH\r\nCAPA\r\n",
               "-ERR [AUTH] cleartext login refused before STLS\r\n"
               "-ERR [AUTH] cleartext mechanisms are refused before STLS\r\n"
               "-ERR [AUTH] cleartext mechanisms are refused before STLS\r\n"
@@ -310,7 +332,8 @@ TEST_CASE("session: cleartext refused before TLS, allowed after STLS") {
   CHECK(t.output ==
         "+OK Capability list follows\r\nTOP\r\nUSER\r\nUIDL\r\nPIPELINING\r\nRESP-CODES\r\n"
         "AUTH-RESP-CODE\r\nSASL SCRAM-SHA-256 CRAM-MD5 PLAIN LOGIN\r\nIMPLEMENTATION psyncd\r\n"
-        ".\r\n-ERR TLS is already active\r\n" + kLoginOk);
+        ".\r\n-ERR TLS is already active\r\n" +
+            kLoginOk);
 }
 
 TEST_CASE("session: STLS drops pipelined plaintext (command injection)") {
@@ -318,8 +341,8 @@ TEST_CASE("session: STLS drops pipelined plaintext (command injection)") {
   Session s(f.config, f.auth);
   auto t = run_session(s, "STLS\r\nUSER alice\r\nPASS secret\r\n", 0);
   CHECK(t.output == kGreeting + "+OK Begin TLS negotiation\r\n");
-  CHECK(t.events == std::vector<std::string>{
-                        "input_discarded 25: bytes pipelined after STLS", "start_tls"});
+  CHECK(t.events ==
+        std::vector<std::string>{"input_discarded 25: bytes pipelined after STLS", "start_tls"});
   CHECK(s.state() == Session::State::authorization);
   // Plaintext that arrives while the handshake is pending is never taken as commands either.
   Fixture g;
@@ -330,8 +353,9 @@ TEST_CASE("session: STLS drops pipelined plaintext (command injection)") {
   held.receive("QUIT\r\n");
   std::vector<std::string> events;
   while (auto e = held.next_event()) events.push_back(render_event(*e));
-  CHECK(events == std::vector<std::string>{
-                      "start_tls", "input_discarded 6: bytes received while waiting for the TLS handshake"});
+  CHECK(events ==
+        std::vector<std::string>{
+            "start_tls", "input_discarded 6: bytes received while waiting for the TLS handshake"});
   held.tls_started();
   held.consume_output(held.pending_output().size());
   held.receive("NOOP\r\n");
@@ -347,10 +371,11 @@ TEST_CASE("session: STLS unavailable and APOP unavailable") {
   plain(f);
   Session s(f.config, f.auth);
   auto t = run_session(s, "STLS\r\nAPOP alice 00000000000000000000000000000000\r\nCAPA\r\n", 1);
-  CHECK(t.output == "+OK ready\r\n-ERR STLS is not available\r\n-ERR APOP is not available\r\n"
-                    "+OK Capability list follows\r\nTOP\r\nUSER\r\nUIDL\r\nPIPELINING\r\n"
-                    "RESP-CODES\r\nAUTH-RESP-CODE\r\nSASL SCRAM-SHA-256 CRAM-MD5 PLAIN LOGIN\r\n"
-                    "IMPLEMENTATION psyncd\r\n.\r\n");
+  CHECK(t.output ==
+        "+OK ready\r\n-ERR STLS is not available\r\n-ERR APOP is not available\r\n"
+        "+OK Capability list follows\r\nTOP\r\nUSER\r\nUIDL\r\nPIPELINING\r\n"
+        "RESP-CODES\r\nAUTH-RESP-CODE\r\nSASL SCRAM-SHA-256 CRAM-MD5 PLAIN LOGIN\r\n"
+        "IMPLEMENTATION psyncd\r\n.\r\n");
 }
 
 TEST_CASE("session: a failed login holds later commands until resume()") {
@@ -371,7 +396,8 @@ TEST_CASE("session: a failed login holds later commands until resume()") {
 }
 
 TEST_CASE("session: too many bad commands close the session") {
-  check_case({"bad commands", "X\r\nX\r\nX\r\nNOOP\r\n",
+  check_case({"bad commands",
+              "X\r\nX\r\nX\r\nNOOP\r\n",
               "-ERR unknown command\r\n-ERR unknown command\r\n"
               "-ERR too many bad commands, closing\r\n",
               {"close: too many bad commands"}},
@@ -379,12 +405,14 @@ TEST_CASE("session: too many bad commands close the session") {
 }
 
 TEST_CASE("session: unreadable messages") {
-  check_case({"unreadable before +OK", kLogin + "RETR 1\r\nNOOP\r\n",
+  check_case({"unreadable before +OK",
+              kLogin + "RETR 1\r\nNOOP\r\n",
               kLoginOk + "-ERR [SYS/TEMP] message cannot be read\r\n+OK\r\n",
               {kAuthed, "message_unreadable message 1: injected read failure"}},
              [](Fixture& f) { f.auth.fail_index = 0; });
   // A file the mailbox refuses to open (a symlink or FIFO put in its place): its own text.
-  check_case({"refused (not a regular file)", kLogin + "RETR 2\r\nTOP 2 0\r\nNOOP\r\n",
+  check_case({"refused (not a regular file)",
+              kLogin + "RETR 2\r\nTOP 2 0\r\nNOOP\r\n",
               kLoginOk + "-ERR [SYS/PERM] message 2 is not a regular file\r\n" +
                   "-ERR [SYS/PERM] message 2 is not a regular file\r\n+OK\r\n",
               {kAuthed, "message_unreadable message 2: injected read failure",
@@ -393,7 +421,8 @@ TEST_CASE("session: unreadable messages") {
                f.auth.fail_index = 1;
                f.auth.fail_kind = psyncd::ErrorKind::auth;
              });
-  check_case({"unreadable mid-stream", kLogin + "RETR 1\r\nNOOP\r\n",
+  check_case({"unreadable mid-stream",
+              kLogin + "RETR 1\r\nNOOP\r\n",
               kLoginOk + "+OK 23 octets\r\nSubject:",
               {kAuthed, "message_unreadable message 1: injected read failure",
                "close: message became unreadable: message 1: injected read failure"}},

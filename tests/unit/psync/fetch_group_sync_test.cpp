@@ -1,13 +1,13 @@
 // Group-commit syncfs: concurrent callers share syncs that started after their call, and a
 // failed sync reaches exactly the callers it was meant to cover.
-#include <catch2/catch.hpp>
+#include "psync/fetch_group_sync.hpp"
 
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <thread>
 #include <vector>
 
-#include "psync/fetch_group_sync.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace {

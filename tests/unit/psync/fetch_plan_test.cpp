@@ -1,9 +1,9 @@
 // The fetch plan, decided from listings alone: journal-delivered UIDLs are only deleted (or
 // kept as seen with Leave), Leave skips the seen-DB, MaxSize skips or deletes, UIDL refused
 // numbers messages 1..N with session-unique keys.
-#include <catch2/catch.hpp>
-
 #include "psync/fetch_plan.hpp"
+
+#include <catch2/catch.hpp>
 
 using psyncd::psync::AuthOptions;
 using psyncd::psync::make_plan;

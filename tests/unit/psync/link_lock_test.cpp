@@ -1,13 +1,13 @@
 // The XMail link lock file: O_EXCL creation with "<pid>\0" inside, refusal while a live
 // process holds it, recovery of a lock whose process is gone, release on destruction.
-#include <catch2/catch.hpp>
+#include "psync/link_lock.hpp"
 
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 
-#include "psync/link_lock.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using psyncd::ErrorKind;

@@ -121,10 +121,10 @@ TEST_CASE("run_once: the observer hears steps, messages, ends and delays", "[psy
 
   std::string b1 = std::to_string(kMsg1.size());
   std::string b12 = std::to_string(kMsg1.size() + kMsg2.size());
-  CHECK(rec.events(0) == std::vector<std::string>{
-                             "start", "connect 0/0", "auth 0/0", "store 0/0", "list 0/0",
-                             "retrieve 0/0", "retrieve 1/" + b1, "retrieve 2/" + b12,
-                             "store 2/" + b12, "dele 2/" + b12, "quit 2/" + b12, "end"});
+  CHECK(rec.events(0) == std::vector<std::string>{"start", "connect 0/0", "auth 0/0", "store 0/0",
+                                                  "list 0/0", "retrieve 0/0", "retrieve 1/" + b1,
+                                                  "retrieve 2/" + b12, "store 2/" + b12,
+                                                  "dele 2/" + b12, "quit 2/" + b12, "end"});
   CHECK(rec.events(1) == std::vector<std::string>{"start", "connect 0/0", "auth 0/0", "end"});
   LinkReport ok = rec.report(0);
   CHECK(ok.result.ok);

@@ -1,9 +1,10 @@
 // The scheduler's parts, with the injected clock and no sleeps: the worker pool (file order,
 // -Yt, per-host cap, stop flag), failed host/account backoff (doubling, cap, reset), the -Yi
 // timer and .psync-trigger, self-poll account matching, and the -Yl log line and file name.
-#include <catch2/catch.hpp>
+#include "psync/scheduler.hpp"
 
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -11,11 +12,10 @@
 
 #include "psync/backoff.hpp"
 #include "psync/psync_log.hpp"
-#include "psync/scheduler.hpp"
 #include "psync/scheduler_self_poll.hpp"
 #include "psync/trigger.hpp"
-#include "tests/support/temp_dir.hpp"
 #include "tabfile/tab_reader.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using namespace std::chrono_literals;
 using psyncd::psync::Backoff;
@@ -77,13 +77,18 @@ TEST_CASE("pool: the stop flag starts no further job", "[psync][scheduler]") {
   std::vector<std::string> hosts(5, "h");
   std::atomic<bool> stop{false};
   int count = 0;
-  auto ran = run_pool(hosts, PoolLimits{1, 1}, [&](size_t) { ++count; stop = true; }, &stop);
+  auto ran = run_pool(
+      hosts, PoolLimits{1, 1},
+      [&](size_t) {
+        ++count;
+        stop = true;
+      },
+      &stop);
   CHECK(count == 1);
   CHECK(ran == std::vector<bool>{true, false, false, false, false});
 }
 
-TEST_CASE("backoff: delay doubles up to the cap and a success clears it",
-          "[psync][scheduler]") {
+TEST_CASE("backoff: delay doubles up to the cap and a success clears it", "[psync][scheduler]") {
   Backoff b(60s);
   CHECK(b.allowed("h", at(0)));
   b.failure("h", at(0));
@@ -102,8 +107,7 @@ TEST_CASE("backoff: delay doubles up to the cap and a success clears it",
   CHECK_FALSE(b.retry_at("h").has_value());
 }
 
-TEST_CASE("backoff: a zero base turns delays off; the cap is at most a day",
-          "[psync][scheduler]") {
+TEST_CASE("backoff: a zero base turns delays off; the cap is at most a day", "[psync][scheduler]") {
   Backoff off(0s);
   off.failure("h", at(0));
   CHECK(off.allowed("h", at(0)));
@@ -134,8 +138,8 @@ TEST_CASE("trigger file is consumed once", "[psync][scheduler]") {
 }
 
 TEST_CASE("self-poll: remote user names one of our accounts", "[psync][scheduler]") {
-  auto users = psyncd::spool::MailUsers::from_table(psyncd::tabfile::parse(
-      "\"ex.test\"\t\"joe\"\t\"\"\t1\t\"joe\"\t\"U\"\n", "mailusers.tab"));
+  auto users = psyncd::spool::MailUsers::from_table(
+      psyncd::tabfile::parse("\"ex.test\"\t\"joe\"\t\"\"\t1\t\"joe\"\t\"U\"\n", "mailusers.tab"));
   auto domains = psyncd::spool::Domains::from_tables(
       psyncd::tabfile::parse("\"ex.test\"\n", "domains.tab"), nullptr);
   struct Case {
@@ -156,7 +160,7 @@ TEST_CASE("psync log: XMail line format and rotation name", "[psync][scheduler]"
   tzset();
   auto when = std::chrono::system_clock::time_point(std::chrono::seconds(1'700'000'000));
   psyncd::psync::PsyncLogEntry e{"ex.test", "joe", "pop.x:995", "j", "POP3S,Leave",
-                                 "SYNC=OK", 3, 4096, 1, 10};
+                                 "SYNC=OK", 3,     4096,        1,   10};
   CHECK(psyncd::psync::format_psync_line(when, e) ==
         "\"2023-11-14 22:13:20\"\t\"ex.test\"\t\"joe\"\t\"pop.x:995\"\t\"j\"\t"
         "\"POP3S,Leave\"\t\"SYNC=OK\"\t\"3\"\t\"4096\"\t\"1\"\t\"10\"\n");

@@ -225,8 +225,8 @@ TEST_CASE("batch delivery: a crash at EVERY call, then recovery and a retry, giv
       if (j.ok()) (void)deliver_all(t.get(), *j, store);
       REQUIRE(t.faulty.crashed());
     }  // the "process" is gone: destructors ran against the crashed file system
-    INFO("syncfs " << use_syncfs << ", named temps " << named << ", crash at call " << k
-                   << " of " << total);
+    INFO("syncfs " << use_syncfs << ", named temps " << named << ", crash at call " << k << " of "
+                   << total);
     auto j = spool::DeliveryJournal::open(fs::posix(), store.journal);
     REQUIRE(j.ok());
     REQUIRE(deliver_all(fs::posix(), *j, store).ok());
@@ -246,8 +246,8 @@ TEST_CASE("batch delivery: ENOSPC/EIO at every call: error, nothing half-visible
       TestFs t(use_syncfs, named);
       t.faulty.fail_call(k, err);
       auto j = spool::DeliveryJournal::open(t.get(), store.journal);
-      INFO("syncfs " << use_syncfs << ", named temps " << named << ", errno " << err
-                     << " at call " << k);
+      INFO("syncfs " << use_syncfs << ", named temps " << named << ", errno " << err << " at call "
+                     << k);
       if (!j.ok()) {
         j = spool::DeliveryJournal::open(fs::posix(), store.journal);
         REQUIRE(j.ok());
