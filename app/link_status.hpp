@@ -17,7 +17,7 @@
 
 #include "app/advice.hpp"
 #include "common/result.hpp"
-#include "psync/run_once.hpp"
+#include "psync/psync_service.hpp"
 
 namespace psyncd::app {
 

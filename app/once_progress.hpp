@@ -15,7 +15,7 @@
 
 #include "app/once_report.hpp"
 #include "common/clock.hpp"
-#include "psync/run_once.hpp"
+#include "psync/psync_service.hpp"
 
 namespace psyncd::app {
 

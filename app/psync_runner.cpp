@@ -5,8 +5,8 @@
 
 #include "app/advice.hpp"
 #include "common/log.hpp"
-#include "psync/run_once.hpp"
-#include "psync/trigger.hpp"
+#include "psync/cycle_trigger.hpp"
+#include "psync/psync_service.hpp"
 #include "spool/mail_root.hpp"
 
 namespace psyncd::app {

@@ -4,9 +4,9 @@
 // unreadable table). Otherwise it is the scheduler loop: a cycle at start-up, then every -Yi
 // seconds, and whenever MAIL_ROOT/.psync-trigger appears (checked every second), until *stop.
 // Signals are the caller's: it only reads the stop flag. `observer` (optional) hears every
-// link's start, progress and end as they happen, from the worker threads (run_once.hpp).
+// link's start, progress and end as they happen, from the worker threads (psync_service.hpp).
 // `self` (optional) holds the ports psyncd's own POP3 server has bound, for the self-poll
-// refusal (psync/scheduler_self_poll.hpp); without it no link is a self-poll.
+// refusal (psync/cycle_self_poll.hpp); without it no link is a self-poll.
 #pragma once
 
 #include <atomic>
@@ -14,7 +14,7 @@
 
 #include "app/options.hpp"
 #include "common/clock.hpp"
-#include "psync/run_once.hpp"
+#include "psync/psync_service.hpp"
 
 namespace psyncd::app {
 

@@ -18,7 +18,7 @@
 #include <thread>
 
 #include "app/link_status.hpp"
-#include "psync/run_once.hpp"
+#include "psync/psync_service.hpp"
 
 namespace psyncd::app {
 

@@ -10,7 +10,7 @@
 #include "mail/address.hpp"
 #include "mail/address_sender.hpp"
 #include "mail/received_for.hpp"
-#include "psync/rewriter.hpp"
+#include "psync/rewrite_recipients.hpp"
 
 using namespace psyncd::mail;
 using namespace psyncd::psync;

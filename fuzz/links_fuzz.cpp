@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "psync/authtype.hpp"
+#include "psync/link_authtype.hpp"
 #include "psync/link_remote.hpp"
 #include "psync/link_table.hpp"
 #include "psync/link_table_keeper.hpp"

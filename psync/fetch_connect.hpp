@@ -1,4 +1,4 @@
-// FetchConnect: how a link's authtype options (authtype.hpp) become the POP3 client's
+// FetchConnect: how a link's authtype options (link_authtype.hpp) become the POP3 client's
 // connection and session options (pop3/client/curl_transport.hpp, session.hpp), and the
 // default TransportFactory that dials with libcurl. Tests substitute their own factory.
 // It does not authenticate or fetch; see fetch_engine.hpp.

@@ -5,7 +5,7 @@
 // commit (journal + directory syncs), then the batch's DELEs -> seen-DB rewrite (Leave) ->
 // QUIT, which must answer +OK. A stop flag ends the sync after the messages in flight (no
 // new RETR is sent; those already sent are read, committed and DELEd), with QUIT.
-// It does not schedule, retry or back off (scheduler.hpp) and writes no psync log line.
+// It does not schedule, retry or back off (cycle_scheduler.hpp) and writes no psync log line.
 // An optional progress hook hears each step and each message received (for --once, status).
 #pragma once
 

@@ -15,7 +15,7 @@
 
 #include "pop3/client/listing.hpp"
 #include "pop3/client/session.hpp"
-#include "psync/authtype.hpp"
+#include "psync/link_authtype.hpp"
 
 namespace psyncd::psync {
 

@@ -6,7 +6,7 @@
 #include "common/fs.hpp"
 #include "common/log.hpp"
 #include "mail/address_sender.hpp"
-#include "psync/rewriter.hpp"
+#include "psync/rewrite_recipients.hpp"
 #include "spool/recipient_router.hpp"
 
 namespace psyncd::psync {

@@ -1,11 +1,11 @@
 // FetchRoute: where a fetched message goes. Turns a link plus the message's header block into
-// the recipient list (the local account of a plain link, or what the rewriter (rewriter.hpp)
-// finds for '@', '?' and '&' links) and hands it to spool::RecipientRouter, which resolves
-// each recipient as XMail's local delivery does (aliases, lists, mailproc.tab, cmdaliases) and
-// sends what psyncd cannot deliver to Pop3SyncErrorAccount. A recipient left with no target
-// keeps the message on the server: the route is then empty with a reason.
-// With --xmail-handoff nothing is resolved: every recipient XMail's PSYNC would accept (a local
-// or custom domain) goes into the LMAIL envelope of one drop file in spool/local/ and XMail
+// the recipient list (the local account of a plain link, or what the rewriter
+// (rewrite_recipients.hpp) finds for '@', '?' and '&' links) and hands it to
+// spool::RecipientRouter, which resolves each recipient as XMail's local delivery does (aliases,
+// lists, mailproc.tab, cmdaliases) and sends what psyncd cannot deliver to Pop3SyncErrorAccount. A
+// recipient left with no target keeps the message on the server: the route is then empty with a
+// reason. With --xmail-handoff nothing is resolved: every recipient XMail's PSYNC would accept (a
+// local or custom domain) goes into the LMAIL envelope of one drop file in spool/local/ and XMail
 // resolves it; other recipients go to Pop3SyncErrorAccount's address or keep the message.
 // Warnings (rewriter, skipped table lines) are logged once per cycle. It writes nothing except
 // creating a missing Maildir.
@@ -18,8 +18,8 @@
 #include <vector>
 
 #include "mail/header_reader.hpp"
-#include "psync/fetch_hdr_tags.hpp"
 #include "psync/link.hpp"
+#include "psync/rewrite_header_tags.hpp"
 #include "spool/aliases.hpp"
 #include "spool/delivery_batch.hpp"
 #include "spool/delivery_files.hpp"

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "psync/authtype.hpp"
+#include "psync/link_authtype.hpp"
 #include "psync/link_problem.hpp"
 #include "psync/link_remote.hpp"
 #include "tabfile/tab_reader.hpp"

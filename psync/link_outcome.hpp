@@ -20,7 +20,7 @@ enum class FetchStep { lock, connect, auth, list, retrieve, store, dele, quit };
 // "lock", "connect", "auth", "list", "retrieve", "store", "dele", "quit".
 const char* step_name(FetchStep step);
 
-// What a failure says about the remote, for the failure delays (backoff.hpp).
+// What a failure says about the remote, for the failure delays (cycle_backoff.hpp).
 enum class FailureScope { none, host, account };
 
 // Why messages the link wanted stayed on the server (the first held message's case).
@@ -63,7 +63,7 @@ struct LinkResult {
 // psyncd was stopping (SIGTERM) before the link's turn came.
 enum class LinkOutcome { ran, skipped_lock, disabled, delayed, self_poll, invalid, stopped };
 
-// A link's failure delay (backoff.hpp) as it stands: the later-ending of its host's and its
+// A link's failure delay (cycle_backoff.hpp) as it stands: the later-ending of its host's and its
 // own account's delay.
 struct LinkDelay {
   std::chrono::seconds length{0};               // 0: not delayed

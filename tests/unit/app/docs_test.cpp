@@ -1,5 +1,5 @@
 // docs/admin-guide.md must mention every flag psyncd --help lists, every authtype token the
-// link parser knows (read from psync/authtype.cpp, so a new token fails this test) and every
+// link parser knows (read from psync/link_authtype.cpp, so a new token fails this test) and every
 // server.tab variable the code reads (found by its get("Name") calls in the sources).
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -31,7 +31,7 @@ std::set<std::string> help_flags() {
 }
 
 std::set<std::string> authtype_tokens() {
-  std::string src = slurp(kSource + "/psync/authtype.cpp");
+  std::string src = slurp(kSource + "/psync/link_authtype.cpp");
   auto start = src.find("kKnown = {");
   auto stop = src.find("};", start);
   REQUIRE(start != std::string::npos);

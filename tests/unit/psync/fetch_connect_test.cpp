@@ -4,7 +4,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "psync/authtype.hpp"
+#include "psync/link_authtype.hpp"
 
 using namespace psyncd;
 using namespace psyncd::psync;

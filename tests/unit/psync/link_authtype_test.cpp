@@ -1,7 +1,8 @@
+#include "psync/link_authtype.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "common/fs.hpp"
-#include "psync/authtype.hpp"
 #include "tests/support/link_problem_texts.hpp"
 
 using namespace psyncd;
@@ -334,7 +335,7 @@ TEST_CASE("authtype: unknown tokens are kept in order") {
 }
 
 TEST_CASE("authtype: every token is documented in the header") {
-  std::string header = *fs::read_file(std::string(PSYNCD_SOURCE_DIR) + "/psync/authtype.hpp");
+  std::string header = *fs::read_file(std::string(PSYNCD_SOURCE_DIR) + "/psync/link_authtype.hpp");
   for (const char* token : {"CLR", "APOP", "FAPOP", "STLS", "FSTLS", "POP3S", "Leave", "Leave=N",
                             "OutBind=addr", "NoVerify", "Pin=sha256:", "SASL=", "KeepDays=N",
                             "UseTop", "MaxSize=N", "SizeAction=skip|delete"}) {

@@ -8,7 +8,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "psync/run_once.hpp"
+#include "psync/psync_service.hpp"
 #include "spool/password.hpp"
 #include "tests/support/psync_fetch_fixture.hpp"
 

@@ -1,5 +1,5 @@
 // Backoff::delay(): the current delay length of a key, as --status shows it.
-#include "psync/backoff.hpp"
+#include "psync/cycle_backoff.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-#include "psync/run_once.hpp"
+#include "psync/psync_service.hpp"
 
 #include <fmt/format.h>
 
@@ -8,14 +8,14 @@
 
 #include "common/ascii.hpp"
 #include "common/log.hpp"
+#include "psync/cycle_scheduler.hpp"
+#include "psync/cycle_stale_temps.hpp"
 #include "psync/fetch_group_sync.hpp"
-#include "psync/fetch_hdr_tags.hpp"
 #include "psync/link_lock.hpp"
 #include "psync/link_table.hpp"
 #include "psync/link_table_keeper.hpp"
 #include "psync/psync_log.hpp"
-#include "psync/scheduler.hpp"
-#include "psync/stale_temps.hpp"
+#include "psync/rewrite_header_tags.hpp"
 #include "spool/aliases.hpp"
 #include "spool/delivery_files.hpp"
 #include "spool/domains.hpp"
@@ -208,7 +208,7 @@ Result<CycleReport> PsyncService::run_cycle() {
   env.connect = config_.connect ? config_.connect : curl_factory(root.root(), config_.io_timeout);
 
   // Leftovers of killed processes: lock side files at every cycle (one directory scan),
-  // old link temp files at the first cycle and then daily (stale_temps.hpp).
+  // old link temp files at the first cycle and then daily (cycle_stale_temps.hpp).
   remove_dead_lock_side_files(root.pop3linklocks_dir());
   const auto started = config_.clock->steady_now();
   if (!last_sweep_ || started - *last_sweep_ >= std::chrono::hours(24)) {

@@ -1,7 +1,7 @@
 // The scheduler's parts, with the injected clock and no sleeps: the worker pool (file order,
 // -Yt, per-host cap, stop flag), failed host/account backoff (doubling, cap, reset), the -Yi
 // timer and .psync-trigger, self-poll account matching, and the -Yl log line and file name.
-#include "psync/scheduler.hpp"
+#include "psync/cycle_scheduler.hpp"
 
 #include <atomic>
 #include <catch2/catch.hpp>
@@ -10,10 +10,10 @@
 #include <mutex>
 #include <thread>
 
-#include "psync/backoff.hpp"
+#include "psync/cycle_backoff.hpp"
+#include "psync/cycle_self_poll.hpp"
+#include "psync/cycle_trigger.hpp"
 #include "psync/psync_log.hpp"
-#include "psync/scheduler_self_poll.hpp"
-#include "psync/trigger.hpp"
 #include "tabfile/tab_reader.hpp"
 #include "tests/support/temp_dir.hpp"
 

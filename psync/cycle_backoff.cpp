@@ -1,4 +1,4 @@
-#include "psync/backoff.hpp"
+#include "psync/cycle_backoff.hpp"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "psync/trigger.hpp"
+#include "psync/cycle_trigger.hpp"
 
 #include <unistd.h>
 

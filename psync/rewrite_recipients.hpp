@@ -12,8 +12,8 @@
 
 #include "common/result.hpp"
 #include "mail/header_reader.hpp"
-#include "psync/fetch_hdr_tags.hpp"
-#include "psync/rewriter_rule.hpp"
+#include "psync/rewrite_header_tags.hpp"
+#include "psync/rewrite_rule.hpp"
 
 namespace psyncd::psync {
 

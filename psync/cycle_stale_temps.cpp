@@ -1,4 +1,4 @@
-#include "psync/stale_temps.hpp"
+#include "psync/cycle_stale_temps.hpp"
 
 #include <string>
 #include <vector>

@@ -1,4 +1,4 @@
-#include "psync/scheduler.hpp"
+#include "psync/cycle_scheduler.hpp"
 
 #include <algorithm>
 #include <condition_variable>

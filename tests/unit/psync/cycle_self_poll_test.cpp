@@ -2,11 +2,11 @@
 // link to 127.0.0.1:<port> with one of our accounts as its remote user runs as any other
 // without a listener (--once), while our listener is on another port, and after it closed;
 // it is refused while the listener is bound to that port.
-#include "psync/scheduler_self_poll.hpp"
+#include "psync/cycle_self_poll.hpp"
 
 #include <catch2/catch.hpp>
 
-#include "psync/run_once.hpp"
+#include "psync/psync_service.hpp"
 #include "spool/password.hpp"
 #include "tests/support/psync_fetch_fixture.hpp"
 

@@ -1,4 +1,4 @@
-#include "psync/scheduler_self_poll.hpp"
+#include "psync/cycle_self_poll.hpp"
 
 #include <arpa/inet.h>
 #include <ifaddrs.h>

@@ -8,7 +8,7 @@
 #include <map>
 #include <mutex>
 
-#include "psync/run_once.hpp"
+#include "psync/psync_service.hpp"
 #include "spool/password.hpp"
 #include "tests/support/psync_fetch_fixture.hpp"
 
@@ -99,7 +99,8 @@ psyncd::psync::PsyncConfig service_config(FetchFixture& f, Recorder& rec) {
 
 }  // namespace
 
-TEST_CASE("run_once: the observer hears steps, messages, ends and delays", "[psync][run_once]") {
+TEST_CASE("PsyncService: the observer hears steps, messages, ends and delays",
+          "[psync][psync_service]") {
   FetchFixture f;
   FakePop3Server good(FakePop3Server::Sessions{
       join_steps({hello_login(),
@@ -164,8 +165,8 @@ TEST_CASE("run_once: the observer hears steps, messages, ends and delays", "[psy
   CHECK(rec.ends_at_finish() == std::vector<size_t>{2, 4});  // each after its links' ends
 }
 
-TEST_CASE("run_once: a refused pop3links.tab line is a failed link, in file order",
-          "[psync][run_once]") {
+TEST_CASE("PsyncService: a refused pop3links.tab line is a failed link, in file order",
+          "[psync][psync_service]") {
   FetchFixture f;
   FakePop3Server good(join_steps({hello_login(), listing({}), quit_ok()}));
   const std::string bad = "\"ex.test\"\t\"ann\"\t\"127.0.0.1:1\"\t\"ann\"\t\"" +
@@ -191,8 +192,8 @@ TEST_CASE("run_once: a refused pop3links.tab line is a failed link, in file orde
   CHECK(good.finish() == "");
 }
 
-TEST_CASE("run_once: links not started because psyncd is stopping say so, typed",
-          "[psync][run_once]") {
+TEST_CASE("PsyncService: links not started because psyncd is stopping say so, typed",
+          "[psync][psync_service]") {
   FetchFixture f;
   f.dir.write("pop3links.tab", links_line("joe", 1) + links_line("ann", 1));
   Recorder rec;

@@ -1,4 +1,4 @@
-#include "psync/authtype.hpp"
+#include "psync/link_authtype.hpp"
 
 #include <algorithm>
 #include <array>

@@ -1,7 +1,7 @@
 // FetchHdrTags: the SERVER.TAB list of headers the `?`/`&` rewriter scans, e.g.
 // "+X-Deliver-To,+Received,To,Cc,Bcc". A '+' marks a tag exclusive: once a header of that
 // name yields a new address, the scan stops (docs/xmail-formats.md §9.3). This module only parses
-// the list; the scan itself is in rewriter.cpp.
+// the list; the scan itself is in rewrite_recipients.cpp.
 #pragma once
 
 #include <string>

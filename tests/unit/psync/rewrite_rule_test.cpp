@@ -1,10 +1,10 @@
-#include "psync/rewriter_rule.hpp"
+#include "psync/rewrite_rule.hpp"
 
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
-#include "psync/fetch_hdr_tags.hpp"
+#include "psync/rewrite_header_tags.hpp"
 
 using namespace psyncd;
 using namespace psyncd::psync;

@@ -1,7 +1,7 @@
 // The rewriter's input: what kind of non-local POP3 link this is and its parameters, taken
 // from POP3LINKS.TAB field 0 (`@dom`, `?masq,match...`, `&suffix,match...`) and field 1.
 // Kept apart from the link model (psync/link*) on purpose, so the rewriter depends on nothing
-// but this small struct. It does not look at messages; see rewriter.hpp.
+// but this small struct. It does not look at messages; see rewrite_recipients.hpp.
 #pragma once
 
 #include <string>

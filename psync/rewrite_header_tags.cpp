@@ -1,4 +1,4 @@
-#include "psync/fetch_hdr_tags.hpp"
+#include "psync/rewrite_header_tags.hpp"
 
 #include <fmt/format.h>
 

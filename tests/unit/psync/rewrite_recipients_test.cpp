@@ -1,4 +1,4 @@
-#include "psync/rewriter.hpp"
+#include "psync/rewrite_recipients.hpp"
 
 #include <catch2/catch.hpp>
 #include <string>

@@ -1,11 +1,12 @@
 // PsyncService: one PSYNC cycle over a MAIL_ROOT (docs/xmail-formats.md §9.1), as the daemon loop
 // and `psyncd --once` run it: re-read server.tab, domains.tab, mailusers.tab and pop3links.tab
 // (keeping the last good pop3links.tab when the file turns bad, link_table_keeper.hpp),
-// skip disabled links (docs/xmail-formats.md §3.5), links delayed after failures (backoff.hpp) and
-// self-polls (scheduler_self_poll.hpp), sync the rest on the worker pool (scheduler.hpp) with the
-// fetch engine, update the delays and write the -Yl log. The delays live in this object, so a
-// daemon keeps them across cycles (delay_of() reads them). A CycleObserver hears each link
-// start, progress and end as it happens. It does not sleep or watch the trigger (trigger.hpp).
+// skip disabled links (docs/xmail-formats.md §3.5), links delayed after failures
+// (cycle_backoff.hpp) and self-polls (cycle_self_poll.hpp), sync the rest on the worker pool
+// (cycle_scheduler.hpp) with the fetch engine, update the delays and write the -Yl log. The delays
+// live in this object, so a daemon keeps them across cycles (delay_of() reads them). A
+// CycleObserver hears each link start, progress and end as it happens. It does not sleep or watch
+// the trigger (cycle_trigger.hpp).
 #pragma once
 
 #include <atomic>
@@ -18,13 +19,13 @@
 #include "common/clock.hpp"
 #include "common/fs.hpp"
 #include "common/result.hpp"
-#include "psync/backoff.hpp"
+#include "psync/cycle_backoff.hpp"
+#include "psync/cycle_self_poll.hpp"
 #include "psync/fetch_connect.hpp"
 #include "psync/fetch_engine.hpp"
 #include "psync/link.hpp"
 #include "psync/link_outcome.hpp"
 #include "psync/link_table_keeper.hpp"
-#include "psync/scheduler_self_poll.hpp"
 
 namespace psyncd::psync {
 
@@ -91,7 +92,7 @@ class PsyncService {
   void finish(size_t index, LinkReport& report);
 
   PsyncConfig config_;
-  // When the link temp directories were last swept (stale_temps.hpp); empty: not yet.
+  // When the link temp directories were last swept (cycle_stale_temps.hpp); empty: not yet.
   std::optional<std::chrono::steady_clock::time_point> last_sweep_;
   LinkTableKeeper links_keeper_;            // the last good pop3links.tab
   std::vector<std::string> last_problems_;  // reported by the last cycle

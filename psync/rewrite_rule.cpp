@@ -1,4 +1,4 @@
-#include "psync/rewriter_rule.hpp"
+#include "psync/rewrite_rule.hpp"
 
 #include <fmt/format.h>
 

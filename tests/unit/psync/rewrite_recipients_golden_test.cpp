@@ -11,7 +11,7 @@
 #include <string>
 
 #include "mail/address_sender.hpp"
-#include "psync/rewriter.hpp"
+#include "psync/rewrite_recipients.hpp"
 #include "tests/support/header_feed.hpp"
 
 using namespace psyncd;

@@ -1,8 +1,8 @@
-// Link temp sweeping (psync/stale_temps.hpp): files older than 36 hours in any directory under
-// MAIL_ROOT/tmp go, fresher ones and anything outside those directories stay; PsyncService
+// Link temp sweeping (psync/cycle_stale_temps.hpp): files older than 36 hours in any directory
+// under MAIL_ROOT/tmp go, fresher ones and anything outside those directories stay; PsyncService
 // sweeps at its first cycle and then once a day, not at every cycle, and removes dead
 // processes' link-lock side files at every cycle.
-#include "psync/stale_temps.hpp"
+#include "psync/cycle_stale_temps.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -14,7 +14,7 @@
 #include <string>
 
 #include "common/log.hpp"
-#include "psync/run_once.hpp"
+#include "psync/psync_service.hpp"
 #include "tests/support/psync_fetch_fixture.hpp"
 
 using namespace psyncd;  // NOLINT: test code
