@@ -4,6 +4,21 @@
 
 namespace psyncd::psync {
 
+PsyncLogEntry psync_log_entry(const Link& link, const std::string& authtype, const LinkResult& r) {
+  PsyncLogEntry e;
+  e.local_domain = link.local_domain;
+  e.local_account = link.local_account;
+  e.remote_domain = link.remote_spec;
+  e.remote_user = link.remote_user;
+  e.authtype = authtype;
+  e.status = r.ok ? "SYNC=OK" : "SYNC=EFAIL";
+  e.msgs = r.messages;
+  e.bytes = r.bytes;
+  e.msgs_not = r.not_synced;
+  e.bytes_not = r.not_synced_bytes;
+  return e;
+}
+
 std::string format_psync_line(std::chrono::system_clock::time_point when, const PsyncLogEntry& e) {
   return xmail_log::format_line({xmail_log::local_time(when), e.local_domain, e.local_account,
                                  e.remote_domain, e.remote_user, e.authtype, e.status,

@@ -9,6 +9,8 @@
 #include <string>
 
 #include "common/result.hpp"
+#include "psync/link.hpp"
+#include "psync/link_outcome.hpp"
 
 namespace psyncd::psync {
 
@@ -24,6 +26,9 @@ struct PsyncLogEntry {
   std::uint64_t msgs_not = 0;
   std::uint64_t bytes_not = 0;
 };
+
+// The log line of one link's session; `authtype` is field 6 as written in pop3links.tab.
+PsyncLogEntry psync_log_entry(const Link& link, const std::string& authtype, const LinkResult& r);
 
 std::string format_psync_line(std::chrono::system_clock::time_point when,
                               const PsyncLogEntry& entry);

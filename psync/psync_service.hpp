@@ -27,9 +27,15 @@
 #include "psync/link_outcome.hpp"
 #include "psync/link_table_keeper.hpp"
 
+namespace psyncd::spool {
+class MailRoot;
+class ServerConfig;
+}  // namespace psyncd::spool
+
 namespace psyncd::psync {
 
 class CycleObserver;
+struct CycleTables;
 
 struct PsyncConfig {
   std::string mail_root;
@@ -88,6 +94,28 @@ class PsyncService {
   LinkDelay delay_of(const Link& link) const;
 
  private:
+  // A link that runs this cycle: its place in CycleReport::links and its remote host (lower case).
+  struct DueLink {
+    size_t index;
+    std::string host;
+  };
+
+  // The steps of run_cycle(), in order.
+  void note_table(const CycleTables& t, CycleReport& report);
+  void set_delay_bases(const spool::ServerConfig& server);
+  FetchEnv fetch_env(const spool::MailRoot& root, const CycleTables& t) const;
+  void sweep_leftovers(const spool::MailRoot& root, fs::FileSystem& files);
+  std::vector<DueLink> triage(const spool::MailRoot& root, const CycleTables& t,
+                              CycleReport& report);
+  void sync_due(const spool::MailRoot& root, const CycleTables& t, const FetchEnv& env,
+                const std::vector<DueLink>& due, CycleReport& report);
+
+  bool held_back(const spool::MailRoot& root, const CycleTables& t, const std::string& host,
+                 std::chrono::steady_clock::time_point now, LinkReport& lr);
+  void sync_one(const spool::MailRoot& root, const CycleTables& t, const FetchEnv& env,
+                const DueLink& due, LinkReport& lr);
+  void record_result(const spool::MailRoot& root, const CycleTables& t, const std::string& host,
+                     const LinkReport& lr);
   LinkDelay delay_locked(const Link& link) const;
   void finish(size_t index, LinkReport& report);
 
