@@ -1,8 +1,8 @@
 // Session: the command table. One row per server command: its keyword, the arguments the
 // parser checks (pop3/command.hpp), the states that take it (RFC 1939 §4-6; CAPA in both,
 // RFC 2449 §5), its handler, and the CAPA lines it brings. Adding a command is one row here,
-// its handler, and its replies in REPLIES.md (tests/unit/pop3/session_commands_test.cpp checks
-// the states there against this table).
+// its handler, and its replies in REPLIES.md (tests/unit/pop3/server/session_commands_test.cpp
+// checks the states there against this table).
 #include <array>
 
 #include "pop3/server/session.hpp"

@@ -1,7 +1,8 @@
 // ConnectLines (what libcurl's header callback shows) and the strict listing number parser.
+#include "pop3/client/connect_lines.hpp"
+
 #include <catch2/catch.hpp>
 
-#include "pop3/client/connect_lines.hpp"
 #include "pop3/client/listing.hpp"
 
 using psyncd::pop3::ConnectLines;

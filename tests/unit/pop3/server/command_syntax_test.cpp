@@ -1,9 +1,8 @@
-#include "pop3/command.hpp"
-
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
+#include "pop3/command.hpp"
 #include "pop3/server/session.hpp"
 
 using namespace psyncd::pop3;

@@ -1,14 +1,12 @@
-// pop3/server/retr_stuffing (RETR's fast path) lives here because tests/CMakeLists.txt builds
-// no test_pop3_server binary; test_pop3d links the pop3_server library.
+// pop3/server/retr_stuffing: RETR's fast path sends exactly what the DotEncoder alone would,
+// whatever the input and however it is split. Its agreement with spool's sizes is checked where
+// both layers meet (tests/unit/pop3d/retr_wire_form_test.cpp).
 #include "pop3/server/retr_stuffing.hpp"
 
 #include <catch2/catch.hpp>
 #include <random>
 
-#include "spool/crlf_normalizer.hpp"
-
 using namespace psyncd::pop3;
-namespace spool = psyncd::spool;
 
 namespace {
 
@@ -95,22 +93,4 @@ TEST_CASE("encode_retr: random messages of dots, CR, LF and text match DotEncode
     REQUIRE(by_fast_path(in, step, EncoderInput::wire_form) ==
             by_encoder(in, EncoderInput::wire_form));
   }
-}
-
-// What the server sends for a stored file must be exactly what spool's MessageReader sizes
-// for LIST (two layers, one rule): the normaliser in stuff_lone / bare-CR-as-data mode.
-TEST_CASE("wire-form RETR sends what spool sizes, and a stored file goes out unchanged") {
-  std::mt19937 rng(4711);
-  const char alphabet[] = {'.', '\r', '\n', 'a', 'a', '\r', '\n'};
-  for (int round = 0; round < 2000; ++round) {
-    std::string in(rng() % 120, ' ');
-    for (char& c : in) c = alphabet[rng() % sizeof alphabet];
-    INFO("round " << round << " input " << in);
-    const std::string sent = by_fast_path(in, 1 + rng() % 9, EncoderInput::wire_form);
-    const std::string sized =
-        spool::normalize_crlf(in, spool::LeadingDot::stuff_lone, spool::BareCr::data);
-    REQUIRE(sent == sized + ".\r\n");
-  }
-  const std::string stored = spool::wire_form("a\n.\n..b\n.c\nlast");
-  CHECK(by_fast_path(stored, 3, EncoderInput::wire_form) == stored + ".\r\n");
 }

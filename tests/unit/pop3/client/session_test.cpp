@@ -1,8 +1,9 @@
 // Byte-exact client transcripts for pop3::ClientSession: every case runs twice, with the
 // server's bytes fed whole and one byte at a time.
+#include "pop3/client/session.hpp"
+
 #include <catch2/catch.hpp>
 
-#include "pop3/client/session.hpp"
 #include "tests/support/client_session_talk.hpp"
 #include "tests/support/fake_pop3_server.hpp"
 
