@@ -8,40 +8,14 @@
 #include <set>
 #include <sstream>
 
-#include "app/options.hpp"
+#include "tests/unit/app/doc_sources.hpp"
 
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-const std::string kSource = PSYNCD_SOURCE_DIR;
-
-std::set<std::string> help_flags() {
-  std::string help = psyncd::app::usage_text();
-  static const std::regex flag(R"((?:^|[\s\[(/|])(-{1,2}[A-Za-z0-9][A-Za-z0-9-]*))");
-  std::set<std::string> out;
-  for (std::sregex_iterator it(help.begin(), help.end(), flag), end; it != end; ++it)
-    out.insert((*it)[1].str());
-  return out;
-}
-
-std::set<std::string> authtype_tokens() {
-  std::string src = slurp(kSource + "/psync/link_authtype.cpp");
-  auto start = src.find("kKnown = {");
-  auto stop = src.find("};", start);
-  REQUIRE(start != std::string::npos);
-  std::string list = src.substr(start, stop - start);
-  static const std::regex token(R"re("([A-Za-z0-9]+)")re");
-  std::set<std::string> out;
-  for (std::sregex_iterator it(list.begin(), list.end(), token), end; it != end; ++it)
-    out.insert((*it)[1].str());
-  return out;
-}
+using psyncd::test::authtype_tokens;
+using psyncd::test::help_flags;
+using psyncd::test::kSource;
+using psyncd::test::slurp;
 
 // Names passed to ServerConfig::get / get_int / get_int_checked anywhere in the libraries.
 std::set<std::string> server_tab_variables() {
