@@ -72,7 +72,7 @@ Result<AdviceKey> outcome_fields(const tabfile::Record& r, const std::string& pa
   auto cause = from_name(r, 13, path, ErrorCause::peer_refused,
                          [](ErrorCause c) { return psyncd::to_string(c); });
   if (!cause) return cause.error();
-  auto held = from_name(r, 14, path, HeldCause::retr_refused, psync::held_cause_name);
+  auto held = from_name(r, 14, path, HeldCause::relay_owed, psync::held_cause_name);
   if (!held) return held.error();
   return AdviceKey{*kind, *step, *cause, *held};
 }
@@ -93,6 +93,9 @@ std::string result_text(const psync::LinkReport& r) {
   switch (r.outcome) {
     case LinkOutcome::ran:
       if (r.result.ok && r.result.held > 0) return one_line(psync::held_text(r.result));
+      if (r.result.ok && r.result.relayed + r.result.relay_deferred + r.result.relay_bounced > 0)
+        return fmt::format("ok: relayed {}, deferred {}, bounced {}", r.result.relayed,
+                           r.result.relay_deferred, r.result.relay_bounced);
       return r.result.ok ? "ok" : one_line(psync::failure_text(r));
     case LinkOutcome::skipped_lock:
       return one_line("skipped (locked): " + r.note);

@@ -68,6 +68,10 @@ RouteConfig route_config(const spool::MailRoot& root, const CycleTables& t, bool
   r.mailbox_format = mailbox_format;
   r.handoff = handoff;
   r.error_account = t.server.get("Pop3SyncErrorAccount").value_or("");
+  r.relay = load_relay_config(t.server);
+  if (r.relay != nullptr && !r.relay->broken.empty())
+    log::error("{}: {}: messages that need the relay stay on the server", root.server_tab(),
+               r.relay->broken);
   if (auto tags = t.server.get("FetchHdrTags")) {
     auto parsed = parse_fetch_hdr_tags(*tags);
     for (const auto& p : parsed.problems) log::warn("{}", p.to_string());

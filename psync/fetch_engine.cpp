@@ -1,8 +1,10 @@
 #include "psync/fetch_engine.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <memory>
 #include <optional>
 #include <set>
@@ -10,9 +12,11 @@
 #include <vector>
 
 #include "common/log.hpp"
+#include "common/open_regular.hpp"
 #include "pop3/client/client.hpp"
 #include "psync/fetch_keep_days.hpp"
 #include "psync/fetch_plan.hpp"
+#include "psync/fetch_relay.hpp"
 #include "psync/fetch_sink.hpp"
 #include "psync/link_lock.hpp"
 #include "spool/delivery_batch.hpp"
@@ -49,6 +53,29 @@ class CountingSink final : public pop3::MessageSink {
   std::function<void(std::uint64_t)> stored_;
 };
 
+// One header line's value: control bytes become spaces, cut at 900 bytes (RFC 5322 §2.1.1).
+std::string header_safe(const std::string& text) {
+  std::string out;
+  for (char c : text) out += static_cast<unsigned char>(c) < 0x20 || c == 0x7F ? ' ' : c;
+  if (out.size() > 900) out.resize(900);
+  return out;
+}
+
+Result<void> copy_file_into(const std::string& path, spool::Delivery& d) {
+  auto fd = open_regular(AT_FDCWD, path.c_str(), path);
+  if (!fd) return fd.error();
+  std::string buffer(1 << 16, '\0');
+  Result<void> out;
+  for (;;) {
+    ssize_t n = ::read(*fd, buffer.data(), buffer.size());
+    if (n < 0) out = fs::sys_error("cannot read", path, errno);
+    if (n > 0) out = d.write(std::string_view(buffer.data(), static_cast<size_t>(n)));
+    if (n <= 0 || !out) break;
+  }
+  ::close(*fd);
+  return out;
+}
+
 class LinkSync {
  public:
   LinkSync(const FetchEnv& env, const Link& link)
@@ -66,6 +93,10 @@ class LinkSync {
   Result<void> list_and_plan();
   Result<void> transfer();
   Result<void> fetch_batch(std::vector<pop3::FetchItem> items, bool last);
+  // After the batch commit: the message's recipients for the SMTP gateway; true when settled.
+  bool relay(const MessageOutcome& o);
+  Result<void> relay_to_error_account(const RelayMessage& m, const std::string& first_key,
+                                      const std::string& note);
   Result<void> dele(const std::vector<std::uint32_t>& numbers, bool then_quit = false);
   Result<void> write_seen();
   Result<void> quit();
@@ -102,7 +133,8 @@ class LinkSync {
   std::set<std::uint32_t> deleted_;
   bool planned_ = false;
   FetchProgress progress_;
-  KeepDates first_seen_;  // KeepDays: the dates file as read for the plan
+  KeepDates first_seen_;      // KeepDays: the dates file as read for the plan
+  std::string relay_reason_;  // why the last relayed message is not settled
 };
 
 LinkResult LinkSync::fail(const Error& e, FailureScope scope) {
@@ -251,6 +283,7 @@ Result<void> LinkSync::dele(const std::vector<std::uint32_t>& numbers, bool then
 Result<void> LinkSync::fetch_batch(std::vector<pop3::FetchItem> items, bool last) {
   spool::DeliveryBatch batch(*env_.fs, *journal_);
   FetchSink sink(env_.route, link_, *env_.fs, *env_.clock, *temps_, batch, plan_.keys, plan_.sizes);
+  if (env_.route.relay != nullptr && env_.relay_sender != nullptr) sink.set_relay_dir(tmp_dir_);
   CountingSink counting(sink, [this](std::uint64_t bytes) {
     ++progress_.messages;
     progress_.bytes += bytes;
@@ -267,7 +300,14 @@ Result<void> LinkSync::fetch_batch(std::vector<pop3::FetchItem> items, bool last
   std::vector<std::uint32_t> to_dele;
   for (const auto& o : sink.outcomes()) {
     bool stored = o.status == MessageStatus::delivered || o.status == MessageStatus::error_account;
-    if (stored && committed) {
+    if (stored && committed && !o.relay.empty() && !relay(o)) {
+      ++result_.not_synced;
+      result_.not_synced_bytes += o.bytes;
+      if (result_.held++ == 0) {
+        result_.held_cause = HeldCause::relay_owed;
+        result_.held_reason = relay_reason_;
+      }
+    } else if (stored && committed) {
       if (o.status == MessageStatus::delivered) {
         ++result_.messages;
         result_.bytes += o.bytes;
@@ -283,10 +323,53 @@ Result<void> LinkSync::fetch_batch(std::vector<pop3::FetchItem> items, bool last
       if (result_.held++ == 0) note_held(o, committed);
     }
   }
+  for (const auto& o : sink.outcomes()) {
+    if (!o.relay_copy.empty()) (void)env_.fs->unlink(o.relay_copy);
+  }
   if (!got) return got.error();
   if (!committed) return committed.error();
   if (leave_mode(link_.auth)) return {};
   return dele(to_dele, last);
+}
+
+bool LinkSync::relay(const MessageOutcome& o) {
+  MessageRelay relay(
+      *env_.route.relay, *env_.relay_sender, *journal_, name_,
+      [this](const RelayMessage& m, const std::string& key, const std::string& note) {
+        return relay_to_error_account(m, key, note);
+      });
+  MessageRelayResult r = relay.run(RelayMessage{o.uidl, o.sender, o.relay, o.relay_copy});
+  result_.relayed += r.tally.relayed;
+  result_.relay_deferred += r.tally.deferred;
+  result_.relay_bounced += r.tally.bounced;
+  if (r.settled) {
+    if (auto c = journal_->record_complete(o.uidl); !c) {
+      relay_reason_ = c.error().to_string();
+      return false;
+    }
+    return true;
+  }
+  relay_reason_ = r.reason;
+  return false;
+}
+
+// A copy refused by the gateway (5xx) goes to Pop3SyncErrorAccount with the reply on top, under
+// journal keys of its own ("bounce:<first refused>><account>"), so a retry does not add another.
+Result<void> LinkSync::relay_to_error_account(const RelayMessage& m, const std::string& first_key,
+                                              const std::string& note) {
+  Route to = route_error_account(env_.route, mail::HeaderBlock{});
+  if (to.targets.empty()) return make_error(ErrorKind::not_found, to.reason);
+  std::vector<spool::Target> targets;
+  for (const auto& t : to.targets) targets.push_back({"bounce:" + first_key + ">" + t.key, t.dir});
+  auto tmp = temps_->temp_dir_for(targets);
+  if (!tmp) return tmp.error();
+  auto d = spool::Delivery::begin(*env_.fs, *tmp, spool::unique_name(*env_.clock), "");
+  if (!d) return d.error();
+  if (auto w = d->write("X-Psyncd-Relay-Error: " + header_safe(note) + "\r\n"); !w) return w;
+  if (auto w = copy_file_into(m.copy, *d); !w) return w;
+  spool::DeliveryBatch batch(*env_.fs, *journal_);
+  if (auto a = batch.add(m.uidl, std::move(*d), targets, false); !a) return a;
+  return batch.commit();
 }
 
 Result<void> LinkSync::transfer() {

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "common/clock.hpp"
@@ -22,6 +23,7 @@
 #include "psync/fetch_route.hpp"
 #include "psync/link.hpp"
 #include "psync/link_outcome.hpp"
+#include "smtp/relay.hpp"
 
 namespace psyncd::psync {
 
@@ -45,6 +47,9 @@ struct FetchEnv {
   std::uint32_t batch_messages = 500;            // messages per durability batch
   std::uint64_t batch_bytes = 32u << 20;         // expected bytes per batch
   ProgressHook progress;                         // optional
+  // Sends to the SMTP gateway when route.relay is set (smtp::CurlSender in production); null:
+  // messages that need the relay stay on the server.
+  std::shared_ptr<smtp::Sender> relay_sender;
 };
 
 // The typed outcome (link_outcome.hpp): counts, and on failure the step, the error and the

@@ -52,11 +52,32 @@ const spool::DeliveryFiles& files_of(const RouteConfig& config) {
   return config.files != nullptr ? *config.files : none;
 }
 
-spool::RecipientRouter router_of(const RouteConfig& config, std::string error_account) {
+spool::RecipientRouter router_of(const RouteConfig& config, std::string error_account,
+                                 spool::RelayPolicy relay = {}) {
   auto format =
       config.mailbox_format ? spool::MailboxFormat::mailbox : spool::MailboxFormat::maildir;
   return spool::RecipientRouter(*config.root, tables_of(config), files_of(config),
-                                std::move(error_account), format);
+                                std::move(error_account), format, std::move(relay));
+}
+
+// XMail's USmlMailLoopCheck: more Received and X-Deliver-To lines than MaxMTAOps is a loop,
+// and a looping message is not sent on.
+spool::RelayPolicy relay_policy(const RouteConfig& config, const mail::HeaderBlock& headers) {
+  spool::RelayPolicy policy;
+  if (config.relay == nullptr) return policy;
+  policy.enabled = true;
+  policy.outside = config.relay->outside;
+  long long hops = 0;
+  for (const auto& h : headers.headers) {
+    if (mail::header_name_is(h.name, "Received") || mail::header_name_is(h.name, "X-Deliver-To"))
+      ++hops;
+  }
+  if (hops > config.relay->max_mta_ops) {
+    policy.blocked =
+        fmt::format("mail loop: {} Received/X-Deliver-To lines, over MaxMTAOps={}, not relayed",
+                    hops, config.relay->max_mta_ops);
+  }
+  return policy;
 }
 
 RewriteRule rule_of(const Link& link) {
@@ -109,10 +130,11 @@ Route to_fetch_route(const RouteConfig& config, spool::Route routed, std::string
   route.sender = std::move(sender);
   for (const auto& e : routed.rerouted) route.unroutable.push_back(e.field);
   for (const auto& e : routed.failures) route.unroutable.push_back(e.field);
-  if (!routed.complete() || routed.targets.empty()) {
+  if (!routed.complete() || (routed.targets.empty() && routed.relay.empty())) {
     route.reason = failure_text(routed.failures);
     return route;
   }
+  route.relay = std::move(routed.relay);
   for (auto& t : routed.targets) {
     route.recipients.push_back(t.key);
     make_target_dir(config, t.dir);
@@ -172,14 +194,17 @@ Route handoff_route(const RouteConfig& config, const Link& link,
 
 }  // namespace
 
+std::string relay_key(const std::string& address) { return "relay:" + ascii_lower(address); }
+
 Route route_message(const RouteConfig& config, const Link& link, const mail::HeaderBlock& headers) {
   std::vector<std::string> rcpts = recipients_of(config, link, headers);
   if (config.handoff)
     return handoff_route(config, link, rcpts, mail::envelope_sender(headers.headers));
-  spool::Route routed = router_of(config, config.error_account).route(rcpts);
+  spool::RelayPolicy policy = relay_policy(config, headers);
+  spool::Route routed = router_of(config, config.error_account, policy).route(rcpts);
   if (!routed.complete() && !config.error_account.empty()) {
     // Say why without the error account's own problem: the caller tries it next.
-    routed = router_of(config, "").route(rcpts);
+    routed = router_of(config, "", policy).route(rcpts);
   }
   log_warnings(config, link, routed.warnings);
   for (const auto& e : routed.rerouted) {

@@ -19,11 +19,13 @@
 
 #include "mail/header_reader.hpp"
 #include "psync/link.hpp"
+#include "psync/relay_config.hpp"
 #include "psync/rewrite_header_tags.hpp"
 #include "spool/aliases.hpp"
 #include "spool/delivery_batch.hpp"
 #include "spool/delivery_files.hpp"
 #include "spool/domains.hpp"
+#include "spool/local_resolver.hpp"
 #include "spool/mail_root.hpp"
 #include "spool/mail_users.hpp"
 
@@ -49,9 +51,10 @@ struct RouteConfig {
   const spool::Domains* domains = nullptr;
   const spool::Aliases* aliases = nullptr;            // null: no aliases.tab
   std::shared_ptr<const spool::DeliveryFiles> files;  // mailproc.tab, cmdaliases/, ...
-  bool mailbox_format = false;  // -Mm: domains/<d>/<a>/mailbox/ instead of Maildir/new
-  bool handoff = false;         // --xmail-handoff: LMAIL drop files in spool/local/
-  std::string error_account;    // Pop3SyncErrorAccount ("user@domain"), empty = none
+  bool mailbox_format = false;               // -Mm: domains/<d>/<a>/mailbox/ instead of Maildir/new
+  bool handoff = false;                      // --xmail-handoff: LMAIL drop files in spool/local/
+  std::string error_account;                 // Pop3SyncErrorAccount ("user@domain"), empty = none
+  std::shared_ptr<const RelayConfig> relay;  // null: no DefaultSMTPGateways, no relay
   std::vector<HdrTag> hdr_tags = default_fetch_hdr_tags();
   // Rewriter warnings logged so far; a cycle builds a new RouteConfig, so once per cycle.
   std::shared_ptr<SharedSet> warned = std::make_shared<SharedSet>();
@@ -66,10 +69,14 @@ struct Route {
   // Accounts delivered to, "user@domain"; with --xmail-handoff the envelope's recipients.
   std::vector<std::string> recipients;
   std::vector<std::string> unroutable;  // addresses that are not local accounts
+  std::vector<spool::RelayNeed> relay;  // for the SMTP gateway (fetch_relay.hpp)
   std::string sender;                   // envelope sender (USmlExtractFromAddress), "" = <>
-  std::string reason;                   // why targets is empty
+  std::string reason;                   // why targets and relay are empty
   bool to_error_account = false;        // every recipient went to Pop3SyncErrorAccount
 };
+
+// The journal key of a relayed recipient: apart from the local accounts' keys.
+std::string relay_key(const std::string& address);
 
 // The route for one message of `link`.
 Route route_message(const RouteConfig& config, const Link& link, const mail::HeaderBlock& headers);

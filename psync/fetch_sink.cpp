@@ -37,6 +37,7 @@ Result<void> FetchSink::begin(std::uint32_t number) {
   failed_ = false;
   route_ = Route{};
   delivery_.reset();
+  relay_copy_.reset();
   return {};
 }
 
@@ -48,6 +49,8 @@ void FetchSink::fail_current(std::string reason, ErrorCause cause) {
   current_.cause = cause;
   if (delivery_) delivery_->abort();
   delivery_.reset();
+  if (relay_copy_) relay_copy_->remove();
+  relay_copy_.reset();
   head_.clear();
 }
 
@@ -56,7 +59,7 @@ Result<void> FetchSink::open_delivery() {
   routed_ = true;
   const mail::HeaderBlock& block = reader_.block();
   route_ = route_message(route_config_, link_, block);
-  if (route_.targets.empty()) {
+  if (route_.targets.empty() && route_.relay.empty()) {
     std::string why = route_.reason;
     route_ = route_error_account(route_config_, block);
     if (route_.targets.empty()) {
@@ -66,7 +69,7 @@ Result<void> FetchSink::open_delivery() {
     }
     current_.reason = why;
   }
-  std::string envelope;
+  envelope_.clear();
   if (route_config_.handoff) {
     // The spool's writer refuses addresses that would break the envelope (CR, LF, '<', '>').
     auto env = spool::lmail_envelope(route_.sender, route_.recipients);
@@ -74,29 +77,57 @@ Result<void> FetchSink::open_delivery() {
       fail_current("cannot hand off: " + env.error().to_string());
       return {};
     }
-    envelope = std::move(*env);
+    envelope_ = std::move(*env);
   }
-  auto tmp_dir = temps_.temp_dir_for(route_.targets);
-  if (!tmp_dir) {
-    fail_current("cannot store: " + tmp_dir.error().to_string(), tmp_dir.error().cause);
-    return {};
-  }
-  auto d = spool::Delivery::begin(fs_, *tmp_dir, spool::unique_name(clock_), envelope);
-  if (!d) {
-    fail_current("cannot store: " + d.error().to_string(), d.error().cause);
-    return {};
-  }
-  delivery_.emplace(std::move(*d));
+  if (!route_.relay.empty() && !open_relay_copy()) return {};
+  if (!route_.targets.empty() && !open_local()) return {};
   std::string head = std::move(head_);
   head_.clear();
   write(head);
   return {};
 }
 
+bool FetchSink::open_local() {
+  auto tmp_dir = temps_.temp_dir_for(route_.targets);
+  if (!tmp_dir) {
+    fail_current("cannot store: " + tmp_dir.error().to_string(), tmp_dir.error().cause);
+    return false;
+  }
+  auto d = spool::Delivery::begin(fs_, *tmp_dir, spool::unique_name(clock_), envelope_);
+  if (!d) {
+    fail_current("cannot store: " + d.error().to_string(), d.error().cause);
+    return false;
+  }
+  delivery_.emplace(std::move(*d));
+  return true;
+}
+
+bool FetchSink::open_relay_copy() {
+  if (relay_dir_.empty()) {
+    fail_current("needs the SMTP relay, which this session cannot use");
+    return false;
+  }
+  auto copy = RelayCopy::create(fs::join(relay_dir_, "relay." + spool::unique_name(clock_)));
+  if (!copy) {
+    fail_current("cannot store the relay copy: " + copy.error().to_string(), copy.error().cause);
+    return false;
+  }
+  relay_copy_.emplace(std::move(*copy));
+  return true;
+}
+
 void FetchSink::write(std::string_view bytes) {
-  if (failed_ || !delivery_ || bytes.empty()) return;
-  if (auto w = delivery_->write(bytes); !w)
-    fail_current("cannot store: " + w.error().to_string(), w.error().cause);
+  if (failed_ || bytes.empty()) return;
+  if (delivery_) {
+    if (auto w = delivery_->write(bytes); !w) {
+      fail_current("cannot store: " + w.error().to_string(), w.error().cause);
+      return;
+    }
+  }
+  if (relay_copy_) {
+    if (auto w = relay_copy_->write(bytes); !w)
+      fail_current("cannot store the relay copy: " + w.error().to_string(), w.error().cause);
+  }
 }
 
 // A chunk that would take the message over its bound is not written: the temp file goes and
@@ -132,8 +163,20 @@ Result<void> FetchSink::end(std::uint32_t number) {
     reader_.finish();
     if (auto r = open_delivery(); !r) return r;
   }
+  if (!failed_ && relay_copy_) {
+    if (auto f = relay_copy_->finish(); !f) {
+      fail_current("cannot store the relay copy: " + f.error().to_string(), f.error().cause);
+    } else {
+      current_.relay = route_.relay;
+      current_.sender = route_.sender;
+      current_.relay_copy = relay_copy_->path();
+      relay_copy_.reset();
+    }
+  }
   if (!failed_ && delivery_) {
-    auto added = batch_.add(current_.uidl, std::move(*delivery_), route_.targets);
+    // With recipients for the relay the message is not complete until they are settled.
+    auto added =
+        batch_.add(current_.uidl, std::move(*delivery_), route_.targets, route_.relay.empty());
     delivery_.reset();
     if (!added) fail_current("cannot store: " + added.error().to_string(), added.error().cause);
   }

@@ -22,6 +22,7 @@
 #include "pop3/client/session.hpp"
 #include "psync/fetch_route.hpp"
 #include "psync/link.hpp"
+#include "psync/relay_copy.hpp"
 #include "spool/delivery.hpp"
 #include "spool/delivery_batch.hpp"
 #include "spool/temp_placement.hpp"
@@ -39,6 +40,10 @@ struct MessageOutcome {
   std::string reply;        // refused: the server's line, kept apart from reason
   bool unroutable = false;  // failed: no local recipient and no usable Pop3SyncErrorAccount
   ErrorCause cause = ErrorCause::none;  // failed: what the store's error said
+  // Stored: recipients for the SMTP gateway, the envelope sender and the copy to send.
+  std::vector<spool::RelayNeed> relay;
+  std::string sender;
+  std::string relay_copy;
 };
 
 class FetchSink final : public pop3::MessageSink {
@@ -55,11 +60,17 @@ class FetchSink final : public pop3::MessageSink {
   Result<void> end(std::uint32_t number) override;
   void refused(std::uint32_t number, const pop3::Reply& reply) override;
 
+  // Where relay copies go (relay_copy.hpp); "" = the link's temp directory is not known, and
+  // a message that needs the relay is held.
+  void set_relay_dir(std::string dir) { relay_dir_ = std::move(dir); }
+
   // Messages whose transfer ended (complete, refused or failed), in order.
   std::vector<MessageOutcome>& outcomes() { return outcomes_; }
 
  private:
   Result<void> open_delivery();
+  bool open_local();       // the temp file for the local targets; false: failed (said why)
+  bool open_relay_copy();  // the copy for the SMTP relay; false: failed (said why)
   void write(std::string_view bytes);
   void fail_current(std::string reason, ErrorCause cause = ErrorCause::none);
   Result<void> check_bound(std::uint64_t incoming);
@@ -82,6 +93,9 @@ class FetchSink final : public pop3::MessageSink {
   bool failed_ = false;
   Route route_;
   std::optional<spool::Delivery> delivery_;
+  std::optional<RelayCopy> relay_copy_;
+  std::string relay_dir_;
+  std::string envelope_;  // --xmail-handoff: the LMAIL envelope the temp file starts with
   std::vector<MessageOutcome> outcomes_;
 };
 

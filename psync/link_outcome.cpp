@@ -36,6 +36,8 @@ const char* held_cause_name(HeldCause cause) {
       return "not-stored";
     case HeldCause::retr_refused:
       return "retr-refused";
+    case HeldCause::relay_owed:
+      return "relay-owed";
   }
   return "none";
 }
@@ -97,8 +99,12 @@ std::string link_label(const Link& link) {
 }
 
 std::string counts_text(const LinkResult& r) {
-  return fmt::format("{} msgs {} bytes, {} deleted, {} not synced", r.messages, r.bytes, r.deleted,
-                     r.not_synced);
+  std::string text = fmt::format("{} msgs {} bytes, {} deleted, {} not synced", r.messages, r.bytes,
+                                 r.deleted, r.not_synced);
+  if (r.relayed + r.relay_deferred + r.relay_bounced > 0)
+    text += fmt::format(", relayed {}, deferred {}, bounced {}", r.relayed, r.relay_deferred,
+                        r.relay_bounced);
+  return text;
 }
 
 std::string held_text(const LinkResult& r) {

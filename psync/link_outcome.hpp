@@ -29,6 +29,7 @@ enum class HeldCause {
   unroutable,    // no local recipient and no usable Pop3SyncErrorAccount
   not_stored,    // writing it under MAIL_ROOT failed (LinkResult::held_error says why)
   retr_refused,  // the server answered RETR with -ERR
+  relay_owed,    // recipients for the SMTP gateway still owed (4xx, no link, or 5xx, no account)
 };
 const char* held_cause_name(HeldCause cause);  // "none", "unroutable", "not-stored", ...
 
@@ -52,6 +53,11 @@ struct LinkResult {
   ErrorCause held_error = ErrorCause::none;  // not_stored: what the store said
   std::string held_reason;                   // why the first held message was held (ours)
   std::string held_reply;                    // retr_refused: the server's line, kept apart
+  // SMTP relay (psync/fetch_relay.hpp), in recipients: accepted by a gateway, still owed (their
+  // messages stay on the server), refused (5xx) and sent to Pop3SyncErrorAccount.
+  std::uint32_t relayed = 0;
+  std::uint32_t relay_deferred = 0;
+  std::uint32_t relay_bounced = 0;
 
   // The failure as one text: our diagnosis, then the server's reply quoted ("" when ok).
   std::string reason() const { return ok ? std::string() : error.to_string(); }
@@ -101,7 +107,8 @@ bool is_failure(OutcomeKind kind);
 
 // "joe@pop.example.com:110 -> joe@ex.test" (external links: "joe@h -> joe ex.test").
 std::string link_label(const Link& link);
-// The counts part: "3 msgs 12345 bytes, 0 deleted, 0 not synced".
+// The counts part: "3 msgs 12345 bytes, 0 deleted, 0 not synced", and when the relay did
+// something ", relayed 2, deferred 1, bounced 0" (recipients).
 std::string counts_text(const LinkResult& result);
 // "held 2: why the first was held" (no counts), the server's reply quoted after it.
 std::string held_text(const LinkResult& result);

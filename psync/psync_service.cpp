@@ -13,6 +13,7 @@
 #include "psync/fetch_group_sync.hpp"
 #include "psync/link_lock.hpp"
 #include "psync/psync_log.hpp"
+#include "smtp/curl_sender.hpp"
 #include "spool/mail_root.hpp"
 #include "spool/server_config.hpp"
 
@@ -105,6 +106,9 @@ FetchEnv PsyncService::fetch_env(const spool::MailRoot& root, const CycleTables&
   env.io_timeout = config_.io_timeout;
   env.stop = config_.stop;
   env.connect = config_.connect ? config_.connect : curl_factory(root.root(), config_.io_timeout);
+  if (env.route.relay != nullptr)
+    env.relay_sender =
+        std::make_shared<smtp::CurlSender>(smtp::CurlSenderOptions{config_.io_timeout, ""});
   return env;
 }
 

@@ -68,7 +68,12 @@ Result<void> DeliveryJournal::load() {
   // rewritten before anything is appended.
   dirty_ = !parsed.problems.empty() || parsed.torn_tail;
   std::vector<std::string> stale_tmps;
+  std::map<std::string, std::set<std::string>> sending;
   for (auto& rec : parsed.records) {
+    if (rec.type == JournalRecord::Type::sending) {
+      sending[rec.uidl].insert(rec.keys.begin(), rec.keys.end());
+      continue;
+    }
     if (rec.type == JournalRecord::Type::pending) {
       pending_[rec.uidl] = rec;
       continue;
@@ -83,6 +88,16 @@ Result<void> DeliveryJournal::load() {
   }
   for (const auto& tmp : stale_tmps) {
     if (fs::exists(tmp)) (void)fs_->unlink(tmp);
+  }
+  for (const auto& [uidl, keys] : sending) {
+    for (const auto& key : keys) {
+      if (has_recipient(uidl, key)) continue;
+      log::warn(
+          "{}: {} of {} was being sent when psyncd stopped; the gateway may have it; it is "
+          "sent again (a duplicate rather than a loss)",
+          path_, key, uidl);
+      dirty_ = true;  // the next write drops the "sending" lines
+    }
   }
   return {};
 }
@@ -170,6 +185,25 @@ Result<void> DeliveryJournal::record_delivered(const std::vector<JournalRecord>&
   std::string lines;
   for (const auto& d : delivered) lines += remember_delivered(d.uidl, d.complete, d.keys);
   return append(lines, false);
+}
+
+Result<void> DeliveryJournal::record_sending(const std::string& uidl,
+                                             const std::vector<std::string>& keys) {
+  JournalRecord r;
+  r.type = JournalRecord::Type::sending;
+  r.uidl = uidl;
+  r.keys = keys;
+  if (dirty_) return compact();  // the record matters only to a crash; a whole file is enough
+  return append(format_record(r), false);
+}
+
+Result<void> DeliveryJournal::record_relayed(const std::string& uidl,
+                                             const std::vector<std::string>& keys) {
+  return append(remember_delivered(uidl, false, keys), true);
+}
+
+Result<void> DeliveryJournal::record_complete(const std::string& uidl) {
+  return append(remember_delivered(uidl, true, {}), true);
 }
 
 // Links the missing targets while the temp file exists; reports who has the message.

@@ -4,6 +4,10 @@
 // tmp, targets)", fsynced once per batch; after them "delivered (uidl, recipients)". open()
 // recovers every half-done delivery (rolls it forward while its temp file exists, otherwise
 // keeps only the recipients whose file is there) and compacts the file atomically.
+// Recipients relayed to an SMTP gateway (psync/fetch_relay.hpp) have "sending (uidl, keys)"
+// before the transaction and "delivered" once the gateway said 2xx, fsynced. A recipient left in
+// "sending" by a crash is owed again: the gateway may or may not have taken it, and a duplicate is
+// better than a loss (RFC 5321 §6.1); open() logs each such recipient.
 // Records are checksummed (journal_record.hpp); a torn tail is ignored. Not thread-safe:
 // one link is synced by one worker at a time (the link lock).
 #pragma once
@@ -57,6 +61,12 @@ class DeliveryJournal {
                                 const std::vector<std::string>& keys);
   // The same for many (delivered records: uidl, complete, keys), in one write.
   Result<void> record_delivered(const std::vector<JournalRecord>& delivered);
+  // Relay: the recipients about to be sent (not fsynced: a lost "sending" changes nothing, the
+  // recipient is owed either way), then those the gateway took (fsynced before anything else).
+  Result<void> record_sending(const std::string& uidl, const std::vector<std::string>& keys);
+  Result<void> record_relayed(const std::string& uidl, const std::vector<std::string>& keys);
+  // The message's last recipient is settled: it is delivered (complete), fsynced.
+  Result<void> record_complete(const std::string& uidl);
   // Forgets every UIDL not in `current` (gone from the server), then compacts, unless the
   // file already matches (nothing forgotten, nothing appended since it was last written).
   Result<void> prune_except(const std::set<std::string>& current);

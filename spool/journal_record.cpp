@@ -81,6 +81,12 @@ Result<JournalRecord> parse_body(std::string_view body) {
     r.keys.assign(v.begin() + 2, v.end());
     return r;
   }
+  if (fields[0] == "S") {
+    if (v.size() < 2) return make_error(ErrorKind::config, "sending record needs uidl and keys");
+    r.type = JournalRecord::Type::sending;
+    r.keys.assign(v.begin() + 1, v.end());
+    return r;
+  }
   return make_error(ErrorKind::config, fmt::format("unknown record type \"{}\"", fields[0]));
 }
 
@@ -128,6 +134,9 @@ std::string format_record(const JournalRecord& r) {
     body =
         "P " + encode_field(r.uidl) + (r.complete ? " 1 " : " 0 ") + encode_tmp_field(r.tmp_path);
     for (const auto& t : r.targets) body += " " + encode_field(t.key) + " " + encode_field(t.path);
+  } else if (r.type == JournalRecord::Type::sending) {
+    body = "S " + encode_field(r.uidl);
+    for (const auto& k : r.keys) body += " " + encode_field(k);
   } else {
     body = "D " + encode_field(r.uidl) + (r.complete ? " 1" : " 0");
     for (const auto& k : r.keys) body += " " + encode_field(k);

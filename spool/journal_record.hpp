@@ -2,6 +2,7 @@
 //   <crc32 of body, 8 lowercase hex> SP <body> LF
 //   body = P SP <uidl> SP <0|1> SP <tmp path> (SP <recipient key> SP <target path>)+  "pending"
 //        | D SP <uidl> SP <0|1 complete> (SP <recipient key>)*                 "delivered"
+//        | S SP <uidl> (SP <recipient key>)+                 "sending" (to an SMTP gateway)
 // <tmp path> is "-" for a temp file without a name (O_TMPFILE): it dies with the process, so
 // recovery finds it gone, like a temp file already renamed to its last target.
 // Fields are percent-encoded (%XX for bytes <= 0x20, 0x7F and '%'), so any UIDL, key or path
@@ -24,7 +25,7 @@ struct JournalTarget {
 };
 
 struct JournalRecord {
-  enum class Type { pending, delivered };
+  enum class Type { pending, delivered, sending };
   Type type = Type::pending;
   std::string uidl;
   std::string tmp_path;                // pending only; empty: an unnamed temp file
@@ -32,7 +33,7 @@ struct JournalRecord {
   // delivered: every recipient has the message; pending: it will once these targets do
   // (false when some recipients could not be routed and the message stays on the server).
   bool complete = false;
-  std::vector<std::string> keys;  // delivered only
+  std::vector<std::string> keys;  // delivered and sending only
 };
 
 struct ParsedJournal {

@@ -34,7 +34,29 @@ std::string account_file(const MailUser& user, std::string_view name) {
   return fmt::format("domains/{}/{}/{}", ascii_lower(user.domain), user.dir, name);
 }
 
+// The gateway takes the recipient itself; an smtprelay line names its own gateways
+// (USmlCmd_smtprelay: field 2 the list, field 3 the options).
+RelayNeed relay_need(std::string_view address, const tabfile::Record& record, std::string why) {
+  RelayNeed need{std::string(address), "", "", std::move(why)};
+  if (ascii_lower(record.fields[0]) == "smtprelay") {
+    if (record.fields.size() > 1) need.gateways = record.fields[1];
+    if (record.fields.size() > 2) need.options = record.fields[2];
+  }
+  return need;
+}
+
 }  // namespace
+
+std::vector<Error> Resolution::unrelayable() const {
+  std::vector<Error> out;
+  for (const Error& e : needs_mta) {
+    bool relayable = std::any_of(relay.begin(), relay.end(), [&e](const RelayNeed& n) {
+      return n.address == e.field && n.why == e.text;
+    });
+    if (!relayable) out.push_back(e);
+  }
+  return out;
+}
 
 std::string cmd_alias_path(std::string_view domain, std::string_view user) {
   return ascii_lower(fmt::format("cmdaliases/{}/{}.tab", domain, user));
@@ -127,10 +149,12 @@ void LocalResolver::visit(Walk& walk, std::string_view address) const {
       run_account(walk, address, *user);
     }
   } else if (std::string file = custom_domain_file(domain); !file.empty()) {
-    walk.out.needs_mta.push_back(
-        about(address, fmt::format("custom domain ({}): XMail runs its commands", file)));
+    std::string why = fmt::format("custom domain ({}): XMail runs its commands", file);
+    walk.out.needs_mta.push_back(about(address, why));
+    walk.out.relay.push_back({std::string(address), "", "", why});
   } else {
     walk.out.needs_mta.push_back(about(address, "remote address"));
+    walk.out.relay.push_back({std::string(address), "", "", "remote address"});
   }
   walk.stack.pop_back();
 }
@@ -190,11 +214,13 @@ void LocalResolver::run_commands(Walk& walk, std::string_view address, const tab
       case CommandKind::redirect:
         redirect(walk, address, table, record, bare_name);
         break;
-      case CommandKind::needs_mta:
-        walk.out.needs_mta.push_back(
-            about(address, fmt::format("{}:{}: command \"{}\" needs XMail", table.path, record.line,
-                                       record.fields[0])));
+      case CommandKind::needs_mta: {
+        std::string why = fmt::format("{}:{}: command \"{}\" needs XMail", table.path, record.line,
+                                      record.fields[0]);
+        walk.out.needs_mta.push_back(about(address, why));
+        walk.out.relay.push_back(relay_need(address, record, why));
         break;
+      }
       case CommandKind::ignored:
         walk.out.warnings.push_back(*command.problem);
         break;

@@ -27,10 +27,23 @@
 
 namespace psyncd::spool {
 
+// An address an SMTP gateway can take over (psync/fetch_relay.hpp): a remote address reached
+// by a redirect or a list, an address in a custom domain, a recipient whose commands are
+// `external`, `filter`, `smtp` or `smtprelay`.
+struct RelayNeed {
+  std::string address;   // the envelope recipient to give the gateway
+  std::string gateways;  // an smtprelay command's list ("" = DefaultSMTPGateways)
+  std::string options;   // the smtprelay command's options field
+  std::string why;       // "remote address", "custom domain (...)", "command ..."
+};
+
 struct Resolution {
   std::vector<const MailUser*> mailboxes;  // user accounts, in the order reached, once each
   std::vector<Error> needs_mta;            // field: the address; text: why psyncd cannot deliver it
+  std::vector<RelayNeed> relay;            // what a gateway could take (also in needs_mta)
   std::vector<Error> warnings;             // table lines XMail also ignores, loops cut
+  // needs_mta without what a gateway could take: what only XMail can do.
+  std::vector<Error> unrelayable() const;
 };
 
 class LocalResolver {

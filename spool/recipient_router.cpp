@@ -21,12 +21,13 @@ std::string first_of(const std::vector<Error>& errors) {
 }  // namespace
 
 RecipientRouter::RecipientRouter(MailRoot root, AccountTables tables, const DeliveryFiles& files,
-                                 std::string error_account, MailboxFormat format)
+                                 std::string error_account, MailboxFormat format, RelayPolicy relay)
     : root_(std::move(root)),
       tables_(tables),
       resolver_(tables, files),
       error_account_(std::move(error_account)),
-      format_(format) {}
+      format_(format),
+      relay_(std::move(relay)) {}
 
 std::string RecipientRouter::error_account(const ServerConfig& server) {
   return server.get("Pop3SyncErrorAccount").value_or("");
@@ -77,7 +78,7 @@ void RecipientRouter::add_target(Route& route, Target target) const {
 Result<std::vector<Target>> RecipientRouter::error_targets() const {
   auto resolved = resolve(error_account_);
   if (!resolved) return resolved.error();
-  if (!resolved->needs_mta.empty()) return resolved->needs_mta.front();
+  if (!resolved->needs_mta.empty()) return resolved->needs_mta.front();  // relay needs too
   if (resolved->mailboxes.empty()) return unroutable(error_account_, "resolves to no mailbox");
   std::vector<Target> out;
   for (const MailUser* user : resolved->mailboxes) {
@@ -103,15 +104,44 @@ void RecipientRouter::fall_back(Route& route, Error why) const {
   route.rerouted.push_back(std::move(why));
 }
 
+bool RecipientRouter::add_relay(Route& route, std::vector<RelayNeed> needs) const {
+  if (!relay_.enabled || !relay_.blocked.empty() || needs.empty()) return false;
+  for (auto& n : needs) {
+    bool known = false;
+    for (const auto& have : route.relay) known = known || iequals(have.address, n.address);
+    if (!known) route.relay.push_back(std::move(n));
+  }
+  return true;
+}
+
+void RecipientRouter::outside(Route& route, const std::string& rcpt, Error why) const {
+  if (relay_.outside && add_relay(route, {{rcpt, "", "", "outside the local domains"}})) return;
+  if (relay_.enabled && relay_.outside && !relay_.blocked.empty())
+    why.text += "; " + relay_.blocked;
+  fall_back(route, std::move(why));
+}
+
 Route RecipientRouter::route(const std::vector<std::string>& recipients) const {
   Route route;
   for (const auto& rcpt : recipients) {
     auto resolved = resolve(rcpt);
     if (!resolved) {
-      fall_back(route, std::move(resolved.error()));
+      size_t at = rcpt.rfind('@');
+      bool foreign = at != std::string::npos && at > 0 && at + 1 < rcpt.size() &&
+                     !resolver_.accepts(std::string_view(rcpt).substr(at + 1));
+      if (foreign) {
+        outside(route, rcpt, std::move(resolved.error()));
+      } else {
+        fall_back(route, std::move(resolved.error()));
+      }
       continue;
     }
     Resolution& r = *resolved;
+    bool relayed = add_relay(route, r.relay);
+    if (relayed) r.needs_mta = r.unrelayable();
+    if (relay_.enabled && !relay_.blocked.empty() && !r.relay.empty()) {
+      for (auto& e : r.needs_mta) e.text += "; " + relay_.blocked;
+    }
     route.warnings.insert(route.warnings.end(), r.warnings.begin(), r.warnings.end());
     for (const MailUser* user : r.mailboxes) {
       auto target = target_of(*user);
@@ -127,7 +157,7 @@ Route RecipientRouter::route(const std::vector<std::string>& recipients) const {
       bool self = r.needs_mta.size() == 1 && r.needs_mta[0].field == rcpt;
       fall_back(route,
                 self ? r.needs_mta[0] : unroutable(rcpt, "needs an MTA: " + first_of(r.needs_mta)));
-    } else if (r.mailboxes.empty()) {
+    } else if (r.mailboxes.empty() && !relayed) {
       std::string why = r.warnings.empty() ? "" : ": " + first_of(r.warnings);
       fall_back(route, unroutable(rcpt, "resolves to no mailbox (XMail drops it)" + why));
     }
