@@ -31,8 +31,9 @@ using Notes = std::vector<std::string>;
 Result<TableFile> load_table(const std::string& path);
 
 // After a change to `table` (a file name such as "mailusers.tab"): when XMail has built an
-// index of it in tabindex/ (XMail's TbixGetIndexFile names it "<table>-NN...hdx"), a note that
-// a running XMail sees the change only after a restart; none otherwise.
+// index of it in tabindex/ (XMail's TbixGetIndexFile names it "<table without .tab>-NN...hdx"),
+// dates the index back so that XMail's next start rebuilds it, and notes that a running XMail sees
+// the change only after a restart; nothing otherwise.
 void note_xmail_index(const spool::MailRoot& root, std::string_view table, Notes& notes);
 
 // An Error naming the table, the line (when given) and the field.
