@@ -1,5 +1,9 @@
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <set>
 #include <sstream>
 
 #include "app/check.hpp"
@@ -100,4 +104,41 @@ TEST_CASE("psyncctl: command-line errors and refusals, with their exit status") 
   CHECK(c.check() ==
         "warning: server.tab: RootDomain is not set: POP3 logins without a domain "
         "fail\n");
+}
+
+TEST_CASE("psyncctl: commands run at the same time lose no change (the admin lock)") {
+  Ctl c;
+  REQUIRE(c.run({"mkroot", "example.test"}) == 0);
+  REQUIRE(c.run({"domainadd", "example.test"}) == 0);
+  constexpr int kProcesses = 12;
+  std::vector<pid_t> children;
+  for (int i = 0; i < kProcesses; ++i) {
+    pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      std::istringstream in;
+      std::ostringstream out, err;
+      int rc = app::run_psyncctl({"useradd", "example.test", "u" + std::to_string(i), "pw"}, c.root,
+                                 in, out, err);
+      ::_exit(rc);
+    }
+    children.push_back(pid);
+  }
+  for (pid_t pid : children) {
+    int status = 0;
+    REQUIRE(::waitpid(pid, &status, 0) == pid);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+  }
+  CHECK(c.run({"userlist"}) == 0);
+  std::set<std::string> names, ids;
+  std::istringstream rows(c.out);
+  for (std::string row; std::getline(rows, row);) {
+    auto first = row.find('\t'), second = row.find('\t', first + 1);
+    names.insert(row.substr(first + 1, second - first - 1));
+    ids.insert(row.substr(second + 1, row.find('\t', second + 1) - second - 1));
+  }
+  CHECK(names.size() == kProcesses);
+  CHECK(ids.size() == kProcesses);  // each took the next id: none was read before another wrote
+  CHECK(c.check().empty());
 }
