@@ -1,7 +1,7 @@
 // The file-system seam: every write, fsync, syncfs, rename, unlink and mkdir that durability
 // depends on goes through a FileSystem, so tests can inject ENOSPC, EIO or a "crash" after the
-// k-th call (tests/support/faulty_fs.hpp); so does listing a directory whose entries are then
-// removed through it. Reading a file goes straight to POSIX: it cannot lose mail.
+// k-th call (tests/support/common/faulty_fs.hpp); so does listing a directory whose entries are
+// then removed through it. Reading a file goes straight to POSIX: it cannot lose mail.
 #pragma once
 
 #include <cstdint>

@@ -10,7 +10,7 @@
 
 #include "pop3/command.hpp"
 #include "pop3/server/session.hpp"
-#include "tests/unit/pop3/server/server_fakes.hpp"
+#include "tests/support/pop3/server/server_fakes.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace psyncd::pop3;

@@ -10,7 +10,7 @@
 
 #include "admin/admin_context.hpp"
 #include "admin/mail_root_create.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/common/temp_dir.hpp"
 
 namespace psyncd::test {
 

@@ -4,7 +4,7 @@
 #include <filesystem>
 
 #include "spool/mail_root.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/common/temp_dir.hpp"
 
 using namespace psyncd;
 

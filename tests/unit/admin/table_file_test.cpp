@@ -4,8 +4,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "tests/support/faulty_fs.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/common/faulty_fs.hpp"
+#include "tests/support/common/temp_dir.hpp"
 
 using namespace psyncd;
 using admin::TableFile;

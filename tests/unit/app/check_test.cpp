@@ -7,8 +7,8 @@
 #include <sstream>
 
 #include "app/cli.hpp"
-#include "tests/support/link_problem_texts.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/common/temp_dir.hpp"
+#include "tests/support/psync/link_problem_texts.hpp"
 
 using namespace psyncd;
 using namespace psyncd::app;

@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "spool/password.hpp"
-#include "tests/support/psync_fetch_fixture.hpp"
+#include "tests/support/psync/psync_fetch_fixture.hpp"
 
 using namespace psyncd::test;  // NOLINT: test builders read like a transcript
 

@@ -9,7 +9,7 @@
 #include "app/check.hpp"
 #include "app/psyncctl_cli.hpp"
 #include "spool/password.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/common/temp_dir.hpp"
 
 using namespace psyncd;
 

@@ -8,7 +8,7 @@
 #include "app/cli.hpp"
 #include "app/pid_file.hpp"
 #include "app/pop3d_config.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/common/temp_dir.hpp"
 
 using namespace psyncd;
 using namespace psyncd::app;

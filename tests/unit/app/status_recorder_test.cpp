@@ -10,7 +10,7 @@
 
 #include "common/fs.hpp"
 #include "common/log.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/common/temp_dir.hpp"
 
 using namespace psyncd::app;
 using psyncd::psync::LinkOutcome;

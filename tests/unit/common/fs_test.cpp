@@ -6,8 +6,8 @@
 #include <cerrno>
 #include <map>
 
-#include "tests/support/faulty_fs.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/common/faulty_fs.hpp"
+#include "tests/support/common/temp_dir.hpp"
 
 using namespace psyncd;
 

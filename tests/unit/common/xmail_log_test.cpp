@@ -9,7 +9,7 @@
 #include <ctime>
 #include <string>
 
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/common/temp_dir.hpp"
 
 using namespace psyncd;
 

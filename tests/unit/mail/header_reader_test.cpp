@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "tests/support/header_feed.hpp"
+#include "tests/support/mail/header_feed.hpp"
 
 using namespace psyncd;
 using namespace psyncd::mail;

@@ -7,7 +7,7 @@
 
 #include "common/fs.hpp"
 #include "pop3d/account_db.hpp"
-#include "tests/support/pop3d_fixture.hpp"
+#include "tests/support/pop3d/pop3d_fixture.hpp"
 
 using namespace psyncd;
 using namespace psyncd::pop3d;

@@ -8,7 +8,7 @@
 #include <map>
 
 #include "pop3d/maildir_mailbox.hpp"
-#include "tests/support/pop3d_fixture.hpp"
+#include "tests/support/pop3d/pop3d_fixture.hpp"
 
 using namespace psyncd;
 using namespace psyncd::pop3d;

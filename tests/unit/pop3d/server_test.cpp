@@ -12,7 +12,7 @@
 
 #include "common/log.hpp"
 #include "pop3/base64.hpp"
-#include "tests/support/pop3d_fixture.hpp"
+#include "tests/support/pop3d/pop3d_fixture.hpp"
 
 using namespace psyncd;
 using namespace psyncd::pop3d;

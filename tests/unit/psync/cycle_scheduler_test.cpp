@@ -15,7 +15,7 @@
 #include "psync/cycle_trigger.hpp"
 #include "psync/psync_log.hpp"
 #include "tabfile/tab_reader.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/common/temp_dir.hpp"
 
 using namespace std::chrono_literals;
 using psyncd::psync::Backoff;

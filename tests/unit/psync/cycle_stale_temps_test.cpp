@@ -15,7 +15,7 @@
 
 #include "common/log.hpp"
 #include "psync/psync_service.hpp"
-#include "tests/support/psync_fetch_fixture.hpp"
+#include "tests/support/psync/psync_fetch_fixture.hpp"
 
 using namespace psyncd;  // NOLINT: test code
 using namespace std::chrono_literals;

@@ -11,8 +11,8 @@
 #include <filesystem>
 
 #include "psync/fetch_plan.hpp"
-#include "tests/support/psync_fetch_fixture.hpp"
-#include "tests/support/spool_fixture.hpp"
+#include "tests/support/psync/psync_fetch_fixture.hpp"
+#include "tests/support/spool/spool_fixture.hpp"
 
 using namespace psyncd::test;  // NOLINT: test builders read like a transcript
 using psyncd::psync::retr_bound;

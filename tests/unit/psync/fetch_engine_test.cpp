@@ -13,9 +13,9 @@
 #include "psync/link_lock.hpp"
 #include "spool/delivery_journal.hpp"
 #include "spool/uidb.hpp"
-#include "tests/support/faulty_fs.hpp"
-#include "tests/support/psync_fetch_fixture.hpp"
-#include "tests/support/spool_fixture.hpp"
+#include "tests/support/common/faulty_fs.hpp"
+#include "tests/support/psync/psync_fetch_fixture.hpp"
+#include "tests/support/spool/spool_fixture.hpp"
 
 using namespace psyncd::test;  // NOLINT: test builders read like a transcript
 using psyncd::psync::counts_text;

@@ -8,7 +8,7 @@
 #include <thread>
 #include <vector>
 
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/common/temp_dir.hpp"
 
 namespace {
 

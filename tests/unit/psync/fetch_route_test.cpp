@@ -9,8 +9,8 @@
 #include <filesystem>
 
 #include "common/log.hpp"
-#include "tests/support/header_feed.hpp"
-#include "tests/support/psync_fetch_fixture.hpp"
+#include "tests/support/mail/header_feed.hpp"
+#include "tests/support/psync/psync_fetch_fixture.hpp"
 
 using namespace psyncd;  // NOLINT: test code
 

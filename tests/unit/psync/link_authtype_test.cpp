@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "common/fs.hpp"
-#include "tests/support/link_problem_texts.hpp"
+#include "tests/support/psync/link_problem_texts.hpp"
 
 using namespace psyncd;
 using namespace psyncd::psync;

@@ -10,7 +10,7 @@
 
 #include "psync/psync_service.hpp"
 #include "spool/password.hpp"
-#include "tests/support/psync_fetch_fixture.hpp"
+#include "tests/support/psync/psync_fetch_fixture.hpp"
 
 using namespace psyncd;
 using namespace std::chrono_literals;

@@ -5,8 +5,8 @@
 #include "common/fs.hpp"
 #include "common/log.hpp"
 #include "spool/password.hpp"
-#include "tests/support/link_problem_texts.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/common/temp_dir.hpp"
+#include "tests/support/psync/link_problem_texts.hpp"
 
 using namespace psyncd;
 using namespace psyncd::psync;

@@ -12,7 +12,7 @@
 
 #include "mail/address_sender.hpp"
 #include "psync/rewrite_recipients.hpp"
-#include "tests/support/header_feed.hpp"
+#include "tests/support/mail/header_feed.hpp"
 
 using namespace psyncd;
 using namespace psyncd::mail;

@@ -7,7 +7,7 @@
 
 #include "spool/password.hpp"
 #include "spool/user_lookup.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/common/temp_dir.hpp"
 
 using namespace psyncd;
 using namespace psyncd::spool;

@@ -9,9 +9,9 @@
 #include "common/log.hpp"
 #include "spool/crlf_normalizer.hpp"
 #include "spool/unique_name.hpp"
-#include "tests/support/faulty_fs.hpp"
-#include "tests/support/spool_fixture.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/common/faulty_fs.hpp"
+#include "tests/support/common/temp_dir.hpp"
+#include "tests/support/spool/spool_fixture.hpp"
 
 using namespace psyncd;
 

@@ -7,7 +7,7 @@
 #include "spool/mail_users.hpp"
 #include "spool/server_config.hpp"
 #include "spool/user_config.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/common/temp_dir.hpp"
 
 using namespace psyncd;
 using namespace psyncd::spool;

@@ -7,9 +7,9 @@
 #include <filesystem>
 
 #include "spool/delivery.hpp"
-#include "tests/support/faulty_fs.hpp"
-#include "tests/support/spool_fixture.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/common/faulty_fs.hpp"
+#include "tests/support/common/temp_dir.hpp"
+#include "tests/support/spool/spool_fixture.hpp"
 
 using namespace psyncd;
 using spool::MailboxFormat;

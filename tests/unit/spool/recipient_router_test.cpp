@@ -5,7 +5,7 @@
 
 #include "spool/password.hpp"
 #include "tabfile/tab_reader.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/common/temp_dir.hpp"
 
 using namespace psyncd;
 using spool::MailboxFormat;

@@ -12,8 +12,8 @@
 
 #include "spool/delivery_batch.hpp"
 #include "spool/delivery_journal.hpp"
-#include "tests/support/spool_fixture.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/common/temp_dir.hpp"
+#include "tests/support/spool/spool_fixture.hpp"
 
 using namespace psyncd;
 

@@ -6,9 +6,9 @@
 #include <catch2/catch.hpp>
 #include <cerrno>
 
-#include "tests/support/faulty_fs.hpp"
-#include "tests/support/spool_fixture.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/common/faulty_fs.hpp"
+#include "tests/support/common/temp_dir.hpp"
+#include "tests/support/spool/spool_fixture.hpp"
 
 using namespace psyncd;
 

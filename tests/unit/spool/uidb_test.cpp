@@ -3,8 +3,8 @@
 #include <catch2/catch.hpp>
 #include <cerrno>
 
-#include "tests/support/faulty_fs.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/common/faulty_fs.hpp"
+#include "tests/support/common/temp_dir.hpp"
 
 using namespace psyncd;
 

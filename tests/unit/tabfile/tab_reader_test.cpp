@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "common/fs.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/common/temp_dir.hpp"
 
 using namespace psyncd;
 using namespace psyncd::tabfile;

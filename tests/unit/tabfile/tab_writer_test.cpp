@@ -4,8 +4,8 @@
 #include <cerrno>
 
 #include "tabfile/tab_reader.hpp"
-#include "tests/support/faulty_fs.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/common/faulty_fs.hpp"
+#include "tests/support/common/temp_dir.hpp"
 
 using namespace psyncd;
 using namespace psyncd::tabfile;

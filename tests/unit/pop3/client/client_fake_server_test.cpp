@@ -8,7 +8,7 @@
 #include "pop3/apop.hpp"
 #include "pop3/client/client.hpp"
 #include "pop3/client/curl_transport.hpp"
-#include "tests/support/fake_pop3_server.hpp"
+#include "tests/support/pop3/client/fake_pop3_server.hpp"
 
 using namespace psyncd::test;  // NOLINT: test builders read like a transcript
 using psyncd::ErrorKind;

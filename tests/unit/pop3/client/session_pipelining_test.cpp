@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "pop3/client/session.hpp"
-#include "tests/support/client_session_talk.hpp"
+#include "tests/support/pop3/client/client_session_talk.hpp"
 
 using psyncd::ErrorCause;
 using psyncd::ErrorKind;

@@ -5,8 +5,8 @@
 #include <catch2/catch.hpp>
 
 #include "pop3/client/session.hpp"
-#include "tests/support/client_session_talk.hpp"
-#include "tests/support/fake_pop3_server.hpp"
+#include "tests/support/pop3/client/client_session_talk.hpp"
+#include "tests/support/pop3/client/fake_pop3_server.hpp"
 
 using psyncd::ErrorKind;
 using psyncd::pop3::AuthMode;

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "pop3/server/session.hpp"
-#include "tests/unit/pop3/server/server_fakes.hpp"
+#include "tests/support/pop3/server/server_fakes.hpp"
 
 using namespace psyncd::pop3;
 using namespace psyncd::pop3::test;

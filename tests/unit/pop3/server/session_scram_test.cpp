@@ -9,7 +9,7 @@
 #include "pop3/base64.hpp"
 #include "pop3/server/sasl_mechanism.hpp"
 #include "pop3/server/session.hpp"
-#include "tests/unit/pop3/server/server_fakes.hpp"
+#include "tests/support/pop3/server/server_fakes.hpp"
 
 using namespace psyncd::pop3;
 using namespace psyncd::pop3::test;

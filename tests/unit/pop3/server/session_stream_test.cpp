@@ -7,7 +7,7 @@
 #include "common/ascii.hpp"
 #include "pop3/apop.hpp"
 #include "pop3/server/session.hpp"
-#include "tests/unit/pop3/server/server_fakes.hpp"
+#include "tests/support/pop3/server/server_fakes.hpp"
 
 using namespace psyncd::pop3;
 using namespace psyncd::pop3::test;

@@ -9,7 +9,7 @@
 #include "common/hex.hpp"
 #include "pop3/apop.hpp"
 #include "pop3/base64.hpp"
-#include "tests/unit/pop3/server/server_fakes.hpp"
+#include "tests/support/pop3/server/server_fakes.hpp"
 
 using namespace psyncd::pop3;
 using psyncd::to_hex;

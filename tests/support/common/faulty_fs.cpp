@@ -1,4 +1,4 @@
-#include "tests/support/faulty_fs.hpp"
+#include "tests/support/common/faulty_fs.hpp"
 
 #include <unistd.h>
 

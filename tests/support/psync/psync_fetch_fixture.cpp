@@ -1,4 +1,4 @@
-#include "tests/support/psync_fetch_fixture.hpp"
+#include "tests/support/psync/psync_fetch_fixture.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -8,7 +8,7 @@
 #include "spool/password.hpp"
 #include "spool/uidb.hpp"
 #include "tabfile/tab_reader.hpp"
-#include "tests/support/spool_fixture.hpp"
+#include "tests/support/spool/spool_fixture.hpp"
 
 namespace psyncd::test {
 

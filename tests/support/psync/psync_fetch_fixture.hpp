@@ -12,8 +12,8 @@
 #include "spool/domains.hpp"
 #include "spool/mail_root.hpp"
 #include "spool/mail_users.hpp"
-#include "tests/support/fake_pop3_server.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/common/temp_dir.hpp"
+#include "tests/support/pop3/client/fake_pop3_server.hpp"
 
 namespace psyncd::test {
 

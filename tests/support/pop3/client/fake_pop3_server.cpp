@@ -1,4 +1,4 @@
-#include "tests/support/fake_pop3_server.hpp"
+#include "tests/support/pop3/client/fake_pop3_server.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -1,4 +1,4 @@
-#include "tests/support/spool_fixture.hpp"
+#include "tests/support/spool/spool_fixture.hpp"
 
 #include <algorithm>
 #include <filesystem>

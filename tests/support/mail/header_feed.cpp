@@ -1,4 +1,4 @@
-#include "tests/support/header_feed.hpp"
+#include "tests/support/mail/header_feed.hpp"
 
 namespace psyncd::test {
 

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/common/temp_dir.hpp"
 
 namespace psyncd::test {
 

@@ -1,4 +1,4 @@
-#include "tests/support/pop3d_fixture.hpp"
+#include "tests/support/pop3d/pop3d_fixture.hpp"
 
 #include <sys/stat.h>
 

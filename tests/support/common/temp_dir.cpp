@@ -1,4 +1,4 @@
-#include "tests/support/temp_dir.hpp"
+#include "tests/support/common/temp_dir.hpp"
 
 #include <stdlib.h>
 
