@@ -145,7 +145,7 @@ Result<Notes> add_account(const AdminContext& ctx, const std::string& domain_giv
     return r.error();
   }
   notes.push_back("added " + name + "@" + domain + " (id " + id + ") to " + users->path());
-  note_xmail_index(ctx.root, "mailusers.tab", notes);
+  note_xmail_index(ctx, "mailusers.tab", notes);
   return notes;
 }
 
@@ -164,7 +164,7 @@ Result<Notes> set_account_password(const AdminContext& ctx, const std::string& d
   if (auto r = users->save(ctx.fs); !r) return r.error();
   Notes notes{"set the password of " + name + "@" + domain + " in " + users->path() + ":" +
               std::to_string(number)};
-  note_xmail_index(ctx.root, "mailusers.tab", notes);
+  note_xmail_index(ctx, "mailusers.tab", notes);
   return notes;
 }
 
@@ -206,13 +206,13 @@ Result<Notes> remove_account(const AdminContext& ctx, const std::string& domain_
         n > 0) {
       if (auto r = aliases->save(ctx.fs); !r) return r.error();
       notes.push_back("removed " + std::to_string(n) + " alias(es) from " + aliases->path());
-      note_xmail_index(ctx.root, "aliases.tab", notes);
+      note_xmail_index(ctx, "aliases.tab", notes);
     }
   }
   users->remove(names_account(domain, name));
   if (auto r = users->save(ctx.fs); !r) return r.error();
   notes.push_back("removed " + name + "@" + domain + " from " + users->path());
-  note_xmail_index(ctx.root, "mailusers.tab", notes);
+  note_xmail_index(ctx, "mailusers.tab", notes);
   std::error_code ec;
   std::string dir_path = ctx.root.account_dir(domain, dir);
   std::filesystem::remove_all(dir_path, ec);

@@ -1,8 +1,8 @@
 // What every admin command works on: the MAIL_ROOT, the file-system seam its writes go
 // through, the mailbox format new accounts get (-MM Maildir/, -Mm mailbox/) and the notes a
 // command collects for the admin ("created ...", "warning: ..."). Also the helpers the commands
-// share: loading a table with a clear error, and the note that a running XMail keeps an index
-// of a table (tabindex/) which it rebuilds only at start-up or through its own commands.
+// share: loading a table with a clear error, and bringing XMail's index of a table (tabindex/)
+// up to date after a change.
 #pragma once
 
 #include <string>
@@ -30,11 +30,10 @@ using Notes = std::vector<std::string>;
 // make the tree (psyncctl mkroot).
 Result<TableFile> load_table(const std::string& path);
 
-// After a change to `table` (a file name such as "mailusers.tab"): when XMail has built an
-// index of it in tabindex/ (XMail's TbixGetIndexFile names it "<table without .tab>-NN...hdx"),
-// dates the index back so that XMail's next start rebuilds it, and notes that a running XMail sees
-// the change only after a restart; nothing otherwise.
-void note_xmail_index(const spool::MailRoot& root, std::string_view table, Notes& notes);
+// After a change to `table` (a file name such as "mailusers.tab"): when XMail keeps an index of
+// it in tabindex/, writes the index again (admin/xmail_index.hpp) so that a running XMail finds
+// what changed, and says so; nothing when there is no index.
+void note_xmail_index(const AdminContext& ctx, std::string_view table, Notes& notes);
 
 // An Error naming the table, the line (when given) and the field.
 Error table_error(ErrorKind kind, const TableFile& table, const TableLine* line, std::string field,

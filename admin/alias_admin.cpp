@@ -57,7 +57,7 @@ Result<Notes> add_alias(const AdminContext& ctx, const std::string& domain_given
   aliases->append({{domain}, {alias}, {account}});
   if (auto r = aliases->save(ctx.fs); !r) return r.error();
   Notes notes{"added " + alias + "@" + domain + " -> " + account + " to " + aliases->path()};
-  note_xmail_index(ctx.root, "aliases.tab", notes);
+  note_xmail_index(ctx, "aliases.tab", notes);
   return notes;
 }
 
@@ -70,7 +70,7 @@ Result<Notes> remove_alias(const AdminContext& ctx, const std::string& domain,
                        "no alias \"" + alias + "@" + domain + "\"");
   if (auto r = aliases->save(ctx.fs); !r) return r.error();
   Notes notes{"removed " + alias + "@" + domain + " from " + aliases->path()};
-  note_xmail_index(ctx.root, "aliases.tab", notes);
+  note_xmail_index(ctx, "aliases.tab", notes);
   return notes;
 }
 

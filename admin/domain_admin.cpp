@@ -66,7 +66,7 @@ Result<Notes> add_domain(const AdminContext& ctx, const std::string& given) {
   table->append({{domain}});
   if (auto r = table->save(ctx.fs); !r) return r.error();
   notes.push_back("added \"" + domain + "\" to " + table->path());
-  note_xmail_index(ctx.root, "domains.tab", notes);
+  note_xmail_index(ctx, "domains.tab", notes);
   return notes;
 }
 
@@ -101,12 +101,12 @@ Result<Notes> remove_domain(const AdminContext& ctx, const std::string& given) {
   if (int n = aliases->remove(names_domain(domain)); n > 0) {
     if (auto r = aliases->save(ctx.fs); !r) return r.error();
     notes.push_back("removed " + std::to_string(n) + " alias(es) from " + aliases->path());
-    note_xmail_index(ctx.root, "aliases.tab", notes);
+    note_xmail_index(ctx, "aliases.tab", notes);
   }
   table->remove(names_domain(domain));
   if (auto r = table->save(ctx.fs); !r) return r.error();
   notes.push_back("removed \"" + domain + "\" from " + table->path());
-  note_xmail_index(ctx.root, "domains.tab", notes);
+  note_xmail_index(ctx, "domains.tab", notes);
   remove_if_empty(ctx, ctx.root.path("cmdaliases/" + domain), notes);
   remove_if_empty(ctx, ctx.root.domain_dir(domain), notes);
   return notes;
