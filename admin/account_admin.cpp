@@ -209,6 +209,17 @@ Result<Notes> remove_account(const AdminContext& ctx, const std::string& domain_
       note_xmail_index(ctx, "aliases.tab", notes);
     }
   }
+  // XMail's ExAlRemoveUserAliases: the extaliases.tab lines whose local address is the account.
+  if (auto ext = TableFile::load(ctx.root.extaliases_tab())) {
+    if (int n = ext->remove([&](const TableLine& l) {
+          return l.fields.size() >= 4 && iequals(l.fields[2], domain) && iequals(l.fields[3], name);
+        });
+        n > 0) {
+      if (auto r = ext->save(ctx.fs); !r) return r.error();
+      notes.push_back("removed " + std::to_string(n) + " line(s) from " + ext->path());
+      note_xmail_index(ctx, "extaliases.tab", notes);
+    }
+  }
   users->remove(names_account(domain, name));
   if (auto r = users->save(ctx.fs); !r) return r.error();
   notes.push_back("removed " + name + "@" + domain + " from " + users->path());

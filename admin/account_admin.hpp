@@ -3,9 +3,9 @@
 // highest + 1), makes domains/<domain>/<name>/ with user.tab copied from userdef.tab (the
 // domain's, else the root's) and Maildir/{tmp,new,cur} (-MM) or mailbox/ (-Mm), or mlusers.tab
 // for a mailing list, before the table line is written. Remove refuses while the mailbox holds
-// mail (XMail would delete it), then drops the line, the account's local links and aliases and
-// its directory. Passwords are stored with XMail's encoding (spool/password.hpp). The caller
-// holds the admin lock.
+// mail (XMail would delete it), then drops the line, the account's local links, aliases and
+// extaliases.tab lines and its directory. Passwords are stored with XMail's encoding
+// (spool/password.hpp). The caller holds the admin lock.
 #pragma once
 
 #include <string>

@@ -19,6 +19,7 @@ const XmailIndexKind kKinds[] = {
     {"aliases.tab", "aliases-0001.hdx", 2, 1},
     {"domains.tab", "domains-00.hdx", 1, -1},
     {"aliasdomain.tab", "aliasdomain-00.hdx", 1, 0},
+    {"extaliases.tab", "extaliases-0001.hdx", 2, -1},
 };
 
 // One line as XMail's MscGetString reads it: where it starts, its text without CR/LF.

@@ -4,7 +4,7 @@
 // its own commands or at start-up, so after psyncctl changes such a table the index is written
 // again here, exactly as XMail writes it (header "ABDL", version 3, the bucket count; a uint32
 // offset per bucket; per used bucket a count and the line offsets in file order; all little
-// endian as on the x86-64 and ARM64 machines XMail runs on). Only these four tables; no I/O
+// endian as on the x86-64 and ARM64 machines XMail runs on). Only these five tables; no I/O
 // except refresh_xmail_index().
 #pragma once
 

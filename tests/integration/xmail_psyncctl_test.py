@@ -109,7 +109,11 @@ def main():
         check(r.returncode == 0 and not r.stdout and not r.stderr,
               "psyncd --check is clean on psyncctl's tree", r.stdout + r.stderr)
 
-        # XMail on psyncctl's tree (its control account added to reach it).
+        # XMail on psyncctl's tree (its control account added to reach it), with an
+        # extaliases.tab line for the list, which psyncctl userdel must drop as XMail's does.
+        with open(os.path.join(ours, "extaliases.tab"), "w") as f:
+            f.write(xmail.q("remote.test", "team-ext", D1, "team") +
+                    xmail.q("remote.test", "alice-ext", D1, "alice"))
         y = xmail.XMail(ours, bindir)
         with open(os.path.join(ours, "ctrlaccounts.tab"), "a") as f:
             f.write(xmail.q(xmail.ADMIN, "".join(f"{ord(c) ^ 0x65:02x}" for c in xmail.ADMIN_PW)))
@@ -140,7 +144,12 @@ def main():
         # The index files psyncctl wrote are the bytes XMail writes for the same tables.
         ours_index = {}
         tabindex = os.path.join(ours, "tabindex")
-        for name in ("mailusers-0001.hdx", "aliases-0001.hdx", "domains-00.hdx"):
+        check(records(ours, "extaliases.tab") == [xmail.q("remote.test", "alice-ext", D1,
+                                                          "alice").rstrip("\n")],
+              "userdel dropped the list's extaliases.tab line",
+              str(records(ours, "extaliases.tab")))
+        for name in ("mailusers-0001.hdx", "aliases-0001.hdx", "domains-00.hdx",
+                     "extaliases-0001.hdx"):
             ours_index[name] = read(ours, os.path.join("tabindex", name))
             os.remove(os.path.join(tabindex, name))
         with y:

@@ -110,6 +110,9 @@ TEST_CASE("accounts: userdel keeps mail, then removes the account's links and al
   REQUIRE(admin::add_alias(r.ctx, "example.test", "bo", "bob"));
   REQUIRE(admin::add_link(r.ctx, {"example.test", "alice", "pop.test", "a"}, "pw", "CLR"));
   REQUIRE(admin::add_link(r.ctx, {"example.test", "bob", "pop.test", "b"}, "pw", "CLR"));
+  r.write("extaliases.tab",
+          "\"remote.test\"\t\"a\"\t\"example.test\"\t\"alice\"\n"
+          "\"remote.test\"\t\"b\"\t\"example.test\"\t\"bob\"\n");
   r.write("domains/example.test/alice/Maildir/new/1.msg", "mail");
   auto kept = admin::remove_account(r.ctx, "example.test", "alice");
   REQUIRE_FALSE(kept);
@@ -121,6 +124,7 @@ TEST_CASE("accounts: userdel keeps mail, then removes the account's links and al
   REQUIRE(admin::remove_account(r.ctx, "example.test", "alice"));
   CHECK_FALSE(r.exists("domains/example.test/alice"));
   CHECK(r.read("aliases.tab") == "\"example.test\"\t\"bo\"\t\"bob\"\n");
+  CHECK(r.read("extaliases.tab") == "\"remote.test\"\t\"b\"\t\"example.test\"\t\"bob\"\n");
   CHECK(r.read("pop3links.tab").find("\"alice\"") == std::string::npos);
   CHECK(r.read("pop3links.tab").find("\"bob\"") != std::string::npos);
   auto rows = admin::list_accounts(r.ctx, "");
