@@ -7,14 +7,17 @@ command with the built psyncctl / psyncd against a fresh MAIL_ROOT and a real Do
 in for pop.example.net (pop.example.net:110 -> 127.0.0.1:its POP3 port, :995 -> its POP3S port,
 /var/MailRoot -> a temp dir), and compares: stdout and stderr for psyncctl, stdout for psyncd
 (its log goes to stderr). After every psyncctl command `psyncd --check` must print nothing.
-At the end the mail of every link must be in the right Maildir.
+At the end the mail of every link must be in the right Maildir, and psyncd's POP3 server
+must log alice in with the password psyncctl stored and serve her three messages.
 Exit 0 pass, 1 fail, 77 skip (dovecot missing; CI=true: FAIL)."""
 import os
+import poplib
 import re
 import shlex
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import dovecot  # noqa: E402
@@ -111,6 +114,34 @@ class Walk:
             if c.returncode != 0 or c.stdout or c.stderr:
                 fail(f"psyncd --check is not clean after `{command}`", c.stdout + c.stderr)
 
+    def serve_and_read(self, user, password, messages):
+        """The guide's last sentence: the service serves the accounts psyncctl made, so a POP3
+        client logs in with the local password and finds the fetched mail."""
+        port = dovecot.free_port()
+        p = subprocess.Popen([self.binary("psyncd"), "-Ms", self.root, "-Y-", "-B-", "-PI",
+                              "127.0.0.1", "-Pp", str(port)], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    pop = poplib.POP3("127.0.0.1", port, timeout=30)
+                    break
+                except OSError:
+                    if time.monotonic() > deadline or p.poll() is not None:
+                        fail("psyncd's POP3 server did not start", p.stderr.read()
+                             if p.poll() is not None else "")
+                    time.sleep(0.1)
+            pop.user(user)
+            pop.pass_(password)
+            count = pop.stat()[0]
+            pop.quit()
+            if count != messages:
+                fail(f"POP3 {user}: {count} messages, want {messages}")
+        finally:
+            p.terminate()
+            p.wait(timeout=30)
+
     def count(self, domain, account):
         md = os.path.join(self.root, "domains", domain, account, "Maildir")
         return sum(len(os.listdir(os.path.join(md, s))) for s in ("new", "cur"))
@@ -140,6 +171,7 @@ def main():
             got = {k: walk.count(*k) for k in want}
             if got != want:
                 fail("each link's mail is in its mailbox", f"got {got}, want {want}")
+            walk.serve_and_read("alice", "alice-local", 3)
     print("ok")
     return 0
 
