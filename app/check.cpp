@@ -4,13 +4,16 @@
 #include <optional>
 
 #include "app/check_delivery.hpp"
+#include "app/check_mail_store.hpp"
 #include "common/fs.hpp"
 #include "psync/link_table.hpp"
 #include "spool/aliases.hpp"
 #include "spool/domains.hpp"
 #include "spool/mail_root.hpp"
 #include "spool/mail_users.hpp"
+#include "spool/recipient_router.hpp"
 #include "spool/server_config.hpp"
+#include "spool/server_variables.hpp"
 #include "spool/temp_placement.hpp"
 #include "spool/user_config.hpp"
 #include "tabfile/tab_reader.hpp"
@@ -34,6 +37,7 @@ class Checker {
     users();
     defaults();
     other_tables();
+    error_account();
     links();
     return std::move(out_);
   }
@@ -78,9 +82,13 @@ class Checker {
   }
 
   void server() {
-    auto config = loaded(spool::ServerConfig::load(root_.server_tab()));
-    if (!config) return;
+    server_ = loaded(spool::ServerConfig::load(root_.server_tab()));
+    if (!server_) return;
+    const spool::ServerConfig* config = &*server_;
     add_all(Severity::error, config->problems());
+    spool::ServerVariableProblems variables = spool::check_server_variables(*config);
+    add_all(Severity::error, variables.errors);
+    add_all(Severity::warning, variables.warnings);
     if (!config->get("RootDomain"))
       add(Severity::warning, Error{ErrorKind::config,
                                    root_.server_tab(),
@@ -127,23 +135,13 @@ class Checker {
                 "stays on the remote server");
       return;
     }
-    std::string maildir = root_.maildir(u.domain, u.dir);
-    if (fs::is_directory(maildir)) {
-      for (const std::string& sub :
-           {root_.maildir_tmp(u.domain, u.dir), root_.maildir_new(u.domain, u.dir),
-            root_.maildir_cur(u.domain, u.dir)})
-        if (!fs::is_directory(sub))
-          problem(Severity::error, "directory " + relative(sub) + " is missing");
-      std::string new_dir = root_.maildir_new(u.domain, u.dir);
-      mount_boundary(new_dir, "fetched mail cannot be delivered to it");
-      mount_boundary(new_dir, "the POP3 server cannot move read mail",
-                     root_.maildir_cur(u.domain, u.dir));
-    } else if (fs::is_directory(root_.mailbox_dir(u.domain, u.dir))) {
-      mount_boundary(root_.mailbox_dir(u.domain, u.dir), "fetched mail cannot be delivered to it");
-    } else if (!fs::is_directory(root_.mailbox_dir(u.domain, u.dir))) {
-      problem(Severity::error, "has neither " + relative(maildir) + "/ nor " +
-                                   relative(root_.mailbox_dir(u.domain, u.dir)) + "/");
-    }
+    for (const StoreProblem& p : mail_store_problems(root_, u, options_.mailbox_format))
+      problem(p.severity, p.text);
+    std::string new_dir = root_.maildir_new(u.domain, u.dir);
+    mount_boundary(new_dir, "fetched mail cannot be delivered to it");
+    mount_boundary(new_dir, "the POP3 server cannot move read mail",
+                   root_.maildir_cur(u.domain, u.dir));
+    mount_boundary(root_.mailbox_dir(u.domain, u.dir), "fetched mail cannot be delivered to it");
   }
 
   // Delivery publishes a message with link(2)/rename(2) from the temp directory beside its
@@ -179,11 +177,35 @@ class Checker {
   // aliases.tab routes fetched mail (spool/aliases.hpp): lines it cannot use are errors.
   // extaliases.tab is XMail's SMTP sender mapping, which psyncd does not use: syntax only.
   void other_tables() {
-    if (auto aliases = loaded(spool::Aliases::load(root_.aliases_tab())))
-      add_all(Severity::error, aliases->problems());
+    aliases_ = loaded(spool::Aliases::load(root_.aliases_tab()));
+    if (aliases_) add_all(Severity::error, aliases_->problems());
     if (!fs::exists(root_.extaliases_tab())) return;
     if (auto table = loaded(tabfile::read_table(root_.extaliases_tab())))
       add_all(Severity::error, table->problems);
+  }
+
+  // Pop3SyncErrorAccount must reach mailboxes psyncd fills, by the rules fetched mail follows;
+  // otherwise the mail it should take stays on the remote server.
+  void error_account() {
+    if (!server_ || !domains_ || !users_) return;
+    auto account = server_->get("Pop3SyncErrorAccount");
+    if (!account || account->empty()) return;
+    spool::MailRootFiles files(root_.root());
+    spool::AccountTables tables{&*domains_, &*users_, aliases_ ? &*aliases_ : nullptr};
+    spool::RecipientRouter router(
+        root_, tables, files, "",
+        options_.mailbox_format ? spool::MailboxFormat::mailbox : spool::MailboxFormat::maildir);
+    spool::Route route = router.route({*account});
+    if (route.complete() && !route.targets.empty()) return;
+    std::string why =
+        route.failures.empty() ? "it reaches no mailbox" : route.failures.front().to_string();
+    int line = 0;
+    for (const auto& v : server_->variables())
+      if (v.name == "Pop3SyncErrorAccount") line = v.line;
+    add(Severity::error,
+        Error{ErrorKind::config, root_.server_tab(), line, "field 2 (Pop3SyncErrorAccount)",
+              "\"" + *account + "\" is not a local account psyncd can deliver to (" + why +
+                  "): mail meant for it stays on the remote server"});
   }
 
   void links() {
@@ -219,6 +241,8 @@ class Checker {
   std::vector<Problem> out_;
   std::optional<spool::Domains> domains_;
   std::optional<spool::MailUsers> users_;
+  std::optional<spool::ServerConfig> server_;
+  std::optional<spool::Aliases> aliases_;
 };
 
 }  // namespace
@@ -230,7 +254,7 @@ std::vector<psync::Problem> check_mail_root(const std::string& root, const Check
 int run_check(const std::string& root, std::ostream& out, const CheckOptions& options) {
   std::vector<psync::Problem> problems = check_mail_root(root, options);
   for (const psync::Problem& p : problems) out << p.to_string() << '\n';
-  return psync::has_errors(problems) ? 1 : 0;
+  return psync::fails_check(problems) ? 1 : 0;
 }
 
 }  // namespace psyncd::app

@@ -4,8 +4,10 @@
 // their directory, and the POP3LINKS.TAB problems (bad fields, undecodable passwords, unknown
 // authtype tokens, contradictions, local links to missing accounts, duplicates), and mount
 // points a delivery cannot cross (a Maildir's new/ apart from its tmp/ or cur/, spool/local
-// apart from spool/temp). It does not contact remote servers and does not read mailboxes (so
-// `.keep` files there are nothing).
+// apart from spool/temp), server.tab names nobody reads and numbers that are not numbers, a
+// Pop3SyncErrorAccount that reaches no mailbox, and mail stored for the other of -MM / -Mm
+// (app/check_mail_store.hpp). It does not contact remote servers and reads no message (it
+// only counts message files, so `.keep` files are nothing).
 #pragma once
 
 #include <ostream>
@@ -20,14 +22,17 @@ struct CheckOptions {
   // Also require what a real XMail needs to start on the tree (docs/xmail-formats.md §5.1), as
   // warnings.
   bool xmail_compat = true;
+  // -Mm: accounts keep their mail in mailbox/ (else Maildir/).
+  bool mailbox_format = false;
 };
 
 // Problems in report order; file names relative to `root` (as admins write them).
 std::vector<psync::Problem> check_mail_root(const std::string& root,
                                             const CheckOptions& options = {});
 
-// Prints each problem as "file:line: text" ("warning: " first for warnings), one per line,
-// and returns the exit status: 1 when there is an error, else 0 (a clean tree prints nothing).
+// Prints each problem as "file:line: text" ("warning: " or "dangerous: " first for warnings
+// and dangers), one per line, and returns the exit status: 1 when there is an error or a
+// danger, else 0 (a clean tree prints nothing).
 int run_check(const std::string& root, std::ostream& out, const CheckOptions& options = {});
 
 }  // namespace psyncd::app

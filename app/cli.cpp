@@ -28,8 +28,11 @@ int run_cli(const std::vector<std::string>& args, const Environment& env, std::o
     case Mode::version:
       out << "psyncd " << PSYNCD_VERSION << '\n';
       return 0;
-    case Mode::check:
-      return run_check(options->mail_root, out);
+    case Mode::check: {
+      CheckOptions check;
+      check.mailbox_format = options->mailbox_format == MailboxFormat::mailbox;
+      return run_check(options->mail_root, out, check);
+    }
     case Mode::run:
       return run_service(*options, out, err);
     case Mode::once: {

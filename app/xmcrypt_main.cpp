@@ -1,16 +1,13 @@
-// xmcrypt PASSWORD: prints XMail's encoding of PASSWORD (for mailusers.tab field 2 and
-// pop3links.tab field 4) and a newline. Same interface as XMail's XMCrypt tool.
-#include <cstdio>
+// xmcrypt entry point: everything else lives in app_lib (app/xmcrypt_cli.cpp).
+#include <iostream>
 #include <string>
+#include <vector>
 
-#include "spool/password.hpp"
+#include "app/xmcrypt_cli.hpp"
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: %s PASSWORD\n", argc > 0 ? argv[0] : "xmcrypt");
-    return 1;
-  }
-  std::string encoded = psyncd::spool::encode_password(argv[1]);
-  std::fprintf(stdout, "%s\n", encoded.c_str());
-  return std::fflush(stdout) == 0 ? 0 : 1;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  int status = psyncd::app::run_xmcrypt(args, std::cout, std::cerr);
+  std::cout.flush();
+  return std::cout ? status : 1;
 }

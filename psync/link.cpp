@@ -5,6 +5,7 @@
 
 #include "common/ascii.hpp"
 #include "spool/password.hpp"
+#include "tabfile/fields.hpp"
 
 namespace psyncd::psync {
 
@@ -26,7 +27,9 @@ class LinkParser {
     const auto& f = record_.fields;
     if (f.size() < kLinkFields) {
       std::string count = std::to_string(f.size()) + (f.size() == 1 ? " field" : " fields");
-      problem(Severity::error, "", count + ", pop3links.tab needs at least 6 (line skipped)");
+      problem(
+          Severity::error, "",
+          count + ", pop3links.tab needs at least 6 (line skipped)" + tabfile::space_hint(record_));
       return finish();
     }
     if (f.size() > kLinkFields)

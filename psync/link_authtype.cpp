@@ -4,9 +4,12 @@
 #include <array>
 #include <climits>
 #include <initializer_list>
+#include <optional>
+#include <utility>
 
 #include "common/ascii.hpp"
 #include "common/decimal.hpp"
+#include "common/did_you_mean.hpp"
 #include "common/hex.hpp"
 
 namespace psyncd::psync {
@@ -80,8 +83,28 @@ bool is_flag(std::string_view name) {
   return false;
 }
 
+// Names admins write for a known token ("STARTTLS" is RFC 2595's name for STLS).
+constexpr std::array<std::pair<const char*, const char*>, 6> kAliases = {{{"STARTTLS", "STLS"},
+                                                                          {"TLS", "STLS"},
+                                                                          {"SSL", "POP3S"},
+                                                                          {"POPS", "POP3S"},
+                                                                          {"Keep", "Leave"},
+                                                                          {"NoDelete", "Leave"}}};
+
+// The known token an unknown name was probably meant to be.
+std::optional<std::string> meant(const std::string& name) {
+  std::string_view trimmed = name;
+  while (!trimmed.empty() && (trimmed.front() == ' ' || trimmed.front() == '\t'))
+    trimmed.remove_prefix(1);
+  while (!trimmed.empty() && (trimmed.back() == ' ' || trimmed.back() == '\t'))
+    trimmed.remove_suffix(1);
+  for (const auto& [alias, known] : kAliases)
+    if (iequals(trimmed, alias)) return std::string(known);
+  return did_you_mean(name, std::vector<std::string_view>(kKnown.begin(), kKnown.end()));
+}
+
 // Why an unknown token did not match, so a typo is easy to fix.
-std::string unknown_hint(const std::string& name) {
+std::string unknown_hint(const std::string& name, const std::optional<std::string>& guess) {
   for (const char* k : kKnown)
     if (iequals(name, k)) return "; option names are case-sensitive: " + quoted(k);
   size_t first = name.find_first_not_of(" \t");
@@ -89,7 +112,7 @@ std::string unknown_hint(const std::string& name) {
   if (first != std::string::npos && (first > 0 || last + 1 < name.size()) &&
       is_known(name.substr(first, last - first + 1)))
     return "; spaces are not trimmed";
-  return "";
+  return guess ? "; did you mean " + quoted(*guess) + "?" : "";
 }
 
 class Parser {
@@ -98,6 +121,7 @@ class Parser {
     for (const Token& t : tokenize(text)) one(t);
     resolve_xmail_flags();
     check_combinations();
+    for (const Token& t : unknown_) report_unknown(t);
     return std::move(out_);
   }
 
@@ -124,7 +148,7 @@ class Parser {
   void one(const Token& t) {
     if (!is_known(t.name)) {
       out_.options.unknown.push_back(t.raw);
-      warn("unknown token " + quoted(t.raw) + " (ignored" + unknown_hint(t.name) + ")");
+      unknown_.push_back(t);
       return;
     }
     repeated(t);
@@ -295,15 +319,18 @@ class Parser {
       int n = xmail_atoi(t.value);
       std::string text = quoted(t.raw) + ": XMail reads the value as a number (atoi gives " +
                          std::to_string(n) + ")";
+      // A lone Leave=V that turns Leave off deletes the mail the admin meant to keep.
+      bool deletes = n <= 0 && count <= 1 && o.keep_days == 0;
       if (n > 0)
         text += ", so Leave is on";
-      else if (count > 1 || o.keep_days > 0)
+      else if (!deletes)
         text += ", which does not turn Leave on";
       else
         text +=
             ", so Leave is off and fetched mail is deleted from the server; write Leave or "
             "Leave=1 to keep it";
-      warn(std::move(text));
+      out_.problems.push_back(
+          make_problem(deletes ? Severity::danger : Severity::warning, kField, std::move(text)));
     }
     if (count < 2) return;
     warn(written({"Leave"}) + ": Leave given " + std::to_string(count) +
@@ -335,8 +362,35 @@ class Parser {
       warn("token \"SizeAction\" has no effect without MaxSize");
   }
 
+  // Reported once every token is read: a misspelled Leave is harmless when KeepDays keeps
+  // the mail anyway, a misspelled STLS when POP3S is also given.
+  void report_unknown(const Token& t) {
+    std::optional<std::string> guess = meant(t.name);
+    std::string text =
+        "unknown token " + quoted(t.raw) + " (ignored" + unknown_hint(t.name, guess) + ")";
+    std::string cost = guess ? cost_of_missing(*guess) : std::string();
+    if (cost.empty()) return warn(std::move(text));
+    out_.problems.push_back(make_problem(Severity::danger, kField, text + ": " + cost));
+  }
+
+  // What the link does without the token the admin probably meant; empty when harmless.
+  std::string cost_of_missing(const std::string& token) const {
+    const AuthOptions& o = out_.options;
+    if ((token == "Leave" || token == "KeepDays") && !leave_mode(o))
+      return "without it fetched mail is deleted from the server";
+    bool tls_token = token == "STLS" || token == "FSTLS" || token == "POP3S";
+    if (tls_token && o.tls == TlsMode::none)
+      return "without it the link logs in without TLS (the password goes in clear)";
+    bool auth_token = token == "APOP" || token == "FAPOP" || token == "SASL";
+    if (auth_token && o.tls == TlsMode::none && o.method == AuthMethod::user_pass)
+      return "without it the link logs in with USER/PASS without TLS (the password goes in "
+             "clear)";
+    return {};
+  }
+
   ParsedAuthtype out_;
-  std::vector<Token> tokens_;  // the known tokens, in field order
+  std::vector<Token> tokens_;   // the known tokens, in field order
+  std::vector<Token> unknown_;  // the others, in field order
 };
 
 }  // namespace

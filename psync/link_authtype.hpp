@@ -2,9 +2,13 @@
 // (MscParseOptions, UPopChanConfigAssign): split on ',', CR and LF (empty tokens vanish), each
 // token cut at its first '=' into name and value, names compared case-sensitively and
 // untrimmed. Unknown tokens are ignored as XMail ignores them, and each is reported as a
-// warning. XMail's tokens are flags that only ever add (UPopCreateChannel reads the result), so
-// a combination such as CLR,APOP or POP3S,STLS runs with XMail's meaning and is reported as a
-// warning saying which meaning; errors are left for psyncd's own tokens. It does no I/O.
+// warning, with the known token it was probably meant to be ("did you mean"); a danger
+// (--check fails, the link still runs as XMail reads it) when that token is missed: a
+// misspelled Leave or KeepDays deletes fetched mail, a misspelled STLS, FSTLS, POP3S, APOP,
+// FAPOP or SASL sends the password in clear. XMail's tokens are flags that only ever add
+// (UPopCreateChannel reads the result), so a combination such as CLR,APOP or POP3S,STLS runs with
+// XMail's meaning and is reported as a warning saying which meaning; errors are left for psyncd's
+// own tokens. It does no I/O.
 //
 // XMail tokens (same meaning as XMail): CLR (means nothing to XMail: USER/PASS is its default),
 // APOP, FAPOP, STLS, FSTLS, POP3S, Leave, Leave=N (on when atoi(N) > 0; once on, no later Leave

@@ -7,7 +7,9 @@ namespace psyncd::psync {
 
 std::string Problem::to_string() const {
   std::string text = error.to_string();
-  return severity == Severity::warning ? "warning: " + text : text;
+  if (severity == Severity::warning) return "warning: " + text;
+  if (severity == Severity::danger) return "dangerous: " + text;
+  return text;
 }
 
 Problem make_problem(Severity severity, std::string field, std::string text) {
@@ -22,6 +24,15 @@ Problem make_problem(Severity severity, std::string field, std::string text) {
 bool has_errors(const std::vector<Problem>& problems) {
   return std::any_of(problems.begin(), problems.end(),
                      [](const Problem& p) { return p.severity == Severity::error; });
+}
+
+}  // namespace psyncd::psync
+
+namespace psyncd::psync {
+
+bool fails_check(const std::vector<Problem>& problems) {
+  return std::any_of(problems.begin(), problems.end(),
+                     [](const Problem& p) { return p.severity != Severity::warning; });
 }
 
 }  // namespace psyncd::psync

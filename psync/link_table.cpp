@@ -117,6 +117,8 @@ void log_problems(const std::vector<Problem>& problems) {
   for (const Problem& p : problems) {
     if (p.severity == Severity::error)
       log::error("{}", p.error.to_string());
+    else if (p.severity == Severity::danger)
+      log::warn("dangerous: {}", p.error.to_string());
     else
       log::warn("{}", p.error.to_string());
   }

@@ -8,8 +8,13 @@ namespace {
 
 constexpr unsigned char kKey = 0x65;  // XMail's fixed XOR byte (decimal 101)
 
+// A field that does not decode is most often a password written in clear.
 Error password_error(std::string text) {
-  return Error{ErrorKind::config, {}, 0, "password", std::move(text)};
+  return Error{ErrorKind::config,
+               {},
+               0,
+               "password",
+               std::move(text) + "; a plain password? encode it with xmcrypt"};
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "spool/server_config.hpp"
 
+#include <algorithm>
+
 #include "common/log.hpp"
 #include "tabfile/fields.hpp"
 
@@ -49,6 +51,14 @@ Result<long long> ServerConfig::get_int_checked(std::string_view name,
                  "\"" + it->second.value + "\" is not a number"};
   }
   return *number;
+}
+
+std::vector<ServerConfig::Variable> ServerConfig::variables() const {
+  std::vector<Variable> out;
+  for (const auto& [name, entry] : entries_) out.push_back(Variable{name, entry.line});
+  std::sort(out.begin(), out.end(),
+            [](const Variable& a, const Variable& b) { return a.line < b.line; });
+  return out;
 }
 
 long long ServerConfig::get_int(std::string_view name, long long default_value) const {

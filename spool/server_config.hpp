@@ -33,6 +33,14 @@ class ServerConfig {
 
   const std::vector<Error>& problems() const { return problems_; }
 
+  // Every variable set, with its line, in file order (the first of duplicates).
+  struct Variable {
+    std::string name;
+    int line = 0;
+  };
+  std::vector<Variable> variables() const;
+  const std::string& path() const { return path_; }
+
  private:
   struct Entry {
     std::string value;

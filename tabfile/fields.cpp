@@ -26,7 +26,16 @@ std::optional<Error> check_field_count(const Table& table, const Record& record,
   } else {
     text += ", need at most " + std::to_string(max);
   }
-  return record_problem(table, record, 0, {}, text + " (line ignored)");
+  text += " (line ignored)";
+  if (n < min) text += space_hint(record);
+  return record_problem(table, record, 0, {}, text);
+}
+
+std::string space_hint(const Record& record) {
+  for (const std::string& field : record.fields)
+    if (field.find(' ') != std::string::npos)
+      return ": fields are TAB-separated; this line has spaces";
+  return {};
 }
 
 std::optional<long long> parse_number(std::string_view text, bool allow_negative) {

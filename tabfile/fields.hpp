@@ -24,9 +24,14 @@ Error record_problem(const Table& table, const Record& record, int field_number,
                      std::string_view field_name, std::string text);
 
 // A problem when the record has fewer than `min` or more than `max` fields:
-// "1 field, need at least 2 (line ignored)", "3 fields, need exactly 2 (line ignored)".
+// "1 field, need at least 2 (line ignored)", "3 fields, need exactly 2 (line ignored)", with
+// space_hint() after it when too few.
 std::optional<Error> check_field_count(const Table& table, const Record& record, size_t min,
                                        size_t max = static_cast<size_t>(-1));
+
+// ": fields are TAB-separated; this line has spaces" when a field of the record has a space
+// (a line typed with spaces for TABs is one field), else "".
+std::string space_hint(const Record& record);
 
 // A table field's number: common/decimal.hpp's strict decimal with at most 18 digits, and one
 // leading '-' when allow_negative. Stricter than XMail's atoi(), which turns "12abc" into 12

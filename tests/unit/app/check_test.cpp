@@ -61,11 +61,92 @@ TEST_CASE("check: warnings only exit 0") {
   test::TempDir dir;
   copy_sample(dir);
   dir.write("pop3links.tab",
-            "\"example.test\"\t\"alice\"\t\"127.0.0.1:11110\"\t\"alice\"\t\"\"\t\"Levae\"\n");
+            "\"example.test\"\t\"alice\"\t\"127.0.0.1:11110\"\t\"alice\"\t\"\"\t\"Frobnicate\"\n");
   int status = -1;
   CHECK(check_output(dir.path(), status) ==
-        "warning: pop3links.tab:1: field 6 (authtype): unknown token \"Levae\" (ignored)\n");
+        "warning: pop3links.tab:1: field 6 (authtype): unknown token \"Frobnicate\" (ignored)\n");
   CHECK(status == 0);
+}
+
+TEST_CASE("check: dangerous authtypes exit 1, and the links still run") {
+  test::TempDir dir;
+  copy_sample(dir);
+  dir.write("pop3links.tab",
+            "\"example.test\"\t\"alice\"\t\"127.0.0.1:11110\"\t\"a\"\t\"\"\t\"STLS, Leave\"\n"
+            "\"example.test\"\t\"alice\"\t\"127.0.0.1:11110\"\t\"b\"\t\"\"\t\"STARTTLS\"\n");
+  int status = -1;
+  CHECK(check_output(dir.path(), status) ==
+        "dangerous: pop3links.tab:1: field 6 (authtype): unknown token \" Leave\" (ignored; "
+        "spaces are not trimmed): without it fetched mail is deleted from the server\n"
+        "dangerous: pop3links.tab:2: field 6 (authtype): unknown token \"STARTTLS\" (ignored; "
+        "did you mean \"STLS\"?): without it the link logs in without TLS (the password goes in "
+        "clear)\n");
+  CHECK(status == 1);
+}
+
+TEST_CASE("check: server.tab names nobody reads and values that are not numbers") {
+  test::TempDir dir;
+  copy_sample(dir);
+  dir.write("server.tab",
+            "\"RootDomain\"\t\"example.test\"\n"
+            "\"Pop3Threadz\"\t\"4\"\n"
+            "\"PsyncMaxPerHost\"\t\"four\"\n"
+            "\"MyOwnSetting\"\t\"1\"\n"
+            "\"SmtpConfig-127.0.0.1,25\"\t\"mail-auth\"\n"
+            "\"pop3greeting\"\t\"hi\"\n");
+  int status = -1;
+  CHECK(check_output(dir.path(), status) ==
+        "server.tab:2: field 1 (name): unknown variable \"Pop3Threadz\" (did you mean "
+        "\"Pop3Threads\"? names are case-sensitive; as written it sets nothing)\n"
+        "server.tab:3: field 2 (PsyncMaxPerHost): \"four\" is not a number; psyncd uses its "
+        "default instead\n"
+        "server.tab:6: field 1 (name): unknown variable \"pop3greeting\" (did you mean "
+        "\"Pop3Greeting\"? names are case-sensitive; as written it sets nothing)\n"
+        "warning: server.tab:4: field 1 (name): unknown variable \"MyOwnSetting\" (neither XMail "
+        "nor psyncd reads it)\n");
+  CHECK(status == 1);
+}
+
+TEST_CASE("check: Pop3SyncErrorAccount must reach a mailbox") {
+  test::TempDir dir;
+  copy_sample(dir);
+  std::string server = slurp(dir / "server.tab");
+  dir.write("server.tab", server + "\"Pop3SyncErrorAccount\"\t\"nobody@example.test\"\n");
+  int status = -1;
+  std::string out = check_output(dir.path(), status);
+  CHECK(out.find("server.tab:") != std::string::npos);
+  CHECK(out.find("field 2 (Pop3SyncErrorAccount): \"nobody@example.test\" is not a local "
+                 "account psyncd can deliver to (") != std::string::npos);
+  CHECK(out.find("): mail meant for it stays on the remote server\n") != std::string::npos);
+  CHECK(status == 1);
+  // An account of the tree is fine.
+  dir.write("server.tab", server + "\"Pop3SyncErrorAccount\"\t\"alice@example.test\"\n");
+  CHECK(check_output(dir.path(), status).empty());
+  CHECK(status == 0);
+}
+
+TEST_CASE("check: mail stored for the other of -MM and -Mm") {
+  test::TempDir dir;
+  copy_sample(dir);
+  const std::string alice = "domains/example.test/alice";
+  std::filesystem::create_directories(dir / (alice + "/mailbox"));
+  dir.write(alice + "/mailbox/1.msg", "Subject: old\n\nhi\n");
+  dir.write(alice + "/mailbox/.keep", "");
+  CheckOptions mm;
+  std::vector<std::string> got = test::problem_texts(check_mail_root(dir.path(), mm));
+  CHECK(got == std::vector<std::string>{
+                   "mailusers.tab:1: account alice@example.test: 1 message file(s) in " + alice +
+                   "/mailbox/, which -MM neither serves nor fills (-Mm does): move them or run "
+                   "with the other flag"});
+  CheckOptions mbox;
+  mbox.mailbox_format = true;
+  dir.write(alice + "/Maildir/new/2.host", "Subject: new\n\nhi\n");
+  got = test::problem_texts(check_mail_root(dir.path(), mbox));
+  // bob has an empty Maildir/ only: nothing is hidden from him.
+  CHECK(got == std::vector<std::string>{
+                   "mailusers.tab:1: account alice@example.test: 1 message file(s) in " + alice +
+                   "/Maildir/, which -Mm neither serves nor fills (-MM does): move them or run "
+                   "with the other flag"});
 }
 
 // Lines XMail 1.27 runs (UPopChanConfigAssign only ever adds flags): each runs with XMail's
@@ -74,7 +155,7 @@ TEST_CASE("check: authtype combinations XMail accepts are warnings, not dropped 
   test::TempDir dir;
   copy_sample(dir);
   const std::vector<std::string> auths = {"CLR,APOP",      "POP3S,STLS",
-                                          "APOP,FAPOP",    "Leave=yes",
+                                          "APOP,FAPOP",    "Leave=yes,KeepDays=3",
                                           "Leave,Leave=0", "OutBind=127.0.0.1,OutBind=127.0.0.2"};
   std::string tab;
   for (size_t i = 0; i < auths.size(); ++i)
@@ -93,9 +174,10 @@ TEST_CASE("check: authtype combinations XMail accepts are warnings, not dropped 
             "it)\n" +
             w + "3" + f + "\"APOP,FAPOP\": XMail uses FAPOP (APOP only, no USER/PASS fallback)\n" +
             w + "4" + f +
-            "\"Leave=yes\": XMail reads the value as a number (atoi gives 0), so Leave is off "
-            "and fetched mail is deleted from the server; write Leave or Leave=1 to keep it\n" +
-            w + "5" + f +
+            "\"Leave=yes\": XMail reads the value as a number (atoi gives 0), which does not "
+            "turn Leave on\n" +
+            w + "4" + f + "\"Leave=yes\": no effect, KeepDays keeps mail on the server\n" + w +
+            "5" + f +
             "\"Leave,Leave=0\": Leave given 2 times; XMail keeps mail on the server when any "
             "one of them turns Leave on, so Leave is on\n" +
             w + "6" + f +
@@ -138,7 +220,8 @@ TEST_CASE("check: other tables' problems are reported with file and line") {
   std::vector<psync::Problem> problems = check_mail_root(dir.path());
   std::vector<std::string> want = {
       "warning: server.tab: RootDomain is not set: POP3 logins without a domain fail",
-      "mailusers.tab:2: field 3 (password): odd number of hex digits (3) (line ignored)",
+      "mailusers.tab:2: field 3 (password): odd number of hex digits (3); a plain password? "
+      "encode it with xmcrypt (line ignored)",
       "userdef.tab:1: 1 field, need exactly 2 (line ignored)",
       // bob's line in mailusers.tab is unusable, so his local link has no account.
       "pop3links.tab:1: local link to bob@example.test, which is not an account in "

@@ -102,12 +102,14 @@ TEST_CASE("authtype: bad input") {
   const std::string f = "field 6 (authtype): ";
   const std::string w = "warning: " + f;
   const Case cases[] = {
-      {"unknown token", "Levae", {w + "unknown token \"Levae\" (ignored)"}},
-      {"wrong case",
-       "apop",
+      {"unknown token", "Frobnicate", {w + "unknown token \"Frobnicate\" (ignored)"}},
+      {"wrong case, harmless",
+       "STLS,apop",
        {w + "unknown token \"apop\" (ignored; option names are "
             "case-sensitive: \"APOP\")"}},
-      {"spaces", "APOP, Leave", {w + "unknown token \" Leave\" (ignored; spaces are not trimmed)"}},
+      {"spaces, harmless",
+       "STLS, APOP",
+       {w + "unknown token \" APOP\" (ignored; spaces are not trimmed)"}},
       {"unknown with value", "Timeout=30", {w + "unknown token \"Timeout=30\" (ignored)"}},
       {"flag with value", "APOP=1", {w + "token \"APOP=1\": value ignored"}},
       {"SASL+APOP", "APOP,SASL=PLAIN", {f + "tokens \"APOP\" and \"SASL\" contradict each other"}},
@@ -172,6 +174,7 @@ TEST_CASE("authtype: combinations XMail accepts run with XMail's meaning") {
     std::vector<std::string> want;
   };
   const std::string w = "warning: field 6 (authtype): ";
+  const std::string d = "dangerous: field 6 (authtype): ";
   const std::string apop_meaning =
       "XMail uses APOP (CLR means nothing to XMail; APOP falls back to USER/PASS when the "
       "greeting has no timestamp or the server refuses it)";
@@ -227,19 +230,19 @@ TEST_CASE("authtype: combinations XMail accepts run with XMail's meaning") {
        AuthMethod::user_pass,
        TlsMode::none,
        false,
-       {w + "\"Leave=yes\": XMail reads the value as a number (atoi gives 0), so Leave is off "
+       {d + "\"Leave=yes\": XMail reads the value as a number (atoi gives 0), so Leave is off "
             "and fetched mail is deleted from the server; write Leave or Leave=1 to keep it"}},
       {"Leave=",
        AuthMethod::user_pass,
        TlsMode::none,
        false,
-       {w + "\"Leave=\": XMail reads the value as a number (atoi gives 0), so Leave is off and "
+       {d + "\"Leave=\": XMail reads the value as a number (atoi gives 0), so Leave is off and "
             "fetched mail is deleted from the server; write Leave or Leave=1 to keep it"}},
       {"Leave=-1",
        AuthMethod::user_pass,
        TlsMode::none,
        false,
-       {w + "\"Leave=-1\": XMail reads the value as a number (atoi gives -1), so Leave is off "
+       {d + "\"Leave=-1\": XMail reads the value as a number (atoi gives -1), so Leave is off "
             "and fetched mail is deleted from the server; write Leave or Leave=1 to keep it"}},
       {"Leave=yes,Leave",
        AuthMethod::user_pass,
@@ -270,14 +273,14 @@ TEST_CASE("authtype: combinations XMail accepts run with XMail's meaning") {
        AuthMethod::user_pass,
        TlsMode::none,
        false,
-       {w + "\"Leave=2147483648\": XMail reads the value as a number (atoi gives -2147483648), "
+       {d + "\"Leave=2147483648\": XMail reads the value as a number (atoi gives -2147483648), "
             "so Leave is off and fetched mail is deleted from the server; write Leave or Leave=1 "
             "to keep it"}},
       {"Leave=99999999999999999999",
        AuthMethod::user_pass,
        TlsMode::none,
        false,
-       {w + "\"Leave=99999999999999999999\": XMail reads the value as a number (atoi gives -1), "
+       {d + "\"Leave=99999999999999999999\": XMail reads the value as a number (atoi gives -1), "
             "so Leave is off and fetched mail is deleted from the server; write Leave or Leave=1 "
             "to keep it"}},
       {"Leave,Leave",
@@ -346,4 +349,60 @@ TEST_CASE("authtype: every token is documented in the header") {
     for (const Problem& p : parse_authtype(name).problems)
       CHECK(p.error.text.find("unknown token") == std::string::npos);
   }
+}
+
+// A token that looks like a known one gets "did you mean"; when missing it costs mail or sends
+// the password in clear it is a danger: --check fails, the link runs as XMail reads it.
+TEST_CASE("authtype: misspelled tokens that matter are dangers") {
+  struct Case {
+    const char* name;
+    std::string input;
+    std::string want;
+  };
+  const std::string d = "dangerous: field 6 (authtype): ";
+  const std::string w = "warning: field 6 (authtype): ";
+  const std::string deleted = ": without it fetched mail is deleted from the server";
+  const std::string clear =
+      ": without it the link logs in without TLS (the password goes in clear)";
+  const Case cases[] = {
+      {"space before Leave", "STLS, Leave",
+       d + "unknown token \" Leave\" (ignored; spaces are not trimmed)" + deleted},
+      {"swapped letters", "Levae",
+       d + "unknown token \"Levae\" (ignored; did you mean \"Leave\"?)" + deleted},
+      {"wrong case", "leave",
+       d + "unknown token \"leave\" (ignored; option names are case-sensitive: \"Leave\")" +
+           deleted},
+      {"KeepDays typo", "KeepDay=3",
+       d + "unknown token \"KeepDay=3\" (ignored; did you mean \"KeepDays\"?)" + deleted},
+      {"STARTTLS", "STARTTLS",
+       d + "unknown token \"STARTTLS\" (ignored; did you mean \"STLS\"?)" + clear},
+      {"SSL", "SSL,Leave", d + "unknown token \"SSL\" (ignored; did you mean \"POP3S\"?)" + clear},
+      {"POP3S typo", "Leave,POPS3",
+       d + "unknown token \"POPS3\" (ignored; did you mean \"POP3S\"?)" + clear},
+      {"APOP typo without TLS", "Leave,APOPP",
+       d + "unknown token \"APOPP\" (ignored; did you mean \"APOP\"?): without it the link logs in "
+           "with USER/PASS without TLS (the password goes in clear)"},
+      {"Leave=no alone", "Leave=no",
+       d + "\"Leave=no\": XMail reads the value as a number (atoi gives 0), so Leave is off and "
+           "fetched mail is deleted from the server; write Leave or Leave=1 to keep it"},
+      // Harmless: another token already does what the missed one would.
+      {"Leave typo with KeepDays", "KeepDays=3,Levae",
+       w + "unknown token \"Levae\" (ignored; did you mean \"Leave\"?)"},
+      {"STARTTLS with POP3S", "POP3S,STARTTLS,Leave",
+       w + "unknown token \"STARTTLS\" (ignored; did you mean \"STLS\"?)"},
+      {"APOP typo under TLS", "STLS,Leave,APOPP",
+       w + "unknown token \"APOPP\" (ignored; did you mean \"APOP\"?)"},
+      {"nothing near", "Leave,Frobnicate", w + "unknown token \"Frobnicate\" (ignored)"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.name);
+    ParsedAuthtype p = parse_authtype(c.input);
+    CHECK(texts(p) == std::vector<std::string>{c.want});
+    CHECK_FALSE(has_errors(p.problems));  // the link still runs
+  }
+  // XMail's reading is kept: the misspelled token is ignored.
+  ParsedAuthtype p = parse_authtype("STARTTLS, Leave");
+  CHECK(p.options.tls == TlsMode::none);
+  CHECK_FALSE(p.options.leave);
+  CHECK(fails_check(p.problems));
 }

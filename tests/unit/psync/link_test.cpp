@@ -86,8 +86,11 @@ TEST_CASE("parse_link: bad input") {
       {"bad password",
        {"example.test", "alice", "h", "joe", "abc", ""},
        {"pop3links.tab:3: field 5 (external-crypted-password): not an XMCrypt string: odd number "
-        "of hex "
-        "digits (3) (line skipped)"}},
+        "of hex digits (3); a plain password? encode it with xmcrypt (line skipped)"}},
+      {"spaces instead of TABs",
+       {"example.test alice h joe 1d08040c09 APOP"},
+       {"pop3links.tab:3: 1 field, pop3links.tab needs at least 6 (line skipped): fields are "
+        "TAB-separated; this line has spaces"}},
       {"bad port",
        {"example.test", "alice", "h:pop", "joe", s, ""},
        {"pop3links.tab:3: field 3 (external-domain): \"h:pop\": port \"pop\" is not a number from "
@@ -139,10 +142,10 @@ TEST_CASE("parse_link: bad input") {
         "spaces; they are "
         "not trimmed, so it matches no address"}},
       {"authtype problems come last",
-       {"example.test", "alice", "h:x", "joe", s, "Levae"},
+       {"example.test", "alice", "h:x", "joe", s, "Frobnicate"},
        {"pop3links.tab:3: field 3 (external-domain): \"h:x\": port \"x\" is not a number from 1 to "
         "65535",
-        "warning: pop3links.tab:3: field 6 (authtype): unknown token \"Levae\" (ignored)"}},
+        "warning: pop3links.tab:3: field 6 (authtype): unknown token \"Frobnicate\" (ignored)"}},
   };
   for (const Case& c : cases) {
     INFO(c.name);

@@ -72,8 +72,10 @@ TEST_CASE("MailUsers: bad input, exact messages, good lines kept") {
   );
   CHECK(render_problems(u) ==
         "mailusers.tab:1: 5 fields, need at least 6 (line ignored)\n"
-        "mailusers.tab:2: field 3 (password): odd number of hex digits (3) (line ignored)\n"
-        "mailusers.tab:3: field 3 (password): bad hex pair at offset 0 (line ignored)\n"
+        "mailusers.tab:2: field 3 (password): odd number of hex digits (3); a plain password? "
+        "encode it with xmcrypt (line ignored)\n"
+        "mailusers.tab:3: field 3 (password): bad hex pair at offset 0; a plain password? "
+        "encode it with xmcrypt (line ignored)\n"
         "mailusers.tab:4: field 4 (account-id): \"4x\" is not a number (line ignored)\n"
         "mailusers.tab:5: field 4 (account-id): 0 is reserved (line ignored)\n"
         "mailusers.tab:6: field 5 (account-dir): \"..\" is not a usable directory name "

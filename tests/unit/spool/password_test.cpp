@@ -54,12 +54,15 @@ TEST_CASE("decode_password: bad input, exact messages") {
     std::string input;
     std::string want;
   };
+  // Text that is not XMail's encoding is most often a password written in clear.
+  const std::string hint = "; a plain password? encode it with xmcrypt";
   const Case cases[] = {
-      {"odd length", "1d0", "password: odd number of hex digits (3)"},
-      {"non-hex first pair", "zz08", "password: bad hex pair at offset 0"},
-      {"non-hex second digit", "1d0g", "password: bad hex pair at offset 2"},
-      {"space (sscanf would accept)", " 1", "password: bad hex pair at offset 0"},
-      {"sign (sscanf would accept)", "+1", "password: bad hex pair at offset 0"},
+      {"odd length", "1d0", "password: odd number of hex digits (3)" + hint},
+      {"non-hex first pair", "zz08", "password: bad hex pair at offset 0" + hint},
+      {"non-hex second digit", "1d0g", "password: bad hex pair at offset 2" + hint},
+      {"space (sscanf would accept)", " 1", "password: bad hex pair at offset 0" + hint},
+      {"sign (sscanf would accept)", "+1", "password: bad hex pair at offset 0" + hint},
+      {"a plain password", "secret", "password: bad hex pair at offset 0" + hint},
   };
   for (const auto& c : cases) {
     INFO(c.name);

@@ -51,3 +51,18 @@ TEST_CASE("check_field_count and record_problem: exact texts") {
   CHECK(e.to_string() == "u.tab:2: field 6 (authtype): unknown token \"Levae\" (ignored)");
   CHECK(record_problem(t, t.records[0], 2, "", "x").to_string() == "u.tab:1: field 2: x");
 }
+
+TEST_CASE("check_field_count: a line typed with spaces for TABs gets a hint") {
+  Table t = parse("a b\na b\tc\nab\n", "u.tab");
+  REQUIRE(t.records.size() == 3);
+  CHECK(check_field_count(t, t.records[0], 2)->to_string() ==
+        "u.tab:1: 1 field, need at least 2 (line ignored): fields are TAB-separated; this line "
+        "has spaces");
+  CHECK(check_field_count(t, t.records[1], 3)->text ==
+        "2 fields, need at least 3 (line ignored): fields are TAB-separated; this line has "
+        "spaces");
+  // No space, no hint; too many fields are not about spaces.
+  CHECK(check_field_count(t, t.records[2], 2)->text == "1 field, need at least 2 (line ignored)");
+  CHECK(check_field_count(t, t.records[1], 1, 1)->text ==
+        "2 fields, need exactly 1 (line ignored)");
+}
