@@ -4,7 +4,7 @@ set(PSYNCD_WARNINGS -Wall -Wextra -Werror -Wshadow -Wconversion -Wformat=2)
 # GCC 12 at -O3 reports -Wrestrict inside std::string's own copy for plain concatenations
 # (GCC bug 105329, fixed in 13), so a Release build would stop on library code it cannot see
 # into. Only that warning and only that compiler: every other warning still fails the build.
-# Tests take PSYNCD_COMPILER_QUIRKS too (tests/CMakeLists.txt).
+# Tests, fuzz targets and benchmarks build with these same warnings.
 set(PSYNCD_COMPILER_QUIRKS)
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
   set(PSYNCD_COMPILER_QUIRKS -Wno-restrict)
