@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "app/psyncctl_cli.hpp"
+#include "app/xmcrypt_cli.hpp"
 #include "tests/unit/app/doc_sources.hpp"
 
 using namespace psyncd::test;
@@ -102,6 +103,22 @@ TEST_CASE("man: psyncctl(8) and the guide name every command, option and exit st
     INFO("exit status " << c);
     CHECK(man.find("\n.B " + c + "\n") != std::string::npos);
     CHECK(guide.find(c) != std::string::npos);
+  }
+}
+
+TEST_CASE("man: xmcrypt(1) has xmcrypt's usage lines, --help and -h") {
+  std::ostringstream out, err;
+  REQUIRE(psyncd::app::run_xmcrypt({"--help"}, out, err) == 0);
+  std::ostringstream help_h, err_h;
+  REQUIRE(psyncd::app::run_xmcrypt({"-h"}, help_h, err_h) == 0);
+  CHECK(help_h.str() == out.str());
+  std::string man = page("xmcrypt.1");
+  CHECK(out.str().find("xmcrypt -- PASSWORD") != std::string::npos);
+  CHECK(man.find("xmcrypt --\n") != std::string::npos);
+  CHECK(man.find("{ --help | -h }") != std::string::npos);
+  for (const auto& f : flags_in(out.str())) {
+    INFO("option " << f);
+    CHECK(man.find(f) != std::string::npos);
   }
 }
 
