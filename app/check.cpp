@@ -7,6 +7,7 @@
 #include "app/check_mail_store.hpp"
 #include "common/fs.hpp"
 #include "psync/link_table.hpp"
+#include "psync/relay_config.hpp"
 #include "spool/aliases.hpp"
 #include "spool/domains.hpp"
 #include "spool/mail_root.hpp"
@@ -89,6 +90,9 @@ class Checker {
     spool::ServerVariableProblems variables = spool::check_server_variables(*config);
     add_all(Severity::error, variables.errors);
     add_all(Severity::warning, variables.warnings);
+    psync::RelayCheck relay = psync::check_relay_config(*config, root_.server_tab());
+    add_all(Severity::error, relay.errors);
+    add_all(Severity::warning, relay.warnings);
     if (!config->get("RootDomain"))
       add(Severity::warning, Error{ErrorKind::config,
                                    root_.server_tab(),

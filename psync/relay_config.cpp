@@ -61,38 +61,33 @@ Result<smtp::GatewayList> relay_command_gateways(const RelayConfig& config, cons
   return parsed;
 }
 
-std::vector<Error> check_relay_config(const spool::ServerConfig& server,
-                                      const std::string& server_tab) {
-  std::vector<Error> out;
+RelayCheck check_relay_config(const spool::ServerConfig& server, const std::string& server_tab) {
+  RelayCheck out;
   auto at = [&](Error e, const std::string& variable) {
     e.file = server_tab;
     if (e.field.empty()) e.field = variable;
     e.text = fmt::format("{}: {}", variable, e.text);
     return e;
   };
-  for (const char* name : {"PsyncRelayOutside", "MaxMTAOps"}) {
-    if (auto v = server.get_int_checked(name, 0); !v) out.push_back(v.error());
-  }
+  // Numbers (MaxMTAOps, PsyncRelayOutside) are checked with every variable
+  // (spool/server_variables.hpp).
   auto value = server.get("DefaultSMTPGateways");
   if (!value) {
     if (server.get_int("PsyncRelayOutside", 0) > 0)
-      out.push_back(at(make_error(ErrorKind::config,
-                                  "PsyncRelayOutside is set but DefaultSMTPGateways is not: "
-                                  "nothing is relayed"),
-                       "PsyncRelayOutside"));
+      out.warnings.push_back(at(make_error(ErrorKind::config,
+                                           "PsyncRelayOutside is set but DefaultSMTPGateways is "
+                                           "not: nothing is relayed"),
+                                "PsyncRelayOutside"));
     return out;
   }
   auto list = smtp::parse_default_gateways(*value, server.get("SmtpGwConfig").value_or(""));
   if (!list) {
-    out.push_back(at(list.error(), "DefaultSMTPGateways"));
+    out.errors.push_back(at(list.error(), "DefaultSMTPGateways"));
     return out;
   }
-  if (auto d = decode_passwords(*list); !d) out.push_back(at(d.error(), "DefaultSMTPGateways"));
-  for (const auto& w : list->warnings) {
-    Error e = at(w, "DefaultSMTPGateways");
-    e.text += " (warning)";
-    out.push_back(e);
-  }
+  if (auto d = decode_passwords(*list); !d)
+    out.errors.push_back(at(d.error(), "DefaultSMTPGateways"));
+  for (const auto& w : list->warnings) out.warnings.push_back(at(w, "DefaultSMTPGateways"));
   return out;
 }
 

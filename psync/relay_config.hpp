@@ -34,9 +34,11 @@ std::shared_ptr<const RelayConfig> load_relay_config(const spool::ServerConfig& 
 Result<smtp::GatewayList> relay_command_gateways(const RelayConfig& config, const std::string& list,
                                                  const std::string& options);
 
-// For --check: every problem of the gateway variables (errors first, then warnings as
-// ErrorKind::config with "warning" in the text), naming server.tab and the variable.
-std::vector<Error> check_relay_config(const spool::ServerConfig& server,
-                                      const std::string& server_tab);
+// For --check: the problems of the gateway variables, naming server.tab and the variable.
+struct RelayCheck {
+  std::vector<Error> errors;    // the relay cannot run as written
+  std::vector<Error> warnings;  // options ignored, a switch without a gateway
+};
+RelayCheck check_relay_config(const spool::ServerConfig& server, const std::string& server_tab);
 
 }  // namespace psyncd::psync

@@ -3,7 +3,7 @@
 #include <curl/curl.h>
 #include <fmt/format.h>
 
-#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <mutex>
@@ -21,6 +21,9 @@ struct Transfer {
   TransactionReader reader;
   std::FILE* body = nullptr;
   bool body_done = false;
+  std::chrono::steady_clock::time_point last_heard = std::chrono::steady_clock::now();
+  std::chrono::milliseconds silence{90'000};
+  bool timed_out = false;
   std::string partial_in;   // a reply line split across debug calls
   std::string partial_out;  // the same for commands
 };
@@ -42,11 +45,22 @@ void lines(std::string& partial, const char* data, size_t size, Fn fn) {
 
 int on_debug(CURL*, curl_infotype type, char* data, size_t size, void* user) {
   auto* t = static_cast<Transfer*>(user);
+  if (type == CURLINFO_HEADER_IN || type == CURLINFO_DATA_OUT)
+    t->last_heard = std::chrono::steady_clock::now();
   if (type == CURLINFO_HEADER_IN)
     lines(t->partial_in, data, size, [t](std::string_view l) { t->reader.reply_line(l); });
   else if (type == CURLINFO_HEADER_OUT)
     lines(t->partial_out, data, size, [t](std::string_view l) { t->reader.command(l); });
   return 0;
+}
+
+// libcurl calls this about once a second: a gateway that neither answers nor takes data for
+// the whole timeout ends the attempt (libcurl's low-speed check averages over the transfer).
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* t = static_cast<Transfer*>(user);
+  if (std::chrono::steady_clock::now() - t->last_heard < t->silence) return 0;
+  t->timed_out = true;
+  return 1;
 }
 
 size_t on_read(char* buffer, size_t size, size_t count, void* user) {
@@ -102,10 +116,10 @@ std::vector<RecipientResult> CurlSender::send(const Gateway& gw, const Envelope&
   curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, &on_debug);
   curl_easy_setopt(h, CURLOPT_DEBUGDATA, &t);
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.timeout.count()));
-  // A gateway that goes silent: under 1 byte/s for the whole timeout ends the attempt.
-  long silence = std::max<long>(1, static_cast<long>(options_.timeout.count() / 1000));
-  curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, silence);
+  t.silence = options_.timeout;
+  curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &on_progress);
+  curl_easy_setopt(h, CURLOPT_XFERINFODATA, &t);
   if (gw.tls == TlsMode::try_starttls)
     curl_easy_setopt(h, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY));
   if (gw.tls == TlsMode::starttls)
@@ -121,7 +135,9 @@ std::vector<RecipientResult> CurlSender::send(const Gateway& gw, const Envelope&
   CURLcode rc = curl_easy_perform(h);
   if (rc == CURLE_OK) return t.reader.results("");
   std::string why = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc);
-  return t.reader.results(fmt::format("{}: {}", gw.name(), why));
+  if (t.timed_out)
+    why = fmt::format("timeout: the gateway was silent for {} s", options_.timeout.count() / 1000);
+  return t.reader.results(why);  // relay.cpp puts the gateway's name first
 }
 
 }  // namespace psyncd::smtp

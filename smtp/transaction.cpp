@@ -28,6 +28,7 @@ size_t TransactionReader::index_of(std::string_view address) const {
 }
 
 void TransactionReader::command(std::string_view line) {
+  awaiting_ = true;
   if (istarts_with(line, "MAIL FROM:")) {
     state_ = State::mail;
   } else if (istarts_with(line, "RCPT TO:")) {
@@ -35,8 +36,8 @@ void TransactionReader::command(std::string_view line) {
     rcpt_waiting_ = index_of(path_of(line));
   } else if (iequals(line, "DATA")) {
     state_ = State::data;
-  } else if (state_ == State::body || state_ == State::done) {
-    state_ = State::done;  // QUIT, RSET: nothing for the recipients
+  } else if (state_ != State::setup) {
+    state_ = State::done;  // QUIT, RSET: their replies say nothing of the recipients
   }
 }
 
@@ -45,6 +46,8 @@ void TransactionReader::reply_line(std::string_view line) {
 }
 
 void TransactionReader::on_reply(const Reply& reply) {
+  if (state_ != State::setup && !awaiting_) return;  // e.g. QUIT's 221 after a refusal
+  awaiting_ = false;
   switch (state_) {
     case State::setup:
       if (failed(reply) || reply.code == 0) setup_failure_ = reply;
@@ -58,7 +61,10 @@ void TransactionReader::on_reply(const Reply& reply) {
       break;
     case State::data:
       data_reply_ = reply;
-      if (reply.code >= 300 && reply.code < 400) state_ = State::body;
+      if (reply.code >= 300 && reply.code < 400) {
+        state_ = State::body;
+        awaiting_ = true;  // the reply after the final "."
+      }
       break;
     case State::body:
       final_reply_ = reply;

@@ -55,6 +55,7 @@ class TransactionReader {
   Reply setup_failure_;      // a refusal before MAIL (greeting, EHLO, STARTTLS, AUTH)
   Reply mail_reply_, data_reply_, final_reply_;
   bool body_sent_ = false;
+  bool awaiting_ = false;  // the last command has had no reply yet (later replies: QUIT's)
 };
 
 }  // namespace psyncd::smtp

@@ -122,6 +122,19 @@ class FakeSmtp:
                 return
             threading.Thread(target=self._session, args=(conn,), daemon=True).start()
 
+    @staticmethod
+    def _client_gone(conn):
+        # A client still waiting for the reply sends nothing; one that gave up closed the
+        # link or sent QUIT.
+        conn.setblocking(False)
+        try:
+            conn.recv(1, socket.MSG_PEEK)
+            return True
+        except BlockingIOError:
+            return False
+        finally:
+            conn.setblocking(True)
+
     def _session(self, conn):
         f = conn.makefile("rb")
         send = lambda line: conn.sendall(line.encode() + b"\r\n")  # noqa: E731
@@ -166,6 +179,8 @@ class FakeSmtp:
                         return
                     if self.fault == "slow":
                         time.sleep(self.delay)
+                        if self._client_gone(conn):
+                            return  # the client gave up: this gateway drops the transaction
                     m = _MSGID.search(body)
                     for r in rcpts:
                         self.taken.append((m.group(1).decode() if m else None, r))

@@ -111,3 +111,26 @@ TEST_CASE("no connection at all: temporary with the transport's words") {
   CHECK(r[1].status == RecipientStatus::temporary);
   CHECK(r[1].reply.find("Connection refused") != std::string::npos);
 }
+
+TEST_CASE("QUIT's reply after a refusal does not replace the refusal") {
+  TransactionReader t = opened({"a@x.org"});
+  t.command("RCPT TO:<a@x.org>");
+  t.reply_line("250 ok");
+  t.command("DATA");
+  t.reply_line("451 4.3.0 later");
+  t.command("QUIT");
+  t.reply_line("221 bye");
+  auto r = t.results("DATA failed: 451");
+  CHECK(r[0].status == RecipientStatus::temporary);
+  CHECK(r[0].reply == "451 4.3.0 later");
+
+  TransactionReader m({"a@x.org"});
+  m.reply_line("220 gw");
+  m.command("EHLO me");
+  m.reply_line("250 gw");
+  m.command("MAIL FROM:<s@y>");
+  m.reply_line("550 no");
+  m.command("QUIT");
+  m.reply_line("221 bye");
+  CHECK(m.results("x")[0].status == RecipientStatus::permanent);
+}

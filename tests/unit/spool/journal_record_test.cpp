@@ -128,3 +128,17 @@ TEST_CASE("journal: bad input") {
     CHECK(parsed.records.size() == 1);
   }
 }
+
+TEST_CASE("journal records: a relay's sending record, exact format and round trip") {
+  JournalRecord s;
+  s.type = JournalRecord::Type::sending;
+  s.uidl = "u3";
+  s.keys = {"relay:a@far.net", "relay:b c@far.net"};
+  std::string line = spool::format_record(s);
+  CHECK(line.substr(8) == " S u3 relay:a@far.net relay:b%20c@far.net\n");
+  auto parsed = spool::parse_journal(line + "00000000 S u4\n", "j");
+  REQUIRE(parsed.records.size() == 1);
+  CHECK(parsed.records[0].type == JournalRecord::Type::sending);
+  CHECK(parsed.records[0].keys == s.keys);
+  CHECK(parsed.problems.size() == 1);  // the second line's checksum is wrong
+}

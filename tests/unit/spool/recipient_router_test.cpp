@@ -185,3 +185,61 @@ TEST_CASE("router: PopEnable 0 does not stop delivery (XMail checks it at POP3 l
   REQUIRE(r.targets.size() == 1);
   CHECK(r.targets[0].key == "joe@x.org");
 }
+
+namespace {
+
+spool::RecipientRouter relaying(Tables& t, spool::RelayPolicy policy, std::string error = "") {
+  return spool::RecipientRouter(spool::MailRoot(t.dir.path()), {&t.domains, &t.users, &t.aliases},
+                                *t.files, std::move(error), MailboxFormat::maildir,
+                                std::move(policy));
+}
+
+}  // namespace
+
+TEST_CASE("router with a relay: remote redirects, custom domains and commands go to the gateway") {
+  Tables t;
+  t.dir.write("domains/x.org/joe-dir/mailproc.tab",
+              "\"mailbox\"\n\"redirect\"\t\"far@remote.net\"\n");
+  t.dir.write("custdomains/cust.net.tab", "\"external\"\t\"0\"\t\"5\"\t\"/bin/true\"\n");
+  t.dir.write("cmdaliases/y.org/relayed.tab", "\"smtprelay\"\t\"#gw1:2525;gw2\"\t\"NeedTLS=1\"\n");
+  t.files = std::make_unique<spool::MailRootFiles>(t.dir.path());
+  auto route = relaying(t, {true, false, ""}).route({"joe@x.org", "who@cust.net", "relayed@y.org"});
+  CHECK(route.complete());
+  REQUIRE(route.targets.size() == 1);
+  CHECK(route.targets[0].key == "joe@x.org");
+  REQUIRE(route.relay.size() == 3);
+  CHECK(route.relay[0].address == "far@remote.net");
+  CHECK(route.relay[0].gateways.empty());
+  CHECK(route.relay[1].address == "who@cust.net");
+  CHECK(route.relay[2].address == "relayed@y.org");
+  CHECK(route.relay[2].gateways == "#gw1:2525;gw2");
+  CHECK(route.relay[2].options == "NeedTLS=1");
+
+  SECTION("without a relay the same goes to the error account, as before") {
+    auto off = t.router("errors@x.org").route({"joe@x.org", "who@cust.net"});
+    CHECK(off.relay.empty());
+    CHECK(off.rerouted.size() == 2);  // joe's redirect to far@remote.net, and who@cust.net
+  }
+  SECTION("a looping message is not relayed: it falls back with the reason") {
+    auto blocked = relaying(t, {true, false, "mail loop"}).route({"who@cust.net"});
+    CHECK(blocked.relay.empty());
+    REQUIRE(blocked.failures.size() == 1);
+    CHECK(blocked.failures[0].text.find("mail loop") != std::string::npos);
+  }
+}
+
+TEST_CASE("router with a relay: outside recipients only with the open-relay switch") {
+  Tables t;
+  auto closed = relaying(t, {true, false, ""}).route({"joe@x.org", "bob@outside.example"});
+  CHECK_FALSE(closed.complete());
+  CHECK(closed.relay.empty());
+  auto open = relaying(t, {true, true, ""}).route({"joe@x.org", "bob@outside.example"});
+  CHECK(open.complete());
+  REQUIRE(open.relay.size() == 1);
+  CHECK(open.relay[0].address == "bob@outside.example");
+  SECTION("an unknown local user is never relayed") {
+    auto unknown = relaying(t, {true, true, ""}).route({"nobody@x.org"});
+    CHECK(unknown.relay.empty());
+    CHECK_FALSE(unknown.complete());
+  }
+}
