@@ -6,13 +6,32 @@
 
 #include "app/check.hpp"
 #include "app/once_report.hpp"
+#include "app/probe.hpp"
 #include "app/service.hpp"
+#include "common/log.hpp"
+#include "spool/mail_root.hpp"
+#include "spool/server_config.hpp"
+#include "spool/server_variables.hpp"
 
 #ifndef PSYNCD_VERSION
 #define PSYNCD_VERSION "unknown"
 #endif
 
 namespace psyncd::app {
+
+namespace {
+
+// --log-level, else server.tab's LogLevel, else info.
+void apply_log_level(const Options& o) {
+  std::string level = o.log_level;
+  if (level.empty()) {
+    auto server = spool::ServerConfig::load(spool::MailRoot(o.mail_root).server_tab());
+    if (server) level = server->get("LogLevel").value_or("");
+  }
+  if (auto parsed = spool::parse_log_level(level)) log::set_min_level(*parsed);
+}
+
+}  // namespace
 
 int run_cli(const std::vector<std::string>& args, const Environment& env, std::ostream& out,
             std::ostream& err) {
@@ -21,6 +40,7 @@ int run_cli(const std::vector<std::string>& args, const Environment& env, std::o
     err << "psyncd: " << options.error().to_string() << '\n';
     return exit_code(options.error().kind);
   }
+  if (options->mode != Mode::help && options->mode != Mode::version) apply_log_level(*options);
   switch (options->mode) {
     case Mode::help:
       out << usage_text();
@@ -42,6 +62,8 @@ int run_cli(const std::vector<std::string>& args, const Environment& env, std::o
     }
     case Mode::status:
       return print_status(*options, out, err);
+    case Mode::probe:
+      return run_probe(*options, out, err);
   }
   return exit_code(ErrorKind::internal);
 }

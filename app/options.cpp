@@ -32,7 +32,7 @@ struct Number {
   void (*apply)(Options&, unsigned);
 };
 
-const std::array<Switch, 17> kSwitches = {{
+const std::array<Switch, 18> kSwitches = {{
     {"-Yl", [](Options& o) { o.psync_log = true; }},
     {"-Y-", [](Options& o) { o.psync_enabled = false; }},
     {"-P6", [](Options& o) { o.pop3.ipv6 = true; }},
@@ -47,6 +47,7 @@ const std::array<Switch, 17> kSwitches = {{
     {"--once", [](Options& o) { o.mode = Mode::once; }},
     {"--check", [](Options& o) { o.mode = Mode::check; }},
     {"--status", [](Options& o) { o.mode = Mode::status; }},
+    {"--trace", [](Options& o) { o.trace = true; }},
     // --help and --version win over everything else; run() sets the mode.
     {"--help", [](Options&) {}},
     {"-h", [](Options&) {}},
@@ -69,7 +70,7 @@ const std::array<Number, 10> kNumbers = {{
 }};
 
 bool is_mode_flag(const std::string& flag) {
-  return flag == "--once" || flag == "--check" || flag == "--status";
+  return flag == "--once" || flag == "--check" || flag == "--status" || flag == "--probe";
 }
 
 class Parser {
@@ -89,6 +90,9 @@ class Parser {
     if (help_ || version_) return std::move(out_);
     if (out_.mail_root.empty())
       return usage_error("-Ms", "no MAIL_ROOT: give -Ms path or set MAIL_ROOT");
+    // A trace is for a run being looked at: the daemon would trace every link every cycle.
+    if (out_.trace && out_.mode != Mode::once && out_.mode != Mode::probe)
+      return usage_error("--trace", "needs --once or --probe");
     return std::move(out_);
   }
 
@@ -129,7 +133,29 @@ class Parser {
       return {};
     }
     if (flag == "-PI" || flag == "-BI") return bind(flag);
+    if (flag == "--probe") return probe(flag);
+    if (flag == "--log-level") return log_level(flag);
     return usage_error(flag, "unknown flag (see psyncd --help)");
+  }
+
+  Result<void> probe(const std::string& flag) {
+    if (!mode_flag_.empty() && mode_flag_ != flag)
+      return usage_error(flag, "cannot be combined with " + mode_flag_);
+    mode_flag_ = flag;
+    auto text = value(flag);
+    if (!text) return text.error();
+    out_.mode = Mode::probe;
+    out_.probe_link = *text;
+    return {};
+  }
+
+  Result<void> log_level(const std::string& flag) {
+    auto text = value(flag);
+    if (!text) return text.error();
+    if (*text != "error" && *text != "warning" && *text != "info" && *text != "debug")
+      return usage_error(flag, "\"" + *text + "\" is not one of error, warning, info, debug");
+    out_.log_level = *text;
+    return {};
   }
 
   Result<void> bind(const std::string& flag) {

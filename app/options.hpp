@@ -15,7 +15,7 @@
 
 namespace psyncd::app {
 
-enum class Mode { run, once, check, status, help, version };
+enum class Mode { run, once, check, status, probe, help, version };
 enum class MailboxFormat { maildir, mailbox };
 
 struct Listener {
@@ -29,6 +29,9 @@ struct Options {
   Mode mode = Mode::run;
   std::string mail_root;       // -Ms, else env MAIL_ROOT
   bool xmail_handoff = false;  // --xmail-handoff: drop into spool/local/ for a live XMail
+  std::string probe_link;      // --probe LINK: a pop3links.tab line number or user@server
+  bool trace = false;          // --trace (with --once or --probe): the POP3 sessions' lines
+  std::string log_level;       // --log-level: error, warning, info or debug; "" = server.tab
 
   // PSYNC
   bool psync_enabled = true;      // -Y- turns it off

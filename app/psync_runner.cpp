@@ -25,6 +25,7 @@ psync::PsyncConfig make_config(const Options& o, const std::atomic<bool>* stop, 
   c.log = o.psync_log;
   c.rotate_hours = o.log_rotate_hours;
   c.handoff = o.xmail_handoff;
+  c.trace = o.trace;
   c.mailbox_format = o.mailbox_format == MailboxFormat::mailbox;
   // Only the ports our server has bound (none with --once): -Pp/-Bp alone say nothing of
   // what listens there.

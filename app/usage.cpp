@@ -14,11 +14,17 @@ Modes:
   --once            run one PSYNC cycle over every link, then exit
   --check           validate MAIL_ROOT; print file:line: problems; exit 1 on errors
   --status          print the state of the links and exit
+  --probe LINK      connect to a link's server (LINK: its pop3links.tab line number or
+                    remote-user@server[:port]): greeting, CAPA, TLS, whether login works;
+                    fetches and changes nothing; exit 0 when the login works, 1 otherwise
   --help, -h        this text
   --version         print the version
 
 General:
   -Ms path          MAIL_ROOT (default: env MAIL_ROOT)
+  --log-level L     error, warning, info or debug (default: server.tab LogLevel, or info)
+  --trace           with --once or --probe: log every POP3 command and reply (credentials
+                    redacted, message bodies as sizes)
   -MM | -Mm         deliver to Maildir (default) | to mailbox/
   -Mr hours         log rotation (24)
   -Mx n             spool split level (23)

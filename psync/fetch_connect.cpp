@@ -1,6 +1,8 @@
 #include "psync/fetch_connect.hpp"
 
 #include "common/fs.hpp"
+#include "common/log.hpp"
+#include "psync/link_outcome.hpp"
 
 namespace psyncd::psync {
 
@@ -66,12 +68,26 @@ pop3::ClientOptions client_options(const Link& link) {
   return o;
 }
 
-TransportFactory curl_factory(const std::string& mail_root, std::chrono::milliseconds timeout) {
+TrustFiles trust_files(const std::string& mail_root) {
   TrustFiles trust;
   if (std::string f = fs::join(mail_root, "certs.pem"); fs::exists(f)) trust.ca_file = f;
   if (std::string d = fs::join(mail_root, "certs"); fs::is_directory(d)) trust.ca_path = d;
-  return [trust, timeout](const Link& link) -> Result<std::unique_ptr<pop3::Transport>> {
-    auto t = pop3::CurlTransport::connect(connect_options(link, trust, timeout));
+  return trust;
+}
+
+TransportFactory curl_factory(const std::string& mail_root, std::chrono::milliseconds timeout,
+                              bool trace) {
+  TrustFiles trust = trust_files(mail_root);
+  return [trust, timeout, trace](const Link& link) -> Result<std::unique_ptr<pop3::Transport>> {
+    pop3::ConnectOptions options = connect_options(link, trust, timeout);
+    if (trace) {
+      // Written whatever the log level: the admin asked for it on this run.
+      options.trace =
+          std::make_shared<pop3::ProtocolTrace>([label = link_label(link)](std::string_view line) {
+            log::write(log::Level::info, fmt::format("trace: {}: {}", label, line));
+          });
+    }
+    auto t = pop3::CurlTransport::connect(options);
     if (!t) return t.error();
     return std::unique_ptr<pop3::Transport>(std::move(*t));
   };

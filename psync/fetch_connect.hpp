@@ -30,7 +30,13 @@ pop3::ConnectOptions connect_options(const Link& link, const TrustFiles& trust,
                                      std::chrono::milliseconds timeout);
 pop3::ClientOptions client_options(const Link& link);
 
+// MAIL_ROOT/certs.pem and MAIL_ROOT/certs/, those that exist.
+TrustFiles trust_files(const std::string& mail_root);
+
 // The libcurl factory: certs.pem / certs/ under `mail_root` are added to the trust store.
-TransportFactory curl_factory(const std::string& mail_root, std::chrono::milliseconds timeout);
+// trace: every session's lines are logged, "trace: <link label>: C: STAT"
+// (pop3/client/protocol_trace.hpp redacts credentials and bodies).
+TransportFactory curl_factory(const std::string& mail_root, std::chrono::milliseconds timeout,
+                              bool trace = false);
 
 }  // namespace psyncd::psync

@@ -105,7 +105,8 @@ FetchEnv PsyncService::fetch_env(const spool::MailRoot& root, const CycleTables&
   env.clock = config_.clock;
   env.io_timeout = config_.io_timeout;
   env.stop = config_.stop;
-  env.connect = config_.connect ? config_.connect : curl_factory(root.root(), config_.io_timeout);
+  env.connect = config_.connect ? config_.connect
+                                : curl_factory(root.root(), config_.io_timeout, config_.trace);
   if (env.route.relay != nullptr)
     env.relay_sender =
         std::make_shared<smtp::CurlSender>(smtp::CurlSenderOptions{config_.io_timeout, ""});

@@ -49,6 +49,7 @@ struct PsyncConfig {
   const Clock* clock = &system_clock();
   const std::atomic<bool>* stop = nullptr;
   TransportFactory connect;           // empty: libcurl
+  bool trace = false;                 // --trace: log the POP3 sessions (libcurl only)
   fs::FileSystem* fs = nullptr;       // empty: shared_group_sync_fs()
   CycleObserver* observer = nullptr;  // optional; must outlive run_cycle()
 };

@@ -58,6 +58,14 @@ std::vector<std::string_view> all_names() {
 
 }  // namespace
 
+std::optional<log::Level> parse_log_level(std::string_view text) {
+  if (text == "error") return log::Level::error;
+  if (text == "warning") return log::Level::warn;
+  if (text == "info") return log::Level::info;
+  if (text == "debug") return log::Level::debug;
+  return std::nullopt;
+}
+
 bool is_known_server_variable(std::string_view name) {
   // SmtpConfig-<ip>[,<port>]: XMail's per-listener SmtpConfig.
   if (name.rfind("SmtpConfig-", 0) == 0) return true;
@@ -90,6 +98,13 @@ ServerVariableProblems check_server_variables(const ServerConfig& config) {
       e.text += "; psyncd uses its default instead";
       out.errors.push_back(std::move(e));
     }
+  }
+  for (const ServerConfig::Variable& v : config.variables()) {
+    if (v.name != "LogLevel" || parse_log_level(config.get(v.name).value_or(""))) continue;
+    out.errors.push_back(Error{ErrorKind::config, config.path(), v.line, "field 2 (LogLevel)",
+                               "\"" + config.get(v.name).value_or("") +
+                                   "\" is not one of error, warning, info, debug; psyncd logs "
+                                   "at info"});
   }
   std::sort(out.errors.begin(), out.errors.end(),
             [](const Error& a, const Error& b) { return a.line < b.line; });

@@ -6,8 +6,11 @@
 // it).
 #pragma once
 
+#include <optional>
+#include <string_view>
 #include <vector>
 
+#include "common/log.hpp"
 #include "common/result.hpp"
 #include "spool/server_config.hpp"
 
@@ -19,6 +22,9 @@ struct ServerVariableProblems {
 };
 
 bool is_known_server_variable(std::string_view name);
+
+// LogLevel's (and --log-level's) words: error, warning, info, debug; nothing for others.
+std::optional<log::Level> parse_log_level(std::string_view text);
 
 // Unknown names (with "did you mean") and non-numeric values of psyncd's numeric variables.
 ServerVariableProblems check_server_variables(const ServerConfig& config);

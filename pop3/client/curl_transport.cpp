@@ -105,7 +105,20 @@ void set_tls_options(CURL* h, const ConnectOptions& o) {
   if (!o.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, o.ca_file.c_str());
   if (!o.ca_path.empty()) curl_easy_setopt(h, CURLOPT_CAPATH, o.ca_path.c_str());
   if (!o.pinned_key.empty()) curl_easy_setopt(h, CURLOPT_PINNEDPUBLICKEY, o.pinned_key.c_str());
-  if (!o.cert_sha256.empty()) curl_easy_setopt(h, CURLOPT_CERTINFO, 1L);
+  if (!o.cert_sha256.empty() || o.tls_details) curl_easy_setopt(h, CURLOPT_CERTINFO, 1L);
+}
+
+// One field ("Subject:", ...) of the server certificate from libcurl's CERTINFO.
+std::string certificate_field(CURL* h, std::string_view name) {
+  curl_certinfo* info = nullptr;
+  if (curl_easy_getinfo(h, CURLINFO_CERTINFO, &info) != CURLE_OK || info == nullptr ||
+      info->num_of_certs < 1)
+    return {};
+  for (curl_slist* s = info->certinfo[0]; s != nullptr; s = s->next) {
+    std::string_view field(s->data);
+    if (field.substr(0, name.size()) == name) return std::string(field.substr(name.size()));
+  }
+  return {};
 }
 
 // The server certificate's SHA-256 from libcurl's CERTINFO (filled in CONNECT_ONLY mode too,
@@ -135,6 +148,10 @@ std::string with_colons(const std::string& hex) {
   return out;
 }
 
+int debug_callback(CURL*, curl_infotype type, char* data, std::size_t size, void* self) {
+  return CurlTransport::on_debug(static_cast<int>(type), data, size, self);
+}
+
 }  // namespace
 
 std::string connect_url(const ConnectOptions& o) {
@@ -145,9 +162,48 @@ std::string connect_url(const ConnectOptions& o) {
                      v6 ? "]" : "", port);
 }
 
+// libcurl's verbose stream: the commands it sends while connecting (CAPA, STLS) and its
+// "SSL connection using <protocol> / <cipher>" line. The server's lines come through
+// on_header(); bodies never pass here (CONNECT_ONLY).
+int CurlTransport::on_debug(int type, char* data, std::size_t size, void* self) {
+  auto* t = static_cast<CurlTransport*>(self);
+  std::string_view text(data, size);
+  if (type == CURLINFO_HEADER_OUT && t->trace_) t->trace_->sent(text);
+  if (type != CURLINFO_TEXT) return 0;
+  constexpr std::string_view kUsing = "SSL connection using ";
+  if (text.substr(0, kUsing.size()) != kUsing) return 0;
+  std::string_view rest = text.substr(kUsing.size());
+  while (!rest.empty() && (rest.back() == '\n' || rest.back() == '\r')) rest.remove_suffix(1);
+  const std::size_t slash = rest.find(" / ");
+  t->details_.protocol = std::string(rest.substr(0, slash));
+  if (slash != std::string_view::npos) t->details_.cipher = std::string(rest.substr(slash + 3));
+  if (t->trace_) t->trace_->note(fmt::format("TLS: {}", rest));
+  return 0;
+}
+
+void CurlTransport::read_certificate(const ConnectOptions& o) {
+  CURL* h = as_curl(easy_);
+  details_.subject = certificate_field(h, "Subject:");
+  details_.issuer = certificate_field(h, "Issuer:");
+  details_.expires = certificate_field(h, "Expire date:");
+  if (!o.cert_sha256.empty() || !o.pinned_key.empty()) {
+    details_.verify = "pinned (the chain and host name are not checked)";
+  } else if (!o.verify) {
+    details_.verify = "off (NoVerify)";
+  } else {
+    long result = -1;
+    curl_easy_getinfo(h, CURLINFO_SSL_VERIFYRESULT, &result);
+    // The handshake fails on a bad chain or host name while verification is on, so a
+    // connection here passed both.
+    details_.verify =
+        result == 0 ? "ok (chain and host name verified)" : fmt::format("verify result {}", result);
+  }
+}
+
 std::size_t CurlTransport::on_header(char* data, std::size_t size, std::size_t count, void* self) {
   auto* t = static_cast<CurlTransport*>(self);
   const std::size_t n = size * count;
+  if (t->trace_) t->trace_->received(std::string_view(data, n));
   if (!t->lines_.add(std::string_view(data, n))) {
     t->lines_overflow_ = true;
     return 0;  // makes libcurl abort the connection phase
@@ -171,6 +227,13 @@ Result<std::unique_ptr<CurlTransport>> CurlTransport::connect(const ConnectOptio
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &CurlTransport::on_header);
   curl_easy_setopt(h, CURLOPT_HEADERDATA, t.get());
+  t->trace_ = o.trace;
+  t->want_details_ = o.tls_details;
+  if (o.trace || o.tls_details) {
+    curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, &debug_callback);
+    curl_easy_setopt(h, CURLOPT_DEBUGDATA, t.get());
+    curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
+  }
   // The whole connection phase (connect, greeting, CAPA, STLS, handshake) is bounded.
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(o.connect_timeout.count()));
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(o.connect_timeout.count()));
@@ -197,6 +260,9 @@ Result<std::unique_ptr<CurlTransport>> CurlTransport::connect(const ConnectOptio
   // known from the mode and, for STLS, from the replies libcurl showed us.
   t->tls_active_ = o.tls == TlsMode::pop3s || o.tls == TlsMode::fstls ||
                    (o.tls == TlsMode::stls && t->lines_.stls_accepted());
+  if (t->trace_ && !t->tls_active_ && o.tls == TlsMode::stls)
+    t->trace_->note("no TLS: the server did not offer or refused STLS; the session is in clear");
+  if (o.tls_details && t->tls_active_) t->read_certificate(o);
   if (!o.cert_sha256.empty()) {
     if (!t->tls_active_) {
       return error_at(url, ErrorKind::protocol,
@@ -260,6 +326,7 @@ Result<void> CurlTransport::send(std::string_view bytes, Deadline deadline) {
     std::size_t sent = 0;
     CURLcode rc = curl_easy_send(as_curl(easy_), bytes.data(), bytes.size(), &sent);
     if (rc == CURLE_OK) {
+      if (trace_) trace_->sent(bytes.substr(0, sent));
       bytes.remove_prefix(sent);
       continue;
     }
@@ -277,7 +344,10 @@ Result<std::size_t> CurlTransport::recv(std::span<char> buffer, Deadline deadlin
     // Ask curl first: TLS may hold decrypted bytes while the socket itself is quiet.
     std::size_t got = 0;
     CURLcode rc = curl_easy_recv(as_curl(easy_), buffer.data(), buffer.size(), &got);
-    if (rc == CURLE_OK) return got;
+    if (rc == CURLE_OK) {
+      if (trace_) trace_->received(std::string_view(buffer.data(), got));
+      return got;
+    }
     if (rc != CURLE_AGAIN) {
       return error_at(peer_, ErrorKind::unavailable,
                       fmt::format("recv: {}", curl_easy_strerror(rc)), ErrorCause::closed);

@@ -13,6 +13,7 @@
 
 #include "common/result.hpp"
 #include "pop3/client/connect_lines.hpp"
+#include "pop3/client/protocol_trace.hpp"
 #include "pop3/client/transport.hpp"
 
 namespace psyncd::pop3 {
@@ -49,6 +50,10 @@ struct ConnectOptions {
   // credential is sent; like pinned_key it replaces the chain and host-name checks. A link
   // that did not get to TLS (STLS not offered) fails rather than go on in clear text.
   std::string cert_sha256;
+  // --trace: every line of the session, the connection phase's too, goes through it.
+  std::shared_ptr<ProtocolTrace> trace;
+  // --probe: collect TlsDetails (protocol, cipher, certificate, verification).
+  bool tls_details = false;
 };
 
 class CurlTransport final : public Transport {
@@ -64,19 +69,29 @@ class CurlTransport final : public Transport {
   const std::string& greeting() const override { return lines_.greeting(); }
   const std::vector<std::string>& capa() const override { return lines_.capa(); }
   bool tls_active() const override { return tls_active_; }
+  const TlsDetails* tls_details() const override {
+    return want_details_ && tls_active_ ? &details_ : nullptr;
+  }
   Result<void> send(std::string_view bytes, Deadline deadline) override;
   Result<std::size_t> recv(std::span<char> buffer, Deadline deadline) override;
+
+  // libcurl's debug callback (CURLOPT_DEBUGFUNCTION), with curl's types as ints.
+  static int on_debug(int type, char* data, std::size_t size, void* self);
 
  private:
   CurlTransport() = default;
   Result<void> wait(bool for_write, Deadline deadline);
   static std::size_t on_header(char* data, std::size_t size, std::size_t count, void* self);
+  void read_certificate(const ConnectOptions& options);
 
   void* easy_ = nullptr;  // CURL*; kept opaque so curl.h stays inside the .cpp
   std::string peer_;      // "host:port" for messages
   ConnectLines lines_;
   bool lines_overflow_ = false;
   bool tls_active_ = false;
+  std::shared_ptr<ProtocolTrace> trace_;
+  bool want_details_ = false;
+  TlsDetails details_;
 };
 
 // The URL libcurl is given: pop3://host:port or pop3s://host:port (IPv6 in brackets).

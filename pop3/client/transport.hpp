@@ -15,6 +15,16 @@
 
 namespace psyncd::pop3 {
 
+// What a TLS connection was, for `psyncd --probe` (empty fields: not known).
+struct TlsDetails {
+  std::string protocol;  // "TLSv1.3"
+  std::string cipher;    // "TLS_AES_256_GCM_SHA384"
+  std::string subject;   // the server certificate's, as OpenSSL prints it
+  std::string issuer;
+  std::string expires;  // "Expire date" as libcurl gives it
+  std::string verify;   // "ok", "off (NoVerify)", "pinned", or OpenSSL's verify error
+};
+
 using Deadline = std::chrono::steady_clock::time_point;
 
 class Transport {
@@ -27,6 +37,8 @@ class Transport {
   virtual const std::vector<std::string>& capa() const = 0;
   // True once the connection is encrypted (POP3S, or STLS accepted).
   virtual bool tls_active() const = 0;
+  // TLS details when the transport was asked for them and the connection is encrypted.
+  virtual const TlsDetails* tls_details() const { return nullptr; }
   // Sends every byte, or fails (timeout → ErrorKind::temporary, I/O → unavailable).
   virtual Result<void> send(std::string_view bytes, Deadline deadline) = 0;
   // Waits until some bytes arrive and returns how many were put in `buffer`; 0 means the
