@@ -24,6 +24,8 @@ struct Transfer {
   std::chrono::steady_clock::time_point last_heard = std::chrono::steady_clock::now();
   std::chrono::milliseconds silence{90'000};
   bool timed_out = false;
+  const FinalHook* on_final = nullptr;
+  bool told = false;
   std::string partial_in;   // a reply line split across debug calls
   std::string partial_out;  // the same for commands
 };
@@ -47,9 +49,13 @@ int on_debug(CURL*, curl_infotype type, char* data, size_t size, void* user) {
   auto* t = static_cast<Transfer*>(user);
   if (type == CURLINFO_HEADER_IN || type == CURLINFO_DATA_OUT)
     t->last_heard = std::chrono::steady_clock::now();
-  if (type == CURLINFO_HEADER_IN)
+  if (type == CURLINFO_HEADER_IN) {
     lines(t->partial_in, data, size, [t](std::string_view l) { t->reader.reply_line(l); });
-  else if (type == CURLINFO_HEADER_OUT)
+    if (!t->told && t->reader.final_received() && t->on_final != nullptr && *t->on_final) {
+      t->told = true;
+      (*t->on_final)(t->reader.results(""));  // before QUIT goes out
+    }
+  } else if (type == CURLINFO_HEADER_OUT)
     lines(t->partial_out, data, size, [t](std::string_view l) { t->reader.command(l); });
   return 0;
 }
@@ -85,9 +91,11 @@ std::string bracketed(const std::string& address) { return "<" + address + ">"; 
 }  // namespace
 
 std::vector<RecipientResult> CurlSender::send(const Gateway& gw, const Envelope& envelope,
-                                              const std::string& message_path) {
+                                              const std::string& message_path,
+                                              const FinalHook& on_final) {
   global_init();
   Transfer t(envelope.recipients);
+  t.on_final = &on_final;
   auto fail_all = [&](const std::string& why) { return t.reader.results(why); };
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> body(std::fopen(message_path.c_str(), "rb"),
                                                        &std::fclose);

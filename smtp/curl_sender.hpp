@@ -23,7 +23,8 @@ class CurlSender final : public Sender {
  public:
   explicit CurlSender(CurlSenderOptions options) : options_(std::move(options)) {}
   std::vector<RecipientResult> send(const Gateway& gateway, const Envelope& envelope,
-                                    const std::string& message_path) override;
+                                    const std::string& message_path,
+                                    const FinalHook& on_final) override;
 
  private:
   CurlSenderOptions options_;

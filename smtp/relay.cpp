@@ -30,9 +30,15 @@ RelayReport relay(const GatewayList& list, const Envelope& envelope,
       if (r.status == RecipientStatus::temporary) attempt.recipients.push_back(r.address);
     if (attempt.recipients.empty()) break;
     if (hooks.before) hooks.before(*gw, attempt.recipients);
-    std::vector<RecipientResult> got = sender.send(*gw, attempt, message_path);
+    bool told = false;
+    FinalHook tell = [&](const std::vector<RecipientResult>& results) {
+      if (told) return;
+      told = true;
+      if (hooks.after) hooks.after(*gw, results);
+    };
+    std::vector<RecipientResult> got = sender.send(*gw, attempt, message_path, tell);
     report.tried.push_back(gw->name());
-    if (hooks.after) hooks.after(*gw, got);
+    tell(got);
     for (auto& g : got) {
       for (auto& r : report.results) {
         if (r.status == RecipientStatus::temporary && iequals(r.address, g.address)) {

@@ -24,13 +24,19 @@ struct Envelope {
   std::string helo;                     // our name in EHLO; "" = the sender's default
 };
 
+// Told each recipient's fate as soon as the reply after the final "." is in, before the
+// sender says QUIT and waits for its reply: the journal records the accepted ones then, which
+// keeps the window for a duplicate after a crash as short as a client can make it.
+using FinalHook = std::function<void(const std::vector<RecipientResult>&)>;
+
 // The message file holds the plain message (CRLF line ends, not dot-stuffed); the sender
-// stuffs it and adds the final ".".
+// stuffs it and adds the final ".". It calls `on_final` at most once, when that reply came.
 class Sender {
  public:
   virtual ~Sender() = default;
   virtual std::vector<RecipientResult> send(const Gateway& gateway, const Envelope& envelope,
-                                            const std::string& message_path) = 0;
+                                            const std::string& message_path,
+                                            const FinalHook& on_final) = 0;
 };
 
 struct RelayReport {
@@ -39,7 +45,8 @@ struct RelayReport {
 };
 
 // Called before each attempt with the gateway and the recipients it is about to get (the
-// journal's "sending" record goes here), and after it with their results.
+// journal's "sending" record goes here), and once with their results: as soon as the reply
+// after the final "." is in, or when the attempt ends without one.
 struct RelayHooks {
   std::function<void(const Gateway&, const std::vector<std::string>&)> before;
   std::function<void(const Gateway&, const std::vector<RecipientResult>&)> after;

@@ -39,6 +39,8 @@ class TransactionReader {
   // The message body went out (its end, "." included, once the transfer finished).
   void body_sent() { body_sent_ = state_ == State::body; }
 
+  // The reply after the final "." is in: results("") are final.
+  bool final_received() const { return final_reply_.code != 0; }
   // Each recipient's fate. `transport_error`: why the link failed, "" when it did not.
   std::vector<RecipientResult> results(const std::string& transport_error) const;
 

@@ -7,14 +7,13 @@ exactly once, byte for byte, the delete-mode remote mailboxes empty and the Leav
 Bounded time: about a minute. Exit 77 = skipped (dovecot missing, CI unset)."""
 import os
 import random
-import signal
 import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import dovecot  # noqa: E402
+from harness import dovecot, kill_loop  # noqa: E402
 from psync_mailroot import MailRoot, add_remote_messages, check, psyncd_bin  # noqa: E402
 
 USERS = [("del1", ""), ("del2", "APOP"), ("keep", "Leave")]
@@ -67,17 +66,8 @@ def crash_loop(d, mr, port, sent, seed):
                 new = batch(u, 1000 * (k + 1), 4)
                 add_remote_messages(d, u, new)
                 sent[u] += new
-        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(random.uniform(0, window))
-        if p.poll() is None:
-            killed_mid_run += 1
-            window = min(0.5, window * 1.05)
-        else:
-            # The run finished before the kill: this machine is faster than the window
-            # assumed, so aim earlier (how fast a run is depends on the machine's load).
-            window = max(0.02, window * 0.8)
-        p.send_signal(signal.SIGKILL)
-        p.wait(timeout=30)
+        hit, window = kill_loop.run_and_kill(cmd, window)
+        killed_mid_run += hit
     print(f"{killed_mid_run} of {KILLS} kills hit a running process")
     check(killed_mid_run >= KILLS // 2, "most kills must hit a running process")
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)

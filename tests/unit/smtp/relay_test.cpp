@@ -13,8 +13,8 @@ class ScriptedSender final : public Sender {
  public:
   std::map<std::string, std::map<std::string, char>> script;
   std::vector<std::pair<std::string, std::vector<std::string>>> calls;
-  std::vector<RecipientResult> send(const Gateway& gw, const Envelope& env,
-                                    const std::string&) override {
+  std::vector<RecipientResult> send(const Gateway& gw, const Envelope& env, const std::string&,
+                                    const FinalHook&) override {
     calls.emplace_back(gw.host, env.recipients);
     std::vector<RecipientResult> out;
     for (const auto& r : env.recipients) {
@@ -81,4 +81,24 @@ TEST_CASE("a '#' list is tried in a random order, each gateway once") {
   CHECK(firsts.size() > 1);
   auto plain = *parse_relay_gateways("g1;g2", "", "");
   CHECK(attempt_order(plain, rnd)[0]->host == "g1");
+}
+
+TEST_CASE("the results are told once, early when the sender knows them before QUIT") {
+  class EarlySender final : public Sender {
+   public:
+    std::vector<RecipientResult> send(const Gateway&, const Envelope& env, const std::string&,
+                                      const FinalHook& on_final) override {
+      std::vector<RecipientResult> out{
+          {env.recipients[0], RecipientStatus::accepted, "250", false}};
+      on_final(out);  // the reply after "." came
+      return out;     // QUIT done
+    }
+  } early;
+  int told = 0;
+  RelayHooks hooks;
+  hooks.after = [&](const Gateway&, const std::vector<RecipientResult>&) { ++told; };
+  std::mt19937 rnd(1);
+  auto report = relay(two(), {"s@y", {"a@x"}, ""}, "/m", early, hooks, rnd);
+  CHECK(told == 1);
+  CHECK(report.results[0].status == RecipientStatus::accepted);
 }
