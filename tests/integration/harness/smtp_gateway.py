@@ -46,7 +46,8 @@ def parse_stored(data):
 
 
 class AiosmtpdGateway:
-    def __init__(self, workdir):
+    def __init__(self, workdir, durable=True):
+        self.durable = durable  # False (benchmarks): no fsync per message
         self.dir = os.path.join(workdir, "gateway-received")
         os.makedirs(self.dir, exist_ok=True)
         self.port = free_port()
@@ -54,7 +55,8 @@ class AiosmtpdGateway:
 
     def __enter__(self):
         exe = _python_with_aiosmtpd()
-        self.proc = subprocess.Popen([exe, os.path.abspath(__file__), self.dir, str(self.port)],
+        self.proc = subprocess.Popen([exe, os.path.abspath(__file__), self.dir, str(self.port),
+                                      "durable" if self.durable else "fast"],
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
@@ -198,7 +200,7 @@ class FakeSmtp:
             conn.close()
 
 
-def _run_aiosmtpd(directory, port):
+def _run_aiosmtpd(directory, port, durable):
     import asyncio  # noqa: F401
     from aiosmtpd.controller import Controller
 
@@ -212,8 +214,9 @@ def _run_aiosmtpd(directory, port):
             tmp = os.path.join(directory, f".{os.getpid()}.{Store.count}.tmp")
             with open(tmp, "wb") as out:
                 out.write(head.encode() + envelope.original_content)
-                out.flush()
-                os.fsync(out.fileno())
+                if durable:
+                    out.flush()
+                    os.fsync(out.fileno())
             os.rename(tmp, os.path.join(directory, f"{time.time_ns()}.{Store.count}.eml"))
             return "250 2.0.0 stored"
 
@@ -231,4 +234,4 @@ def _run_aiosmtpd(directory, port):
 if __name__ == "__main__":
     import signal
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    _run_aiosmtpd(sys.argv[1], int(sys.argv[2]))
+    _run_aiosmtpd(sys.argv[1], int(sys.argv[2]), sys.argv[3] == "durable")
