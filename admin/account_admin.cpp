@@ -1,6 +1,7 @@
 #include "admin/account_admin.hpp"
 
 #include <filesystem>
+#include <tuple>
 
 #include "admin/domain_admin.hpp"
 #include "admin/names.hpp"
@@ -187,38 +188,27 @@ Result<Notes> remove_account(const AdminContext& ctx, const std::string& domain_
                  "the mailbox holds " + std::to_string(n) +
                      " message(s); move them away first, so no mail is lost"};
   Notes notes;
-  auto links = load_table(ctx.root.pop3links_tab());
-  if (!links) return links.error();
-  // XMail's GwLkRemoveUserLinks: the local links of the account.
-  if (int n = links->remove([&](const TableLine& l) {
-        return l.fields.size() >= 2 && iequals(l.fields[0], domain) && iequals(l.fields[1], name);
-      });
-      n > 0) {
-    if (auto r = links->save(ctx.fs); !r) return r.error();
-    notes.push_back("removed " + std::to_string(n) + " link(s) from " + links->path());
-  }
-  // XMail's UsrRemoveUserAlias: aliases of the domain that point at the account.
-  if (auto aliases = TableFile::load(ctx.root.aliases_tab())) {
-    if (int n = aliases->remove([&](const TableLine& l) {
-          return l.fields.size() >= 3 && iequals(l.fields[0], domain) &&
-                 (iequals(l.fields[2], name) || iequals(l.fields[2], name + "@" + domain));
-        });
-        n > 0) {
-      if (auto r = aliases->save(ctx.fs); !r) return r.error();
-      notes.push_back("removed " + std::to_string(n) + " alias(es) from " + aliases->path());
-      note_xmail_index(ctx, "aliases.tab", notes);
-    }
-  }
-  // XMail's ExAlRemoveUserAliases: the extaliases.tab lines whose local address is the account.
-  if (auto ext = TableFile::load(ctx.root.extaliases_tab())) {
-    if (int n = ext->remove([&](const TableLine& l) {
-          return l.fields.size() >= 4 && iequals(l.fields[2], domain) && iequals(l.fields[3], name);
-        });
-        n > 0) {
-      if (auto r = ext->save(ctx.fs); !r) return r.error();
-      notes.push_back("removed " + std::to_string(n) + " line(s) from " + ext->path());
-      note_xmail_index(ctx, "extaliases.tab", notes);
-    }
+  // What XMail's UsrRemoveUser drops with the account: its local links (GwLkRemoveUserLinks),
+  // the aliases of its domain that name it (UsrRemoveUserAlias) and the extaliases.tab lines
+  // whose local address it is (ExAlRemoveUserAliases).
+  auto is_account = [&](std::string_view d, std::string_view n) {
+    return iequals(d, domain) && iequals(n, name);
+  };
+  auto local_link = [&](const TableLine& l) {
+    return l.fields.size() >= 2 && is_account(l.fields[0], l.fields[1]);
+  };
+  auto alias_of = [&](const TableLine& l) {
+    return l.fields.size() >= 3 && iequals(l.fields[0], domain) &&
+           (iequals(l.fields[2], name) || iequals(l.fields[2], name + "@" + domain));
+  };
+  auto ext_alias_of = [&](const TableLine& l) {
+    return l.fields.size() >= 4 && is_account(l.fields[2], l.fields[3]);
+  };
+  for (auto [table, match, required] :
+       {std::tuple{"pop3links.tab", LineMatch(local_link), true},
+        std::tuple{"aliases.tab", LineMatch(alias_of), false},
+        std::tuple{"extaliases.tab", LineMatch(ext_alias_of), false}}) {
+    if (auto r = drop_records(ctx, table, match, required, notes); !r) return r.error();
   }
   users->remove(names_account(domain, name));
   if (auto r = users->save(ctx.fs); !r) return r.error();

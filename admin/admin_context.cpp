@@ -42,6 +42,18 @@ void note_xmail_index(const AdminContext& ctx, std::string_view table, Notes& no
                   "this change");
 }
 
+Result<void> drop_records(const AdminContext& ctx, std::string_view name, const LineMatch& match,
+                          bool required, Notes& notes) {
+  auto table = required ? load_table(ctx.root.path(name)) : TableFile::load(ctx.root.path(name));
+  if (!table) return required ? Result<void>(table.error()) : Result<void>();
+  int n = table->remove(match);
+  if (n == 0) return {};
+  if (auto r = table->save(ctx.fs); !r) return r;
+  notes.push_back("removed " + std::to_string(n) + " line(s) from " + table->path());
+  note_xmail_index(ctx, name, notes);
+  return {};
+}
+
 Error table_error(ErrorKind kind, const TableFile& table, const TableLine* line, std::string field,
                   std::string text) {
   return Error{kind, table.path(), line ? line->number : 0, std::move(field), std::move(text)};

@@ -35,6 +35,12 @@ Result<TableFile> load_table(const std::string& path);
 // what changed, and says so; nothing when there is no index.
 void note_xmail_index(const AdminContext& ctx, std::string_view table, Notes& notes);
 
+// Removes the records `match` selects from the MAIL_ROOT table `name` ("aliases.tab") and
+// saves it (with XMail's index) when any went, noting how many; a missing table is an error
+// only when `required`.
+Result<void> drop_records(const AdminContext& ctx, std::string_view name, const LineMatch& match,
+                          bool required, Notes& notes);
+
 // An Error naming the table, the line (when given) and the field.
 Error table_error(ErrorKind kind, const TableFile& table, const TableLine* line, std::string field,
                   std::string text);

@@ -96,13 +96,8 @@ Result<Notes> remove_domain(const AdminContext& ctx, const std::string& given) {
                            "poplnkdel)");
   }
   Notes notes;
-  auto aliases = load_table(ctx.root.aliases_tab());
-  if (!aliases) return aliases.error();
-  if (int n = aliases->remove(names_domain(domain)); n > 0) {
-    if (auto r = aliases->save(ctx.fs); !r) return r.error();
-    notes.push_back("removed " + std::to_string(n) + " alias(es) from " + aliases->path());
-    note_xmail_index(ctx, "aliases.tab", notes);
-  }
+  if (auto r = drop_records(ctx, "aliases.tab", names_domain(domain), true, notes); !r)
+    return r.error();
   table->remove(names_domain(domain));
   if (auto r = table->save(ctx.fs); !r) return r.error();
   notes.push_back("removed \"" + domain + "\" from " + table->path());
