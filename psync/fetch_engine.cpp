@@ -298,6 +298,7 @@ Result<void> LinkSync::fetch_batch(std::vector<pop3::FetchItem> items, bool last
   if (got) step(FetchStep::store);  // else the failure stays the retrieve's
   Result<void> committed = batch.commit();
   std::vector<std::uint32_t> to_dele;
+  const LinkResult before = result_;
   for (const auto& o : sink.outcomes()) {
     bool stored = o.status == MessageStatus::delivered || o.status == MessageStatus::error_account;
     if (stored && committed && !o.relay.empty() && !relay(o)) {
@@ -313,6 +314,7 @@ Result<void> LinkSync::fetch_batch(std::vector<pop3::FetchItem> items, bool last
         result_.bytes += o.bytes;
       } else {
         ++result_.not_synced;
+        ++result_.to_error_account;
         result_.not_synced_bytes += o.bytes;
       }
       seen_now_.push_back(o.uidl);
@@ -326,6 +328,11 @@ Result<void> LinkSync::fetch_batch(std::vector<pop3::FetchItem> items, bool last
   for (const auto& o : sink.outcomes()) {
     if (!o.relay_copy.empty()) (void)env_.fs->unlink(o.relay_copy);
   }
+  // One line per batch, not per message or recipient (those are debug lines).
+  if (!sink.outcomes().empty())
+    log::info("{}: batch of {}: {} delivered, {} sent to the error account, {} held on server",
+              name_, sink.outcomes().size(), result_.messages - before.messages,
+              result_.to_error_account - before.to_error_account, result_.held - before.held);
   if (!got) return got.error();
   if (!committed) return committed.error();
   if (leave_mode(link_.auth)) return {};

@@ -99,7 +99,7 @@ void MessageRelay::send_group(const RelayMessage& message, const Group& group,
   for (const auto& r : report.results) {
     if (r.status == smtp::RecipientStatus::accepted) {
       ++out.tally.relayed;
-      log::info("{}: message {} relayed for {}: {}", name_, message.uidl, r.address, r.reply);
+      log::debug("{}: message {} relayed for {}: {}", name_, message.uidl, r.address, r.reply);
     } else if (r.status == smtp::RecipientStatus::permanent) {
       refused.push_back(r);
     } else {

@@ -99,8 +99,11 @@ std::string link_label(const Link& link) {
 }
 
 std::string counts_text(const LinkResult& r) {
-  std::string text = fmt::format("{} msgs {} bytes, {} deleted, {} not synced", r.messages, r.bytes,
-                                 r.deleted, r.not_synced);
+  const std::uint32_t held_on_server =
+      r.not_synced > r.to_error_account ? r.not_synced - r.to_error_account : 0;
+  std::string text = fmt::format(
+      "{} msgs {} bytes delivered, {} deleted, {} sent to the error account, {} held on server",
+      r.messages, r.bytes, r.deleted, r.to_error_account, held_on_server);
   if (r.relayed + r.relay_deferred + r.relay_bounced > 0)
     text += fmt::format(", relayed {}, deferred {}, bounced {}", r.relayed, r.relay_deferred,
                         r.relay_bounced);

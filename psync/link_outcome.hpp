@@ -43,7 +43,8 @@ struct LinkResult {
   Error error;
   std::uint32_t messages = 0;  // delivered (XMail: "msgs synced")
   std::uint64_t bytes = 0;
-  std::uint32_t not_synced = 0;  // left on the server or sent to the error account
+  std::uint32_t not_synced = 0;        // left on the server or sent to the error account (XMail's)
+  std::uint32_t to_error_account = 0;  // of not_synced, stored in Pop3SyncErrorAccount
   std::uint64_t not_synced_bytes = 0;
   std::uint32_t deleted = 0;  // DELEs the server accepted (committed when ok)
   // Of not_synced, the messages that stay on the server although the link wanted them (no
@@ -107,8 +108,10 @@ bool is_failure(OutcomeKind kind);
 
 // "joe@pop.example.com:110 -> joe@ex.test" (external links: "joe@h -> joe ex.test").
 std::string link_label(const Link& link);
-// The counts part: "3 msgs 12345 bytes, 0 deleted, 0 not synced", and when the relay did
-// something ", relayed 2, deferred 1, bounced 0" (recipients).
+// The counts part in result words: "3 msgs 12345 bytes delivered, 3 deleted, 1 sent to the
+// error account, 2 held on server" (held on server: every message the link did not fetch or
+// could not store, MaxSize skips included; XMail's log adds the last two as "not synced"),
+// and when the relay did something ", relayed 2, deferred 1, bounced 0" (recipients).
 std::string counts_text(const LinkResult& result);
 // "held 2: why the first was held" (no counts), the server's reply quoted after it.
 std::string held_text(const LinkResult& result);

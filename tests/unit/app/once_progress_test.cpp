@@ -79,8 +79,8 @@ TEST_CASE("once progress: redraws are throttled, links end as summary lines") {
   live.link_finished(0, r);
   want += std::string(kClear) +
           "a@h:110 -> a@ex.test: FAIL (auth): h:110: PASS: login refused: \"-ERR no\" (0 msgs 0 "
-          "bytes, 0 deleted, 0 "
-          "not synced)\n    what to do: check the remote user (field 4) and the password (field 5, "
+          "bytes delivered, 0 deleted, 0 sent to the error account, 0 held on server)\n    what to "
+          "do: check the remote user (field 4) and the password (field 5, "
           "made with xmcrypt); try APOP or SASL= in field 6 if the server wants them\n" +
           kClear + "b@h:110 -> b@ex.test: lock: 0 msgs, 0 bytes";
   CHECK(out.str() == want);
@@ -92,7 +92,9 @@ TEST_CASE("once progress: redraws are throttled, links end as summary lines") {
   live.link_finished(1, ok);
   live.done();
   want += std::string(kClear) +
-          "b@h:110 -> b@ex.test: ok: 2 msgs 30 bytes, 0 deleted, 0 not synced\n"
+          "b@h:110 -> b@ex.test: ok: 2 msgs 30 bytes delivered, 0 deleted, 0 sent to the error "
+          "account, "
+          "0 held on server\n"
           "psyncd --once: 2 links: 1 ok, 0 held, 1 failed, 0 not run; 2 msgs 30 bytes\n";
   CHECK(out.str() == want);
 }

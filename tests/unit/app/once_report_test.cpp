@@ -45,7 +45,8 @@ LinkReport failed(const char* who, FetchStep step, psyncd::Error e) {
 TEST_CASE("once report: the tally prints each outcome with its advice, exact") {
   OnceTally tally;
   CHECK(tally.add(ok("a", 3, 100)) ==
-        "a@h -> a@ex: ok: 3 msgs 100 bytes, 3 deleted, 0 not synced\n");
+        "a@h -> a@ex: ok: 3 msgs 100 bytes delivered, 3 deleted, 0 sent to the error account, 0 "
+        "held on server\n");
   psyncd::Error full{ErrorKind::io, "/r/tmp/x", 0, "", "cannot write: No space left on device"};
   full.cause = ErrorCause::no_space;
   LinkReport store = failed("b", FetchStep::store, full);
@@ -54,7 +55,7 @@ TEST_CASE("once report: the tally prints each outcome with its advice, exact") {
   store.result.not_synced = 1;
   CHECK(tally.add(store) ==
         "b@h -> b@ex: FAIL (store): /r/tmp/x: cannot write: No space left on device (1 msgs 5 "
-        "bytes, 0 deleted, 1 not synced)\n"
+        "bytes delivered, 0 deleted, 0 sent to the error account, 1 held on server)\n"
         "    what to do: the file system under MAIL_ROOT is full: free space there\n");
   LinkReport locked = report("c", LinkOutcome::skipped_lock);
   locked.note = "held by pid 7";
@@ -87,7 +88,8 @@ TEST_CASE("once report: the server's reply is shown after our words, and advice 
   refused.cause = ErrorCause::login_refused;
   out = tally.add(failed("b", FetchStep::auth, refused));
   CHECK(out.rfind("b@h -> b@ex: FAIL (auth): h:110: PASS: login refused: \"-ERR [AUTH] no\" (0 "
-                  "msgs 0 bytes, 0 deleted, 0 not synced)\n    what to do: check the remote user",
+                  "msgs 0 bytes delivered, 0 deleted, 0 sent to the error account, 0 held on "
+                  "server)\n    what to do: check the remote user",
                   0) == 0);
   CHECK(tally.totals_line() ==
         "psyncd --once: 2 links: 0 ok, 0 held, 2 failed, 0 not run; 0 msgs 0 bytes\n");
@@ -127,7 +129,9 @@ TEST_CASE("once report: a held link is counted apart and gets advice for its cau
   std::string out = tally.add(a);
   CHECK(out ==
         "a@h -> a@ex: held 2: bob@ex: no account \"bob\" in domain \"ex\"; no "
-        "Pop3SyncErrorAccount set: left on the server (1 msgs 5 bytes, 1 deleted, 2 not synced)\n"
+        "Pop3SyncErrorAccount set: left on the server (1 msgs 5 bytes delivered, 1 deleted, 0 sent "
+        "to the error account, 2 held "
+        "on server)\n"
         "    what to do: a recipient cannot be delivered here (the reason says why): add the "
         "account or alias, or set Pop3SyncErrorAccount in server.tab\n");
   LinkReport b = ok("b", 0, 0);

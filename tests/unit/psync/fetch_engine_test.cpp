@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "common/log.hpp"
 #include "psync/link_lock.hpp"
 #include "spool/delivery_journal.hpp"
 #include "spool/uidb.hpp"
@@ -678,4 +679,40 @@ TEST_CASE("fetch: --xmail-handoff drops LMAIL files into spool/local", "[psync][
   CHECK(slurp(f.dir / ("spool/local/" + files[0])) ==
         "MAIL FROM:<s@far.test>\r\nRCPT TO:<ann@ex.test>\r\n\r\n" + m);
   CHECK(f.delivered("ann").empty());
+}
+
+TEST_CASE(
+    "fetch: mail for the error account is counted apart, and the log has one summary line per "
+    "batch",
+    "[psync][fetch]") {
+  FetchFixture f;
+  f.env.route.error_account = "errors@ex.test";
+  const std::string lost = "To: bob@remote.test, carl@remote.test\r\n\r\nhi\r\n";
+  const std::string mine = "To: ann@remote.test\r\n\r\nhi\r\n";
+  FakePop3Server server(
+      join_steps({hello_login(),
+                  listing({{"l", lost.size()}, {"m", mine.size()}}),
+                  {expect("RETR 1\r\nRETR 2\r\n"), say(retr_reply(lost) + retr_reply(mine)),
+                   expect("DELE 1\r\nDELE 2\r\n"), say("+OK\r\n+OK\r\n")},
+                  quit_ok()}));
+  std::vector<std::pair<psyncd::log::Level, std::string>> seen;
+  auto old = psyncd::log::set_sink(
+      [&](psyncd::log::Level level, std::string_view m) { seen.emplace_back(level, m); });
+  auto r = f.sync(f.rewrite_link(server.port(), "?ex.test,remote.test"));
+  psyncd::log::set_sink(old);
+  INFO(info(r));
+  CHECK(r.ok);
+  CHECK(r.messages == 1);
+  CHECK(r.to_error_account == 1);
+  CHECK(r.held == 0);
+  CHECK(counts_text(r).find("1 sent to the error account, 0 held on server") != std::string::npos);
+  CHECK(server.finish() == "");
+  CHECK(f.delivered("errors") == std::vector<std::string>{lost});
+  std::vector<std::string> batch_lines;
+  for (const auto& [level, text] : seen)
+    if (level >= psyncd::log::Level::info && text.find("batch") != std::string::npos)
+      batch_lines.push_back(text);
+  REQUIRE(batch_lines.size() == 1);
+  CHECK(batch_lines[0].find(": batch of 2: 1 delivered, 1 sent to the error account, 0 held on "
+                            "server") != std::string::npos);
 }
