@@ -67,6 +67,10 @@ const char* to_string(ErrorCause cause) {
       return "login-busy";
     case ErrorCause::mechanism_missing:
       return "mechanism-missing";
+    case ErrorCause::token_refused:
+      return "token-refused";
+    case ErrorCause::grant_refused:
+      return "grant-refused";
     case ErrorCause::silent_after_login:
       return "silent-after-login";
     case ErrorCause::peer_refused:

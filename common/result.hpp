@@ -44,6 +44,8 @@ enum class ErrorCause {
   login_refused,       // the server refused the credentials
   login_busy,          // the server refused the login for now ([IN-USE], [LOGIN-DELAY], [SYS/TEMP])
   mechanism_missing,   // the SASL mechanism asked for is not offered (or none in common)
+  token_refused,       // the server refused the OAuth 2.0 access token (XOAUTH2/OAUTHBEARER)
+  grant_refused,       // the OAuth 2.0 token endpoint refused the refresh token: re-authorize
   silent_after_login,  // the server took the login, then sent nothing
   peer_refused,        // the server answered -ERR to a command (not the login)
 };

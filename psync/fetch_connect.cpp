@@ -63,6 +63,8 @@ pop3::ClientOptions client_options(const Link& link) {
       o.auth = pop3::AuthMode::clear;
       break;
   }
+  o.server_host = link.remote.host;
+  o.server_port = link.remote.port;
   o.peer = link.remote_spec;
   o.retr_via_top = link.auth.use_top;
   return o;

@@ -230,9 +230,9 @@ class Parser {
   }
 
   void sasl(const Token& t) {
-    static constexpr std::array<SaslMech, 5> mechs = {SaslMech::plain, SaslMech::login,
-                                                      SaslMech::cram_md5, SaslMech::scram_sha1,
-                                                      SaslMech::scram_sha256};
+    static constexpr std::array<SaslMech, 7> mechs = {
+        SaslMech::plain,        SaslMech::login,   SaslMech::cram_md5,   SaslMech::scram_sha1,
+        SaslMech::scram_sha256, SaslMech::xoauth2, SaslMech::oauthbearer};
     for (SaslMech m : mechs) {
       if (iequals(t.value, to_string(m))) {
         out_.options.method = AuthMethod::sasl;
@@ -241,7 +241,8 @@ class Parser {
       }
     }
     fail("token " + quoted(t.raw) +
-         ": unknown mechanism (want PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1 or SCRAM-SHA-256)");
+         ": unknown mechanism (want PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1, SCRAM-SHA-256, "
+         "XOAUTH2 or OAUTHBEARER)");
   }
 
   void keep_days(const Token& t) {
@@ -411,6 +412,10 @@ const char* to_string(SaslMech mech) {
       return "SCRAM-SHA-1";
     case SaslMech::scram_sha256:
       return "SCRAM-SHA-256";
+    case SaslMech::xoauth2:
+      return "XOAUTH2";
+    case SaslMech::oauthbearer:
+      return "OAUTHBEARER";
   }
   return "none";
 }

@@ -20,7 +20,8 @@
 //                      pin replaces the chain and host-name checks (self-signed servers). It
 //                      needs STLS, FSTLS or POP3S
 //   SASL=<mech>        authenticate with AUTH <mech>: PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1,
-//                      SCRAM-SHA-256 (instead of USER/PASS or APOP)
+//                      SCRAM-SHA-256 (instead of USER/PASS or APOP); XOAUTH2 or OAUTHBEARER
+//                      send an OAuth 2.0 access token (field 5) instead of a password
 //   KeepDays=N         leave messages on the server, delete them N >= 1 days after download
 //                      (implies Leave)
 //   UseTop             fetch with "TOP n 99999999" instead of RETR (servers that mark RETR read)
@@ -40,7 +41,16 @@ namespace psyncd::psync {
 
 enum class AuthMethod { user_pass, apop, force_apop, sasl };
 enum class TlsMode { none, starttls, force_starttls, implicit };
-enum class SaslMech { none, plain, login, cram_md5, scram_sha1, scram_sha256 };
+enum class SaslMech {
+  none,
+  plain,
+  login,
+  cram_md5,
+  scram_sha1,
+  scram_sha256,
+  xoauth2,
+  oauthbearer
+};
 enum class SizeAction { skip, del };
 
 struct AuthOptions {

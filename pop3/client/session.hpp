@@ -18,6 +18,7 @@
 #include "common/result.hpp"
 #include "pop3/capa.hpp"
 #include "pop3/client/listing.hpp"
+#include "pop3/client/oauth_sasl.hpp"
 #include "pop3/client/sasl_client.hpp"
 #include "pop3/dot_codec.hpp"
 #include "pop3/line_reader.hpp"
@@ -29,14 +30,17 @@ enum class AuthMode {
   clear,  // USER/PASS (CLR, or no option)
   apop,   // APOP when the greeting has a timestamp; on -ERR fall back to USER/PASS
   fapop,  // APOP only: no timestamp or -ERR fails the link (XMail would use USER/PASS)
-  sasl,   // AUTH (RFC 5034) through GNU SASL (extension)
+  sasl,   // AUTH (RFC 5034) through GNU SASL, or XOAUTH2/OAUTHBEARER (extension)
 };
 
 struct ClientOptions {
   std::string user;
   std::string password;
   AuthMode auth = AuthMode::clear;
-  std::string sasl_mechanism;   // with AuthMode::sasl; empty = strongest both sides know
+  std::string sasl_mechanism;  // with AuthMode::sasl; empty = strongest both sides know
+  // XOAUTH2/OAUTHBEARER: `password` is the access token; OAUTHBEARER names the server too.
+  std::string server_host;
+  unsigned server_port = 0;
   std::string peer;             // "host:port", put in Error::file
   std::size_t max_line = 8192;  // status and listing lines, CRLF included (RFC 2449: 512)
   ListingLimits limits;
@@ -122,6 +126,9 @@ class ClientSession {
   std::vector<UidlEntry>& uidl_result() { return uidl_.entries(); }
   std::vector<ListEntry>& list_result() { return list_.entries(); }
   const std::vector<std::uint32_t>& dele_refused() const { return dele_refused_; }
+  // XOAUTH2/OAUTHBEARER: the server's error challenge of the last login, decoded (its `ok`
+  // false when the server sent none).
+  const OAuthError& oauth_error() const { return oauth_error_; }
 
  private:
   enum class Cmd { user, pass, apop, auth, stat, uidl, list, retr, dele, quit };
@@ -156,6 +163,8 @@ class ClientSession {
   void login_accepted();
   void start_listing();
   void start_sasl();
+  void start_oauth(OAuthMech mech);
+  void on_oauth_reply(const Reply& reply, std::string_view line);
   void on_retr_reply(const Pending& p, const Reply& reply);
   std::string_view feed_body(std::string_view bytes);
 
@@ -179,6 +188,12 @@ class ClientSession {
   std::uint64_t heard_since_login_ = 0;  // bytes received after the login's +OK
 
   std::unique_ptr<SaslClient> sasl_;
+  // XOAUTH2/OAUTHBEARER: which one, and where the exchange is.
+  enum class OAuthPhase { none, awaiting_go_ahead, token_sent, error_answered };
+  OAuthMech oauth_mech_ = OAuthMech::xoauth2;
+  OAuthPhase oauth_phase_ = OAuthPhase::none;
+  std::string oauth_response_;  // base64, sent after the go-ahead when too long for AUTH's line
+  OAuthError oauth_error_;
   bool sasl_finished_ = false;
   std::string auth_used_;
   Stat stat_;

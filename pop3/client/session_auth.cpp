@@ -1,13 +1,14 @@
 // ClientSession, authorization state: USER/PASS, APOP/FAPOP (XMail semantics, UPopCreateChannel),
-// and SASL AUTH (RFC 5034) through SaslClient. Lock-step even when the server pipelines,
-// because each step depends on the previous reply (APOP fallback, SASL challenges); only
-// USER and PASS go out together then, since nothing but a refusal can follow USER. Nothing
-// follows PASS, APOP or the last AUTH line before its reply: the login may hand the
-// connection over to another process, which would not see it.
+// and SASL AUTH (RFC 5034) through SaslClient, or with an OAuth 2.0 token (oauth_sasl.hpp).
+// Lock-step even when the server pipelines, because each step depends on the previous reply (APOP
+// fallback, SASL challenges); only USER and PASS go out together then, since nothing but a refusal
+// can follow USER. Nothing follows PASS, APOP or the last AUTH line before its reply: the login may
+// hand the connection over to another process, which would not see it.
 #include <fmt/format.h>
 
 #include "common/ascii.hpp"
 #include "pop3/apop.hpp"
+#include "pop3/base64.hpp"
 #include "pop3/client/session.hpp"
 
 namespace psyncd::pop3 {
@@ -97,6 +98,7 @@ void ClientSession::start_sasl() {
                                               : "it offers: " + offered),
                 ErrorCause::mechanism_missing);
   }
+  if (OAuthMech oauth; parse_oauth_mech(mech, oauth)) return start_oauth(oauth);
   auto client = SaslClient::start(mech, options_.user, options_.password);
   if (!client) return fail(client.error().kind, "AUTH", client.error().text);
   sasl_ = std::move(*client);
@@ -107,11 +109,71 @@ void ClientSession::start_sasl() {
   send(Cmd::auth, "AUTH " + mech);
 }
 
+// RFC 5034 §4: the initial response rides on the AUTH line unless that would make the line
+// longer than RFC 2449's 255 octets (CRLF included); then AUTH goes alone and the response
+// follows the server's empty "+ " go-ahead. Access tokens are often longer than that.
+void ClientSession::start_oauth(OAuthMech mech) {
+  oauth_mech_ = mech;
+  oauth_error_ = OAuthError{};
+  auth_used_ = std::string("SASL ") + to_string(mech);
+  OAuthTarget target{options_.user, options_.password, options_.server_host, options_.server_port};
+  oauth_response_ = base64_encode(oauth_initial_response(mech, target));
+  std::string line = fmt::format("AUTH {} {}", to_string(mech), oauth_response_);
+  if (line.size() + 2 <= 255) {
+    oauth_phase_ = OAuthPhase::token_sent;
+    return send(Cmd::auth, std::move(line));
+  }
+  oauth_phase_ = OAuthPhase::awaiting_go_ahead;
+  send(Cmd::auth, fmt::format("AUTH {}", to_string(mech)));
+}
+
+void ClientSession::on_oauth_reply(const Reply& reply, std::string_view line) {
+  if (reply.status == Reply::Status::err) return auth_refused(reply, line);
+  if (reply.status == Reply::Status::ok) {
+    if (oauth_phase_ != OAuthPhase::token_sent) {
+      return fail_reply(ErrorKind::protocol, "AUTH",
+                        "+OK before the token was sent, or after the server refused it", line,
+                        ErrorCause::none);
+    }
+    in_flight_.pop_front();
+    oauth_phase_ = OAuthPhase::none;
+    return login_accepted();
+  }
+  in_flight_.pop_front();
+  switch (oauth_phase_) {
+    case OAuthPhase::awaiting_go_ahead:
+      if (!reply.text.empty()) break;
+      oauth_phase_ = OAuthPhase::token_sent;
+      return send(Cmd::auth, oauth_response_);
+    case OAuthPhase::token_sent:
+      // RFC 7628 §3.2.2: the token was refused; the JSON says why, and the exchange ends
+      // with our one-byte (or empty) answer and the server's -ERR.
+      oauth_error_ = parse_oauth_error(reply.text);
+      oauth_phase_ = OAuthPhase::error_answered;
+      return send(Cmd::auth, base64_encode(oauth_error_answer(oauth_mech_)));
+    case OAuthPhase::error_answered:
+    case OAuthPhase::none:
+      break;
+  }
+  fail_reply(ErrorKind::protocol, "AUTH",
+             fmt::format("unexpected challenge in a {} exchange", to_string(oauth_mech_)), line,
+             ErrorCause::none);
+}
+
 void ClientSession::auth_refused(const Reply& reply, std::string_view line) {
   // RFC 2449/3206 codes say whether trying again later can help.
   const bool temporary =
       reply.has_code("IN-USE") || reply.has_code("LOGIN-DELAY") || reply.has_code("SYS/TEMP");
   const char* name = auth_used_.rfind("SASL", 0) == 0 ? "AUTH" : auth_used_.c_str();
+  const bool oauth = oauth_phase_ != OAuthPhase::none;
+  oauth_phase_ = OAuthPhase::none;
+  if (oauth && !temporary) {
+    // A refused access token has its own cause: a fresh token may cure it (psync refreshes
+    // once), a new password would not.
+    std::string why = "access token refused";
+    if (!oauth_error_.summary.empty()) why += ": " + oauth_error_.summary;
+    return fail_reply(ErrorKind::auth, name, why, line, ErrorCause::token_refused);
+  }
   fail_reply(temporary ? ErrorKind::temporary : ErrorKind::auth, name, "login refused", line,
              temporary ? ErrorCause::login_busy : ErrorCause::login_refused);
 }
@@ -136,6 +198,7 @@ void ClientSession::on_auth_reply(Cmd cmd, const Reply& reply, std::string_view 
 }
 
 void ClientSession::on_sasl_reply(const Reply& reply, std::string_view line) {
+  if (oauth_phase_ != OAuthPhase::none) return on_oauth_reply(reply, line);
   if (reply.status == Reply::Status::err) return auth_refused(reply, line);
   if (reply.status == Reply::Status::ok) {
     // SCRAM proves the server too; a +OK before that proof would skip it.

@@ -104,6 +104,10 @@ TEST_CASE("advice: a cause beats the step it happened in") {
       {"SASL not offered", failed(FetchStep::auth, ErrorCause::mechanism_missing),
        "names a mechanism the server does not offer"},
       {"login refused", failed(FetchStep::auth, ErrorCause::login_refused), "password (field 5"},
+      {"OAuth token refused", failed(FetchStep::auth, ErrorCause::token_refused),
+       "refused the OAuth 2.0 access token"},
+      {"OAuth grant refused", failed(FetchStep::auth, ErrorCause::grant_refused),
+       "auth: re-authorize"},
       {"login busy", failed(FetchStep::auth, ErrorCause::login_busy), "retried next cycle"},
       {"disk full", failed(FetchStep::store, ErrorCause::no_space), "free space there"},
       {"cross-device", failed(FetchStep::store, ErrorCause::cross_device), "across a mount point"},
@@ -123,6 +127,9 @@ TEST_CASE("advice: a cause beats the step it happened in") {
     // Free space has nothing to do with a mount boundary, nor a password with a busy mailbox.
     if (c.key.cause == ErrorCause::cross_device) CHECK(got.find("free space") == std::string::npos);
     if (c.key.cause == ErrorCause::login_busy) CHECK(got.find("password") == std::string::npos);
+    // A token is not a password: the advice must not send the admin to xmcrypt.
+    if (c.key.cause == ErrorCause::token_refused || c.key.cause == ErrorCause::grant_refused)
+      CHECK(got.find("xmcrypt") == std::string::npos);
   }
 }
 

@@ -85,7 +85,8 @@ TEST_CASE("authtype: extensions") {
   CHECK(o.size_action == SizeAction::del);
   CHECK(parse_authtype("MaxSize=800k").options.max_size == 800u * 1024);
   CHECK(parse_authtype("MaxSize=500000").options.max_size == 500000u);
-  for (const char* mech : {"PLAIN", "LOGIN", "CRAM-MD5", "SCRAM-SHA-1", "SCRAM-SHA-256"}) {
+  for (const char* mech :
+       {"PLAIN", "LOGIN", "CRAM-MD5", "SCRAM-SHA-1", "SCRAM-SHA-256", "XOAUTH2", "OAUTHBEARER"}) {
     INFO(mech);
     ParsedAuthtype s = parse_authtype(std::string("SASL=") + mech);
     CHECK(s.problems.empty());
@@ -129,8 +130,8 @@ TEST_CASE("authtype: bad input") {
       {"Pin without value", "STLS,Pin", {f + "token \"Pin\": missing value"}},
       {"SASL unknown",
        "SASL=GSSAPI",
-       {f + "token \"SASL=GSSAPI\": unknown mechanism (want PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1 "
-            "or SCRAM-SHA-256)"}},
+       {f + "token \"SASL=GSSAPI\": unknown mechanism (want PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1, "
+            "SCRAM-SHA-256, XOAUTH2 or OAUTHBEARER)"}},
       {"KeepDays zero",
        "KeepDays=0",
        {f + "token \"KeepDays=0\": want a number of days from 1 to 36500"}},
