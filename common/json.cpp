@@ -85,7 +85,7 @@ class Reader {
       skip_space();
       Value member;
       if (!value(member, depth + 1)) return false;
-      v.members.emplace_back(std::move(name), std::move(member));
+      v.members.push_back(Member{std::move(name), std::move(member)});
       skip_space();
       if (peek() == '}') return ++pos_, true;
       if (peek() != ',') return fail("want ',' or '}' after a member");
@@ -267,8 +267,8 @@ class Reader {
 }  // namespace
 
 const Value* Value::find(std::string_view name) const {
-  for (const auto& [key, value] : members)
-    if (key == name) return &value;
+  for (const Member& m : members)
+    if (m.name == name) return &m.value;
   return nullptr;
 }
 

@@ -11,20 +11,21 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 #include "common/result.hpp"
 
 namespace psyncd::json {
 
+struct Member;
+
 struct Value {
   enum class Type { null, boolean, number, string, array, object };
   Type type = Type::null;
   bool boolean = false;
-  std::string text;          // string: its bytes (UTF-8, escapes resolved); number: as written
-  std::vector<Value> items;  // array
-  std::vector<std::pair<std::string, Value>> members;  // object, in document order
+  std::string text;             // string: its bytes (UTF-8, escapes resolved); number: as written
+  std::vector<Value> items;     // array
+  std::vector<Member> members;  // object, in document order
 
   // The member `name` of an object; nullptr when absent or this is not an object.
   const Value* find(std::string_view name) const;
@@ -34,6 +35,12 @@ struct Value {
   // endpoints send for expires_in), at most `max`; nullopt otherwise.
   std::optional<unsigned long long> integer_member(std::string_view name,
                                                    unsigned long long max) const;
+};
+
+// A std::pair would need Value complete where it is declared; a vector of this does not.
+struct Member {
+  std::string name;
+  Value value;
 };
 
 // Errors (kind protocol): "JSON: byte N: what is wrong". `max_bytes` bounds the input.
