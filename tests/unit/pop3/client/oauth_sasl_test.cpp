@@ -8,7 +8,7 @@
 #include "pop3/base64.hpp"
 #include "pop3/client/oauth_sasl.hpp"
 #include "pop3/client/session.hpp"
-#include "tests/support/client_session_talk.hpp"
+#include "tests/support/pop3/client/client_session_talk.hpp"
 
 using psyncd::ErrorCause;
 using psyncd::ErrorKind;
