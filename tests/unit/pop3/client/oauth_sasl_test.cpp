@@ -3,10 +3,11 @@
 // line or after the go-ahead (RFC 5034 §4, 255 octets), the error challenge decoded and
 // answered, the refusal's cause. Every session case runs with the server's bytes fed whole and
 // one byte at a time.
+#include "pop3/client/oauth_sasl.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "pop3/base64.hpp"
-#include "pop3/client/oauth_sasl.hpp"
 #include "pop3/client/session.hpp"
 #include "tests/support/pop3/client/client_session_talk.hpp"
 
