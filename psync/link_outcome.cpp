@@ -144,7 +144,7 @@ std::string outcome_text(const LinkReport& l) {
     case LinkOutcome::self_poll:
       return "FAIL: " + l.note;
     case LinkOutcome::invalid:
-      return "FAIL (invalid): " + l.note;
+      return "skipped: config: " + l.note;
     case LinkOutcome::stopped:
       return "not run: " + l.note;
   }
