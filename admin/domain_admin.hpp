@@ -12,8 +12,9 @@
 
 namespace psyncd::admin {
 
-Result<Notes> add_domain(const AdminContext& ctx, const std::string& domain);
-Result<Notes> remove_domain(const AdminContext& ctx, const std::string& domain);
+// `given` is the domain as typed; it is stored lowercased, as XMail's domainadd does.
+Result<Notes> add_domain(const AdminContext& ctx, const std::string& given);
+Result<Notes> remove_domain(const AdminContext& ctx, const std::string& given);
 // domains.tab's domains in file order, as written.
 Result<std::vector<std::string>> list_domains(const AdminContext& ctx);
 

@@ -43,7 +43,9 @@ constexpr const char* kEmptyTables[] = {
 constexpr const char* kIpmapTables[] = {"pop3.ipmap.tab", "smtp.ipmap.tab", "ctrl.ipmap.tab",
                                         "finger.ipmap.tab"};
 
-std::string record(std::vector<tabfile::OutField> fields) { return tabfile::format_line(fields); }
+std::string record(const std::vector<tabfile::OutField>& fields) {
+  return tabfile::format_line(fields);
+}
 
 std::string server_tab(const CreateRootOptions& options) {
   std::string text;

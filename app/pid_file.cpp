@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
+#include <system_error>
 
 #include "common/fs.hpp"
 
@@ -25,27 +25,32 @@ std::string first_line(const std::string& path) {
 Result<PidFile> PidFile::acquire(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) {
-    return Error{ErrorKind::io,
-                 path,
-                 0,
-                 {},
-                 std::string("cannot open the pid file: ") + std::strerror(errno)};
+    return Error{
+        ErrorKind::io,
+        path,
+        0,
+        {},
+        std::string("cannot open the pid file: ") + std::generic_category().message(errno)};
   }
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     int e = errno;
     ::close(fd);
-    std::string text = e == EWOULDBLOCK
-                           ? "another psyncd (pid " + first_line(path) +
-                                 ") is already running on this MAIL_ROOT; stop it first"
-                           : std::string("cannot lock the pid file: ") + std::strerror(e);
+    std::string text =
+        e == EWOULDBLOCK
+            ? "another psyncd (pid " + first_line(path) +
+                  ") is already running on this MAIL_ROOT; stop it first"
+            : std::string("cannot lock the pid file: ") + std::generic_category().message(e);
     return Error{ErrorKind::temporary, path, 0, {}, std::move(text)};
   }
   std::string pid = std::to_string(::getpid()) + "\n";
   if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.data(), pid.size(), 0) < 0) {
     int e = errno;
     ::close(fd);
-    return Error{
-        ErrorKind::io, path, 0, {}, std::string("cannot write the pid file: ") + std::strerror(e)};
+    return Error{ErrorKind::io,
+                 path,
+                 0,
+                 {},
+                 std::string("cannot write the pid file: ") + std::generic_category().message(e)};
   }
   return PidFile(fd);
 }

@@ -49,7 +49,7 @@ Result<void> print(Result<admin::Notes> notes, Io& io) {
 }
 
 admin::LinkKey link_key(Args a) {
-  return {a.size() > 0 ? a[0] : "", a.size() > 1 ? a[1] : "", a.size() > 2 ? a[2] : "",
+  return {!a.empty() ? a[0] : "", a.size() > 1 ? a[1] : "", a.size() > 2 ? a[2] : "",
           a.size() > 3 ? a[3] : ""};
 }
 

@@ -11,7 +11,6 @@
 #include "app/pid_file.hpp"
 #include "app/pop3d_config.hpp"
 #include "app/psync_runner.hpp"
-#include "app/status_json.hpp"
 #include "app/status_recorder.hpp"
 #include "common/fs.hpp"
 #include "common/log.hpp"
@@ -99,6 +98,7 @@ int run_service(const Options& options, std::ostream& out, std::ostream& err) {
       config.on_ready = [&self](const std::vector<pop3d::BoundPort>& ports) {
         log::info("pop3d: listening on {}", describe_ports(ports));
         std::vector<std::uint16_t> numbers;
+        numbers.reserve(ports.size());
         for (const auto& p : ports) numbers.push_back(p.port);
         self.bound(numbers);
       };
@@ -132,10 +132,6 @@ int print_status(const Options& options, std::ostream& out, std::ostream& err) {
     return exit_code(entries.error().kind);
   }
   int64_t now = unix_now();
-  if (options.json) {
-    out << format_status_json(*entries, now);
-    return 0;
-  }
   for (const auto& s : *entries) out << status_line(s, now) << '\n';
   return 0;
 }

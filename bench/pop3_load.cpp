@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -101,7 +102,8 @@ std::size_t count_matches(const char* begin, const char* end, std::string_view p
 
 [[noreturn]] void die(const std::string& what) {
   std::fprintf(stderr, "pop3_load: %s\n", what.c_str());
-  std::exit(2);
+  std::fflush(nullptr);
+  std::_Exit(2);  // not exit(): worker threads may still run, and exit() is not thread-safe
 }
 
 Options parse_options(int argc, char** argv) {
@@ -340,7 +342,7 @@ class Driver {
 double percentile_ms(std::vector<std::uint32_t> v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
-  const auto i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+  const auto i = static_cast<std::size_t>(std::lround(p * static_cast<double>(v.size() - 1)));
   return v[i] / 1000.0;
 }
 

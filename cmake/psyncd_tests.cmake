@@ -33,6 +33,7 @@ function(psyncd_unit_tests dir)
   target_link_libraries(test_${name} PRIVATE ${ARG_LIB} ${ARG_SUPPORT} Catch2::Catch2)
   target_compile_definitions(test_${name} PRIVATE
     PSYNCD_SOURCE_DIR="${PROJECT_SOURCE_DIR}" PSYNCD_BINARY_DIR="${PROJECT_BINARY_DIR}")
+  add_dependencies(unit_tests test_${name})
   add_test(NAME unit_${name} COMMAND test_${name} --order rand --warn NoAssertions)
   set_tests_properties(unit_${name} PROPERTIES LABELS unit TIMEOUT 600)
   set_property(GLOBAL APPEND PROPERTY PSYNCD_UNIT_TEST_DIRS "${dir}")

@@ -9,7 +9,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
+#include <system_error>
 
 namespace psyncd::fs {
 namespace {
@@ -158,7 +158,7 @@ Error sys_error(std::string_view what, const std::string& path, int err) {
   Error e;
   e.kind = err == ENOENT ? ErrorKind::not_found : ErrorKind::io;
   e.file = path;
-  e.text = fmt::format("{}: {}", what, std::strerror(err));
+  e.text = fmt::format("{}: {}", what, std::generic_category().message(err));
   if (err == ENOSPC || err == EDQUOT) e.cause = ErrorCause::no_space;
   if (err == EXDEV) e.cause = ErrorCause::cross_device;
   return e;

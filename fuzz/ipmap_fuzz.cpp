@@ -17,7 +17,6 @@
 
 namespace {
 
-using psyncd::pop3d::IpAddress;
 using psyncd::pop3d::IpMap;
 
 constexpr const char* kFile = "pop3.ipmap.tab";

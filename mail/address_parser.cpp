@@ -60,7 +60,7 @@ class Parser {
     problem(fmt::format("missing ',' before byte {}", pos()));
   }
 
-  void group(std::string name) {
+  void group(const std::string& name) {
     ++i_;  // ':'
     while (!at_end()) {
       if (is(';')) {

@@ -86,13 +86,11 @@ DotEncoder::DotEncoder(EncoderInput input, std::optional<std::uint64_t> top_line
     : input_(input), top_lines_(top_lines) {}
 
 bool DotEncoder::stuff_dot(std::string_view in, std::string& out) {
-  if (input_ == EncoderInput::plain) {
-    out.push_back('.');
-  } else if (in.size() == 1) {
-    return false;
-  } else if (in[1] == '\r' || in[1] == '\n') {
-    out.push_back('.');
+  if (input_ == EncoderInput::wire_form) {
+    if (in.size() == 1) return false;                 // the next byte decides
+    if (in[1] != '\r' && in[1] != '\n') return true;  // stored already stuffed: as is
   }
+  out.push_back('.');
   return true;
 }
 

@@ -37,8 +37,10 @@ bool AccountDb::changed(std::size_t slot, const std::string& path) {
 
 Result<void> AccountDb::refresh() {
   const bool users_changed = changed(kUsers, root_.mailusers_tab());
-  const bool domains_changed =
-      changed(kDomains, root_.domains_tab()) | changed(kAliasDomains, root_.aliasdomain_tab());
+  // Both tables are looked at (no short circuit), so each one's last-seen state is kept.
+  const bool plain_domains_changed = changed(kDomains, root_.domains_tab());
+  const bool alias_domains_changed = changed(kAliasDomains, root_.aliasdomain_tab());
+  const bool domains_changed = plain_domains_changed || alias_domains_changed;
   const bool server_changed = changed(kServer, root_.server_tab());
   const bool ipmap_changed = changed(kIpMap, root_.path("pop3.ipmap.tab"));
   const bool first = !loaded_;

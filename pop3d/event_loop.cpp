@@ -9,7 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
+#include <system_error>
 
 #include "common/fs.hpp"
 #include "common/log.hpp"
@@ -120,11 +120,12 @@ void EventLoop::accept_some(Listening& listening) {
     if (fd < 0) {
       const int err = errno;
       if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM) {
-        log::warn("pop3d: accept: {}; not accepting for 100 ms", std::strerror(err));
+        log::warn("pop3d: accept: {}; not accepting for 100 ms",
+                  std::generic_category().message(err));
         listening.paused_until = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
         set_listening(static_cast<std::size_t>(&listening - listeners_.data()), false);
       } else if (err != EAGAIN && err != EWOULDBLOCK && err != EINTR && err != ECONNABORTED) {
-        log::warn("pop3d: accept: {}", std::strerror(err));
+        log::warn("pop3d: accept: {}", std::generic_category().message(err));
       }
       return;
     }

@@ -10,6 +10,7 @@ namespace {
 
 std::vector<std::string> keys_of(const std::vector<std::string>& addresses) {
   std::vector<std::string> keys;
+  keys.reserve(addresses.size());
   for (const auto& a : addresses) keys.push_back(relay_key(a));
   return keys;
 }

@@ -103,6 +103,7 @@ void log_warnings(const RouteConfig& config, const Link& link,
 
 void log_warnings(const RouteConfig& config, const Link& link, const std::vector<Error>& errors) {
   std::vector<std::string> texts;
+  texts.reserve(errors.size());
   for (const auto& e : errors) texts.push_back(e.to_string());
   log_warnings(config, link, texts);
 }

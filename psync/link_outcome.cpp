@@ -123,36 +123,36 @@ std::string describe(const LinkResult& r) {
   return "FAIL: " + r.reason() + " (" + counts_text(r) + ")";
 }
 
-std::string failure_text(const LinkReport& l) {
-  return fmt::format("FAIL ({}): {}", step_name(l.result.step), l.result.reason());
+std::string failure_text(const LinkReport& report) {
+  return fmt::format("FAIL ({}): {}", step_name(report.result.step), report.result.reason());
 }
 
-std::string outcome_text(const LinkReport& l) {
-  switch (l.outcome) {
+std::string outcome_text(const LinkReport& report) {
+  switch (report.outcome) {
     case LinkOutcome::ran:
       // A failure names the step where it broke.
-      if (!l.result.ok && !l.result.skipped)
-        return failure_text(l) + " (" + counts_text(l.result) + ")";
-      return describe(l.result);
+      if (!report.result.ok && !report.result.skipped)
+        return failure_text(report) + " (" + counts_text(report.result) + ")";
+      return describe(report.result);
     case LinkOutcome::skipped_lock:
-      return "skipped (locked): " + l.note;
+      return "skipped (locked): " + report.note;
     case LinkOutcome::disabled:
       return "disabled";
     case LinkOutcome::delayed:
-      return fmt::format("FAIL: delayed after failures: {} ({} s delay)", l.note,
-                         l.delay.length.count());
+      return fmt::format("FAIL: delayed after failures: {} ({} s delay)", report.note,
+                         report.delay.length.count());
     case LinkOutcome::self_poll:
-      return "FAIL: " + l.note;
+      return "FAIL: " + report.note;
     case LinkOutcome::invalid:
-      return "skipped: config: " + l.note;
+      return "FAIL (invalid): " + report.note;
     case LinkOutcome::stopped:
-      return "not run: " + l.note;
+      return "not run: " + report.note;
   }
   return {};
 }
 
-std::string summary_line(const LinkReport& l) {
-  return link_label(l.link) + ": " + outcome_text(l);
+std::string summary_line(const LinkReport& report) {
+  return link_label(report.link) + ": " + outcome_text(report);
 }
 
 }  // namespace psyncd::psync

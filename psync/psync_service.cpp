@@ -131,6 +131,7 @@ std::vector<PsyncService::DueLink> PsyncService::triage(const spool::MailRoot& r
                                                         const CycleTables& t, CycleReport& report) {
   const std::vector<TableLine> lines = in_file_order(t.links);
   std::vector<Link> all;
+  all.reserve(lines.size());
   for (const TableLine& l : lines) all.push_back(*l.link);
   if (config_.observer != nullptr) config_.observer->cycle_started(all);
   const auto now = config_.clock->steady_now();
@@ -188,6 +189,7 @@ void PsyncService::sync_due(const spool::MailRoot& root, const CycleTables& t, c
   limits.threads = config_.threads;
   limits.per_host = static_cast<unsigned>(std::max(1LL, t.server.get_int("PsyncMaxPerHost", 4)));
   std::vector<std::string> hosts;
+  hosts.reserve(due.size());
   for (const DueLink& d : due) hosts.push_back(d.host);
   auto job = [&](size_t i) { sync_one(root, t, env, due[i], report.links[due[i].index]); };
   auto ran = run_pool(hosts, limits, job, config_.stop);

@@ -22,7 +22,7 @@ struct CurlSenderOptions {
 class CurlSender final : public Sender {
  public:
   explicit CurlSender(CurlSenderOptions options) : options_(std::move(options)) {}
-  std::vector<RecipientResult> send(const Gateway& gateway, const Envelope& envelope,
+  std::vector<RecipientResult> send(const Gateway& gw, const Envelope& envelope,
                                     const std::string& message_path,
                                     const FinalHook& on_final) override;
 

@@ -86,13 +86,10 @@ void CrlfNormalizer::feed(std::string_view in, std::string& out) {
     if (stop == in.size()) return;
     if (in[stop] == '.') {  // a line starting with "." (clean_prefix stopped after its CRLF)
       i = stop;
-    } else if (in[stop] == '\n') {  // bare LF
-      emit(out, "\r\n");
-      i = stop + 1;
-    } else if (stop + 1 == in.size()) {  // CR at the end of the chunk: wait for the next one
+    } else if (in[stop] != '\n' && stop + 1 == in.size()) {  // CR ending the chunk: wait
       held_cr_ = true;
       return;
-    } else {  // a bare CR becomes a CRLF
+    } else {  // a bare LF or a bare CR becomes a CRLF
       emit(out, "\r\n");
       i = stop + 1;
     }

@@ -157,7 +157,7 @@ ParsedJournal parse_journal(std::string_view text, const std::string& path) {
     }
     std::string_view line = text.substr(pos, lf - pos);
     pos = lf + 1;
-    auto problem = [&](std::string why) {
+    auto problem = [&](const std::string& why) {
       out.problems.push_back(
           Error{ErrorKind::config, path, line_no, {}, why + " (record ignored)"});
     };

@@ -37,7 +37,7 @@ MailUsers MailUsers::from_table(const tabfile::Table& table) {
 
 std::optional<MailUser> MailUsers::read_record(const tabfile::Table& table,
                                                const tabfile::Record& record) {
-  auto bad = [&](int field, std::string_view name, std::string text) {
+  auto bad = [&](int field, std::string_view name, const std::string& text) {
     problems_.push_back(
         tabfile::record_problem(table, record, field, name, text + " (line ignored)"));
     return std::nullopt;

@@ -15,8 +15,8 @@
 #include <sys/socket.h>
 
 #include <cerrno>
-#include <cstring>
 #include <mutex>
+#include <system_error>
 
 #include "common/ascii.hpp"
 #include "pop3/client/cert_fingerprint.hpp"
@@ -316,7 +316,8 @@ Result<void> CurlTransport::wait(bool for_write, Deadline deadline) {
     int n = ::poll(&p, 1, static_cast<int>(std::min<long long>(left.count(), 60'000)));
     if (n > 0) return {};
     if (n < 0 && errno != EINTR) {
-      return error_at(peer_, ErrorKind::unavailable, fmt::format("poll: {}", std::strerror(errno)));
+      return error_at(peer_, ErrorKind::unavailable,
+                      fmt::format("poll: {}", std::generic_category().message(errno)));
     }
   }
 }

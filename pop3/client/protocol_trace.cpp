@@ -56,7 +56,7 @@ std::string redact_command(std::string_view line, bool sasl_response) {
 }
 
 void ProtocolTrace::sent(std::string_view bytes) {
-  lines_of(bytes, out_partial_, [this](std::string line) { client_line(std::move(line)); });
+  lines_of(bytes, out_partial_, [this](const std::string& line) { client_line(line); });
 }
 
 void ProtocolTrace::received(std::string_view bytes) {
@@ -65,7 +65,7 @@ void ProtocolTrace::received(std::string_view bytes) {
 
 void ProtocolTrace::note(std::string_view text) { sink_(fmt::format("* {}", text)); }
 
-void ProtocolTrace::client_line(std::string line) {
+void ProtocolTrace::client_line(const std::string& line) {
   if (sasl_) {
     sink_("C: " + redact_command(line, true));
     return;

@@ -32,7 +32,7 @@ class ProtocolTrace {
 
  private:
   enum class Reply { single, listing, body, auth };
-  void client_line(std::string line);
+  void client_line(const std::string& line);
   void server_line(std::string line);
   void block_line(const std::string& line);
 

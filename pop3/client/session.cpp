@@ -39,7 +39,8 @@ bool ClientSession::begin_op(const char* name) {
   return true;
 }
 
-void ClientSession::send(Cmd cmd, std::string line, std::uint32_t number, std::uint64_t expected) {
+void ClientSession::send(Cmd cmd, std::string_view line, std::uint32_t number,
+                         std::uint64_t expected) {
   out_ += line;
   out_ += "\r\n";
   in_flight_.push_back(Pending{cmd, number, expected});
@@ -118,7 +119,8 @@ void ClientSession::start_listing() {
   fill_window();
 }
 
-void ClientSession::retrieve(std::vector<FetchItem> items, MessageSink& sink, bool then_quit) {
+void ClientSession::retrieve(const std::vector<FetchItem>& items, MessageSink& sink,
+                             bool then_quit) {
   if (!begin_op("RETR")) return;
   sink_ = &sink;
   for (const auto& item : items)
@@ -128,7 +130,7 @@ void ClientSession::retrieve(std::vector<FetchItem> items, MessageSink& sink, bo
   fill_window();
 }
 
-void ClientSession::dele(std::vector<std::uint32_t> numbers, bool then_quit) {
+void ClientSession::dele(const std::vector<std::uint32_t>& numbers, bool then_quit) {
   if (!begin_op("DELE")) return;
   dele_refused_.clear();
   for (auto n : numbers) queued_.push_back(Pending{Cmd::dele, n, 0});

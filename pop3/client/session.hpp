@@ -91,8 +91,8 @@ class ClientSession {
   // then_quit: QUIT follows the last command into the pipeline, so its reply comes with
   // the last message or DELE reply instead of one round trip later; the session ends
   // closed. Only for a caller that has nothing more to send (the engine's last batch).
-  void retrieve(std::vector<FetchItem> items, MessageSink& sink, bool then_quit = false);
-  void dele(std::vector<std::uint32_t> numbers, bool then_quit = false);
+  void retrieve(const std::vector<FetchItem>& items, MessageSink& sink, bool then_quit = false);
+  void dele(const std::vector<std::uint32_t>& numbers, bool then_quit = false);
   void quit();
   // Sends nothing more of what retrieve()/dele() queued; replies to the commands already
   // sent are still read (a pipelined window finishes), and a QUIT asked for still follows.
@@ -140,7 +140,7 @@ class ClientSession {
   enum class Mode { line, listing, body };
 
   bool begin_op(const char* name);
-  void send(Cmd cmd, std::string line, std::uint32_t number = 0, std::uint64_t expected = 0);
+  void send(Cmd cmd, std::string_view line, std::uint32_t number = 0, std::uint64_t expected = 0);
   void fill_window();
   void reply_done();
   void fail(ErrorKind kind, std::string field, std::string text,

@@ -9,6 +9,7 @@
 #include <map>
 #include <string>
 
+#include "common/decimal.hpp"
 #include "pop3/client/client.hpp"
 #include "pop3/client/curl_transport.hpp"
 
@@ -51,7 +52,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) a[argv[i]] = argv[i + 1];
   ConnectOptions co;
   co.host = a.count("--host") ? a["--host"] : "127.0.0.1";
-  co.port = static_cast<std::uint16_t>(std::atoi(a["--port"].c_str()));
+  co.port = static_cast<std::uint16_t>(psyncd::parse_decimal(a["--port"], 65535).value_or(0));
   const std::string tls = a["--tls"];
   co.tls = tls == "stls"    ? TlsMode::stls
            : tls == "fstls" ? TlsMode::fstls
@@ -72,7 +73,8 @@ int main(int argc, char** argv) {
   o.sasl_mechanism = a["--mech"];
   o.peer = co.host + ":" + a["--port"];
   if (a.count("--window"))
-    o.window_count = static_cast<std::uint32_t>(std::atoi(a["--window"].c_str()));
+    o.window_count =
+        static_cast<std::uint32_t>(psyncd::parse_decimal(a["--window"], UINT32_MAX).value_or(0));
 
   auto t = CurlTransport::connect(co);
   if (!t) return fail(t.error());
