@@ -106,7 +106,7 @@ std::string result_text(const psync::LinkReport& r) {
     case LinkOutcome::self_poll:
       return one_line("FAIL: " + r.note);
     case LinkOutcome::invalid:
-      return one_line("FAIL (invalid): " + r.note);
+      return one_line("skipped: config: " + r.note);
     case LinkOutcome::stopped:
       return one_line("not run: " + r.note);
   }
@@ -170,6 +170,8 @@ void StatusBook::load(const std::vector<LinkStatus>& entries) {
 bool StatusBook::retain(const std::vector<psync::Link>& links) {
   std::set<std::string> keep;
   for (const auto& l : links) keep.insert(one_line(psync::link_label(l)));
+  table_order_.clear();
+  for (const auto& l : links) table_order_.push_back(one_line(psync::link_label(l)));
   auto gone = [&keep](const std::string& who) { return keep.count(who) == 0; };
   size_t before = links_.size();
   for (const auto& who : order_)
@@ -181,7 +183,16 @@ bool StatusBook::retain(const std::vector<psync::Link>& links) {
 std::vector<LinkStatus> StatusBook::entries() const {
   std::vector<LinkStatus> out;
   if (!table_.result.empty()) out.push_back(table_);
-  for (const auto& who : order_) out.push_back(links_.at(who));
+  // pop3links.tab order (the last cycle's), then links it did not list, in the order seen.
+  std::vector<std::string> order = order_;
+  auto rank = [this](const std::string& who) {
+    auto it = std::find(table_order_.begin(), table_order_.end(), who);
+    return static_cast<size_t>(it - table_order_.begin());
+  };
+  std::stable_sort(order.begin(), order.end(), [&rank](const std::string& a, const std::string& b) {
+    return rank(a) < rank(b);
+  });
+  for (const auto& who : order) out.push_back(links_.at(who));
   return out;
 }
 

@@ -54,13 +54,16 @@ class StatusBook {
   bool retain(const std::vector<psync::Link>& links);
   // What is wrong with pop3links.tab ("" = nothing), seen at `now`; false when unchanged.
   bool set_links_table(const std::string& status, int64_t now);
+  // The pop3links.tab record first (when something is wrong), then the links in the order of
+  // the last retain() (pop3links.tab's, refused lines included), then any others.
   std::vector<LinkStatus> entries() const;
 
  private:
   unsigned interval_;
   std::map<std::string, LinkStatus> links_;
-  LinkStatus table_;  // kLinksTableEntry; result "" = nothing wrong
-  std::vector<std::string> order_;
+  LinkStatus table_;                      // kLinksTableEntry; result "" = nothing wrong
+  std::vector<std::string> order_;        // first seen first
+  std::vector<std::string> table_order_;  // the last retain()'s links: pop3links.tab order
 };
 
 std::string status_path(const std::string& mail_root);

@@ -52,6 +52,19 @@ void LiveProgress::done() {
   out_.flush();
 }
 
+void LiveProgress::interrupt(std::ostream& err, std::string_view line) {
+  std::lock_guard lock(mutex_);
+  const bool was_drawn = drawn_;
+  clear();
+  out_.flush();
+  err << line;
+  err.flush();
+  if (was_drawn && !running_.empty()) {
+    draw(running_.begin()->first);
+    out_.flush();
+  }
+}
+
 void LiveProgress::update(size_t index, std::string line) {
   std::lock_guard lock(mutex_);
   running_[index] = std::move(line);

@@ -4,6 +4,7 @@
 // with \r at most every `every` (default 100 ms), and prints each link's summary line (with
 // its "what to do" hint) for good as the link ends; done() ends with the totals line. Called
 // from the PSYNC worker threads: one mutex guards the output. Not for pipes or logs (no \r).
+// While it runs, log lines go through interrupt() (run_once_report installs the log sink).
 #pragma once
 
 #include <chrono>
@@ -38,6 +39,9 @@ class LiveProgress final : public psync::CycleObserver {
   void link_finished(size_t index, const psync::LinkReport& report) override;
   // Clears the live line and prints the totals.
   void done();
+  // A log line while the live line may be on screen: clears it, writes `line` (with its
+  // newline) to `err`, then draws the live line again, so the two never share a line.
+  void interrupt(std::ostream& err, std::string_view line);
 
  private:
   void update(size_t index, std::string line);

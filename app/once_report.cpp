@@ -12,6 +12,7 @@
 #include "app/advice.hpp"
 #include "app/once_progress.hpp"
 #include "app/psync_runner.hpp"
+#include "common/log.hpp"
 
 namespace psyncd::app {
 
@@ -88,7 +89,12 @@ int run_once_report(const Options& options, std::ostream& out, std::ostream& err
     return rc;
   }
   LiveProgress progress(out, system_clock(), terminal_width());
+  // Log lines (stderr, the same terminal) clear the live line first and redraw it after.
+  log::Sink previous = log::set_sink([&progress, &err](log::Level level, std::string_view m) {
+    progress.interrupt(err, fmt::format("psyncd: {}: {}\n", log::level_name(level), m));
+  });
   int rc = run_psync(options, lines, err, nullptr, system_clock(), &progress);
+  log::set_sink(std::move(previous));
   progress.done();
   return rc;
 }

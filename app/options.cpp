@@ -32,7 +32,7 @@ struct Number {
   void (*apply)(Options&, unsigned);
 };
 
-const std::array<Switch, 18> kSwitches = {{
+const std::array<Switch, 19> kSwitches = {{
     {"-Yl", [](Options& o) { o.psync_log = true; }},
     {"-Y-", [](Options& o) { o.psync_enabled = false; }},
     {"-P6", [](Options& o) { o.pop3.ipv6 = true; }},
@@ -48,6 +48,7 @@ const std::array<Switch, 18> kSwitches = {{
     {"--check", [](Options& o) { o.mode = Mode::check; }},
     {"--status", [](Options& o) { o.mode = Mode::status; }},
     {"--trace", [](Options& o) { o.trace = true; }},
+    {"--json", [](Options& o) { o.json = true; }},
     // --help and --version win over everything else; run() sets the mode.
     {"--help", [](Options&) {}},
     {"-h", [](Options&) {}},
@@ -93,6 +94,7 @@ class Parser {
     // A trace is for a run being looked at: the daemon would trace every link every cycle.
     if (out_.trace && out_.mode != Mode::once && out_.mode != Mode::probe)
       return usage_error("--trace", "needs --once or --probe");
+    if (out_.json && out_.mode != Mode::status) return usage_error("--json", "needs --status");
     return std::move(out_);
   }
 

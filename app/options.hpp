@@ -30,6 +30,7 @@ struct Options {
   std::string mail_root;       // -Ms, else env MAIL_ROOT
   bool xmail_handoff = false;  // --xmail-handoff: drop into spool/local/ for a live XMail
   std::string probe_link;      // --probe LINK: a pop3links.tab line number or user@server
+  bool json = false;           // --json (with --status): the machine form
   bool trace = false;          // --trace (with --once or --probe): the POP3 sessions' lines
   std::string log_level;       // --log-level: error, warning, info or debug; "" = server.tab
 

@@ -11,6 +11,7 @@
 #include "app/pid_file.hpp"
 #include "app/pop3d_config.hpp"
 #include "app/psync_runner.hpp"
+#include "app/status_json.hpp"
 #include "app/status_recorder.hpp"
 #include "common/fs.hpp"
 #include "common/log.hpp"
@@ -132,6 +133,10 @@ int print_status(const Options& options, std::ostream& out, std::ostream& err) {
     return exit_code(entries.error().kind);
   }
   int64_t now = unix_now();
+  if (options.json) {
+    out << format_status_json(*entries, now);
+    return 0;
+  }
   for (const auto& s : *entries) out << status_line(s, now) << '\n';
   return 0;
 }

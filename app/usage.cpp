@@ -13,7 +13,7 @@ Modes:
   (none)            run the services
   --once            run one PSYNC cycle over every link, then exit
   --check           validate MAIL_ROOT; print file:line: problems; exit 1 on errors
-  --status          print the state of the links and exit
+  --status          print the state of the links and exit (--json: as one JSON document)
   --probe LINK      connect to a link's server (LINK: its pop3links.tab line number or
                     remote-user@server[:port]): greeting, CAPA, TLS, whether login works;
                     fetches and changes nothing; exit 0 when the login works, 1 otherwise

@@ -144,7 +144,7 @@ std::string outcome_text(const LinkReport& report) {
     case LinkOutcome::self_poll:
       return "FAIL: " + report.note;
     case LinkOutcome::invalid:
-      return "FAIL (invalid): " + report.note;
+      return "skipped: config: " + report.note;
     case LinkOutcome::stopped:
       return "not run: " + report.note;
   }

@@ -100,9 +100,13 @@ std::vector<RecipientResult> TransactionReader::results(const std::string& trans
       refusal = &data_reply_;
     else if (failed(final_reply_))
       refusal = &final_reply_;
+    // 530 to MAIL (RFC 4954: authentication required) is the gateway's setting, not the
+    // message's fault: it defers like a refusal at AUTH.
+    bool auth_needed = refusal == &mail_reply_ && mail_reply_.code == 530;
     if (refusal != nullptr) {
-      r.status = classify(refusal->code) == ReplyClass::permanent ? RecipientStatus::permanent
-                                                                  : RecipientStatus::temporary;
+      r.status = classify(refusal->code) == ReplyClass::permanent && !auth_needed
+                     ? RecipientStatus::permanent
+                     : RecipientStatus::temporary;
       r.reply = refusal->line();
     } else if (mail_reply_.code == 0) {
       r.reply = why_not("MAIL");

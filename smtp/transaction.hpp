@@ -4,7 +4,8 @@
 // one RCPT TO per recipient, DATA, the message, "."; each RCPT has its own reply, and the
 // reply after "." speaks for every recipient whose RCPT was accepted.
 //   - RCPT 2xx and final 2xx: accepted by the gateway;
-//   - a 5xx to MAIL, to the recipient's RCPT, to DATA or after ".": permanent for it;
+//   - a 5xx to MAIL (but 530, authentication required), to the recipient's RCPT, to DATA or
+//     after ".": permanent for it;
 //   - anything else (4xx, no reply, a dropped link, a timeout, a refusal before MAIL such as a
 //     bad AUTH, which is the gateway's problem and not the message's): temporary, kept owed.
 // A recipient whose "." went out without a reply coming back is `maybe_sent`: the gateway may

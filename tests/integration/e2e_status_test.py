@@ -8,6 +8,7 @@ failure; the daemon's log names the failing link, its step and what to do. Then
 `psyncd --once` on a pseudo-terminal shows the live progress line (\\r + erase) and every
 link's result with the "what to do" hint and the totals; through a pipe it prints
 no control characters. Exit 0 pass, 1 fail, 77 skip (dovecot missing; CI=true: FAIL)."""
+import json
 import os
 import re
 import signal
@@ -96,6 +97,25 @@ def main():
                                 r"until [^;]+ UTC \(1 failure\(s\) in a row\); what to do: check "
                                 r"the remote user \(field 4\) and the password", line_of(text, u2)),
                       "u2: FAIL at auth with its 600 s failure delay and what to do", text)
+                # The machine form: one JSON document (docs/admin-guide.md "--status --json").
+                r = subprocess.run([psyncd_bin(), "--status", "--json", "-Ms", mr.path],
+                                   capture_output=True, text=True, timeout=30)
+                check(r.returncode == 0, f"--status --json exit {r.returncode}", r.stderr)
+                doc = json.loads(r.stdout)
+                check(doc["version"] == 1 and isinstance(doc["now"], int), "version and now",
+                      r.stdout)
+                by = {link["link"]: link for link in doc["links"]}
+                check(set(by) == {u1, u2}, "both links, by label", r.stdout)
+                check(by[u1]["outcome"] == "ok" and by[u1]["msgs"] == 5 and
+                      by[u1]["bytes"] == size1 and by[u1]["next_poll"] is None and
+                      by[u1]["delay"] == 0 and by[u1]["advice"] == "", "u1 as numbers", r.stdout)
+                check(by[u2]["outcome"] == "failed" and by[u2]["delay"] == 600 and
+                      by[u2]["failures"] == 1 and by[u2]["result"].startswith("FAIL (auth)") and
+                      by[u2]["reply"].startswith("-ERR") and
+                      by[u2]["advice"].startswith("check the remote user"), "u2 failed",
+                      r.stdout)
+                check([link["link"] for link in doc["links"]] == [u1, u2],
+                      "in pop3links.tab order", r.stdout)
                 hinted = re.compile(rf"psync: {re.escape(u2)}: FAIL \(auth\): .*; what to do: "
                                     r"check the remote user")
                 check(wait_for(lambda: hinted.search(open(log_path).read())),

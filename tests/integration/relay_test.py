@@ -13,12 +13,14 @@ Exit 0 pass, 1 fail, 77 skip (dovecot or aiosmtpd missing; CI=true: fail)."""
 import collections
 import os
 import re
+import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import dovecot, smtp_gateway  # noqa: E402
-from psync_mailroot import MailRoot, check, q  # noqa: E402
+from psync_mailroot import (MailRoot, add_remote_messages, check, psyncd_bin, q,  # noqa: E402
+                            wait_for)
 from e2e_test import msg  # noqa: E402
 
 
@@ -96,6 +98,27 @@ def main():
                   out)
             check(len(root.delivered("errors")) == 1, "it went to the error account", out)
             check("MaxMTAOps" in out, "the log names MaxMTAOps", out)
+
+            # The daemon's --status shows the relay counts of the link's last run.
+            add_remote_messages(d, "r-carol", [msg("by the daemon", "carol@remote.test")])
+            root.set_links([("?ex.test,remote.test", "l1", srv, "r-carol", "pw1", "CLR")])
+            status_tab = os.path.join(root.path, "psyncd", "status.tab")
+            log_path = os.path.join(tmp, "daemon.log")
+            with open(log_path, "w") as log:
+                p = subprocess.Popen([psyncd_bin(), "-Ms", root.path, "-Yi", "0", "-P-", "-B-"],
+                                     stdout=log, stderr=log)
+            try:
+                check(wait_for(lambda: os.path.exists(status_tab) and
+                               "relayed" in open(status_tab).read(), 30),
+                      "status.tab records the relay", open(log_path).read())
+                st = subprocess.run([psyncd_bin(), "--status", "-Ms", root.path],
+                                    capture_output=True, text=True, timeout=30)
+                check(re.search(r"r-carol@.*relayed 1, deferred 0, bounced 0", st.stdout),
+                      "--status shows the relayed count", st.stdout + st.stderr)
+            finally:
+                p.terminate()
+                p.wait(timeout=30)
+            check(len(gw.received()) == len(want) + 1, "the daemon relayed it once")
     print("relay: ok")
 
 

@@ -46,9 +46,12 @@ def parse_stored(data):
 
 
 class AiosmtpdGateway:
-    def __init__(self, workdir, durable=True):
+    def __init__(self, workdir, durable=True, tls="none", cert=None, login=None, name="gw"):
+        """tls: "none", "starttls" (required before MAIL) or "smtps"; cert: (certfile,
+        keyfile); login: "user:password" required by AUTH (PLAIN, LOGIN), over TLS."""
         self.durable = durable  # False (benchmarks): no fsync per message
-        self.dir = os.path.join(workdir, "gateway-received")
+        self.tls, self.cert, self.login = tls, cert or ("", ""), login or ""
+        self.dir = os.path.join(workdir, name + "-received")
         os.makedirs(self.dir, exist_ok=True)
         self.port = free_port()
         self.proc = None
@@ -56,7 +59,8 @@ class AiosmtpdGateway:
     def __enter__(self):
         exe = _python_with_aiosmtpd()
         self.proc = subprocess.Popen([exe, os.path.abspath(__file__), self.dir, str(self.port),
-                                      "durable" if self.durable else "fast"],
+                                      "durable" if self.durable else "fast", self.tls,
+                                      self.cert[0], self.cert[1], self.login],
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
@@ -200,7 +204,7 @@ class FakeSmtp:
             conn.close()
 
 
-def _run_aiosmtpd(directory, port, durable):
+def _run_aiosmtpd(directory, port, durable, tls="none", certfile="", keyfile="", login=""):
     import asyncio  # noqa: F401
     from aiosmtpd.controller import Controller
 
@@ -220,7 +224,29 @@ def _run_aiosmtpd(directory, port, durable):
             os.rename(tmp, os.path.join(directory, f"{time.time_ns()}.{Store.count}.eml"))
             return "250 2.0.0 stored"
 
-    controller = Controller(Store(), hostname="127.0.0.1", port=port)
+    kwargs = {}
+    if tls != "none":
+        import ssl
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(certfile, keyfile)
+        if tls == "smtps":
+            kwargs["ssl_context"] = context
+        else:
+            kwargs["tls_context"] = context
+            kwargs["require_starttls"] = True
+    if login:
+        from aiosmtpd.smtp import AuthResult
+        user, password = login.split(":", 1)
+
+        def authenticator(server, session, envelope, mechanism, auth_data):
+            ok = (auth_data.login.decode() == user and auth_data.password.decode() == password)
+            return AuthResult(success=ok, handled=False)
+
+        kwargs["authenticator"] = authenticator
+        kwargs["auth_required"] = True
+        # aiosmtpd counts only STARTTLS as TLS, so with SMTPS it would hide AUTH.
+        kwargs["auth_require_tls"] = tls == "starttls"
+    controller = Controller(Store(), hostname="127.0.0.1", port=port, **kwargs)
     controller.start()
     try:
         while True:
@@ -234,4 +260,4 @@ def _run_aiosmtpd(directory, port, durable):
 if __name__ == "__main__":
     import signal
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    _run_aiosmtpd(sys.argv[1], int(sys.argv[2]), sys.argv[3] == "durable")
+    _run_aiosmtpd(sys.argv[1], int(sys.argv[2]), sys.argv[3] == "durable", *sys.argv[4:8])

@@ -270,7 +270,7 @@ TEST_CASE("link status: bad input") {
   }
 }
 
-TEST_CASE("link status: retain drops the links no longer in pop3links.tab, keeps order") {
+TEST_CASE("link status: retain drops the links no longer in pop3links.tab, in its order") {
   StatusBook book(60);
   LinkReport a = report(LinkOutcome::ran), b = report(LinkOutcome::ran),
              c = report(LinkOutcome::ran);
@@ -281,8 +281,27 @@ TEST_CASE("link status: retain drops the links no longer in pop3links.tab, keeps
   CHECK(book.retain({c.link, a.link}));
   auto e = book.entries();
   REQUIRE(e.size() == 2);
+  CHECK(e[0].link == "c@h:110 -> c@ex.test");
+  CHECK(e[1].link == "a@h:110 -> a@ex.test");
+}
+
+// Links end in any order (several run at once); --status lists them as pop3links.tab does,
+// the refused lines too, as "skipped: config".
+TEST_CASE("link status: pop3links.tab order, whatever order the links finished in") {
+  StatusBook book(60);
+  LinkReport a = report(LinkOutcome::ran), bad = report(LinkOutcome::invalid),
+             c = report(LinkOutcome::ran);
+  bad.link.remote_user = bad.link.local_account = "bad";
+  bad.note = "pop3links.tab:2: 1 field, pop3links.tab needs at least 6 (line skipped)";
+  c.link.remote_user = c.link.local_account = "c";
+  CHECK_FALSE(book.retain({a.link, bad.link, c.link}));
+  for (const auto* r : {&c, &bad, &a}) book.record(*r, kT);
+  auto e = book.entries();
+  REQUIRE(e.size() == 3);
   CHECK(e[0].link == "a@h:110 -> a@ex.test");
-  CHECK(e[1].link == "c@h:110 -> c@ex.test");
+  CHECK(e[1].link == "bad@h:110 -> bad@ex.test");
+  CHECK(e[1].result == "skipped: config: " + bad.note);
+  CHECK(e[2].link == "c@h:110 -> c@ex.test");
 }
 
 TEST_CASE("link status: pop3links.tab's own line comes first, survives a reload, then clears") {

@@ -124,3 +124,21 @@ TEST_CASE("once progress: told the cycle's links, the line counts the ended ones
   CHECK(out.str() == std::string("c@h:110 -> c@ex.test: disabled\n") + kClear +
                          "[1/3] a@h:110 -> a@ex.test: lock: 0 msgs, 0 bytes");
 }
+
+TEST_CASE("once progress: a log line clears the live line first and redraws it after") {
+  std::ostringstream out;  // stdout and stderr on one terminal: one stream shows the order
+  ManualClock clock;
+  LiveProgress live(out, clock, 200);
+  live.cycle_started({link("a"), link("b")});
+  live.link_started(0, link("a"));
+  const std::string drawn =
+      std::string(kClear) + "[0/2] a@h:110 -> a@ex.test: lock: 0 msgs, 0 bytes";
+  CHECK(out.str() == drawn);
+  live.interrupt(out, "psyncd: warning: something\n");
+  CHECK(out.str() == drawn + kClear + "psyncd: warning: something\n" + drawn);
+  // With no live line on screen, nothing is cleared or drawn around it.
+  LiveProgress idle(out, clock, 200);
+  out.str("");
+  idle.interrupt(out, "psyncd: info: x\n");
+  CHECK(out.str() == "psyncd: info: x\n");
+}

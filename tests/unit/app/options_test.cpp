@@ -137,6 +137,13 @@ TEST_CASE("options: bad input") {
        {"-PI", "1.2.3.4:x"},
        "-PI: \"1.2.3.4:x\": port \"x\" is not a number from 1 to 65535"},
       {"two modes", {"--once", "--check"}, "--check: cannot be combined with --once"},
+      {"probe and once", {"--once", "--probe", "1"}, "--probe: cannot be combined with --once"},
+      {"probe without a link", {"--probe"}, "--probe: missing value"},
+      {"trace for the daemon", {"--trace"}, "--trace: needs --once or --probe"},
+      {"json without status", {"--once", "--json"}, "--json: needs --status"},
+      {"bad log level",
+       {"--log-level", "verbose"},
+       "--log-level: \"verbose\" is not one of error, warning, info, debug"},
   };
   for (const Case& c : cases) {
     INFO(c.name);
@@ -170,4 +177,14 @@ TEST_CASE("options: every flag is in the --help text") {
     INFO(flag);
     CHECK(help.find(flag) != std::string::npos);
   }
+}
+
+TEST_CASE("options: --probe, --trace, --json and --log-level") {
+  Options o = parse_ok({"--probe", "3", "--trace", "--log-level", "debug"}, root_env());
+  CHECK(o.mode == Mode::probe);
+  CHECK(o.probe_link == "3");
+  CHECK(o.trace);
+  CHECK(o.log_level == "debug");
+  CHECK(parse_ok({"--once", "--trace"}, root_env()).trace);
+  CHECK(parse_ok({"--status", "--json"}, root_env()).json);
 }

@@ -18,6 +18,17 @@ TransactionReader opened(std::vector<std::string> rcpts) {
   return t;
 }
 
+// Greeting, EHLO, and MAIL answered with `reply`, for a@x.org.
+TransactionReader mail_answered(const std::string& reply) {
+  TransactionReader t({"a@x.org"});
+  t.reply_line("220 gw");
+  t.command("EHLO me");
+  t.reply_line("250 gw");
+  t.command("MAIL FROM:<s@y>");
+  t.reply_line(reply);
+  return t;
+}
+
 }  // namespace
 
 TEST_CASE("each RCPT has its own reply; the final reply speaks for the accepted ones") {
@@ -124,13 +135,15 @@ TEST_CASE("QUIT's reply after a refusal does not replace the refusal") {
   CHECK(r[0].status == RecipientStatus::temporary);
   CHECK(r[0].reply == "451 4.3.0 later");
 
-  TransactionReader m({"a@x.org"});
-  m.reply_line("220 gw");
-  m.command("EHLO me");
-  m.reply_line("250 gw");
-  m.command("MAIL FROM:<s@y>");
-  m.reply_line("550 no");
+  TransactionReader m = mail_answered("550 no");
   m.command("QUIT");
   m.reply_line("221 bye");
   CHECK(m.results("x")[0].status == RecipientStatus::permanent);
+}
+
+TEST_CASE("530 to MAIL (authentication required) defers: the gateway's setting, not the mail") {
+  TransactionReader t = mail_answered("530 5.7.0 Authentication required");
+  auto r = t.results("MAIL failed");
+  CHECK(r[0].status == RecipientStatus::temporary);
+  CHECK(r[0].reply == "530 5.7.0 Authentication required");
 }
