@@ -34,7 +34,7 @@ constexpr auto kAny = std::nullopt;
 
 // What the link's outcome says first, then the error's cause (whatever the step), then the
 // step, then a word for what is left.
-const std::array<Row, 31> kRows = {{
+const std::array<Row, 33> kRows = {{
     {OutcomeKind::invalid, kAny, kAny, kAny,
      "the line in pop3links.tab cannot run: fix it (psyncd --check -Ms MAIL_ROOT lists every "
      "problem)"},
@@ -60,13 +60,20 @@ const std::array<Row, 31> kRows = {{
      "SASL= in field 6 names a mechanism the server does not offer: pick one it lists, or drop "
      "SASL= (psyncd then picks the strongest both sides know)"},
     {F, kAny, ErrorCause::grant_refused, kAny,
-     "auth: re-authorize: the token endpoint refused the refresh token (revoked, expired or "
-     "the password changed): get a new one for the link's token file (see docs/admin-guide.md "
-     "\"OAuth 2.0\")"},
+     "re-authorize: the provider no longer accepts the link's refresh token (revoked, expired, "
+     "or the account's password changed): sign in again and put the new "
+     "refresh token in the token file (docs/admin-guide.md \"OAuth 2.0\")"},
+    {F, kAny, ErrorCause::token_file, kAny,
+     "the link's OAuth= token file under MAIL_ROOT/oauth/ is missing, unsafe or broken (the "
+     "line names it and the problem): fix it; psyncd --check -Ms MAIL_ROOT checks it too"},
+    {F, kAny, ErrorCause::token_endpoint, kAny,
+     "the OAuth 2.0 token endpoint (token_url or the provider's, in the token file) did not "
+     "answer: check the network and DNS from this host to it; retried next cycle"},
     {F, kAny, ErrorCause::token_refused, kAny,
      "the server refused the OAuth 2.0 access token (the line says why): it expired, or it "
-     "lacks the mail scope, or the mailbox may not use POP3: put a fresh token in field 5, "
-     "and check the app's scopes and the mailbox's POP3 setting"},
+     "lacks the mail scope, or the mailbox may not use POP3: with OAuth= psyncd refreshed "
+     "it once and the new one was refused too; without it, put a fresh token in field 5; "
+     "check the app's scopes and the mailbox's POP3 setting"},
     {F, kAny, ErrorCause::login_refused, kAny, kAuthAdvice},
     {F, kAny, ErrorCause::login_busy, kAny,
      "the server refused the login for now (mailbox in use, or a login delay): retried next "

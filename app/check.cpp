@@ -7,6 +7,7 @@
 #include "app/check_mail_store.hpp"
 #include "common/fs.hpp"
 #include "psync/link_table.hpp"
+#include "psync/oauth_token_file.hpp"
 #include "psync/relay_config.hpp"
 #include "spool/aliases.hpp"
 #include "spool/domains.hpp"
@@ -218,7 +219,10 @@ class Checker {
     auto table = loaded(psync::LinkTable::load(root_.pop3links_tab(), exists));
     if (!table) return;
     std::vector<Problem> problems = std::move(table->problems);
-    for (const psync::Link& link : table->links) foreign_target(link, problems);
+    for (const psync::Link& link : table->links) {
+      foreign_target(link, problems);
+      token_file(link, problems);
+    }
     std::stable_sort(problems.begin(), problems.end(), [](const Problem& a, const Problem& b) {
       return a.error.line < b.error.line;
     });
@@ -238,6 +242,18 @@ class Checker {
                       "domain " + link.target +
                           " is not in domains.tab: its mail goes to "
                           "Pop3SyncErrorAccount or stays on the remote server"}});
+  }
+
+  // OAuth=NAME: the grant file must exist, be safe (mode 0600, ours) and parse; its error,
+  // which names the file, is reported at the link's line.
+  void token_file(const psync::Link& link, std::vector<Problem>& problems) {
+    if (link.auth.oauth_file.empty()) return;
+    auto grant = psync::load_token_file(psync::token_file_path(root_.root(), link.auth.oauth_file));
+    if (grant) return;
+    problems.push_back(
+        Problem{Severity::error,
+                Error{ErrorKind::config, root_.pop3links_tab(), link.line, "field 6 (authtype)",
+                      "OAuth=" + link.auth.oauth_file + ": " + grant.error().to_string()}});
   }
 
   spool::MailRoot root_;

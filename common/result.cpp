@@ -71,6 +71,10 @@ const char* to_string(ErrorCause cause) {
       return "token-refused";
     case ErrorCause::grant_refused:
       return "grant-refused";
+    case ErrorCause::token_file:
+      return "token-file";
+    case ErrorCause::token_endpoint:
+      return "token-endpoint";
     case ErrorCause::silent_after_login:
       return "silent-after-login";
     case ErrorCause::peer_refused:

@@ -46,6 +46,8 @@ enum class ErrorCause {
   mechanism_missing,   // the SASL mechanism asked for is not offered (or none in common)
   token_refused,       // the server refused the OAuth 2.0 access token (XOAUTH2/OAUTHBEARER)
   grant_refused,       // the OAuth 2.0 token endpoint refused the refresh token: re-authorize
+  token_file,          // a link's OAuth 2.0 token file is missing, unsafe or unreadable
+  token_endpoint,      // the OAuth 2.0 token endpoint could not be reached or did not answer
   silent_after_login,  // the server took the login, then sent nothing
   peer_refused,        // the server answered -ERR to a command (not the login)
 };

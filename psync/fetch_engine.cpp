@@ -90,6 +90,8 @@ class LinkSync {
   Result<void> open_store();
   void remove_orphans();
   Result<void> connect();
+  Result<void> connect_and_login(const pop3::ClientOptions& options);
+  Error token_failure(Error e);
   Result<void> list_and_plan();
   Result<void> transfer();
   Result<void> fetch_batch(std::vector<pop3::FetchItem> items, bool last);
@@ -198,12 +200,39 @@ void LinkSync::remove_orphans() {
   if (removed > 0) log::info("{}: removed {} unfinished temp files", name_, removed);
 }
 
+// OAuth= links: the access token from the link's grant, refreshed first when due. A token
+// endpoint that cannot be reached fails the connect step; a refused grant the auth step (the
+// admin must re-authorize).
 Result<void> LinkSync::connect() {
   step(FetchStep::connect);
+  pop3::ClientOptions options = client_options(link_);
+  const bool oauth = !link_.auth.oauth_file.empty() && env_.oauth;
+  if (oauth) {
+    auto token = env_.oauth(link_, false);
+    if (!token) return token_failure(token.error());
+    options.password = std::move(*token);
+  }
+  auto r = connect_and_login(options);
+  // The server refused a token the file still called fresh (revoked, or the clocks differ):
+  // one refresh and one more session, never more.
+  if (!r && oauth && r.error().cause == ErrorCause::token_refused) {
+    log::info("{}: access token refused ({}), refreshing it once", name_, r.error().text);
+    client_.reset();
+    transport_.reset();
+    step(FetchStep::connect);
+    auto token = env_.oauth(link_, true);
+    if (!token) return token_failure(token.error());
+    options.password = std::move(*token);
+    r = connect_and_login(options);
+  }
+  return r;
+}
+
+Result<void> LinkSync::connect_and_login(const pop3::ClientOptions& options) {
   auto t = env_.connect(link_);
   if (!t) return t.error();
   transport_ = std::move(*t);
-  client_ = std::make_unique<pop3::Client>(*transport_, client_options(link_), env_.io_timeout);
+  client_ = std::make_unique<pop3::Client>(*transport_, options, env_.io_timeout);
   step(FetchStep::auth);
   // The listing goes out as soon as the login's +OK arrives (never ahead of it: see
   // ClientSession::login); list_and_plan() then finds it done. Its failures still count as
@@ -211,6 +240,17 @@ Result<void> LinkSync::connect() {
   auto r = client_->login(true);
   if (!r && client_->session().logged_in()) step(FetchStep::list);
   return r;
+}
+
+// "FAIL (auth): re-authorize: ..." in --status: the one failure only the admin can cure.
+Error LinkSync::token_failure(Error e) {
+  if (e.cause == ErrorCause::grant_refused) {
+    step(FetchStep::auth);
+    e.text = "re-authorize: the token endpoint " + e.file + " " + e.text;
+    e.file.clear();
+    e.field.clear();
+  }
+  return e;
 }
 
 Result<void> LinkSync::list_and_plan() {
@@ -455,8 +495,11 @@ LinkResult LinkSync::run() {
   }
   if (auto r = connect(); !r) {
     // No connection at all says the host is down; a refused login says the account is bad.
-    bool host = !transport_ && (r.error().kind == ErrorKind::unavailable ||
-                                r.error().kind == ErrorKind::temporary);
+    // A token endpoint or token file problem says nothing about the POP3 host.
+    const ErrorCause cause = r.error().cause;
+    bool host =
+        !transport_ && cause != ErrorCause::token_endpoint && cause != ErrorCause::token_file &&
+        (r.error().kind == ErrorKind::unavailable || r.error().kind == ErrorKind::temporary);
     return fail(r.error(), host ? FailureScope::host : FailureScope::account);
   }
   if (auto r = open_store(); !r) return fail(r.error(), FailureScope::none);

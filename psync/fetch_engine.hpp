@@ -23,6 +23,7 @@
 #include "psync/fetch_route.hpp"
 #include "psync/link.hpp"
 #include "psync/link_outcome.hpp"
+#include "psync/oauth_tokens.hpp"
 #include "smtp/relay.hpp"
 
 namespace psyncd::psync {
@@ -42,6 +43,7 @@ struct FetchEnv {
   fs::FileSystem* fs = nullptr;  // durable writes (shared_group_sync_fs() in run_once)
   const Clock* clock = nullptr;
   TransportFactory connect;                      // curl_factory() in production
+  TokenSource oauth;                             // OAuth= links: oauth_token_source() in production
   std::chrono::milliseconds io_timeout{90'000};  // -YT
   const std::atomic<bool>* stop = nullptr;       // set on SIGTERM
   std::uint32_t batch_messages = 500;            // messages per durability batch

@@ -11,6 +11,7 @@
 #include "common/decimal.hpp"
 #include "common/did_you_mean.hpp"
 #include "common/hex.hpp"
+#include "psync/oauth_token_file.hpp"
 
 namespace psyncd::psync {
 
@@ -69,9 +70,9 @@ int xmail_atoi(std::string_view text) {
 
 std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
-constexpr std::array<const char*, 15> kKnown = {
-    "CLR",      "APOP", "FAPOP", "STLS",     "FSTLS",  "POP3S",   "Leave",     "OutBind",
-    "NoVerify", "Pin",  "SASL",  "KeepDays", "UseTop", "MaxSize", "SizeAction"};
+constexpr std::array<const char*, 16> kKnown = {
+    "CLR",      "APOP", "FAPOP", "STLS",     "FSTLS",  "POP3S",   "Leave",      "OutBind",
+    "NoVerify", "Pin",  "SASL",  "KeepDays", "UseTop", "MaxSize", "SizeAction", "OAuth"};
 
 bool is_known(std::string_view name) {
   return std::any_of(kKnown.begin(), kKnown.end(), [&](const char* k) { return name == k; });
@@ -186,6 +187,7 @@ class Parser {
     if (t.name == "KeepDays") return keep_days(t);
     if (t.name == "MaxSize") return max_size(t);
     if (t.name == "SizeAction") return size_action(t);
+    if (t.name == "OAuth") return oauth(t);
   }
 
   // XMail: "Leave" alone, or Leave=V with atoi(V) > 0, turns Leave on; nothing turns it off.
@@ -243,6 +245,12 @@ class Parser {
     fail("token " + quoted(t.raw) +
          ": unknown mechanism (want PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1, SCRAM-SHA-256, "
          "XOAUTH2 or OAUTHBEARER)");
+  }
+
+  void oauth(const Token& t) {
+    if (std::string why = token_file_name_problem(t.value); !why.empty())
+      return fail("token " + quoted(t.raw) + ": " + why + " (a file in MAIL_ROOT/oauth/)");
+    out_.options.oauth_file = t.value;
   }
 
   void keep_days(const Token& t) {
@@ -359,6 +367,9 @@ class Parser {
       warn("token \"NoVerify\" has no effect without STLS, FSTLS or POP3S");
     // A pin the link could never check would let the password go out in clear text.
     if (seen("Pin") && !tls) fail("token \"Pin\" needs STLS, FSTLS or POP3S");
+    const bool oauth_sasl = o.sasl == SaslMech::xoauth2 || o.sasl == SaslMech::oauthbearer;
+    if (seen("OAuth") && !oauth_sasl)
+      fail("token \"OAuth\" needs SASL=XOAUTH2 or SASL=OAUTHBEARER");
     if (seen("SizeAction") && !seen("MaxSize"))
       warn("token \"SizeAction\" has no effect without MaxSize");
   }

@@ -27,6 +27,8 @@
 //   UseTop             fetch with "TOP n 99999999" instead of RETR (servers that mark RETR read)
 //   MaxSize=N[k|m]     messages larger than N bytes (k = 1024, m = 1048576) are not fetched
 //   SizeAction=skip|delete   what to do with them: leave them (default) or delete them unread
+//   OAuth=NAME         with SASL=XOAUTH2/OAUTHBEARER: the access token comes from the grant in
+//                      MAIL_ROOT/oauth/NAME (oauth_tokens.hpp), refreshed as needed
 #pragma once
 
 #include <cstdint>
@@ -67,6 +69,8 @@ struct AuthOptions {
   bool use_top = false;
   uint64_t max_size = 0;  // bytes; 0 = no limit
   SizeAction size_action = SizeAction::skip;
+  std::string
+      oauth_file;  // OAuth=NAME: MAIL_ROOT/oauth/NAME holds the grant; "" = field 5 is the token
   std::vector<std::string> unknown;  // tokens XMail would ignore, in order
 };
 

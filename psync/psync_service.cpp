@@ -107,6 +107,7 @@ FetchEnv PsyncService::fetch_env(const spool::MailRoot& root, const CycleTables&
   env.stop = config_.stop;
   env.connect = config_.connect ? config_.connect
                                 : curl_factory(root.root(), config_.io_timeout, config_.trace);
+  env.oauth = config_.oauth ? config_.oauth : oauth_token_source(root.root(), config_.io_timeout);
   if (env.route.relay != nullptr)
     env.relay_sender =
         std::make_shared<smtp::CurlSender>(smtp::CurlSenderOptions{config_.io_timeout, ""});

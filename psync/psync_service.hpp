@@ -26,6 +26,7 @@
 #include "psync/link.hpp"
 #include "psync/link_outcome.hpp"
 #include "psync/link_table_keeper.hpp"
+#include "psync/oauth_tokens.hpp"
 
 namespace psyncd::spool {
 class MailRoot;
@@ -50,6 +51,7 @@ struct PsyncConfig {
   const std::atomic<bool>* stop = nullptr;
   TransportFactory connect;           // empty: libcurl
   bool trace = false;                 // --trace: log the POP3 sessions (libcurl only)
+  TokenSource oauth;                  // empty: the OAuth= token files, refreshed with libcurl
   fs::FileSystem* fs = nullptr;       // empty: shared_group_sync_fs()
   CycleObserver* observer = nullptr;  // optional; must outlive run_cycle()
 };

@@ -11,8 +11,10 @@ time) plays the provider:
   POST /introspect  token=... (RFC 7662, Dovecot's introspection_mode = post): {"active": true,
                     "username": USER} while the token is issued, unexpired and not revoked,
                     else {"active": false}.
+  POST /junk        a token endpoint answering malformed JSON.
 Controls: issue_refresh(), issue_access(), expire_access(), revoke(), answer (a function that
-may replace the /token answer: malformed JSON, a 500), refresh_calls (a count).
+may replace the /token answer), after_token (called once /token has answered: the kill -9
+test), refresh_calls (a count).
 
 OAuthDovecot: harness.dovecot.Dovecot with `auth_mechanisms` xoauth2 and oauthbearer served
 by `passdb { driver = oauth2 }` (introspection_url = the server above, introspection_mode =
@@ -46,6 +48,7 @@ class OAuthServer:
         self.introspections = 0
         self.answer = None  # None, or f(form) -> (status, bytes) replacing /token's answer
         self.requests = []  # (path, form) of every request, for leak checks
+        self.after_token = None  # called once /token's answer has been sent (kill -9 tests)
         self.httpd = None
         self.thread = None
 
@@ -128,6 +131,8 @@ class OAuthServer:
                     status, answer = server._token(form)
                 elif self.path == "/introspect":
                     status, answer = server._introspect(form)
+                elif self.path == "/junk":  # a token endpoint that answers malformed JSON
+                    status, answer = 200, b'{"token_type":"Bearer","access_token":"at-x",'
                 else:
                     status, answer = 404, {"error": "not_found"}
                 data = answer if isinstance(answer, bytes) else json.dumps(answer).encode()
@@ -136,6 +141,9 @@ class OAuthServer:
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
+                self.wfile.flush()
+                if self.path == "/token" and server.after_token is not None:
+                    server.after_token()
 
             def log_message(self, *args):
                 pass
