@@ -92,14 +92,15 @@ Result<MaildropListing> Client::listing() {
   return m;
 }
 
-Result<void> Client::retrieve(std::vector<FetchItem> items, MessageSink& sink, bool then_quit) {
-  session_.retrieve(std::move(items), sink, then_quit);
+Result<void> Client::retrieve(const std::vector<FetchItem>& items, MessageSink& sink,
+                              bool then_quit) {
+  session_.retrieve(items, sink, then_quit);
   return run();
 }
 
-Result<std::vector<std::uint32_t>> Client::dele(std::vector<std::uint32_t> numbers,
+Result<std::vector<std::uint32_t>> Client::dele(const std::vector<std::uint32_t>& numbers,
                                                 bool then_quit) {
-  session_.dele(std::move(numbers), then_quit);
+  session_.dele(numbers, then_quit);
   if (auto r = run(); !r) return r.error();
   return session_.dele_refused();
 }

@@ -38,10 +38,11 @@ class Client {
   Result<MaildropListing> listing();
   // Streams each message to `sink`; pipelined when the server offers PIPELINING.
   // then_quit: QUIT is pipelined behind the last RETR (see ClientSession::retrieve).
-  Result<void> retrieve(std::vector<FetchItem> items, MessageSink& sink, bool then_quit = false);
+  Result<void> retrieve(const std::vector<FetchItem>& items, MessageSink& sink,
+                        bool then_quit = false);
   // Returns the numbers the server refused to mark deleted. then_quit: QUIT goes behind
   // the last DELE, in the same round trip.
-  Result<std::vector<std::uint32_t>> dele(std::vector<std::uint32_t> numbers,
+  Result<std::vector<std::uint32_t>> dele(const std::vector<std::uint32_t>& numbers,
                                           bool then_quit = false);
   // Only a +OK to QUIT commits the deletions (RFC 1939 UPDATE state). Nothing to send when
   // a pipelined QUIT already got its +OK.
