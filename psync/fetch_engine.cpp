@@ -94,7 +94,7 @@ class LinkSync {
   Error token_failure(Error e);
   Result<void> list_and_plan();
   Result<void> transfer();
-  Result<void> fetch_batch(std::vector<pop3::FetchItem> items, bool last);
+  Result<void> fetch_batch(const std::vector<pop3::FetchItem>& items, bool last);
   // After the batch commit: the message's recipients for the SMTP gateway; true when settled.
   bool relay(const MessageOutcome& o);
   Result<void> relay_to_error_account(const RelayMessage& m, const std::string& first_key,
@@ -320,7 +320,7 @@ Result<void> LinkSync::dele(const std::vector<std::uint32_t>& numbers, bool then
 // The last batch sends QUIT behind its last command: behind the DELEs, or in Leave mode
 // (nothing to delete after the commit) behind the last RETR. Either way no DELE goes out
 // before its message is durable, and a failed commit in Leave mode deletes nothing.
-Result<void> LinkSync::fetch_batch(std::vector<pop3::FetchItem> items, bool last) {
+Result<void> LinkSync::fetch_batch(const std::vector<pop3::FetchItem>& items, bool last) {
   spool::DeliveryBatch batch(*env_.fs, *journal_);
   FetchSink sink(env_.route, link_, *env_.fs, *env_.clock, *temps_, batch, plan_.keys, plan_.sizes);
   if (env_.route.relay != nullptr && env_.relay_sender != nullptr) sink.set_relay_dir(tmp_dir_);
@@ -332,7 +332,7 @@ Result<void> LinkSync::fetch_batch(std::vector<pop3::FetchItem> items, bool last
     if (stopping()) client_->session().drain();
   });
   step(FetchStep::retrieve);
-  Result<void> got = client_->retrieve(std::move(items), counting, last && leave_mode(link_.auth));
+  Result<void> got = client_->retrieve(items, counting, last && leave_mode(link_.auth));
   // Messages that arrived complete are committed even when the connection broke after them:
   // the journal then makes the next session DELE them instead of fetching them again.
   if (got) step(FetchStep::store);  // else the failure stays the retrieve's
@@ -428,7 +428,7 @@ Result<void> LinkSync::transfer() {
     batch_bytes += plan_.fetch[i].expected_octets;
     bool last = i + 1 == plan_.fetch.size();
     if (!last && batch.size() < env_.batch_messages && batch_bytes < env_.batch_bytes) continue;
-    if (auto r = fetch_batch(std::move(batch), last); !r) return r;
+    if (auto r = fetch_batch(batch, last); !r) return r;
     batch.clear();
     batch_bytes = 0;
     if (!last && stopping()) {
