@@ -90,15 +90,17 @@ void DeliveryBatch::roll_back(const std::vector<std::string>& linked) {
   }
 }
 
-Result<void> DeliveryBatch::commit() {
-  if (items_.empty()) return {};
-  std::vector<JournalRecord> pending;
-  std::vector<std::string> tmps;
+bool DeliveryBatch::all_unnamed() const {
   for (const auto& item : items_) {
-    pending.push_back(item.pending);
-    tmps.push_back(item.message.tmp_path());  // for an unnamed file: where it would be
+    if (!item.message.unnamed()) return false;
   }
-  // The message data must be durable before a pending record can point at it.
+  return true;
+}
+
+// Data first (one syncfs per file system, or the per-file fsyncs done by stage()), then the
+// pending records with a journal fsync.
+Result<void> DeliveryBatch::record_pending_durably(const std::vector<JournalRecord>& pending,
+                                                   const std::vector<std::string>& tmps) {
   if (syncfs_) {
     if (auto r = sync_all(tmps); !r) {
       items_.clear();
@@ -110,6 +112,33 @@ Result<void> DeliveryBatch::commit() {
     // (resolve() then finds nothing in place and forgets the pending records).
     items_.clear();
     (void)journal_.resolve(pending);
+    return r;
+  }
+  return {};
+}
+
+Result<void> DeliveryBatch::commit() {
+  if (items_.empty()) return {};
+  std::vector<JournalRecord> pending;
+  std::vector<std::string> tmps;
+  for (const auto& item : items_) {
+    pending.push_back(item.pending);
+    tmps.push_back(item.message.tmp_path());  // for an unnamed file: where it would be
+  }
+  // The pending records must be durable before any link is, and the data before a pending
+  // record can point at a named temp file (recovery would link it). Unnamed temp files are
+  // not in the records, so with syncfs one sync covers the data and the records together.
+  if (syncfs_ && all_unnamed()) {
+    Result<void> r = journal_.write_pending(pending);
+    tmps.push_back(journal_.path());
+    if (r) r = sync_all(tmps);
+    if (!r) {
+      // Nothing is linked: dropping the temps is a clean abort, whatever reached the disk.
+      items_.clear();
+      (void)journal_.resolve(pending);
+      return r;
+    }
+  } else if (auto r = record_pending_durably(pending, tmps); !r) {
     return r;
   }
   std::vector<std::string> linked;

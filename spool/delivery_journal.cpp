@@ -134,22 +134,21 @@ Result<void> DeliveryJournal::compact() {
   if (auto r = fs::write_file_atomic(*fs_, path_, text); !r) return r;
   if (auto r = reopen(); !r) return r;
   dirty_ = false;
-  appended_ = false;
   return {};
 }
 
-Result<void> DeliveryJournal::append(const std::string& lines, bool sync) {
+Result<void> DeliveryJournal::append(const std::string& lines, bool sync, bool create) {
   // After a failed append the file may end in a torn record: rewrite it whole instead.
   // A journal's first file is made whole too (temp, fsync, rename, directory fsync), so its
-  // name is as durable as its records. `lines` are in memory already, so compact() has them.
-  if (dirty_ || (fd_ < 0 && !fs::exists(path_))) return compact();
+  // name is as durable as its records, unless the caller's syncfs will cover the new name.
+  // `lines` are in memory already, so compact() has them.
+  if (dirty_ || (!create && fd_ < 0 && !fs::exists(path_))) return compact();
   if (fd_ < 0) {
     if (auto r = reopen(); !r) return r;
   }
   auto r = fs_->write_all(fd_, lines, path_);
   if (r && sync) r = fs_->fsync(fd_, path_);
   if (!r) dirty_ = true;
-  appended_ = appended_ || r.ok();
   return r;
 }
 
@@ -160,6 +159,15 @@ Result<void> DeliveryJournal::record_pending(const std::vector<JournalRecord>& p
     lines += format_record(p);
   }
   return append(lines, true);
+}
+
+Result<void> DeliveryJournal::write_pending(const std::vector<JournalRecord>& pending) {
+  std::string lines;
+  for (const auto& p : pending) {
+    pending_[p.uidl] = p;
+    lines += format_record(p);
+  }
+  return append(lines, false, true);
 }
 
 std::string DeliveryJournal::remember_delivered(const std::string& uidl, bool complete,
@@ -267,9 +275,9 @@ Result<void> DeliveryJournal::prune_except(const std::set<std::string>& current)
       erased = true;
     }
   }
-  // Nothing appended, nothing forgotten: the file already says this (an idle poll of an
-  // empty or unchanged mailbox writes nothing).
-  if (!erased && !dirty_ && !appended_) return {};
+  // Nothing forgotten: the file already says this, with the records appended since its last
+  // rewrite (an idle poll of an empty or unchanged mailbox writes nothing).
+  if (!erased && !dirty_) return {};
   return compact();
 }
 

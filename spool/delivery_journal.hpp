@@ -51,6 +51,10 @@ class DeliveryJournal {
 
   // Appends pending records and fsyncs the journal once (one fsync per batch).
   Result<void> record_pending(const std::vector<JournalRecord>& pending);
+  // Appends pending records without any sync (a new journal file is simply created): the
+  // caller makes them durable with a syncfs of the journal's file system before anything
+  // they name can become durable (DeliveryBatch, for unnamed temp files only).
+  Result<void> write_pending(const std::vector<JournalRecord>& pending);
   // Looks at the disk for each pending record: links the missing targets while the temp file
   // exists (roll forward), counts the targets that are there, records them as delivered and
   // removes the temp file. Used at recovery and when a batch fails half-way.
@@ -67,8 +71,9 @@ class DeliveryJournal {
   Result<void> record_relayed(const std::string& uidl, const std::vector<std::string>& keys);
   // The message's last recipient is settled: it is delivered (complete), fsynced.
   Result<void> record_complete(const std::string& uidl);
-  // Forgets every UIDL not in `current` (gone from the server), then compacts, unless the
-  // file already matches (nothing forgotten, nothing appended since it was last written).
+  // Forgets every UIDL not in `current` (gone from the server), then compacts when something
+  // was forgotten or the file is damaged. Records only appended since the last compaction stay
+  // as they are: they are valid, and a rewrite would cost two more syncs per session.
   Result<void> prune_except(const std::set<std::string>& current);
   // Rewrites the file from memory (temp + fsync + rename + fsync dir).
   Result<void> compact();
@@ -80,7 +85,8 @@ class DeliveryJournal {
   };
   DeliveryJournal(fs::FileSystem& fs, std::string path) : fs_(&fs), path_(std::move(path)) {}
   Result<void> load();
-  Result<void> append(const std::string& lines, bool sync);
+  // create: a missing file is made by the append itself (write_pending), not by compact().
+  Result<void> append(const std::string& lines, bool sync, bool create = false);
   Result<void> reopen();
   struct Outcome {
     bool complete = false;
@@ -95,8 +101,7 @@ class DeliveryJournal {
   fs::FileSystem* fs_ = nullptr;
   std::string path_;
   int fd_ = -1;
-  bool dirty_ = true;      // the file does not match memory: compact before the next append
-  bool appended_ = false;  // records appended since the file was last written whole
+  bool dirty_ = true;  // the file does not match memory: compact before the next append
   std::map<std::string, Entry, std::less<>> entries_;
   std::map<std::string, JournalRecord, std::less<>> pending_;
 };
