@@ -1,6 +1,7 @@
 #include "app/psync_runner.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <thread>
 
 #include "app/advice.hpp"
@@ -50,11 +51,20 @@ int run_once(psync::PsyncService& service, std::ostream& out, std::ostream& err)
   return report->ok() ? 0 : kExitTempFail;
 }
 
-void run_cycle_logged(psync::PsyncService& service) {
+void run_cycle_logged(psync::PsyncService& service, const Clock& clock) {
+  const auto start = clock.steady_now();
   auto report = service.run_cycle();
   if (!report) {
     log::error("psync cycle: {}", report.error().to_string());
     return;
+  }
+  // One line per cycle, so an admin (and bench/poll_bench.py) sees what a poll costs.
+  const std::chrono::duration<double> took = clock.steady_now() - start;
+  std::size_t failed = 0;
+  std::uint64_t messages = 0;
+  for (const auto& l : report->links) {
+    if (psync::is_failure(psync::kind_of(l))) ++failed;
+    messages += l.result.messages;
   }
   for (const auto& p : report->problems) log::warn("{}", p);
   for (const auto& l : report->links) {
@@ -68,6 +78,8 @@ void run_cycle_logged(psync::PsyncService& service) {
     else
       log::info("psync: {}", line);
   }
+  log::info("psync cycle: {} links, {} failed, {} messages, {:.3f} s", report->links.size(), failed,
+            messages, took.count());
 }
 
 }  // namespace
@@ -87,7 +99,7 @@ int run_psync(const Options& options, std::ostream& out, std::ostream& err,
     // The trigger is removed before the cycle, so one written during it starts another.
     bool triggered = psync::consume_trigger(root.psync_trigger());
     if (triggered || timer.due(clock.steady_now())) {
-      run_cycle_logged(service);
+      run_cycle_logged(service, clock);
       timer.cycle_done(clock.steady_now());
       continue;
     }

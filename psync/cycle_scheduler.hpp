@@ -14,7 +14,7 @@ namespace psyncd::psync {
 
 struct PoolLimits {
   unsigned threads = 8;   // -Yt, 1..32
-  unsigned per_host = 4;  // PsyncMaxPerHost (server.tab extension)
+  unsigned per_host = 8;  // PsyncMaxPerHost (server.tab extension; default: threads)
 };
 
 // Runs job(i) for every i in [0, hosts.size()); hosts[i] is job i's remote host key.

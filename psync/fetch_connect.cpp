@@ -78,10 +78,13 @@ TrustFiles trust_files(const std::string& mail_root) {
 }
 
 TransportFactory curl_factory(const std::string& mail_root, std::chrono::milliseconds timeout,
-                              bool trace) {
+                              bool trace, const SharedTls& shared) {
   TrustFiles trust = trust_files(mail_root);
-  return [trust, timeout, trace](const Link& link) -> Result<std::unique_ptr<pop3::Transport>> {
+  return [trust, timeout, trace,
+          shared](const Link& link) -> Result<std::unique_ptr<pop3::Transport>> {
     pop3::ConnectOptions options = connect_options(link, trust, timeout);
+    options.sessions = shared.sessions;
+    options.trust = shared.trust;
     if (trace) {
       // Written whatever the log level: the admin asked for it on this run.
       options.trace =

@@ -12,7 +12,9 @@
 #include "common/result.hpp"
 #include "pop3/client/curl_transport.hpp"
 #include "pop3/client/session.hpp"
+#include "pop3/client/tls_session_cache.hpp"
 #include "pop3/client/transport.hpp"
+#include "pop3/client/trust_store.hpp"
 #include "psync/link.hpp"
 
 namespace psyncd::psync {
@@ -36,7 +38,13 @@ TrustFiles trust_files(const std::string& mail_root);
 // The libcurl factory: certs.pem / certs/ under `mail_root` are added to the trust store.
 // trace: every session's lines are logged, "trace: <link label>: C: STAT"
 // (pop3/client/protocol_trace.hpp redacts credentials and bodies).
+// What connections share across links and cycles: TLS sessions to resume and the loaded CAs.
+struct SharedTls {
+  std::shared_ptr<pop3::TlsSessionCache> sessions = pop3::TlsSessionCache::create();
+  std::shared_ptr<pop3::TrustStore> trust = std::make_shared<pop3::TrustStore>();
+};
+
 TransportFactory curl_factory(const std::string& mail_root, std::chrono::milliseconds timeout,
-                              bool trace = false);
+                              bool trace = false, const SharedTls& shared = {});
 
 }  // namespace psyncd::psync

@@ -105,8 +105,9 @@ FetchEnv PsyncService::fetch_env(const spool::MailRoot& root, const CycleTables&
   env.clock = config_.clock;
   env.io_timeout = config_.io_timeout;
   env.stop = config_.stop;
-  env.connect = config_.connect ? config_.connect
-                                : curl_factory(root.root(), config_.io_timeout, config_.trace);
+  env.connect = config_.connect
+                    ? config_.connect
+                    : curl_factory(root.root(), config_.io_timeout, config_.trace, shared_tls_);
   env.oauth = config_.oauth ? config_.oauth : oauth_token_source(root.root(), config_.io_timeout);
   if (env.route.relay != nullptr)
     env.relay_sender =
@@ -188,7 +189,11 @@ void PsyncService::sync_due(const spool::MailRoot& root, const CycleTables& t, c
                             const std::vector<DueLink>& due, CycleReport& report) {
   PoolLimits limits;
   limits.threads = config_.threads;
-  limits.per_host = static_cast<unsigned>(std::max(1LL, t.server.get_int("PsyncMaxPerHost", 4)));
+  // No cap of its own by default: a provider that hosts most of the links would otherwise
+  // set the pace of the whole cycle (docs/performance.md, "Polling many links").
+  const long long per_host = t.server.get_int("PsyncMaxPerHost", 0);
+  limits.per_host =
+      per_host > 0 ? static_cast<unsigned>(std::min<long long>(per_host, 1024)) : limits.threads;
   std::vector<std::string> hosts;
   hosts.reserve(due.size());
   for (const DueLink& d : due) hosts.push_back(d.host);

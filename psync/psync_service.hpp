@@ -125,6 +125,8 @@ class PsyncService {
   PsyncConfig config_;
   // When the link temp directories were last swept (cycle_stale_temps.hpp); empty: not yet.
   std::optional<std::chrono::steady_clock::time_point> last_sweep_;
+  // TLS sessions and CAs kept from one cycle to the next (psync/fetch_connect.hpp).
+  SharedTls shared_tls_;
   LinkTableKeeper links_keeper_;            // the last good pop3links.tab
   std::vector<std::string> last_problems_;  // reported by the last cycle
   mutable std::mutex mutex_;                // guards the two Backoffs

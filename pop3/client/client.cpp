@@ -107,8 +107,15 @@ Result<std::vector<std::uint32_t>> Client::dele(const std::vector<std::uint32_t>
 
 Result<void> Client::quit() {
   if (closed()) return {};
-  session_.quit();
-  return run();
+  if (session_.dele_sent()) {
+    session_.quit();
+    return run();
+  }
+  // Nothing to commit: QUIT is a courtesy, its reply is not awaited and a failure to send it
+  // changes nothing.
+  session_.quit_unanswered();
+  (void)transport_.send(session_.take_output(), std::chrono::steady_clock::now() + io_timeout_);
+  return {};
 }
 
 }  // namespace psyncd::pop3

@@ -45,7 +45,8 @@ class Client {
   Result<std::vector<std::uint32_t>> dele(const std::vector<std::uint32_t>& numbers,
                                           bool then_quit = false);
   // Only a +OK to QUIT commits the deletions (RFC 1939 UPDATE state). Nothing to send when
-  // a pipelined QUIT already got its +OK.
+  // a pipelined QUIT already got its +OK; a session that sent no DELE sends QUIT and does not
+  // wait for the reply (one round trip less per empty maildrop).
   Result<void> quit();
   bool closed() const { return session_.state() == ClientSession::State::closed; }
 

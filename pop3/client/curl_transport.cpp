@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/socket.h>
 
@@ -148,6 +149,12 @@ std::string with_colons(const std::string& hex) {
   return out;
 }
 
+// CURLOPT_SSL_CTX_FUNCTION: the shared, already loaded CA store replaces the empty one.
+CURLcode install_store(CURL*, void* ssl_ctx, void* store) {
+  SSL_CTX_set1_cert_store(static_cast<SSL_CTX*>(ssl_ctx), static_cast<X509_STORE*>(store));
+  return CURLE_OK;
+}
+
 int debug_callback(CURL*, curl_infotype type, char* data, std::size_t size, void* self) {
   return CurlTransport::on_debug(static_cast<int>(type), data, size, self);
 }
@@ -179,6 +186,24 @@ int CurlTransport::on_debug(int type, char* data, std::size_t size, void* self) 
   if (slash != std::string_view::npos) t->details_.cipher = std::string(rest.substr(slash + 3));
   if (t->trace_) t->trace_->note(fmt::format("TLS: {}", rest));
   return 0;
+}
+
+// The process-wide TLS state: resumable sessions and the loaded CA store.
+void CurlTransport::use_shared_tls(const ConnectOptions& o) {
+  CURL* h = as_curl(easy_);
+  const bool needs_certificate = !o.cert_sha256.empty() || o.tls_details;
+  if (o.sessions && !needs_certificate) {
+    sessions_ = o.sessions;
+    curl_easy_setopt(h, CURLOPT_SHARE, sessions_->curl_share());
+  }
+  const bool check_chain = o.verify && o.pinned_key.empty() && o.cert_sha256.empty();
+  if (!o.trust || !check_chain) return;
+  store_ = o.trust->store_for(o.ca_file, o.ca_path);
+  if (!store_) return;  // libcurl loads them itself and names what it cannot read
+  curl_easy_setopt(h, CURLOPT_CAINFO, nullptr);
+  curl_easy_setopt(h, CURLOPT_CAPATH, nullptr);
+  curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, &install_store);
+  curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, store_.get());
 }
 
 void CurlTransport::read_certificate(const ConnectOptions& o) {
@@ -242,6 +267,7 @@ Result<std::unique_ptr<CurlTransport>> CurlTransport::connect(const ConnectOptio
   if (o.out_bind_port != 0)
     curl_easy_setopt(h, CURLOPT_LOCALPORT, static_cast<long>(o.out_bind_port));
   set_tls_options(h, o);
+  t->use_shared_tls(o);
 
   CURLcode rc = curl_easy_perform(h);
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);  // errbuf dies with this frame

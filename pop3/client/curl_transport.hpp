@@ -14,7 +14,9 @@
 #include "common/result.hpp"
 #include "pop3/client/connect_lines.hpp"
 #include "pop3/client/protocol_trace.hpp"
+#include "pop3/client/tls_session_cache.hpp"
 #include "pop3/client/transport.hpp"
+#include "pop3/client/trust_store.hpp"
 
 namespace psyncd::pop3 {
 
@@ -52,6 +54,11 @@ struct ConnectOptions {
   std::string cert_sha256;
   // --trace: every line of the session, the connection phase's too, goes through it.
   std::shared_ptr<ProtocolTrace> trace;
+  // TLS sessions to resume and to keep for the next connection (nullptr: none kept). Not used
+  // with a pin or tls_details, which read the certificate a resumed session does not resend.
+  std::shared_ptr<TlsSessionCache> sessions;
+  // The CAs, loaded once per process (nullptr: libcurl loads them for every connection).
+  std::shared_ptr<TrustStore> trust;
   // --probe: collect TlsDetails (protocol, cipher, certificate, verification).
   bool tls_details = false;
 };
@@ -83,6 +90,7 @@ class CurlTransport final : public Transport {
   Result<void> wait(bool for_write, Deadline deadline);
   static std::size_t on_header(char* data, std::size_t size, std::size_t count, void* self);
   void read_certificate(const ConnectOptions& options);
+  void use_shared_tls(const ConnectOptions& options);
 
   void* easy_ = nullptr;  // CURL*; kept opaque so curl.h stays inside the .cpp
   std::string peer_;      // "host:port" for messages
@@ -90,6 +98,8 @@ class CurlTransport final : public Transport {
   bool lines_overflow_ = false;
   bool tls_active_ = false;
   std::shared_ptr<ProtocolTrace> trace_;
+  std::shared_ptr<TlsSessionCache> sessions_;  // outlive easy_, which uses them
+  std::shared_ptr<void> store_;                // X509_STORE*
   bool want_details_ = false;
   TlsDetails details_;
 };

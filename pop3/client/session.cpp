@@ -144,6 +144,13 @@ void ClientSession::quit() {
   send(Cmd::quit, "QUIT");
 }
 
+void ClientSession::quit_unanswered() {
+  if (dele_sent_) return quit();  // the +OK commits the deletions: it must be read
+  if (!begin_op("QUIT")) return;
+  out_ += "QUIT\r\n";
+  state_ = State::closed;
+}
+
 // Moves queued commands (STAT/UIDL/LIST, RETR, DELE) into flight: a window when the server
 // pipelines (RFC 2449 PIPELINING), else one at a time. At least one is always in flight.
 void ClientSession::fill_window() {
@@ -156,6 +163,7 @@ void ClientSession::fill_window() {
     if (p.cmd == Cmd::stat || p.cmd == Cmd::uidl || p.cmd == Cmd::list) {
       send(p.cmd, cmd_name(static_cast<int>(p.cmd)));
     } else if (p.cmd == Cmd::dele) {
+      dele_sent_ = true;
       send(Cmd::dele, fmt::format("DELE {}", p.number), p.number);
     } else if (options_.retr_via_top) {
       send(Cmd::retr, fmt::format("TOP {} 99999999", p.number), p.number, p.expected);

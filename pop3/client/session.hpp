@@ -94,6 +94,10 @@ class ClientSession {
   void retrieve(const std::vector<FetchItem>& items, MessageSink& sink, bool then_quit = false);
   void dele(const std::vector<std::uint32_t>& numbers, bool then_quit = false);
   void quit();
+  // QUIT for a session that sent no DELE: nothing waits on the server's UPDATE state, so the
+  // session ends as soon as the command is taken (take_output) instead of a round trip later.
+  void quit_unanswered();
+  bool dele_sent() const { return dele_sent_; }
   // Sends nothing more of what retrieve()/dele() queued; replies to the commands already
   // sent are still read (a pipelined window finishes), and a QUIT asked for still follows.
   // For a stop request (SIGTERM): the transfer ends after the messages in flight.
@@ -182,6 +186,7 @@ class ClientSession {
   std::deque<Pending> queued_;
   std::uint64_t in_flight_bytes_ = 0;
   bool quit_queued_ = false;
+  bool dele_sent_ = false;  // some DELE went out in this session
   bool logged_in_ = false;
   bool listed_with_login_ = false;
   bool list_after_login_ = false;

@@ -616,14 +616,32 @@ TEST_CASE("fake server: QUIT without +OK does not commit", "[pop3][client][fake]
     CHECK(r.error().kind == ErrorKind::temporary);
   }
   SECTION("dropped") {
-    FakePop3Server server(join({hello(), user_pass(), {expect("QUIT\r\n"), drop()}}));
+    FakePop3Server server(
+        join({hello(),
+              user_pass(),
+              {expect("DELE 1\r\n"), say("+OK\r\n"), expect("QUIT\r\n"), drop()}}));
     auto t = connect_ok(connect_options(server));
     Client c(*t, client_options(), kIo);
     REQUIRE(c.login().ok());
+    REQUIRE(c.dele({1}).ok());
     auto r = c.quit();
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().kind == ErrorKind::unavailable);
   }
+}
+
+TEST_CASE("fake server: with no DELE sent, QUIT is sent but its reply not awaited",
+          "[pop3][client][fake]") {
+  // The server stays silent for longer than kIo: a client that waited for the reply would
+  // fail with a timeout instead.
+  FakePop3Server server(join({hello(), user_pass(), {expect("QUIT\r\n"), pause_ms(2500)}}));
+  auto t = connect_ok(connect_options(server));
+  Client c(*t, client_options(), kIo);
+  REQUIRE(c.login().ok());
+  REQUIRE(c.quit().ok());
+  CHECK(c.closed());
+  t.reset();
+  CHECK(server.finish() == "");
 }
 
 TEST_CASE("fake server: DELE refusals are reported, not fatal", "[pop3][client][fake]") {

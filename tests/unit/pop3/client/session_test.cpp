@@ -480,6 +480,31 @@ TEST_CASE("client session: QUIT must answer +OK", "[pop3][client]") {
   }
 }
 
+TEST_CASE("client session: QUIT without a DELE is not answered, with one it is", "[pop3][client]") {
+  const bool by_byte = GENERATE(false, true);
+  SECTION("no DELE: closed as soon as QUIT is taken") {
+    Talk t(options(), by_byte);
+    login(t);
+    CHECK_FALSE(t.s.dele_sent());
+    t.s.quit_unanswered();
+    CHECK(t.s.state() == State::closed);
+    CHECK(t.client() == "QUIT\r\n");
+  }
+  SECTION("after a DELE the +OK is awaited, since it commits") {
+    Talk t(options(), by_byte);
+    login(t);
+    t.s.dele({1});
+    t.client();
+    t.server("+OK\r\n");
+    CHECK(t.s.dele_sent());
+    t.s.quit_unanswered();
+    CHECK(t.client() == "QUIT\r\n");
+    CHECK(t.s.state() == State::busy);
+    t.server("+OK bye\r\n");
+    CHECK(t.s.state() == State::closed);
+  }
+}
+
 TEST_CASE("client session: unsolicited data fails the session", "[pop3][client]") {
   Talk t(options(), false);
   login(t);
