@@ -40,7 +40,7 @@ TrustFiles trust_files(const std::string& mail_root);
 // (pop3/client/protocol_trace.hpp redacts credentials and bodies).
 // What connections share across links and cycles: TLS sessions to resume and the loaded CAs.
 struct SharedTls {
-  std::shared_ptr<pop3::TlsSessionCache> sessions = pop3::TlsSessionCache::create();
+  std::shared_ptr<pop3::TlsSessionCache> sessions = std::make_shared<pop3::TlsSessionCache>();
   std::shared_ptr<pop3::TrustStore> trust = std::make_shared<pop3::TrustStore>();
 };
 

@@ -191,19 +191,23 @@ int CurlTransport::on_debug(int type, char* data, std::size_t size, void* self) 
 // The process-wide TLS state: resumable sessions and the loaded CA store.
 void CurlTransport::use_shared_tls(const ConnectOptions& o) {
   CURL* h = as_curl(easy_);
-  const bool needs_certificate = !o.cert_sha256.empty() || o.tls_details;
-  if (o.sessions && !needs_certificate) {
-    sessions_ = o.sessions;
-    curl_easy_setopt(h, CURLOPT_SHARE, sessions_->curl_share());
-  }
   const bool check_chain = o.verify && o.pinned_key.empty() && o.cert_sha256.empty();
-  if (!o.trust || !check_chain) return;
-  store_ = o.trust->store_for(o.ca_file, o.ca_path);
-  if (!store_) return;  // libcurl loads them itself and names what it cannot read
-  curl_easy_setopt(h, CURLOPT_CAINFO, nullptr);
-  curl_easy_setopt(h, CURLOPT_CAPATH, nullptr);
-  curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, &install_store);
-  curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, store_.get());
+  std::uint64_t generation = 0;
+  if (o.trust && check_chain) store_ = o.trust->store_for(o.ca_file, o.ca_path, generation);
+  if (store_) {
+    curl_easy_setopt(h, CURLOPT_CAINFO, nullptr);
+    curl_easy_setopt(h, CURLOPT_CAPATH, nullptr);
+    curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, &install_store);
+    curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, store_.get());
+  }
+  // Sessions only where the certificate is not needed again (a resumed session does not
+  // resend it) and the CAs are ours to watch: libcurl would otherwise reuse a session
+  // verified against CAs it read from a file that has since changed.
+  const bool needs_certificate = !o.cert_sha256.empty() || o.tls_details;
+  if (o.sessions && !needs_certificate && (store_ || !check_chain)) {
+    share_ = o.sessions->share_for(generation);
+    if (share_) curl_easy_setopt(h, CURLOPT_SHARE, share_->handle());
+  }
 }
 
 void CurlTransport::read_certificate(const ConnectOptions& o) {

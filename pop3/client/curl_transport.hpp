@@ -98,8 +98,8 @@ class CurlTransport final : public Transport {
   bool lines_overflow_ = false;
   bool tls_active_ = false;
   std::shared_ptr<ProtocolTrace> trace_;
-  std::shared_ptr<TlsSessionCache> sessions_;  // outlive easy_, which uses them
-  std::shared_ptr<void> store_;                // X509_STORE*
+  std::shared_ptr<CurlShare> share_;  // outlive easy_, which uses them
+  std::shared_ptr<void> store_;       // X509_STORE*
   bool want_details_ = false;
   TlsDetails details_;
 };

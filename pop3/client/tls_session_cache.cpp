@@ -2,18 +2,16 @@
 
 #include <curl/curl.h>
 
-#include <mutex>
-
 namespace psyncd::pop3 {
 
 namespace {
 
 void lock_cb(CURL*, curl_lock_data data, curl_lock_access, void* self) {
-  TlsSessionCache::lock(static_cast<int>(data), self);
+  CurlShare::lock(static_cast<int>(data), self);
 }
 
 void unlock_cb(CURL*, curl_lock_data data, void* self) {
-  TlsSessionCache::unlock(static_cast<int>(data), self);
+  CurlShare::unlock(static_cast<int>(data), self);
 }
 
 std::size_t slot(int data, std::size_t slots) {
@@ -22,35 +20,44 @@ std::size_t slot(int data, std::size_t slots) {
 
 }  // namespace
 
-std::shared_ptr<TlsSessionCache> TlsSessionCache::create() {
+std::shared_ptr<CurlShare> CurlShare::create() {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-  std::shared_ptr<TlsSessionCache> cache(new TlsSessionCache());
-  CURLSH* share = curl_share_init();
-  if (share == nullptr) return nullptr;
-  cache->share_ = share;
-  if (curl_share_setopt(share, CURLSHOPT_LOCKFUNC, &lock_cb) != CURLSHE_OK ||
-      curl_share_setopt(share, CURLSHOPT_UNLOCKFUNC, &unlock_cb) != CURLSHE_OK ||
-      curl_share_setopt(share, CURLSHOPT_USERDATA, cache.get()) != CURLSHE_OK ||
-      curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION) != CURLSHE_OK ||
-      curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS) != CURLSHE_OK) {
+  std::shared_ptr<CurlShare> share(new CurlShare());
+  CURLSH* h = curl_share_init();
+  if (h == nullptr) return nullptr;
+  share->share_ = h;
+  if (curl_share_setopt(h, CURLSHOPT_LOCKFUNC, &lock_cb) != CURLSHE_OK ||
+      curl_share_setopt(h, CURLSHOPT_UNLOCKFUNC, &unlock_cb) != CURLSHE_OK ||
+      curl_share_setopt(h, CURLSHOPT_USERDATA, share.get()) != CURLSHE_OK ||
+      curl_share_setopt(h, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION) != CURLSHE_OK ||
+      curl_share_setopt(h, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS) != CURLSHE_OK) {
     return nullptr;
   }
-  return cache;
+  return share;
 }
 
-TlsSessionCache::~TlsSessionCache() {
+CurlShare::~CurlShare() {
   if (share_ != nullptr) curl_share_cleanup(static_cast<CURLSH*>(share_));
 }
 
-void TlsSessionCache::lock(int data, void* self) {
-  auto* cache = static_cast<TlsSessionCache*>(self);
-  cache->locks_[slot(data, cache->locks_.size())].lock();
+void CurlShare::lock(int data, void* self) {
+  auto* share = static_cast<CurlShare*>(self);
+  share->locks_[slot(data, share->locks_.size())].lock();
 }
 
-void TlsSessionCache::unlock(int data, void* self) {
-  auto* cache = static_cast<TlsSessionCache*>(self);
-  cache->locks_[slot(data, cache->locks_.size())].unlock();
+void CurlShare::unlock(int data, void* self) {
+  auto* share = static_cast<CurlShare*>(self);
+  share->locks_[slot(data, share->locks_.size())].unlock();
+}
+
+std::shared_ptr<CurlShare> TlsSessionCache::share_for(std::uint64_t trust_generation) {
+  std::lock_guard lock(mutex_);
+  if (!share_ || trust_generation != generation_) {
+    share_ = CurlShare::create();
+    generation_ = trust_generation;
+  }
+  return share_;
 }
 
 }  // namespace psyncd::pop3

@@ -52,7 +52,8 @@ std::pair<std::string, std::string> TrustStore::builtin_locations() {
   return builtin;
 }
 
-std::shared_ptr<void> TrustStore::store_for(const std::string& ca_file, const std::string& ca_path) {
+std::shared_ptr<void> TrustStore::store_for(const std::string& ca_file, const std::string& ca_path,
+                                            std::uint64_t& generation) {
   const auto [builtin_file, builtin_dir] = builtin_locations();
   const std::string& file = ca_file.empty() ? builtin_file : ca_file;
   const std::string& dir = ca_path.empty() ? builtin_dir : ca_path;
@@ -64,7 +65,9 @@ std::shared_ptr<void> TrustStore::store_for(const std::string& ca_file, const st
     X509_STORE_free(static_cast<X509_STORE*>(loaded.store));
     loaded.store = load_store(file, dir);
     loaded.stamp = stamp;
+    ++generation_;
   }
+  generation = generation_;
   auto* store = static_cast<X509_STORE*>(loaded.store);
   if (store == nullptr || X509_STORE_up_ref(store) != 1) return nullptr;
   return std::shared_ptr<void>(store,

@@ -7,6 +7,7 @@
 // built-in one), with libcurl's verification flags. Thread-safe; one per process.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -26,7 +27,9 @@ class TrustStore {
   // one), loaded on first use and again when the file changes (an admin adding to certs.pem);
   // nullptr when neither can be read (the connection then lets libcurl load them itself, so
   // the error it reports names the file). The caller holds a reference of its own.
-  std::shared_ptr<void> store_for(const std::string& ca_file, const std::string& ca_path);
+  // `generation` is set to a number that changes whenever any store is (re)loaded.
+  std::shared_ptr<void> store_for(const std::string& ca_file, const std::string& ca_path,
+                                  std::uint64_t& generation);
 
   // libcurl's defaults (CURLINFO_CAINFO / CURLINFO_CAPATH of a fresh handle).
   static std::pair<std::string, std::string> builtin_locations();
@@ -38,6 +41,7 @@ class TrustStore {
     void* store = nullptr;  // X509_STORE*, one reference
   };
   std::map<std::pair<std::string, std::string>, Loaded> stores_;
+  std::uint64_t generation_ = 0;
 };
 
 }  // namespace psyncd::pop3
