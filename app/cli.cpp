@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "app/check.hpp"
+#include "app/oauth_login.hpp"
 #include "app/once_report.hpp"
 #include "app/probe.hpp"
 #include "app/service.hpp"
@@ -64,6 +65,8 @@ int run_cli(const std::vector<std::string>& args, const Environment& env, std::o
       return print_status(*options, out, err);
     case Mode::probe:
       return run_probe(*options, out, err);
+    case Mode::oauth_login:
+      return run_oauth_login(*options, out, err, std::cin);
   }
   return exit_code(ErrorKind::internal);
 }

@@ -7,6 +7,7 @@
 
 #include "common/decimal.hpp"
 #include "psync/link_remote.hpp"
+#include "psync/oauth_token_file.hpp"
 
 namespace psyncd::app {
 
@@ -71,7 +72,8 @@ const std::array<Number, 10> kNumbers = {{
 }};
 
 bool is_mode_flag(const std::string& flag) {
-  return flag == "--once" || flag == "--check" || flag == "--status" || flag == "--probe";
+  return flag == "--once" || flag == "--check" || flag == "--status" || flag == "--probe" ||
+         flag == "--oauth-login";
 }
 
 class Parser {
@@ -136,18 +138,36 @@ class Parser {
     }
     if (flag == "-PI" || flag == "-BI") return bind(flag);
     if (flag == "--probe") return probe(flag);
+    if (flag == "--oauth-login") return oauth_login(flag);
     if (flag == "--log-level") return log_level(flag);
     return usage_error(flag, "unknown flag (see psyncd --help)");
   }
 
-  Result<void> probe(const std::string& flag) {
+  // A mode flag with a value: --probe LINK, --oauth-login NAME.
+  Result<std::string> mode_value(const std::string& flag, Mode mode) {
     if (!mode_flag_.empty() && mode_flag_ != flag)
       return usage_error(flag, "cannot be combined with " + mode_flag_);
     mode_flag_ = flag;
     auto text = value(flag);
     if (!text) return text.error();
-    out_.mode = Mode::probe;
+    out_.mode = mode;
+    return text;
+  }
+
+  Result<void> probe(const std::string& flag) {
+    auto text = mode_value(flag, Mode::probe);
+    if (!text) return text.error();
     out_.probe_link = *text;
+    return {};
+  }
+
+  Result<void> oauth_login(const std::string& flag) {
+    auto text = mode_value(flag, Mode::oauth_login);
+    if (!text) return text.error();
+    if (std::string problem = psync::token_file_name_problem(*text); !problem.empty())
+      return usage_error(
+          flag, "\"" + *text + "\": " + problem + " (NAME is the token file MAIL_ROOT/oauth/NAME)");
+    out_.oauth_login = *text;
     return {};
   }
 

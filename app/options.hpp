@@ -15,7 +15,7 @@
 
 namespace psyncd::app {
 
-enum class Mode { run, once, check, status, probe, help, version };
+enum class Mode { run, once, check, status, probe, oauth_login, help, version };
 enum class MailboxFormat { maildir, mailbox };
 
 struct Listener {
@@ -30,6 +30,7 @@ struct Options {
   std::string mail_root;       // -Ms, else env MAIL_ROOT
   bool xmail_handoff = false;  // --xmail-handoff: drop into spool/local/ for a live XMail
   std::string probe_link;      // --probe LINK: a pop3links.tab line number or user@server
+  std::string oauth_login;     // --oauth-login NAME: the token file MAIL_ROOT/oauth/NAME
   bool json = false;           // --json (with --status): the machine form
   bool trace = false;          // --trace (with --once or --probe): the POP3 sessions' lines
   std::string log_level;       // --log-level: error, warning, info or debug; "" = server.tab

@@ -5,6 +5,7 @@ namespace psyncd::app {
 std::string usage_text() {
   return R"(usage: psyncd [-Ms MAIL_ROOT] [options]
        psyncd --check -Ms MAIL_ROOT
+       psyncd --oauth-login NAME -Ms MAIL_ROOT
 
 XMail-compatible mail service: PSYNC fetcher (POP3LINKS.TAB), mail store, POP3 server.
 Options from the environment variable MAIL_CMD_LINE are appended to the command line.
@@ -17,6 +18,10 @@ Modes:
   --probe LINK      connect to a link's server (LINK: its pop3links.tab line number or
                     remote-user@server[:port]): greeting, CAPA, TLS, whether login works;
                     fetches and changes nothing; exit 0 when the login works, 1 otherwise
+  --oauth-login NAME  get the first OAuth 2.0 refresh token for the token file
+                    MAIL_ROOT/oauth/NAME (written first with provider, client_id, ...):
+                    device code (Microsoft) or browser sign-in with a pasted address
+                    (Google); stores it mode 0600; prints no token
   --help, -h        this text
   --version         print the version
 

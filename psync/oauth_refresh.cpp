@@ -21,14 +21,13 @@ bool grant_is_dead(const std::string& error) {
          error == "invalid_scope";
 }
 
-// A token goes into a SASL message and the token file: nothing that could break either.
+}  // namespace
+
 bool safe_token(std::string_view token) {
   for (char c : token)
     if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f || c == '"' || c == '\\') return false;
   return true;
 }
-
-}  // namespace
 
 std::string form_encode(std::string_view text) {
   std::string out;
@@ -44,6 +43,19 @@ std::string form_encode(std::string_view text) {
   return out;
 }
 
+ErrorAnswer describe_error_answer(long status, std::string_view body) {
+  auto doc = json::parse(body);
+  const bool object = doc && doc->type == json::Value::Type::object;
+  ErrorAnswer a;
+  a.error = object ? doc->string_member("error").value_or("") : "";
+  a.text = fmt::format("HTTP {}", status);
+  if (!a.error.empty()) a.text += " error=" + quote_peer_text(a.error);
+  if (object)
+    if (auto d = doc->string_member("error_description"); d && !d->empty())
+      a.text += " description=" + quote_peer_text(*d, 200);
+  return a;
+}
+
 std::string refresh_request_body(const OAuthGrant& g) {
   std::string body = "grant_type=refresh_token&refresh_token=" + form_encode(g.refresh_token) +
                      "&client_id=" + form_encode(g.client_id);
@@ -56,12 +68,9 @@ Result<TokenAnswer> parse_token_answer(long status, std::string_view body, const
   auto doc = json::parse(body);
   const bool object = doc && doc->type == json::Value::Type::object;
   if (status != 200) {
-    std::string error = object ? doc->string_member("error").value_or("") : "";
-    std::string what = fmt::format("HTTP {}", status);
-    if (!error.empty()) what += " error=" + quote_peer_text(error);
-    if (object)
-      if (auto d = doc->string_member("error_description"); d && !d->empty())
-        what += " description=" + quote_peer_text(*d, 200);
+    const ErrorAnswer answer = describe_error_answer(status, body);
+    const std::string& error = answer.error;
+    const std::string& what = answer.text;
     if (grant_is_dead(error))
       return endpoint_error(ErrorKind::auth, url, "refused the refresh token: " + what,
                             ErrorCause::grant_refused);
@@ -91,6 +100,15 @@ Result<TokenAnswer> parse_token_answer(long status, std::string_view body, const
     return endpoint_error(ErrorKind::protocol, url,
                           "answer's refresh_token holds a space, quote or control byte");
   return a;
+}
+
+Result<TokenAnswer> parse_grant_answer(long status, std::string_view body, const std::string& url) {
+  auto token = parse_token_answer(status, body, url);
+  if (token && token->refresh_token.empty())
+    return endpoint_error(ErrorKind::protocol, url,
+                          "the answer has no refresh_token (for Microsoft the scope must include "
+                          "offline_access)");
+  return token;
 }
 
 }  // namespace psyncd::psync

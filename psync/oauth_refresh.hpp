@@ -19,6 +19,18 @@ std::string refresh_request_body(const OAuthGrant& grant);
 // RFC 3986 unreserved bytes as they are, every other byte %XX (form encoding).
 std::string form_encode(std::string_view text);
 
+// A token goes into a SASL message, a form and the token file: no byte that could break one
+// (controls, space, '"', '\\').
+bool safe_token(std::string_view token);
+
+// An RFC 6749 §5.2 error answer in words: "HTTP 400 error=\"invalid_grant\" description=..."
+// (the peer's text quoted by quote_peer_text), and its error code ("" when it gave none).
+struct ErrorAnswer {
+  std::string error;
+  std::string text;
+};
+ErrorAnswer describe_error_answer(long http_status, std::string_view body);
+
 struct TokenAnswer {
   std::string access_token;
   long long expires_in = 0;   // seconds; 0 when the endpoint did not say
@@ -31,6 +43,12 @@ struct TokenAnswer {
 //   a 5xx or 429: kind temporary (try again next cycle);
 //   anything else unreadable (not JSON, no access_token, not Bearer): kind protocol.
 Result<TokenAnswer> parse_token_answer(long http_status, std::string_view body,
+                                       const std::string& url);
+
+// A 200 answer to a login (device code or authorization code): as parse_token_answer, and it
+// must carry the refresh token the login is for (kind protocol otherwise; Microsoft gives one
+// only for a scope with offline_access).
+Result<TokenAnswer> parse_grant_answer(long http_status, std::string_view body,
                                        const std::string& url);
 
 }  // namespace psyncd::psync

@@ -20,19 +20,31 @@ struct Preset {
   const char* name;
   const char* token_url;
   const char* scope;
+  // Beside token_url when it ends with this: the login endpoints are its siblings (so a
+  // tenant's own token_url gets the tenant's own device and authorization endpoints).
+  const char* token_suffix;
+  const char* device_suffix;     // "" = the provider has no device flow for this scope
+  const char* authorize_suffix;  // the authorization endpoint
+  const char* authorize_url;     // used when token_url is not of the suffix's form
 };
 
 // The providers' published endpoints and the scopes POP3 needs (docs/admin-guide.md
 // "OAuth 2.0"). Microsoft's "common" tenant serves work and school accounts of any tenant.
+// Google's device flow does not allow the Gmail scope, so google has no device endpoint.
 constexpr std::array<Preset, 2> kPresets = {{
     {"microsoft", "https://login.microsoftonline.com/common/oauth2/v2.0/token",
-     "https://outlook.office.com/POP.AccessAsUser.All offline_access"},
-    {"google", "https://oauth2.googleapis.com/token", "https://mail.google.com/"},
+     "https://outlook.office.com/POP.AccessAsUser.All offline_access", "/oauth2/v2.0/token",
+     "/oauth2/v2.0/devicecode", "/oauth2/v2.0/authorize",
+     "https://login.microsoftonline.com/common/oauth2/v2.0/authorize"},
+    {"google", "https://oauth2.googleapis.com/token", "https://mail.google.com/", "", "", "",
+     "https://accounts.google.com/o/oauth2/v2/auth"},
 }};
 
-constexpr std::array<const char*, 8> kKeys = {"provider",      "token_url", "client_id",
-                                              "client_secret", "scope",     "refresh_token",
-                                              "access_token",  "expires_at"};
+constexpr std::array<const char*, 11> kKeys = {
+    "provider",          "token_url", "client_id",
+    "client_secret",     "scope",     "device_authorization_url",
+    "authorization_url", "login",     "refresh_token",
+    "access_token",      "expires_at"};
 
 Error problem(const std::string& path, int line, std::string field, std::string text) {
   return Error{ErrorKind::config, path, line, std::move(field), std::move(text)};
@@ -53,6 +65,9 @@ std::string* slot(OAuthGrant& g, std::string_view key) {
   if (key == "client_id") return &g.client_id;
   if (key == "client_secret") return &g.client_secret;
   if (key == "scope") return &g.scope;
+  if (key == "device_authorization_url") return &g.device_authorization_url;
+  if (key == "authorization_url") return &g.authorization_url;
+  if (key == "login") return &g.login;
   if (key == "refresh_token") return &g.refresh_token;
   if (key == "access_token") return &g.access_token;
   return nullptr;
@@ -68,6 +83,15 @@ Result<void> apply_preset(OAuthGrant& g, const std::string& path) {
     if (g.provider != p.name) continue;
     if (g.token_url.empty()) g.token_url = p.token_url;
     if (g.scope.empty()) g.scope = p.scope;
+    std::string_view suffix = p.token_suffix;
+    const bool sibling =
+        !suffix.empty() && g.token_url.size() > suffix.size() && g.token_url.ends_with(suffix);
+    const std::string base =
+        sibling ? g.token_url.substr(0, g.token_url.size() - suffix.size()) : "";
+    if (g.device_authorization_url.empty() && sibling && *p.device_suffix != '\0')
+      g.device_authorization_url = base + p.device_suffix;
+    if (g.authorization_url.empty())
+      g.authorization_url = sibling ? base + p.authorize_suffix : p.authorize_url;
     return {};
   }
   return problem(path, 0, "provider",
@@ -94,7 +118,8 @@ std::string token_file_name_problem(std::string_view name) {
   return "";
 }
 
-Result<OAuthGrant> parse_token_file(std::string_view text, const std::string& path) {
+Result<OAuthGrant> parse_token_file(std::string_view text, const std::string& path,
+                                    TokenFileUse use) {
   tabfile::Table table = tabfile::parse(text, path);
   if (!table.problems.empty()) return table.problems.front();
   OAuthGrant g;
@@ -108,9 +133,9 @@ Result<OAuthGrant> parse_token_file(std::string_view text, const std::string& pa
     while (k < kKeys.size() && key != kKeys[k]) ++k;
     if (k == kKeys.size())
       return problem(path, r.line, key,
-                     "unknown name (want one of provider, token_url, "
-                     "client_id, client_secret, scope, refresh_token, "
-                     "access_token, expires_at)");
+                     "unknown name (want one of provider, token_url, client_id, "
+                     "client_secret, scope, device_authorization_url, authorization_url, "
+                     "login, refresh_token, access_token, expires_at)");
     if (seen_at[k] != 0)
       return problem(path, r.line, key, fmt::format("given twice (first on line {})", seen_at[k]));
     seen_at[k] = r.line;
@@ -126,11 +151,18 @@ Result<OAuthGrant> parse_token_file(std::string_view text, const std::string& pa
   if (!allowed_url(g.token_url))
     return problem(path, 0, "token_url",
                    "\"" + g.token_url + "\": want an https:// URL (http:// only to 127.0.0.1)");
+  for (auto [field, url] : {std::pair{"device_authorization_url", &g.device_authorization_url},
+                            std::pair{"authorization_url", &g.authorization_url}})
+    if (!url->empty() && !allowed_url(*url))
+      return problem(path, 0, field,
+                     "\"" + *url + "\": want an https:// URL (http:// only to 127.0.0.1)");
+  if (!g.login.empty() && g.login != "device" && g.login != "code")
+    return problem(path, 0, "login", "\"" + g.login + "\": want device or code");
   if (g.client_id.empty()) return problem(path, 0, "client_id", "missing");
-  if (g.refresh_token.empty())
+  if (g.refresh_token.empty() && use == TokenFileUse::fetch)
     return problem(path, 0, "refresh_token",
-                   "missing: get one from the provider once (docs/admin-guide.md \"OAuth "
-                   "2.0\")");
+                   "missing: get one once with psyncd --oauth-login " + fs::base_name(path) +
+                       " (docs/admin-guide.md \"OAuth 2.0\")");
   return g;
 }
 
@@ -146,6 +178,9 @@ std::string format_token_file(const OAuthGrant& g) {
   line("client_id", g.client_id);
   line("client_secret", g.client_secret);
   line("scope", g.scope);
+  line("device_authorization_url", g.device_authorization_url);
+  line("authorization_url", g.authorization_url);
+  line("login", g.login);
   line("refresh_token", g.refresh_token);
   line("access_token", g.access_token);
   if (g.expires_at > 0) line("expires_at", std::to_string(g.expires_at));
@@ -167,7 +202,7 @@ Result<void> check_token_file_mode(const std::string& path, mode_t mode, uid_t o
   return {};
 }
 
-Result<OAuthGrant> load_token_file(const std::string& path) {
+Result<OAuthGrant> load_token_file(const std::string& path, TokenFileUse use) {
   int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return fs::sys_error("open", path, errno);
   struct stat st {};
@@ -195,7 +230,7 @@ Result<OAuthGrant> load_token_file(const std::string& path) {
   }
   ::close(fd);
   if (text.size() > 256 * 1024) return problem(path, 0, "", "larger than 256 KiB");
-  return parse_token_file(text, path);
+  return parse_token_file(text, path, use);
 }
 
 Result<void> store_token_file(fs::FileSystem& fs, const std::string& path,

@@ -1,16 +1,12 @@
 #include "psync/oauth_tokens.hpp"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <map>
 #include <memory>
 #include <mutex>
 
 #include "common/log.hpp"
 #include "psync/link.hpp"
+#include "psync/oauth_file_lock.hpp"
 #include "psync/oauth_refresh.hpp"
 #include "psync/oauth_token_file.hpp"
 
@@ -27,32 +23,6 @@ std::mutex& file_mutex(const std::string& path) {
   return *m;
 }
 
-// flock on MAIL_ROOT/oauth/.NAME.lock, released when the descriptor closes.
-class FileLock {
- public:
-  static Result<FileLock> take(const std::string& path) {
-    std::string lock_path = fs::join(fs::dir_name(path), "." + fs::base_name(path) + ".lock");
-    int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) return fs::sys_error("open", lock_path, errno);
-    while (::flock(fd, LOCK_EX) != 0) {
-      if (errno == EINTR) continue;
-      int err = errno;
-      ::close(fd);
-      return fs::sys_error("flock", lock_path, err);
-    }
-    return FileLock(fd);
-  }
-  FileLock(FileLock&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
-  FileLock& operator=(FileLock&&) = delete;
-  ~FileLock() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-
- private:
-  explicit FileLock(int fd) : fd_(fd) {}
-  int fd_;
-};
-
 Error tagged(Error e, ErrorCause cause) {
   if (e.cause == ErrorCause::none || cause == ErrorCause::token_file) e.cause = cause;
   return e;
@@ -63,7 +33,7 @@ Error tagged(Error e, ErrorCause cause) {
 Result<std::string> access_token(fs::FileSystem& fs, const std::string& path, const Clock& clock,
                                  const TokenPost& post, bool force) {
   std::lock_guard<std::mutex> in_process(file_mutex(path));
-  auto lock = FileLock::take(path);
+  auto lock = TokenFileLock::take(path);
   if (!lock) return tagged(lock.error(), ErrorCause::token_file);
   auto grant = load_token_file(path);
   if (!grant) return tagged(grant.error(), ErrorCause::token_file);
@@ -94,13 +64,17 @@ Result<std::string> access_token(fs::FileSystem& fs, const std::string& path, co
   return grant->access_token;
 }
 
-TokenSource oauth_token_source(const std::string& mail_root, std::chrono::milliseconds timeout) {
+TokenPost https_token_post(const std::string& mail_root, std::chrono::milliseconds timeout) {
   HttpTrust trust;
   if (std::string f = fs::join(mail_root, "certs.pem"); fs::exists(f)) trust.ca_file = f;
   if (std::string d = fs::join(mail_root, "certs"); fs::is_directory(d)) trust.ca_path = d;
-  TokenPost post = [trust, timeout](const std::string& url, const std::string& body) {
+  return [trust, timeout](const std::string& url, const std::string& body) {
     return http_post_form(url, body, timeout, trust);
   };
+}
+
+TokenSource oauth_token_source(const std::string& mail_root, std::chrono::milliseconds timeout) {
+  TokenPost post = https_token_post(mail_root, timeout);
   return [mail_root, post](const Link& link, bool force) {
     return access_token(fs::posix(), token_file_path(mail_root, link.auth.oauth_file),
                         system_clock(), post, force);

@@ -37,6 +37,9 @@ inline constexpr std::chrono::seconds kRefreshMargin{300};
 Result<std::string> access_token(fs::FileSystem& fs, const std::string& path, const Clock& clock,
                                  const TokenPost& post, bool force);
 
+// Production POSTs: libcurl trusting the system CAs plus MAIL_ROOT/certs.pem and certs/.
+TokenPost https_token_post(const std::string& mail_root, std::chrono::milliseconds timeout);
+
 // Production: files under mail_root/oauth/, libcurl with MAIL_ROOT's trust files.
 TokenSource oauth_token_source(const std::string& mail_root, std::chrono::milliseconds timeout);
 

@@ -24,7 +24,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import dovecot  # noqa: E402
-from harness.oauth import OAuthDovecot, OAuthServer  # noqa: E402
+from harness.oauth import (OAuthDovecot, OAuthServer, read_grant, read_grant_text,  # noqa: E402
+                           write_token_file)
 from harness.wire import stored  # noqa: E402
 from psync_mailroot import MailRoot, check, psyncd_bin, wait_for  # noqa: E402
 
@@ -89,27 +90,6 @@ def token_file_text(server, refresh, access="", expires_at=0, url=None):
     if access:
         text += q("access_token", access) + q("expires_at", str(expires_at))
     return text
-
-
-def write_token_file(mr, name, text, mode=0o600):
-    os.makedirs(os.path.join(mr.path, "oauth"), exist_ok=True)
-    path = os.path.join(mr.path, "oauth", name)
-    with open(path, "w") as f:
-        f.write(text)
-    os.chmod(path, mode)
-    return path
-
-
-def read_grant(path):
-    """The token file as {name: value} (the file is XMail's tab format)."""
-    out = {}
-    with open(path) as f:
-        for line in f:
-            if line.startswith("#") or not line.strip():
-                continue
-            k, v = line.rstrip("\n").split("\t")
-            out[k.strip('"')] = v.strip('"')
-    return out
 
 
 def status_text(mr):
@@ -203,16 +183,6 @@ def refreshing(base, server, d, sent):
     found = leaks([out, text] + logs_text(mr), secrets_seen)
     check(not found, f"secrets in psyncd's output, status or logs: {found}", out)
     print("token refresh: ok")
-
-
-def read_grant_text(text):
-    out = {}
-    for line in text.splitlines():
-        if line.startswith("#") or not line.strip():
-            continue
-        k, v = line.split("\t")
-        out[k.strip('"')] = v.strip('"')
-    return out
 
 
 def crash_between_refresh_and_store(base, server, d, sent):

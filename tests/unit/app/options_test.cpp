@@ -140,6 +140,14 @@ TEST_CASE("options: bad input") {
       {"probe and once", {"--once", "--probe", "1"}, "--probe: cannot be combined with --once"},
       {"probe without a link", {"--probe"}, "--probe: missing value"},
       {"trace for the daemon", {"--trace"}, "--trace: needs --once or --probe"},
+      {"oauth-login and once",
+       {"--once", "--oauth-login", "carol"},
+       "--oauth-login: cannot be combined with --once"},
+      {"oauth-login without a name", {"--oauth-login"}, "--oauth-login: missing value"},
+      {"oauth-login out of oauth/",
+       {"--oauth-login", "../x"},
+       "--oauth-login: \"../x\": file name starts with '.' (NAME is the token file "
+       "MAIL_ROOT/oauth/NAME)"},
       {"json without status", {"--once", "--json"}, "--json: needs --status"},
       {"bad log level",
        {"--log-level", "verbose"},
@@ -187,4 +195,7 @@ TEST_CASE("options: --probe, --trace, --json and --log-level") {
   CHECK(o.log_level == "debug");
   CHECK(parse_ok({"--once", "--trace"}, root_env()).trace);
   CHECK(parse_ok({"--status", "--json"}, root_env()).json);
+  Options login = parse_ok({"--oauth-login", "carol-m365"}, root_env());
+  CHECK(login.mode == Mode::oauth_login);
+  CHECK(login.oauth_login == "carol-m365");
 }

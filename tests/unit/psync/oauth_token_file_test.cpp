@@ -50,6 +50,17 @@ TEST_CASE("token file: presets and explicit endpoints", "[oauth]") {
   CHECK(parse_token_file(line("token_url", "http://127.0.0.1:8080/token") + line("client_id", "c") +
                              line("refresh_token", "r"),
                          "f"));
+  // The login endpoints: Microsoft's beside its token endpoint, Google's authorization
+  // endpoint only (its device flow does not allow Gmail's scope).
+  CHECK(ms->device_authorization_url ==
+        "https://login.microsoftonline.com/common/oauth2/v2.0/devicecode");
+  CHECK(ms->authorization_url == "https://login.microsoftonline.com/common/oauth2/v2.0/authorize");
+  CHECK(g->device_authorization_url.empty());
+  CHECK(g->authorization_url == "https://accounts.google.com/o/oauth2/v2/auth");
+  // --oauth-login reads a file that has no refresh token yet; a fetch does not.
+  const std::string first = line("provider", "google") + line("client_id", "c");
+  CHECK(parse_token_file(first, "f", TokenFileUse::login));
+  CHECK_FALSE(parse_token_file(first, "f"));
   // Round trip through the writer.
   auto again = parse_token_file(format_token_file(*g), "oauth/dave");
   REQUIRE(again);
@@ -77,11 +88,18 @@ TEST_CASE("token file: bad files name the line and the field", "[oauth]") {
        "127.0.0.1)"},
       {line("provider", "google") + line("refresh_token", "r"), "f: client_id: missing"},
       {line("provider", "google") + line("client_id", "c"),
-       "f: refresh_token: missing: get one from the provider once (docs/admin-guide.md "
-       "\"OAuth 2.0\")"},
+       "f: refresh_token: missing: get one once with psyncd --oauth-login f "
+       "(docs/admin-guide.md \"OAuth 2.0\")"},
+      {line("provider", "google") + base + line("login", "browser"),
+       "f: login: \"browser\": want device or code"},
+      {line("provider", "google") + base +
+           line("device_authorization_url", "http://login.example/d"),
+       "f: device_authorization_url: \"http://login.example/d\": want an https:// URL (http:// "
+       "only to 127.0.0.1)"},
       {line("provider", "google") + base + line("refresh", "x"),
        "f:4: refresh: unknown name (want one of provider, token_url, client_id, client_secret, "
-       "scope, refresh_token, access_token, expires_at)"},
+       "scope, device_authorization_url, authorization_url, login, refresh_token, "
+       "access_token, expires_at)"},
       {line("provider", "google") + base + line("client_id", "d"),
        "f:4: client_id: given twice (first on line 2)"},
       {line("provider", "google") + base + "\"scope\"\n",
