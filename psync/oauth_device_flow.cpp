@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "common/json.hpp"
 
 namespace psyncd::psync {
@@ -120,6 +122,13 @@ DevicePoll::State DevicePoll::check_deadline() {
                       "the sign-in was not finished before the code expired: run psyncd "
                       "--oauth-login again and enter the new code"});
   return state_;
+}
+
+DevicePoll::State DevicePoll::on_unreachable(long long now) {
+  if (state_ != State::waiting) return state_;
+  interval_ = std::min<long long>(interval_ * 2, std::max<long long>(interval_, 60));
+  next_poll_at_ = now + interval_;
+  return check_deadline();
 }
 
 DevicePoll::State DevicePoll::on_answer(long status, std::string_view body, const std::string& url,

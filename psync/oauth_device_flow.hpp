@@ -59,6 +59,9 @@ class DevicePoll {
   State check_deadline();
 
   State on_answer(long http_status, std::string_view body, const std::string& url, long long now);
+  // The token endpoint did not answer (timeout, refused): the sign-in may still finish, so
+  // poll again, backing off as RFC 8628 §3.5 asks: the interval doubles, up to a minute.
+  State on_unreachable(long long now);
 
   // With state() == done.
   const TokenAnswer& token() const { return token_; }

@@ -58,8 +58,16 @@ Result<TokenAnswer> device_flow(const OAuthGrant& g, const std::string& name,
     // polling sooner is what RFC 8628 §3.5 forbids.
     io.sleep(poll.next_poll_at() - now);
     auto polled = io.post(g.token_url, device_token_body(g, auth->device_code));
-    if (!polled) return polled.error();
     now = unix_seconds(io.clock->now());
+    if (!polled) {
+      const ErrorKind kind = polled.error().kind;
+      // A network hiccup should not throw away a sign-in the user may be finishing.
+      if (kind != ErrorKind::temporary && kind != ErrorKind::unavailable) return polled.error();
+      io.say(fmt::format("(the token endpoint did not answer: {}; trying again)",
+                         polled.error().to_string()));
+      poll.on_unreachable(now);
+      continue;
+    }
     poll.on_answer(polled->status, polled->body, g.token_url, now);
   }
   if (poll.state() == DevicePoll::State::failed) return poll.error();

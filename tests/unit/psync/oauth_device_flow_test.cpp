@@ -146,6 +146,20 @@ TEST_CASE("device flow: pending, slow_down, then the token", "[oauth]") {
   CHECK(poll.on_answer(400, kPending, kUrl, 1040) == DevicePoll::State::done);
 }
 
+TEST_CASE("device flow: an endpoint that does not answer is polled again, backing off", "[oauth]") {
+  DevicePoll poll(authorization(900, 5), 0);
+  CHECK(poll.on_unreachable(5) == DevicePoll::State::waiting);
+  CHECK(poll.next_poll_at() == 15);
+  CHECK(poll.on_unreachable(15) == DevicePoll::State::waiting);
+  CHECK(poll.next_poll_at() == 35);
+  CHECK(poll.on_answer(200, kToken, kUrl, 35) == DevicePoll::State::done);
+  // Up to a minute, and never past the codes' lifetime.
+  DevicePoll slow(authorization(100, 40), 0);
+  CHECK(slow.on_unreachable(40) == DevicePoll::State::waiting);
+  CHECK(slow.interval() == 60);
+  CHECK(slow.on_unreachable(100) == DevicePoll::State::failed);
+}
+
 TEST_CASE("device flow: the ends that fail", "[oauth]") {
   SECTION("access_denied") {
     DevicePoll poll(authorization(), 0);

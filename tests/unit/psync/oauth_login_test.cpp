@@ -150,11 +150,21 @@ TEST_CASE("login: device flow failures leave the file alone", "[oauth]") {
     CHECK(f.provider.sent.size() == 4);  // device + polls at 3, 6, 9; 12 would be past 10
     CHECK(f.dir.read("oauth/carol") == file);
   }
-  SECTION("the endpoint cannot be reached") {
+  SECTION("the device endpoint cannot be reached") {
     Fixture f(file);
     auto r = f.login();
     REQUIRE_FALSE(r);
     CHECK(r.error().kind == ErrorKind::unavailable);
+    CHECK(f.dir.read("oauth/carol") == file);
+  }
+  SECTION("the token endpoint misses polls until the code expires: polled again, backing off") {
+    Fixture f(file);
+    f.provider.answers["https://login.example/device"] = {{200, device}};
+    auto r = f.login();  // nothing scripted at /token: every poll is unreachable
+    REQUIRE_FALSE(r);
+    CHECK(r.error().text.find("before the code expired") != std::string::npos);
+    CHECK(f.slept == std::vector<long long>{3, 6});  // polls at 3 and 9; 21 is past 10
+    CHECK(f.all_said().find("did not answer") != std::string::npos);
     CHECK(f.dir.read("oauth/carol") == file);
   }
 }
