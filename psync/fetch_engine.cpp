@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <set>
@@ -93,13 +94,18 @@ class LinkSync {
   Result<void> connect_and_login(const pop3::ClientOptions& options);
   Error token_failure(Error e);
   Result<void> list_and_plan();
+  struct OpenBatch;
   Result<void> transfer();
-  Result<void> fetch_batch(const std::vector<pop3::FetchItem>& items, bool last);
+  std::unique_ptr<OpenBatch> request_batch(const std::vector<pop3::FetchItem>& items, bool last);
+  Result<std::vector<std::uint32_t>> settle_batch(OpenBatch& open, const Result<void>& got);
   // After the batch commit: the message's recipients for the SMTP gateway; true when settled.
   bool relay(const MessageOutcome& o);
   Result<void> relay_to_error_account(const RelayMessage& m, const std::string& first_key,
                                       const std::string& note);
   Result<void> dele(const std::vector<std::uint32_t>& numbers, bool then_quit = false);
+  // The DELEs the server took count as deleted; the refused ones are logged.
+  void count_deleted(const std::vector<std::uint32_t>& sent,
+                     const std::vector<std::uint32_t>& refused);
   Result<void> write_seen();
   Result<void> quit();
   Result<void> write_keep_dates_file();
@@ -133,6 +139,7 @@ class LinkSync {
   std::vector<std::string> seen_now_;  // UIDLs fetched (or sent to the error account) now
   std::set<std::string> seen_before_;  // Leave: the seen-DB as read for the plan
   std::set<std::uint32_t> deleted_;
+  std::vector<std::uint32_t> deles_sent_;  // DELEs of the fetched batches, replies pending
   bool planned_ = false;
   FetchProgress progress_;
   KeepDates first_seen_;      // KeepDays: the dates file as read for the plan
@@ -304,8 +311,14 @@ Result<void> LinkSync::dele(const std::vector<std::uint32_t>& numbers, bool then
   step(numbers.empty() ? FetchStep::quit : FetchStep::dele);
   auto refused = client_->dele(numbers, then_quit);
   if (!refused) return refused.error();
-  std::set<std::uint32_t> bad(refused->begin(), refused->end());
-  for (auto n : numbers) {
+  count_deleted(numbers, *refused);
+  return {};
+}
+
+void LinkSync::count_deleted(const std::vector<std::uint32_t>& sent,
+                             const std::vector<std::uint32_t>& refused) {
+  std::set<std::uint32_t> bad(refused.begin(), refused.end());
+  for (auto n : sent) {
     if (bad.count(n)) {
       log::warn("{}: server refused DELE {}", name_, n);
     } else {
@@ -313,30 +326,48 @@ Result<void> LinkSync::dele(const std::vector<std::uint32_t>& numbers, bool then
       ++result_.deleted;
     }
   }
-  return {};
 }
 
-// One batch: RETRs into the sink, commit whatever arrived whole, then DELE the durable ones.
-// The last batch sends QUIT behind its last command: behind the DELEs, or in Leave mode
-// (nothing to delete after the commit) behind the last RETR. Either way no DELE goes out
-// before its message is durable, and a failed commit in Leave mode deletes nothing.
-Result<void> LinkSync::fetch_batch(const std::vector<pop3::FetchItem>& items, bool last) {
-  spool::DeliveryBatch batch(*env_.fs, *journal_);
-  FetchSink sink(env_.route, link_, *env_.fs, *env_.clock, *temps_, batch, plan_.keys, plan_.sizes);
-  if (env_.route.relay != nullptr && env_.relay_sender != nullptr) sink.set_relay_dir(tmp_dir_);
-  CountingSink counting(sink, [this](std::uint64_t bytes) {
-    ++progress_.messages;
-    progress_.bytes += bytes;
-    report();
-    // SIGTERM: no RETR after the ones already sent; what arrives is committed, DELEd, QUIT.
-    if (stopping()) client_->session().drain();
-  });
-  step(FetchStep::retrieve);
-  Result<void> got = client_->retrieve(items, counting, last && leave_mode(link_.auth));
+// One batch in flight: its RETRs are queued in the session behind the previous batch's, so
+// the server sends batch k+1 while batch k is committed; its messages are staged into its own
+// DeliveryBatch until then.
+struct LinkSync::OpenBatch {
+  explicit OpenBatch(LinkSync& sync)
+      : batch(*sync.env_.fs, *sync.journal_),
+        sink(sync.env_.route, sync.link_, *sync.env_.fs, *sync.env_.clock, *sync.temps_, batch,
+             sync.plan_.keys, sync.plan_.sizes),
+        counting(sink, [&sync](std::uint64_t bytes) {
+          ++sync.progress_.messages;
+          sync.progress_.bytes += bytes;
+          sync.report();
+          // SIGTERM: no RETR after the ones already sent; what arrives is committed, DELEd, QUIT.
+          if (sync.stopping()) sync.client_->session().drain();
+        }) {}
+  spool::DeliveryBatch batch;
+  FetchSink sink;
+  CountingSink counting;
+};
+
+// last: in Leave mode (nothing to delete after the commit) QUIT follows the last RETR.
+std::unique_ptr<LinkSync::OpenBatch> LinkSync::request_batch(
+    const std::vector<pop3::FetchItem>& items, bool last) {
+  auto open = std::make_unique<OpenBatch>(*this);
+  if (env_.route.relay != nullptr && env_.relay_sender != nullptr)
+    open->sink.set_relay_dir(tmp_dir_);
+  client_->session().add_retrieve(items, open->counting, last && leave_mode(link_.auth));
+  return open;
+}
+
+// A batch whose replies are all in (or whose connection broke): commit whatever arrived whole,
+// count it, and return the numbers to DELE, now durable. In Leave mode there are none, and a
+// failed commit deletes nothing either way.
+Result<std::vector<std::uint32_t>> LinkSync::settle_batch(OpenBatch& open,
+                                                          const Result<void>& got) {
+  FetchSink& sink = open.sink;
   // Messages that arrived complete are committed even when the connection broke after them:
   // the journal then makes the next session DELE them instead of fetching them again.
   if (got) step(FetchStep::store);  // else the failure stays the retrieve's
-  Result<void> committed = batch.commit();
+  Result<void> committed = open.batch.commit();
   std::vector<std::uint32_t> to_dele;
   const LinkResult before = result_;
   for (const auto& o : sink.outcomes()) {
@@ -375,8 +406,8 @@ Result<void> LinkSync::fetch_batch(const std::vector<pop3::FetchItem>& items, bo
               result_.to_error_account - before.to_error_account, result_.held - before.held);
   if (!got) return got.error();
   if (!committed) return committed.error();
-  if (leave_mode(link_.auth)) return {};
-  return dele(to_dele, last);
+  if (leave_mode(link_.auth)) return std::vector<std::uint32_t>{};
+  return to_dele;
 }
 
 bool LinkSync::relay(const MessageOutcome& o) {
@@ -419,23 +450,54 @@ Result<void> LinkSync::relay_to_error_account(const RelayMessage& m, const std::
   return batch.commit();
 }
 
+// Batch k+1 is asked for before batch k is committed, and batch k's DELEs go out only once
+// its commit returned: they queue behind batch k+1's RETRs, so a DELE never precedes its
+// message's durability, and the server is never idle while we sync. The last DELEs carry
+// QUIT; a stop request asks for no further batch.
 Result<void> LinkSync::transfer() {
   if (auto r = dele(plan_.dele_now); !r) return r;
-  std::vector<pop3::FetchItem> batch;
+  std::vector<std::vector<pop3::FetchItem>> batches;
   std::uint64_t batch_bytes = 0;
-  for (size_t i = 0; i < plan_.fetch.size(); ++i) {
-    batch.push_back(plan_.fetch[i]);
-    batch_bytes += plan_.fetch[i].expected_octets;
-    bool last = i + 1 == plan_.fetch.size();
-    if (!last && batch.size() < env_.batch_messages && batch_bytes < env_.batch_bytes) continue;
-    if (auto r = fetch_batch(batch, last); !r) return r;
-    batch.clear();
-    batch_bytes = 0;
-    if (!last && stopping()) {
-      log::info("{}: stopping after the current batch", name_);
-      break;
+  for (const auto& item : plan_.fetch) {
+    if (batches.empty() || batches.back().size() >= env_.batch_messages ||
+        batch_bytes >= env_.batch_bytes) {
+      batches.emplace_back();
+      batch_bytes = 0;
+    }
+    batches.back().push_back(item);
+    batch_bytes += item.expected_octets;
+  }
+  std::deque<std::unique_ptr<OpenBatch>> open;
+  size_t next = 0;
+  auto ask = [&] {
+    open.push_back(request_batch(batches[next], next + 1 == batches.size()));
+    ++next;
+  };
+  if (!batches.empty()) ask();
+  while (!open.empty()) {
+    if (next < batches.size() && !stopping()) ask();
+    OpenBatch& current = *open.front();
+    step(FetchStep::retrieve);
+    Result<void> got =
+        client_->run_until([&] { return client_->session().outstanding(current.counting) == 0; });
+    if (!got) {
+      // The connection is gone: commit what arrived whole in every open batch, DELE nothing.
+      for (auto& b : open) (void)settle_batch(*b, got);
+      return got.error();
+    }
+    auto to_dele = settle_batch(current, got);
+    if (!to_dele) return to_dele.error();
+    open.pop_front();
+    const bool last = open.empty() && (next == batches.size() || stopping());
+    if (last && next < batches.size()) log::info("{}: stopping after the current batch", name_);
+    if (!leave_mode(link_.auth) && (!to_dele->empty() || last)) {
+      step(to_dele->empty() ? FetchStep::quit : FetchStep::dele);
+      client_->session().add_dele(*to_dele, last);
+      deles_sent_.insert(deles_sent_.end(), to_dele->begin(), to_dele->end());
     }
   }
+  if (auto r = client_->finish(); !r) return r;
+  count_deleted(deles_sent_, client_->session().dele_refused());
   return {};
 }
 

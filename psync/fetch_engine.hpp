@@ -2,8 +2,9 @@
 // link lock -> journal recovery -> connect + auth -> STAT/UIDL/LIST -> plan (journal says
 // delivered: only DELE; Leave: skip UIDLs in the seen-DB; MaxSize/SizeAction) -> for each
 // batch: pipelined RETRs streamed into delivery transactions (fetch_sink.hpp), one batch
-// commit (journal + directory syncs), then the batch's DELEs -> seen-DB rewrite (Leave) ->
-// QUIT, which must answer +OK. A stop flag ends the sync after the messages in flight (no
+// commit (journal + syncs), then the batch's DELEs; batch k+1's RETRs are already queued
+// while batch k commits, its DELEs queue behind them -> seen-DB rewrite (Leave) -> QUIT,
+// which must answer +OK. A stop flag ends the sync after the messages in flight (no
 // new RETR is sent; those already sent are read, committed and DELEd), with QUIT.
 // It does not schedule, retry or back off (cycle_scheduler.hpp) and writes no psync log line.
 // An optional progress hook hears each step and each message received (for --once, status).

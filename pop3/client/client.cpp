@@ -22,12 +22,18 @@ Client::Client(Transport& transport, ClientOptions options, std::chrono::millise
       buffer_(64 * 1024) {}
 
 Result<void> Client::run() {
-  while (session_.state() == ClientSession::State::busy) {
-    std::string out = session_.take_output();
-    if (!out.empty()) {
-      auto sent = transport_.send(out, std::chrono::steady_clock::now() + io_timeout_);
-      if (!sent) return sent.error();
-    }
+  return run_until([] { return false; });
+}
+
+Result<void> Client::flush() {
+  std::string out = session_.take_output();
+  if (out.empty()) return {};
+  return transport_.send(out, std::chrono::steady_clock::now() + io_timeout_);
+}
+
+Result<void> Client::run_until(const std::function<bool()>& done) {
+  while (session_.state() == ClientSession::State::busy && !done()) {
+    if (auto sent = flush(); !sent) return sent.error();
     auto got = transport_.recv(buffer_, std::chrono::steady_clock::now() + io_timeout_);
     if (!got) return explain_timeout(got.error());
     if (*got == 0) {
@@ -38,7 +44,7 @@ Result<void> Client::run() {
     }
   }
   if (session_.state() == ClientSession::State::failed) return session_.error();
-  return {};
+  return flush();
 }
 
 // A server that accepted the login and then sent nothing at all has stopped answering (e.g.

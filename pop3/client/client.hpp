@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "common/result.hpp"
@@ -40,6 +41,13 @@ class Client {
   // then_quit: QUIT is pipelined behind the last RETR (see ClientSession::retrieve).
   Result<void> retrieve(const std::vector<FetchItem>& items, MessageSink& sink,
                         bool then_quit = false);
+  // Reads and writes until `done()` holds (checked after each chunk read) or the session has
+  // nothing more to do; the commands the replies let into the window are sent before it
+  // returns, so the server goes on sending while the caller works (the fetch engine commits
+  // batch k while batch k+1 arrives). The session may still be busy afterwards.
+  Result<void> run_until(const std::function<bool()>& done);
+  // Reads and writes until the session has nothing more to do (after add_retrieve/add_dele).
+  Result<void> finish() { return run(); }
   // Returns the numbers the server refused to mark deleted. then_quit: QUIT goes behind
   // the last DELE, in the same round trip.
   Result<std::vector<std::uint32_t>> dele(const std::vector<std::uint32_t>& numbers,
@@ -55,6 +63,7 @@ class Client {
 
  private:
   Result<void> run();
+  Result<void> flush();  // sends what the session has queued
   Error explain_timeout(Error e) const;
 
   Transport& transport_;

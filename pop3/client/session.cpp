@@ -39,11 +39,28 @@ bool ClientSession::begin_op(const char* name) {
   return true;
 }
 
+// Adding to a running transfer: only RETR/DELE work may be under way, and no QUIT asked for.
+bool ClientSession::begin_add(const char* name) {
+  if (state_ == State::idle) {
+    state_ = State::busy;
+    return true;
+  }
+  bool other = false;
+  for (const auto* q : {&in_flight_, &queued_}) {
+    for (const auto& p : *q) other = other || (p.cmd != Cmd::retr && p.cmd != Cmd::dele);
+  }
+  if (state_ != State::busy || quit_queued_ || other) {
+    if (state_ != State::failed) fail(ErrorKind::internal, name, "added to other work");
+    return false;
+  }
+  return true;
+}
+
 void ClientSession::send(Cmd cmd, std::string_view line, std::uint32_t number,
-                         std::uint64_t expected) {
+                         std::uint64_t expected, MessageSink* sink) {
   out_ += line;
   out_ += "\r\n";
-  in_flight_.push_back(Pending{cmd, number, expected});
+  in_flight_.push_back(Pending{cmd, number, expected, sink});
   in_flight_bytes_ += expected;
 }
 
@@ -122,21 +139,54 @@ void ClientSession::start_listing() {
 void ClientSession::retrieve(const std::vector<FetchItem>& items, MessageSink& sink,
                              bool then_quit) {
   if (!begin_op("RETR")) return;
-  sink_ = &sink;
-  for (const auto& item : items)
-    queued_.push_back(Pending{Cmd::retr, item.number, item.expected_octets});
-  quit_queued_ = then_quit;
-  if (queued_.empty() && !then_quit) state_ = State::idle;
-  fill_window();
+  queue_retrieve(items, sink, then_quit);
 }
 
 void ClientSession::dele(const std::vector<std::uint32_t>& numbers, bool then_quit) {
   if (!begin_op("DELE")) return;
   dele_refused_.clear();
-  for (auto n : numbers) queued_.push_back(Pending{Cmd::dele, n, 0});
+  queue_dele(numbers, then_quit);
+}
+
+void ClientSession::add_retrieve(const std::vector<FetchItem>& items, MessageSink& sink,
+                                 bool then_quit) {
+  if (!begin_add("RETR")) return;
+  queue_retrieve(items, sink, then_quit);
+}
+
+void ClientSession::add_dele(const std::vector<std::uint32_t>& numbers, bool then_quit) {
+  if (!begin_add("DELE")) return;
+  queue_dele(numbers, then_quit);
+}
+
+void ClientSession::queue_retrieve(const std::vector<FetchItem>& items, MessageSink& sink,
+                                   bool then_quit) {
+  for (const auto& item : items)
+    queued_.push_back(Pending{Cmd::retr, item.number, item.expected_octets, &sink});
+  queued_done(then_quit);
+}
+
+void ClientSession::queue_dele(const std::vector<std::uint32_t>& numbers, bool then_quit) {
+  for (auto n : numbers) queued_.push_back(Pending{Cmd::dele, n, 0, nullptr});
+  queued_done(then_quit);
+}
+
+void ClientSession::queued_done(bool then_quit) {
   quit_queued_ = then_quit;
-  if (queued_.empty() && !then_quit) state_ = State::idle;
+  if (queued_.empty() && in_flight_.empty() && !then_quit) state_ = State::idle;
   fill_window();
+}
+
+std::size_t ClientSession::outstanding(const MessageSink& sink) const {
+  std::size_t n = 0;
+  for (const auto* q : {&in_flight_, &queued_}) {
+    for (const auto& p : *q) n += p.cmd == Cmd::retr && p.sink == &sink ? 1 : 0;
+  }
+  return n;
+}
+
+void ClientSession::drain() {
+  std::erase_if(queued_, [](const Pending& p) { return p.cmd == Cmd::retr; });
 }
 
 void ClientSession::quit() {
@@ -166,9 +216,9 @@ void ClientSession::fill_window() {
       dele_sent_ = true;
       send(Cmd::dele, fmt::format("DELE {}", p.number), p.number);
     } else if (options_.retr_via_top) {
-      send(Cmd::retr, fmt::format("TOP {} 99999999", p.number), p.number, p.expected);
+      send(Cmd::retr, fmt::format("TOP {} 99999999", p.number), p.number, p.expected, p.sink);
     } else {
-      send(Cmd::retr, fmt::format("RETR {}", p.number), p.number, p.expected);
+      send(Cmd::retr, fmt::format("RETR {}", p.number), p.number, p.expected, p.sink);
     }
   }
   if (quit_queued_ && queued_.empty() && in_flight_.size() < max_count) {
@@ -316,10 +366,10 @@ void ClientSession::on_listing_line(std::string_view line) {
 
 void ClientSession::on_retr_reply(const Pending& p, const Reply& reply) {
   if (!reply.ok()) {
-    if (sink_ != nullptr) sink_->refused(p.number, reply);
+    if (p.sink != nullptr) p.sink->refused(p.number, reply);
     return reply_done();
   }
-  if (auto r = sink_->begin(p.number); !r) {
+  if (auto r = p.sink->begin(p.number); !r) {
     return fail_inner("RETR", fmt::format("message {}: ", p.number), r.error());
   }
   mode_ = Mode::body;
@@ -329,6 +379,7 @@ void ClientSession::on_retr_reply(const Pending& p, const Reply& reply) {
 
 std::string_view ClientSession::feed_body(std::string_view bytes) {
   const std::uint32_t number = in_flight_.front().number;
+  MessageSink* const sink = in_flight_.front().sink;
   auto step = decoder_.decode(bytes, chunk_);
   body_bytes_ += chunk_.size();
   if (body_bytes_ > options_.max_message_bytes) {
@@ -337,7 +388,7 @@ std::string_view ClientSession::feed_body(std::string_view bytes) {
     return {};
   }
   if (!chunk_.empty()) {
-    auto r = sink_->data(chunk_);
+    auto r = sink->data(chunk_);
     chunk_.clear();
     if (!r) {
       fail_inner("RETR", fmt::format("message {}: ", number), r.error());
@@ -346,7 +397,7 @@ std::string_view ClientSession::feed_body(std::string_view bytes) {
   }
   if (!step.done) return {};
   mode_ = Mode::line;
-  if (auto r = sink_->end(number); !r) {
+  if (auto r = sink->end(number); !r) {
     fail_inner("RETR", fmt::format("message {}: ", number), r.error());
     return {};
   }

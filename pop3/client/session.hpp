@@ -98,10 +98,18 @@ class ClientSession {
   // session ends as soon as the command is taken (take_output) instead of a round trip later.
   void quit_unanswered();
   bool dele_sent() const { return dele_sent_; }
-  // Sends nothing more of what retrieve()/dele() queued; replies to the commands already
-  // sent are still read (a pipelined window finishes), and a QUIT asked for still follows.
+  // Queue behind whatever is queued or in flight (idle or busy with RETR/DELE, no QUIT asked
+  // for yet), each RETR with its own sink: the fetch engine asks for batch k+1 before it
+  // commits batch k, and for batch k's DELEs once that commit is durable. DELE refusals
+  // accumulate in dele_refused() (dele() starts it afresh).
+  void add_retrieve(const std::vector<FetchItem>& items, MessageSink& sink, bool then_quit = false);
+  void add_dele(const std::vector<std::uint32_t>& numbers, bool then_quit = false);
+  // RETRs for `sink` not yet answered whole (queued or in flight).
+  std::size_t outstanding(const MessageSink& sink) const;
+  // Sends no more of the RETRs queued; replies to the commands already sent are still read
+  // (a pipelined window finishes), queued DELEs and a QUIT asked for still follow.
   // For a stop request (SIGTERM): the transfer ends after the messages in flight.
-  void drain() { queued_.clear(); }
+  void drain();
 
   // Bytes to send to the server now (taken: the session forgets them).
   std::string take_output();
@@ -140,11 +148,17 @@ class ClientSession {
     Cmd cmd;
     std::uint32_t number = 0;
     std::uint64_t expected = 0;
+    MessageSink* sink = nullptr;  // RETR: where the body goes
   };
   enum class Mode { line, listing, body };
 
   bool begin_op(const char* name);
-  void send(Cmd cmd, std::string_view line, std::uint32_t number = 0, std::uint64_t expected = 0);
+  bool begin_add(const char* name);
+  void queue_retrieve(const std::vector<FetchItem>& items, MessageSink& sink, bool then_quit);
+  void queue_dele(const std::vector<std::uint32_t>& numbers, bool then_quit);
+  void queued_done(bool then_quit);
+  void send(Cmd cmd, std::string_view line, std::uint32_t number = 0, std::uint64_t expected = 0,
+            MessageSink* sink = nullptr);
   void fill_window();
   void reply_done();
   void fail(ErrorKind kind, std::string field, std::string text,
@@ -207,7 +221,6 @@ class ClientSession {
   ListListing list_{{}, std::nullopt};
   bool uidl_refused_ = false;
   std::vector<std::uint32_t> dele_refused_;
-  MessageSink* sink_ = nullptr;
   DotDecoder decoder_;
   std::string chunk_;
   std::uint64_t body_bytes_ = 0;

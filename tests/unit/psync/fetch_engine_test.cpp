@@ -716,3 +716,110 @@ TEST_CASE(
   CHECK(batch_lines[0].find(": batch of 2: 1 delivered, 1 sent to the error account, 0 held on "
                             "server") != std::string::npos);
 }
+
+namespace {
+
+// What the engine did, in one order: bytes it sent, and the file system's links and syncfs
+// calls (each logged once it returned).
+struct EventLog {
+  std::vector<std::string> events;
+};
+
+class LoggingTransport final : public psyncd::pop3::Transport {
+ public:
+  LoggingTransport(std::unique_ptr<psyncd::pop3::Transport> inner, EventLog& log)
+      : inner_(std::move(inner)), log_(log) {}
+  const std::string& greeting() const override { return inner_->greeting(); }
+  const std::vector<std::string>& capa() const override { return inner_->capa(); }
+  bool tls_active() const override { return inner_->tls_active(); }
+  psyncd::Result<void> send(std::string_view bytes, psyncd::pop3::Deadline deadline) override {
+    log_.events.push_back("send " + std::string(bytes));
+    return inner_->send(bytes, deadline);
+  }
+  psyncd::Result<std::size_t> recv(std::span<char> buffer,
+                                   psyncd::pop3::Deadline deadline) override {
+    return inner_->recv(buffer, deadline);
+  }
+
+ private:
+  std::unique_ptr<psyncd::pop3::Transport> inner_;
+  EventLog& log_;
+};
+
+class LoggingFs final : public psyncd::fs::ForwardingFileSystem {
+ public:
+  explicit LoggingFs(EventLog& log) : ForwardingFileSystem(psyncd::fs::posix()), log_(log) {}
+  psyncd::Result<void> syncfs(const std::string& path) override {
+    auto r = ForwardingFileSystem::syncfs(path);
+    log_.events.emplace_back("syncfs");
+    return r;
+  }
+  psyncd::Result<void> link_fd(int fd, const std::string& to) override {
+    auto r = ForwardingFileSystem::link_fd(fd, to);
+    log_.events.emplace_back("link");
+    return r;
+  }
+
+ private:
+  EventLog& log_;
+};
+
+}  // namespace
+
+TEST_CASE("fetch: batch k+1 is asked for before batch k commits; a DELE only once it is durable",
+          "[psync][fetch]") {
+  FetchFixture f;
+  f.env.batch_messages = 1;  // three batches of one message
+  EventLog log;
+  LoggingFs fs(log);
+  f.env.fs = &fs;
+  f.env.connect = [inner = f.env.connect, &log](const psyncd::psync::Link& link)
+      -> psyncd::Result<std::unique_ptr<psyncd::pop3::Transport>> {
+    auto t = inner(link);
+    if (!t) return t.error();
+    std::unique_ptr<psyncd::pop3::Transport> logged =
+        std::make_unique<LoggingTransport>(std::move(*t), log);
+    return logged;
+  };
+  const std::string kMsg3 = "Subject: three\r\n\r\nbody 3\r\n";
+  FakePop3Server server(join_steps(
+      {hello_login(),
+       listing({{"u1", kMsg1.size()}, {"u2", kMsg2.size()}, {"u3", kMsg3.size()}}),
+       {expect("RETR 1\r\nRETR 2\r\n"), say(retr_reply(kMsg1) + retr_reply(kMsg2)),
+        expect("DELE 1\r\nRETR 3\r\n"), say("+OK\r\n" + retr_reply(kMsg3)), expect("DELE 2\r\n"),
+        say("+OK\r\n"), expect("DELE 3\r\nQUIT\r\n"), say("+OK\r\n+OK bye\r\n"), expect_close()}}));
+  auto r = f.sync(f.link(server.port()));
+  INFO(info(r));
+  CHECK(r.ok);
+  CHECK(r.messages == 3);
+  CHECK(r.deleted == 3);
+  CHECK(server.finish() == "");
+  CHECK(f.delivered("joe") == std::vector<std::string>{kMsg1, kMsg3, kStored2});  // by content
+  // A batch is durable at the first syncfs that returned after its links; DELE n (batch n)
+  // must not be sent before n batches are.
+  int durable = 0;
+  bool linked = false;
+  int deles = 0;
+  for (const auto& e : log.events) {
+    INFO(e);
+    if (e == "link") linked = true;
+    if (e == "syncfs" && linked) {
+      ++durable;
+      linked = false;
+    }
+    for (int n = 1; n <= 3; ++n) {
+      if (e.rfind("send ", 0) != 0 ||
+          e.find("DELE " + std::to_string(n) + "\r\n") == std::string::npos)
+        continue;
+      CHECK(n <= durable);
+      ++deles;
+    }
+  }
+  CHECK(deles == 3);
+  // The overlap: RETR 2 was on the wire before batch 1's first sync.
+  auto first_sync = std::find(log.events.begin(), log.events.end(), "syncfs");
+  auto retr2 = std::find_if(log.events.begin(), log.events.end(), [](const std::string& e) {
+    return e.rfind("send ", 0) == 0 && e.find("RETR 2\r\n") != std::string::npos;
+  });
+  CHECK(retr2 < first_sync);
+}
