@@ -1,7 +1,9 @@
 #include "psync/fetch_connect.hpp"
 
+#include "common/ascii.hpp"
 #include "common/fs.hpp"
 #include "common/log.hpp"
+#include "psync/cycle_capa_memory.hpp"
 #include "psync/link_outcome.hpp"
 
 namespace psyncd::psync {
@@ -80,11 +82,15 @@ TrustFiles trust_files(const std::string& mail_root) {
 TransportFactory curl_factory(const std::string& mail_root, std::chrono::milliseconds timeout,
                               bool trace, const SharedTls& shared) {
   TrustFiles trust = trust_files(mail_root);
-  return [trust, timeout, trace,
-          shared](const Link& link) -> Result<std::unique_ptr<pop3::Transport>> {
+  auto capa = std::make_shared<CapaMemory>();  // this factory's cycle
+  return [trust, timeout, trace, shared,
+          capa](const Link& link) -> Result<std::unique_ptr<pop3::Transport>> {
     pop3::ConnectOptions options = connect_options(link, trust, timeout);
     options.sessions = shared.sessions;
     options.trust = shared.trust;
+    const std::string server =
+        fmt::format("{}:{}:{}", ascii_lower(options.host), options.port, options.out_bind);
+    if (options.tls == pop3::TlsMode::pop3s) options.known_capa = capa->recall(server);
     if (trace) {
       // Written whatever the log level: the admin asked for it on this run.
       options.trace =
@@ -94,6 +100,8 @@ TransportFactory curl_factory(const std::string& mail_root, std::chrono::millise
     }
     auto t = pop3::CurlTransport::connect(options);
     if (!t) return t.error();
+    if (options.tls == pop3::TlsMode::pop3s && !(*t)->capa_remembered())
+      capa->remember(server, (*t)->capa());
     return std::unique_ptr<pop3::Transport>(std::move(*t));
   };
 }

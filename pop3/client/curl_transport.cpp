@@ -15,7 +15,10 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
+#include <cstdlib>
 #include <mutex>
 #include <system_error>
 
@@ -161,6 +164,19 @@ int debug_callback(CURL*, curl_infotype type, char* data, std::size_t size, void
 
 }  // namespace
 
+// A proxy from the environment applies to pop3s:// (pop3s_proxy, all_proxy) but not in the same
+// way to the https:// a remembered CAPA connects with, so then nothing is remembered.
+bool proxy_in_environment() {
+  static const bool set = [] {
+    for (const char* name :
+         {"pop3s_proxy", "POP3S_PROXY", "all_proxy", "ALL_PROXY", "https_proxy", "HTTPS_PROXY"}) {
+      if (const char* v = std::getenv(name); v != nullptr && *v != '\0') return true;
+    }
+    return false;
+  }();
+  return set;
+}
+
 std::string connect_url(const ConnectOptions& o) {
   const bool implicit = o.tls == TlsMode::pop3s;
   std::uint16_t port = o.port != 0 ? o.port : static_cast<std::uint16_t>(implicit ? 995 : 110);
@@ -245,12 +261,19 @@ Result<std::unique_ptr<CurlTransport>> CurlTransport::connect(const ConnectOptio
   std::unique_ptr<CurlTransport> t(new CurlTransport());
   const std::string url = connect_url(o);
   t->peer_ = url;
+  // With the server's CAPA known, libcurl is asked for a plain TLS connection (CONNECT_ONLY on
+  // https:// stops after the handshake and sends nothing); the POP3 greeting is ours to read.
+  const bool tls_only = o.tls == TlsMode::pop3s && o.known_capa.has_value() &&
+                        !o.known_capa->empty() && !o.tls_details && !proxy_in_environment();
+  const std::string curl_url =
+      tls_only ? "https" + url.substr(std::string_view("pop3s").size()) : url;
   CURL* h = curl_easy_init();
   if (h == nullptr) return error_at(url, ErrorKind::internal, "curl_easy_init failed");
   t->easy_ = h;
   char errbuf[CURL_ERROR_SIZE] = {0};
-  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "pop3,pop3s");
+  curl_easy_setopt(h, CURLOPT_URL, curl_url.c_str());
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, tls_only ? "https" : "pop3,pop3s");
+  if (tls_only) curl_easy_setopt(h, CURLOPT_SSL_ENABLE_ALPN, 0L);
   curl_easy_setopt(h, CURLOPT_CONNECT_ONLY, 1L);
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
@@ -292,6 +315,13 @@ Result<std::unique_ptr<CurlTransport>> CurlTransport::connect(const ConnectOptio
                    (o.tls == TlsMode::stls && t->lines_.stls_accepted());
   if (t->trace_ && !t->tls_active_ && o.tls == TlsMode::stls)
     t->trace_->note("no TLS: the server did not offer or refused STLS; the session is in clear");
+  if (tls_only) {
+    t->capa_known_ = true;
+    t->known_capa_ = *o.known_capa;
+    if (t->trace_) t->trace_->note("CAPA not sent: the server's list from earlier is used");
+    auto greeted = t->read_greeting(std::chrono::steady_clock::now() + o.connect_timeout);
+    if (!greeted) return greeted.error();
+  }
   if (o.tls_details && t->tls_active_) t->read_certificate(o);
   if (!o.cert_sha256.empty()) {
     if (!t->tls_active_) {
@@ -370,7 +400,42 @@ Result<void> CurlTransport::send(std::string_view bytes, Deadline deadline) {
   return {};
 }
 
+// The greeting, when libcurl did not read it: one line, "+OK ...", as libcurl would demand.
+Result<void> CurlTransport::read_greeting(Deadline deadline) {
+  std::string got;
+  std::array<char, 512> chunk{};
+  std::size_t end = std::string::npos;
+  while ((end = got.find('\n')) == std::string::npos) {
+    if (got.size() > ConnectLines::kMaxBytes)
+      return error_at(peer_, ErrorKind::protocol, "greeting or CAPA reply too long");
+    auto n = recv(chunk, deadline);
+    if (!n) return n.error();
+    if (*n == 0) {
+      return error_at(peer_, ErrorKind::unavailable,
+                      "connect: the server closed the connection before its greeting",
+                      ErrorCause::closed);
+    }
+    got.append(chunk.data(), *n);
+  }
+  pending_ = got.substr(end + 1);
+  got.resize(end + 1);
+  (void)lines_.add(got);
+  const std::string& greeting = lines_.greeting();
+  if (greeting.rfind("+OK", 0) != 0) {
+    Error e = error_at(peer_, ErrorKind::protocol, "connect: the server's greeting is not +OK");
+    e.reply = greeting;
+    return e;
+  }
+  return {};
+}
+
 Result<std::size_t> CurlTransport::recv(std::span<char> buffer, Deadline deadline) {
+  if (!pending_.empty()) {
+    const std::size_t n = std::min(buffer.size(), pending_.size());
+    std::copy_n(pending_.begin(), n, buffer.begin());
+    pending_.erase(0, n);
+    return n;
+  }
   for (;;) {
     // Ask curl first: TLS may hold decrypted bytes while the socket itself is quiet.
     std::size_t got = 0;

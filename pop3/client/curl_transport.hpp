@@ -9,7 +9,9 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "common/result.hpp"
 #include "pop3/client/connect_lines.hpp"
@@ -59,6 +61,10 @@ struct ConnectOptions {
   std::shared_ptr<TlsSessionCache> sessions;
   // The CAs, loaded once per process (nullptr: libcurl loads them for every connection).
   std::shared_ptr<TrustStore> trust;
+  // POP3S only: the CAPA list this server gave earlier (psync's per-cycle capability memory).
+  // libcurl then only connects and handshakes, the greeting is read here and CAPA is not
+  // sent: one round trip less. Not used when a proxy is set in the environment.
+  std::optional<std::vector<std::string>> known_capa;
   // --probe: collect TlsDetails (protocol, cipher, certificate, verification).
   bool tls_details = false;
 };
@@ -74,7 +80,11 @@ class CurlTransport final : public Transport {
   CurlTransport& operator=(const CurlTransport&) = delete;
 
   const std::string& greeting() const override { return lines_.greeting(); }
-  const std::vector<std::string>& capa() const override { return lines_.capa(); }
+  const std::vector<std::string>& capa() const override {
+    return capa_known_ ? known_capa_ : lines_.capa();
+  }
+  // The CAPA list came from ConnectOptions::known_capa (no CAPA was sent).
+  bool capa_remembered() const { return capa_known_; }
   bool tls_active() const override { return tls_active_; }
   const TlsDetails* tls_details() const override {
     return want_details_ && tls_active_ ? &details_ : nullptr;
@@ -91,12 +101,16 @@ class CurlTransport final : public Transport {
   static std::size_t on_header(char* data, std::size_t size, std::size_t count, void* self);
   void read_certificate(const ConnectOptions& options);
   void use_shared_tls(const ConnectOptions& options);
+  Result<void> read_greeting(Deadline deadline);
 
   void* easy_ = nullptr;  // CURL*; kept opaque so curl.h stays inside the .cpp
   std::string peer_;      // "host:port" for messages
   ConnectLines lines_;
   bool lines_overflow_ = false;
   bool tls_active_ = false;
+  bool capa_known_ = false;
+  std::vector<std::string> known_capa_;
+  std::string pending_;  // bytes read behind the greeting, handed out by recv() first
   std::shared_ptr<ProtocolTrace> trace_;
   std::shared_ptr<CurlShare> share_;  // outlive easy_, which uses them
   std::shared_ptr<void> store_;       // X509_STORE*
