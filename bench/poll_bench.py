@@ -15,11 +15,17 @@ what is there:
   mpop -P 32      xargs -P 32, one mpop per account
   fetchmail -d    fetchmail's daemon: one poll cycle after SIGUSR1 (200-link POP3S only)
 
-"several servers" spreads the links over 4 proxies on 127.0.0.1-4 (four remote hosts to
-psyncd's per-host limit). Prints wall seconds, CPU per link, peak RSS and psyncd / best mpop
-for each workload, and checks the targets of docs/performance.md ("Polling many links").
+  baseline --once psyncd --once with another build (--baseline BIN), to measure a change
 
-Usage: poll_bench.py PSYNCD_BIN WORK_DIR [--quick]   (--quick: the 200-link POP3S workloads)
+"4 servers" spreads the links over 4 proxies on 127.0.0.1-4 (four remote hosts to psyncd's
+per-host limit). "system CAs" runs psyncd alone without MAIL_ROOT/certs.pem, so each link is
+verified against libcurl's built-in CA bundle (and fails, the test server not being in it):
+it measures what loading and using the system CAs costs per link. Prints wall seconds, CPU
+per link, peak RSS and psyncd / best mpop for each workload, and checks the target of
+docs/performance.md ("Polling many links").
+
+Usage: poll_bench.py PSYNCD_BIN WORK_DIR [--quick] [--baseline OTHER_PSYNCD_BIN]
+  --quick: the 200-link POP3S workloads only
 """
 import os
 import signal
@@ -87,9 +93,10 @@ def write_cert(directory):
 
 class Workload:
     def __init__(self, name, links, tls, delay_ms, servers=1, peers=("mpop -P 32",),
-                 target=None):
+                 target=None, system_cas=False):
         self.name, self.links, self.tls, self.delay_ms = name, links, tls, delay_ms
         self.servers, self.peers, self.target = servers, peers, target
+        self.system_cas = system_cas
 
 
 def delta(before, after):
@@ -137,13 +144,23 @@ class Bench:
     def delivered(self, root):
         return sum(len(files) for _, _, files in os.walk(os.path.join(root, "domains")))
 
-    def psyncd_once(self):
+    def psyncd_once(self, binary=None):
         root = self.mail_root()
         expect = self.refill()
+        if self.wl.system_cas:
+            # No certs.pem: every link is checked against libcurl's built-in CA bundle, which
+            # does not hold the test server's certificate, so each fails after the handshake.
+            os.unlink(os.path.join(root, "certs.pem"))
         side0 = self.side()
-        wall, cpu, rss, rc, err = run_measured([self.binary, "-Ms", root, "--once", "-P-", "-B-",
-                                                "-Yt", str(WORKERS)])
+        wall, cpu, rss, rc, err = run_measured([binary or self.binary, "-Ms", root, "--once",
+                                                "-P-", "-B-", "-Yt", str(WORKERS)])
         side = delta(side0, self.side())
+        if self.wl.system_cas:
+            refused = err.count("certificate")
+            if rc != 75 or refused < self.n:
+                raise RuntimeError(f"psyncd --once with system CAs: exit {rc}, {refused} "
+                                   f"certificate errors for {self.n} links\n{err[-2000:]}")
+            return wall, cpu, rss, side
         if rc != 0 or self.delivered(root) != expect:
             raise RuntimeError(f"psyncd --once: exit {rc}, delivered {self.delivered(root)} of "
                                f"{expect}\n{err[-2000:]}")
@@ -289,7 +306,7 @@ class Bench:
         raise RuntimeError("fetchmail: no 'sleeping at' in time")
 
 
-def run_workload(binary, work, dv, wl):
+def run_workload(binary, work, dv, wl, baseline=None):
     proxies, endpoints = [], []
     try:
         for s in range(wl.servers):
@@ -302,11 +319,13 @@ def run_workload(binary, work, dv, wl):
         os.makedirs(b.work)
         tools = {"psyncd --once": b.psyncd_once, "psyncd daemon": b.psyncd_daemon,
                  "mpop": lambda: b.mpop(False), "mpop -P 32": lambda: b.mpop(True),
-                 "fetchmail -d": b.fetchmail_daemon}
+                 "fetchmail -d": b.fetchmail_daemon,
+                 "baseline --once": lambda: b.psyncd_once(baseline)}
         results = {}
         b.side = lambda: (tree_cpu_s(dv.master_pid()),
                           sum(proc_cpu_s(p.pid) for p in proxies), machine_busy_s())
-        for name in ("psyncd --once", "psyncd daemon") + tuple(wl.peers):
+        ours = ("psyncd --once",) if wl.system_cas else ("psyncd --once", "psyncd daemon")
+        for name in ours + (("baseline --once",) if baseline else ()) + tuple(wl.peers):
             try:
                 results[name] = tools[name]()
             except (RuntimeError, subprocess.TimeoutExpired) as e:
@@ -321,11 +340,15 @@ def run_workload(binary, work, dv, wl):
 def main(argv):
     binary, work = os.path.abspath(argv[1]), os.path.abspath(argv[2])
     quick = "--quick" in argv
+    baseline = None
+    if "--baseline" in argv:
+        baseline = os.path.abspath(argv[argv.index("--baseline") + 1])
     workloads = [
         Workload("200 POP3S 20ms", 200, "pop3s", 20,
                  peers=("mpop -P 32", "mpop", "fetchmail -d"), target=0.5),
         Workload("200 POP3S 0ms", 200, "pop3s", 0, peers=("mpop -P 32", "mpop")),
         Workload("200 POP3S 20ms 4 servers", 200, "pop3s", 20, servers=4),
+        Workload("200 POP3S 0ms system CAs", 200, "pop3s", 0, peers=(), system_cas=True),
     ]
     if not quick:
         workloads += [Workload("100 STLS 20ms", 100, "stls", 20, peers=("mpop -P 32", "mpop")),
@@ -342,7 +365,7 @@ def main(argv):
         os.makedirs(warm.work)
         warm.mpop(True)
         for wl in workloads:
-            results = run_workload(binary, work, dv, wl)
+            results = run_workload(binary, work, dv, wl, baseline)
             print(f"{wl.name}: {wl.links} links, 1 in {MAIL_EVERY} with {MAIL_PER_ACCOUNT} "
                   f"messages (Dovecot and the proxy share the {CPUS} CPUs: their CPU / {CPUS} "
                   f"is a floor under any tool's time):", flush=True)

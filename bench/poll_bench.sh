@@ -4,7 +4,7 @@
 # Dovecot through bench/proxy.py at 0 and 20 ms RTT. Prints wall, CPU per link, peak RSS and
 # ratios (bench/poll_bench.py says what each run does); exit 1 when a target is missed.
 # Bounded to about 15 minutes. Environment: BUILD_DIR (default build); QUICK=1 runs the
-# 200-link POP3S workloads only.
+# 200-link POP3S workloads only; BASELINE=path/to/other/psyncd adds that build's --once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${BUILD_DIR:-build}
@@ -21,4 +21,5 @@ export PYTHONPATH="$PWD/tests/integration"
 ulimit -n 8192 2>/dev/null || true
 args=()
 [ "${QUICK:-0}" = 1 ] && args+=(--quick)
+[ -n "${BASELINE:-}" ] && args+=(--baseline "$BASELINE")
 timeout 900 python3 bench/poll_bench.py "$build/app/psyncd" "$work" "${args[@]}"
