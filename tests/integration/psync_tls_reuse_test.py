@@ -9,6 +9,7 @@ tell whether a handshake resumed a session (Dovecot cannot):
   - every session ends with a QUIT, also the ones that have nothing to commit;
   - after certs.pem stops trusting the server, no session is resumed past the change: the
     next cycle fails both links on the certificate, and the server sees no login;
+  - a -ERR greeting read without libcurl (remembered CAPA) fails that link only, quoting it;
   - the daemon logs one "psync cycle: N links, F failed, M messages, T s" line per cycle.
 The server is scripted (empty maildrops) because only the TLS layer is under test here."""
 import os
@@ -45,6 +46,7 @@ class Pop3sServer:
         self.port = self.sock.getsockname()[1]
         self.sessions = []  # (resumed, [commands])
         self.failed_handshakes = 0
+        self.refuse_from = None  # sessions from this index on are greeted with -ERR
         self.lock = threading.Lock()
         threading.Thread(target=self.accept_loop, daemon=True).start()
 
@@ -68,9 +70,13 @@ class Pop3sServer:
         commands = []
         with self.lock:
             self.sessions.append((conn.session_reused, commands))
+            refuse = self.refuse_from is not None and len(self.sessions) > self.refuse_from
         replies = {"CAPA": "+OK\r\nUSER\r\nPIPELINING\r\nUIDL\r\n.\r\n", "STAT": "+OK 0 0\r\n",
                    "UIDL": "+OK\r\n.\r\n", "LIST": "+OK\r\n.\r\n"}
         try:
+            if refuse:
+                conn.sendall(b"-ERR [SYS/TEMP] too busy, try later\r\n")
+                return
             conn.sendall(b"+OK ready\r\n")
             buf = b""
             while True:
@@ -101,7 +107,9 @@ def main():
         cert_a, key_a = make_cert(tmp, "server-a")
         cert_b, _ = make_cert(tmp, "other-b")
         server = Pop3sServer(cert_a, key_a)
-        mr = MailRoot(os.path.join(tmp, "root"), ["u1", "u2"])
+        # No failure delays: every cycle polls both links, whatever the last one did.
+        mr = MailRoot(os.path.join(tmp, "root"), ["u1", "u2"],
+                      server_vars={"PsyncFailedHostDelay": "0", "PsyncFailedAccountDelay": "0"})
         where = f"127.0.0.1:{server.port}"
         mr.set_links([("ex.test", "u1", where, "r1", "pw1", "POP3S"),
                       ("ex.test", "u2", where, "r2", "pw2", "POP3S")])
@@ -153,6 +161,23 @@ def main():
                 text = f.read()
             check("certificate" in text.split(cycle_lines(log_path)[1])[-1].lower(),
                   "the failure names the certificate", text[-2000:])
+
+            # Trusted again; the cycle's second connection, which reads the greeting itself
+            # (CAPA remembered from the first), is greeted with -ERR.
+            with open(cert_a) as src, open(certs, "w") as dst:
+                dst.write(src.read())
+            with server.lock:
+                server.refuse_from = len(server.sessions) + 1
+            with open(trigger, "w"):
+                pass
+            check(wait_for(lambda: len(cycle_lines(log_path)) == 4, 30), "fourth cycle ran",
+                  open(log_path).read())
+            fourth = cycle_lines(log_path)[3]
+            check("2 links, 1 failed" in fourth, "only the -ERR greeted link fails", fourth)
+            with open(log_path) as f:
+                tail = f.read().split(cycle_lines(log_path)[2])[-1]
+            check("greeting is not +OK" in tail and "too busy, try later" in tail,
+                  "the failure says the greeting was refused and quotes the server", tail)
         finally:
             p.terminate()
             p.wait(timeout=30)
