@@ -209,7 +209,9 @@ void CurlTransport::use_shared_tls(const ConnectOptions& o) {
   CURL* h = as_curl(easy_);
   const bool check_chain = o.verify && o.pinned_key.empty() && o.cert_sha256.empty();
   std::uint64_t generation = 0;
-  if (o.trust && check_chain) store_ = o.trust->store_for(o.ca_file, o.ca_path, generation);
+  // A clear-text link never needs the CAs (STLS may, so it loads them).
+  if (o.trust && check_chain && o.tls != TlsMode::none)
+    store_ = o.trust->store_for(o.ca_file, o.ca_path, generation);
   if (store_) {
     curl_easy_setopt(h, CURLOPT_CAINFO, nullptr);
     curl_easy_setopt(h, CURLOPT_CAPATH, nullptr);
