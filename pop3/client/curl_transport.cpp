@@ -317,13 +317,6 @@ Result<std::unique_ptr<CurlTransport>> CurlTransport::connect(const ConnectOptio
                    (o.tls == TlsMode::stls && t->lines_.stls_accepted());
   if (t->trace_ && !t->tls_active_ && o.tls == TlsMode::stls)
     t->trace_->note("no TLS: the server did not offer or refused STLS; the session is in clear");
-  if (tls_only) {
-    t->capa_known_ = true;
-    t->known_capa_ = *o.known_capa;
-    if (t->trace_) t->trace_->note("CAPA not sent: the server's list from earlier is used");
-    auto greeted = t->read_greeting(std::chrono::steady_clock::now() + o.connect_timeout);
-    if (!greeted) return greeted.error();
-  }
   if (o.tls_details && t->tls_active_) t->read_certificate(o);
   if (!o.cert_sha256.empty()) {
     if (!t->tls_active_) {
@@ -342,6 +335,14 @@ Result<std::unique_ptr<CurlTransport>> CurlTransport::connect(const ConnectOptio
                                   with_colons(got), with_colons(o.cert_sha256)),
                       ErrorCause::tls_pin_mismatch);
     }
+  }
+  // After the pin check: nothing is read from a server that has not been trusted yet.
+  if (tls_only) {
+    t->capa_known_ = true;
+    t->known_capa_ = *o.known_capa;
+    if (t->trace_) t->trace_->note("CAPA not sent: the server's list from earlier is used");
+    auto greeted = t->read_greeting(std::chrono::steady_clock::now() + o.connect_timeout);
+    if (!greeted) return greeted.error();
   }
   return t;
 }

@@ -12,10 +12,10 @@ namespace {
 X509_STORE* load_store(const std::string& file, const std::string& dir) {
   X509_STORE* store = X509_STORE_new();
   if (store == nullptr) return nullptr;
-  bool any = false;
-  if (!file.empty()) any = X509_STORE_load_file(store, file.c_str()) == 1 || any;
-  if (!dir.empty()) any = X509_STORE_load_path(store, dir.c_str()) == 1 || any;
-  if (!any) {
+  // A CA file that does not load whole is left to libcurl, whose error names it.
+  const bool file_ok = file.empty() || X509_STORE_load_file(store, file.c_str()) == 1;
+  const bool dir_ok = !dir.empty() && X509_STORE_load_path(store, dir.c_str()) == 1;
+  if (!file_ok || (file.empty() && !dir_ok)) {
     X509_STORE_free(store);
     return nullptr;
   }
