@@ -146,7 +146,8 @@ class Bench:
 
     def psyncd_once(self, binary=None):
         root = self.mail_root()
-        expect = self.refill()
+        # With system CAs no link gets past the handshake: mail given now would stay behind.
+        expect = 0 if self.wl.system_cas else self.refill()
         if self.wl.system_cas:
             # No certs.pem: every link is checked against libcurl's built-in CA bundle, which
             # does not hold the test server's certificate, so each fails after the handshake.
