@@ -25,39 +25,13 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration"))
+sys.path.insert(0, HERE)
+from bench_proc import machine_busy_s, proc_cpu_s, start_proxy  # noqa: E402
 from harness import dovecot  # noqa: E402
 from psync_mailroot import MailRoot  # noqa: E402
 
 ACCOUNTS, MESSAGES, SIZE = 10, 300, 4096
 CPUS = len(os.sched_getaffinity(0))
-
-
-def start_proxy(target_port, delay_ms):
-    p = subprocess.Popen([sys.executable, os.path.join(HERE, "proxy.py"), "--target",
-                          f"127.0.0.1:{target_port}", "--listen", "127.0.0.1:0",
-                          "--delay-ms", str(delay_ms)],
-                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    return p, int(p.stdout.readline().split()[1])
-
-
-def proc_cpu_s(pid, reaped=False):
-    """CPU seconds of a live process; with `reaped`, plus its reaped children's (Dovecot's
-    master reaps the pop3 process of every login)."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            v = f.read().rsplit(")", 1)[1].split()
-    except (OSError, TypeError):
-        return 0.0
-    return sum(int(x) for x in v[11:15 if reaped else 13]) / os.sysconf("SC_CLK_TCK")
-
-
-def machine_busy_s():
-    """CPU-seconds all CPUs have been busy since boot (/proc/stat: everything but idle and
-    iowait), so also the kernel's writeback threads and interrupts that no process is
-    charged for."""
-    with open("/proc/stat") as f:
-        v = [int(x) for x in f.readline().split()[1:]]
-    return (sum(v) - v[3] - v[4]) / os.sysconf("SC_CLK_TCK")
 
 
 def children_cpu_s():
