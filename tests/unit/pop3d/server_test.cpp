@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <cerrno>
 #include <mutex>
 #include <thread>
 
@@ -34,7 +35,8 @@ class Client {
   }
   ~Client() { ::close(fd_); }
   bool connected() const { return connected_; }
-  void send(const std::string& s) { (void)!::write(fd_, s.data(), s.size()); }
+  // MSG_NOSIGNAL: a test that writes after the server closed gets EPIPE, not SIGPIPE.
+  void send(const std::string& s) { (void)!::send(fd_, s.data(), s.size(), MSG_NOSIGNAL); }
   std::string until(const std::string& end) {
     while (buf_.find(end) == std::string::npos) {
       char tmp[4096];
@@ -42,7 +44,9 @@ class Client {
       if (n <= 0) {
         std::string rest = std::move(buf_);
         buf_.clear();
-        return rest + (n == 0 ? "<EOF>" : "<ERR>");
+        // A close with client bytes still unread makes the server's kernel send a reset.
+        const char* end_mark = n == 0 ? "<EOF>" : errno == ECONNRESET ? "<RESET>" : "<ERR>";
+        return rest + end_mark;
       }
       buf_.append(tmp, static_cast<std::size_t>(n));
     }
@@ -480,10 +484,12 @@ TEST_CASE("Server: Pop3LoginTimeout ends a login that takes too long, however bu
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   });
-  const std::string got = c.line();  // EOF once the deadline passed; <ERR> after 10 s if not
+  // Closed once the deadline passed: EOF, or a reset when the server closed with trickled
+  // bytes unread (more likely on a busy machine); <ERR> after 10 s if it never closed.
+  const std::string got = c.line();
   done = true;
   trickle.join();
-  CHECK(got == "<EOF>");
+  CHECK((got == "<EOF>" || got == "<RESET>"));
 }
 
 TEST_CASE("Server: Pop3MaxConnPerIP caps one address; refusals are logged once per 10 s") {
