@@ -96,7 +96,7 @@ class LinkSync {
   Result<void> list_and_plan();
   struct OpenBatch;
   Result<void> transfer();
-  std::unique_ptr<OpenBatch> request_batch(const std::vector<pop3::FetchItem>& items, bool last);
+  std::unique_ptr<OpenBatch> request_batch(const std::vector<pop3::FetchItem>& items);
   Result<std::vector<std::uint32_t>> settle_batch(OpenBatch& open, const Result<void>& got);
   // After the batch commit: the message's recipients for the SMTP gateway; true when settled.
   bool relay(const MessageOutcome& o);
@@ -348,13 +348,17 @@ struct LinkSync::OpenBatch {
   CountingSink counting;
 };
 
-// last: in Leave mode (nothing to delete after the commit) QUIT follows the last RETR.
+// QUIT never rides behind the last RETR, not even in Leave mode where nothing follows it:
+// Dovecot over TLS then lost the tail of its output (the last message and QUIT's +OK) in
+// about 1 session in 100, failing the link although the server had sent everything
+// (docs/performance.md §5.3). A session without DELEs sends QUIT after the last reply and
+// does not wait for its answer (Client::quit), so this costs no round trip.
 std::unique_ptr<LinkSync::OpenBatch> LinkSync::request_batch(
-    const std::vector<pop3::FetchItem>& items, bool last) {
+    const std::vector<pop3::FetchItem>& items) {
   auto open = std::make_unique<OpenBatch>(*this);
   if (env_.route.relay != nullptr && env_.relay_sender != nullptr)
     open->sink.set_relay_dir(tmp_dir_);
-  client_->session().add_retrieve(items, open->counting, last && leave_mode(link_.auth));
+  client_->session().add_retrieve(items, open->counting, false);
   return open;
 }
 
@@ -470,7 +474,7 @@ Result<void> LinkSync::transfer() {
   std::deque<std::unique_ptr<OpenBatch>> open;
   size_t next = 0;
   auto ask = [&] {
-    open.push_back(request_batch(batches[next], next + 1 == batches.size()));
+    open.push_back(request_batch(batches[next]));
     ++next;
   };
   if (!batches.empty()) ask();
