@@ -358,7 +358,7 @@ std::unique_ptr<LinkSync::OpenBatch> LinkSync::request_batch(
   auto open = std::make_unique<OpenBatch>(*this);
   if (env_.route.relay != nullptr && env_.relay_sender != nullptr)
     open->sink.set_relay_dir(tmp_dir_);
-  client_->session().add_retrieve(items, open->counting, false);
+  client_->session().add_retrieve(items, open->counting);
   return open;
 }
 

@@ -113,13 +113,10 @@ Result<std::vector<std::uint32_t>> Client::dele(const std::vector<std::uint32_t>
 
 Result<void> Client::quit() {
   if (closed()) return {};
-  if (session_.dele_sent()) {
-    session_.quit();
-    return run();
-  }
+  session_.quit_when_needed();
+  if (!closed()) return run();  // DELEs wait on the +OK
   // Nothing to commit: QUIT is a courtesy, its reply is not awaited and a failure to send it
   // changes nothing.
-  session_.quit_unanswered();
   (void)transport_.send(session_.take_output(), std::chrono::steady_clock::now() + io_timeout_);
   return {};
 }

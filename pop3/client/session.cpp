@@ -148,10 +148,9 @@ void ClientSession::dele(const std::vector<std::uint32_t>& numbers, bool then_qu
   queue_dele(numbers, then_quit);
 }
 
-void ClientSession::add_retrieve(const std::vector<FetchItem>& items, MessageSink& sink,
-                                 bool then_quit) {
+void ClientSession::add_retrieve(const std::vector<FetchItem>& items, MessageSink& sink) {
   if (!begin_add("RETR")) return;
-  queue_retrieve(items, sink, then_quit);
+  queue_retrieve(items, sink, false);
 }
 
 void ClientSession::add_dele(const std::vector<std::uint32_t>& numbers, bool then_quit) {
@@ -194,7 +193,7 @@ void ClientSession::quit() {
   send(Cmd::quit, "QUIT");
 }
 
-void ClientSession::quit_unanswered() {
+void ClientSession::quit_when_needed() {
   if (dele_sent_) return quit();  // the +OK commits the deletions: it must be read
   if (!begin_op("QUIT")) return;
   out_ += "QUIT\r\n";

@@ -94,15 +94,16 @@ class ClientSession {
   void retrieve(const std::vector<FetchItem>& items, MessageSink& sink, bool then_quit = false);
   void dele(const std::vector<std::uint32_t>& numbers, bool then_quit = false);
   void quit();
-  // QUIT for a session that sent no DELE: nothing waits on the server's UPDATE state, so the
+  // QUIT, its reply awaited only when it is needed: after a DELE (the +OK commits the
+  // deletions) this is quit(); with none, nothing waits on the server's UPDATE state, so the
   // session ends as soon as the command is taken (take_output) instead of a round trip later.
-  void quit_unanswered();
+  void quit_when_needed();
   bool dele_sent() const { return dele_sent_; }
   // Queue behind whatever is queued or in flight (idle or busy with RETR/DELE, no QUIT asked
   // for yet), each RETR with its own sink: the fetch engine asks for batch k+1 before it
   // commits batch k, and for batch k's DELEs once that commit is durable. DELE refusals
   // accumulate in dele_refused() (dele() starts it afresh).
-  void add_retrieve(const std::vector<FetchItem>& items, MessageSink& sink, bool then_quit = false);
+  void add_retrieve(const std::vector<FetchItem>& items, MessageSink& sink);
   void add_dele(const std::vector<std::uint32_t>& numbers, bool then_quit = false);
   // RETRs for `sink` not yet answered whole (queued or in flight).
   std::size_t outstanding(const MessageSink& sink) const;

@@ -486,7 +486,7 @@ TEST_CASE("client session: QUIT without a DELE is not answered, with one it is",
     Talk t(options(), by_byte);
     login(t);
     CHECK_FALSE(t.s.dele_sent());
-    t.s.quit_unanswered();
+    t.s.quit_when_needed();
     CHECK(t.s.state() == State::closed);
     CHECK(t.client() == "QUIT\r\n");
   }
@@ -497,7 +497,7 @@ TEST_CASE("client session: QUIT without a DELE is not answered, with one it is",
     t.client();
     t.server("+OK\r\n");
     CHECK(t.s.dele_sent());
-    t.s.quit_unanswered();
+    t.s.quit_when_needed();
     CHECK(t.client() == "QUIT\r\n");
     CHECK(t.s.state() == State::busy);
     t.server("+OK bye\r\n");
