@@ -19,22 +19,17 @@
 #include <array>
 #include <cerrno>
 #include <cstdlib>
-#include <mutex>
 #include <system_error>
 
 #include "common/ascii.hpp"
 #include "pop3/client/cert_fingerprint.hpp"
+#include "pop3/client/curl_global.hpp"
 
 namespace psyncd::pop3 {
 
 namespace {
 
 CURL* as_curl(void* p) { return static_cast<CURL*>(p); }
-
-void global_init_once() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 ErrorKind kind_of(CURLcode rc) {
   switch (rc) {
@@ -87,6 +82,11 @@ Error error_at(const std::string& peer, ErrorKind kind, std::string text,
   return e;
 }
 
+// The chain and host name are checked unless NoVerify or a pin (the trust anchor) says not.
+bool checks_chain(const ConnectOptions& o) {
+  return o.verify && o.pinned_key.empty() && o.cert_sha256.empty();
+}
+
 void set_tls_options(CURL* h, const ConnectOptions& o) {
   switch (o.tls) {
     case TlsMode::none:
@@ -101,7 +101,7 @@ void set_tls_options(CURL* h, const ConnectOptions& o) {
     case TlsMode::pop3s:
       break;  // the scheme does it
   }
-  const bool check_chain = o.verify && o.pinned_key.empty() && o.cert_sha256.empty();
+  const bool check_chain = checks_chain(o);
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, check_chain ? 1L : 0L);
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, check_chain ? 2L : 0L);
   // CAINFO replaces the built-in bundle, but the built-in CA directory stays in use, so
@@ -207,7 +207,7 @@ int CurlTransport::on_debug(int type, char* data, std::size_t size, void* self) 
 // The process-wide TLS state: resumable sessions and the loaded CA store.
 void CurlTransport::use_shared_tls(const ConnectOptions& o) {
   CURL* h = as_curl(easy_);
-  const bool check_chain = o.verify && o.pinned_key.empty() && o.cert_sha256.empty();
+  const bool check_chain = checks_chain(o);
   std::uint64_t generation = 0;
   // A clear-text link never needs the CAs (STLS may, so it loads them).
   if (o.trust && check_chain && o.tls != TlsMode::none)
@@ -259,7 +259,7 @@ std::size_t CurlTransport::on_header(char* data, std::size_t size, std::size_t c
 }
 
 Result<std::unique_ptr<CurlTransport>> CurlTransport::connect(const ConnectOptions& o) {
-  global_init_once();
+  curl_global_init_once();
   std::unique_ptr<CurlTransport> t(new CurlTransport());
   const std::string url = connect_url(o);
   t->peer_ = url;

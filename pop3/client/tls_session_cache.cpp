@@ -2,6 +2,8 @@
 
 #include <curl/curl.h>
 
+#include "pop3/client/curl_global.hpp"
+
 namespace psyncd::pop3 {
 
 namespace {
@@ -21,8 +23,7 @@ std::size_t slot(int data, std::size_t slots) {
 }  // namespace
 
 std::shared_ptr<CurlShare> CurlShare::create() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  curl_global_init_once();
   std::shared_ptr<CurlShare> share(new CurlShare());
   CURLSH* h = curl_share_init();
   if (h == nullptr) return nullptr;

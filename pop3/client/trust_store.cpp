@@ -5,6 +5,8 @@
 #include <openssl/x509_vfy.h>
 #include <sys/stat.h>
 
+#include "pop3/client/curl_global.hpp"
+
 namespace psyncd::pop3 {
 
 namespace {
@@ -39,6 +41,7 @@ TrustStore::~TrustStore() {
 std::pair<std::string, std::string> TrustStore::builtin_locations() {
   static const std::pair<std::string, std::string> builtin = [] {
     std::pair<std::string, std::string> out;
+    curl_global_init_once();
     CURL* h = curl_easy_init();
     if (h == nullptr) return out;
     char* file = nullptr;
