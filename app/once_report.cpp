@@ -54,20 +54,7 @@ class Collected final : public psync::CycleObserver {
 }  // namespace
 
 std::string OnceTally::add(const psync::LinkReport& report) {
-  using psync::OutcomeKind;
-  OutcomeKind kind = psync::kind_of(report);
-  if (kind == OutcomeKind::ok)
-    ++ok_;
-  else if (kind == OutcomeKind::held)
-    ++held_;
-  else if (psync::is_failure(kind))
-    ++failed_;
-  else
-    ++other_;
-  if (report.outcome == psync::LinkOutcome::ran) {
-    msgs_ += report.result.messages;
-    bytes_ += report.result.bytes;
-  }
+  tally_.count(report);
   std::string out = psync::summary_line(report) + "\n";
   if (auto hint = advice(report); !hint.empty()) out += "    what to do: " + hint + "\n";
   return out;
@@ -76,7 +63,8 @@ std::string OnceTally::add(const psync::LinkReport& report) {
 std::string OnceTally::totals_line() const {
   return fmt::format(
       "psyncd --once: {} links: {} ok, {} held, {} failed, {} not run; {} msgs {} bytes\n",
-      ok_ + held_ + failed_ + other_, ok_, held_, failed_, other_, msgs_, bytes_);
+      tally_.links(), tally_.ok, tally_.held, tally_.failed, tally_.not_run, tally_.msgs,
+      tally_.bytes);
 }
 
 int run_once_report(const Options& options, std::ostream& out, std::ostream& err, bool live) {

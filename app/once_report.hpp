@@ -10,12 +10,13 @@
 #include <ostream>
 #include <string>
 
+#include "app/link_tally.hpp"
 #include "app/options.hpp"
 #include "psync/link_outcome.hpp"
 
 namespace psyncd::app {
 
-// Counts link outcomes for the totals line.
+// Counts link outcomes for the totals line (link_tally.hpp).
 class OnceTally {
  public:
   // The link's summary line as printed, plus a "    what to do: ..." line when there is advice.
@@ -24,8 +25,7 @@ class OnceTally {
   std::string totals_line() const;
 
  private:
-  unsigned ok_ = 0, held_ = 0, failed_ = 0, other_ = 0;
-  uint64_t msgs_ = 0, bytes_ = 0;
+  LinkTally tally_;
 };
 
 // run_psync in --once mode with the annotated output; `live`: stdout is a terminal, show the

@@ -1,10 +1,10 @@
 #include "app/psync_runner.hpp"
 
 #include <chrono>
-#include <cstdint>
 #include <thread>
 
 #include "app/advice.hpp"
+#include "app/link_tally.hpp"
 #include "common/log.hpp"
 #include "psync/cycle_trigger.hpp"
 #include "psync/psync_service.hpp"
@@ -60,14 +60,10 @@ void run_cycle_logged(psync::PsyncService& service, const Clock& clock) {
   }
   // One line per cycle, so an admin (and bench/poll_bench.py) sees what a poll costs.
   const std::chrono::duration<double> took = clock.steady_now() - start;
-  std::size_t failed = 0;
-  std::uint64_t messages = 0;
-  for (const auto& l : report->links) {
-    if (psync::is_failure(psync::kind_of(l))) ++failed;
-    messages += l.result.messages;
-  }
+  LinkTally tally;
   for (const auto& p : report->problems) log::warn("{}", p);
   for (const auto& l : report->links) {
+    tally.count(l);
     // The daemon's log says what --once says: the link, the step, and what to do.
     std::string line = psync::summary_line(l);
     std::string hint = advice(l);
@@ -78,8 +74,8 @@ void run_cycle_logged(psync::PsyncService& service, const Clock& clock) {
     else
       log::info("psync: {}", line);
   }
-  log::info("psync cycle: {} links, {} failed, {} messages, {:.3f} s", report->links.size(), failed,
-            messages, took.count());
+  log::info("psync cycle: {} links, {} failed, {} messages, {:.3f} s", tally.links(), tally.failed,
+            tally.msgs, took.count());
 }
 
 }  // namespace
