@@ -9,7 +9,6 @@
 // CPU per message (user + system), the store's cost without the disk waits.
 // Usage: bench_delivery DIR [messages=10000] [size=4096] [batch=100] [per_file_messages=1000]
 #include <fmt/format.h>
-#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
@@ -17,6 +16,7 @@
 #include <filesystem>
 #include <string>
 
+#include "bench/process_cpu.hpp"
 #include "spool/delivery_batch.hpp"
 #include "spool/unique_name.hpp"
 
@@ -49,18 +49,6 @@ struct Run {
   spool::DeliveryBatch::Sync sync;
 };
 
-// User + system CPU of this process: the store's own cost, without the time spent waiting
-// for the disk.
-double seconds(const timeval& t) {
-  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
-}
-
-double cpu_seconds() {
-  rusage ru{};
-  ::getrusage(RUSAGE_SELF, &ru);
-  return seconds(ru.ru_utime) + seconds(ru.ru_stime);
-}
-
 int fail(const Error& e) {
   std::fprintf(stderr, "bench_delivery: %s\n", e.to_string().c_str());
   return 1;
@@ -74,7 +62,7 @@ int run(const std::string& base, const Run& r, const std::string& message) {
   auto journal = spool::DeliveryJournal::open(fs, spool::journal_path(root, "pop.x.org", "joe"));
   if (!journal) return fail(journal.error());
   long syncs_before = fs.syncs;
-  const double cpu_before = cpu_seconds();
+  const double cpu_before = psyncd::bench::process_cpu_seconds();
   auto start = std::chrono::steady_clock::now();
   for (long done = 0; done < r.messages;) {
     spool::DeliveryBatch batch(fs, *journal, r.sync);
@@ -90,7 +78,7 @@ int run(const std::string& base, const Run& r, const std::string& message) {
     if (auto c = batch.commit(); !c) return fail(c.error());
   }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const double cpu = cpu_seconds() - cpu_before;
+  const double cpu = psyncd::bench::process_cpu_seconds() - cpu_before;
   long files = static_cast<long>(std::distance(std::filesystem::directory_iterator(md + "/new"),
                                                std::filesystem::directory_iterator()));
   if (files != r.messages) {

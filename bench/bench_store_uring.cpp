@@ -13,7 +13,6 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <liburing.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -26,6 +25,8 @@
 #include <system_error>
 #include <vector>
 
+#include "bench/process_cpu.hpp"
+
 namespace {
 
 struct Figures {
@@ -33,16 +34,6 @@ struct Figures {
   double cpu = 0;
   long calls = 0;
 };
-
-double seconds(const timeval& t) {
-  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
-}
-
-double cpu_seconds() {
-  rusage ru{};
-  ::getrusage(RUSAGE_SELF, &ru);
-  return seconds(ru.ru_utime) + seconds(ru.ru_stime);
-}
 
 [[noreturn]] void die(const char* what, int err) {
   fmt::print(stderr, "bench_store_uring: {}: {}\n", what, std::generic_category().message(err));
@@ -70,7 +61,7 @@ std::string target(const Maildir& m, long i, size_t size) {
 
 Figures run_syscalls(const Maildir& m, const std::string& message, long messages, long batch) {
   Figures f;
-  const double cpu0 = cpu_seconds();
+  const double cpu0 = psyncd::bench::process_cpu_seconds();
   const auto t0 = std::chrono::steady_clock::now();
   for (long i = 0; i < messages;) {
     for (long k = 0; k < batch && i < messages; ++k, ++i) {
@@ -87,7 +78,7 @@ Figures run_syscalls(const Maildir& m, const std::string& message, long messages
     ++f.calls;
   }
   f.wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  f.cpu = cpu_seconds() - cpu0;
+  f.cpu = psyncd::bench::process_cpu_seconds() - cpu0;
   return f;
 }
 
@@ -116,7 +107,7 @@ Figures run_uring(const Maildir& m, const std::string& message, long messages, l
   Figures f;
   std::vector<int> fds(static_cast<size_t>(batch), -1);
   std::vector<std::string> targets(static_cast<size_t>(batch));
-  const double cpu0 = cpu_seconds();
+  const double cpu0 = psyncd::bench::process_cpu_seconds();
   const auto t0 = std::chrono::steady_clock::now();
   for (long i = 0; i < messages;) {
     const long n = std::min(batch, messages - i);
@@ -143,7 +134,7 @@ Figures run_uring(const Maildir& m, const std::string& message, long messages, l
     ++f.calls;
   }
   f.wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  f.cpu = cpu_seconds() - cpu0;
+  f.cpu = psyncd::bench::process_cpu_seconds() - cpu0;
   io_uring_queue_exit(&ring);
   return f;
 }
