@@ -102,6 +102,25 @@ def cycle_lines(log_path):
         return [ln.strip() for ln in f if "psync cycle: " in ln]
 
 
+def copy_file(src, dst):
+    with open(src) as s, open(dst, "w") as d:
+        d.write(s.read())
+
+
+def await_cycle(log_path, count, trigger=None):
+    """Waits for the daemon's count-th cycle line (touching `trigger` first to start it);
+    returns that line and the log written since the cycle before it ended."""
+    if trigger:
+        with open(trigger, "w"):
+            pass
+    check(wait_for(lambda: len(cycle_lines(log_path)) == count, 30), f"cycle {count} ran",
+          open(log_path).read())
+    lines = cycle_lines(log_path)
+    with open(log_path) as f:
+        text = f.read()
+    return lines[count - 1], text.split(lines[count - 2])[-1] if count > 1 else text
+
+
 def main():
     with tempfile.TemporaryDirectory(prefix="psyncd-tlsreuse-") as tmp:
         cert_a, key_a = make_cert(tmp, "server-a")
@@ -114,20 +133,15 @@ def main():
         mr.set_links([("ex.test", "u1", where, "r1", "pw1", "POP3S"),
                       ("ex.test", "u2", where, "r2", "pw2", "POP3S")])
         certs = os.path.join(mr.path, "certs.pem")
-        with open(cert_a) as src, open(certs, "w") as dst:
-            dst.write(src.read())
+        copy_file(cert_a, certs)
         log_path = os.path.join(tmp, "psyncd.log")
         trigger = os.path.join(mr.path, ".psync-trigger")
         with open(log_path, "w") as log:
             p = subprocess.Popen([psyncd_bin(), "-Ms", mr.path, "-Yi", "0", "-Yt", "1", "-P-",
                                   "-B-"], stdout=log, stderr=log)
         try:
-            check(wait_for(lambda: len(cycle_lines(log_path)) == 1, 30), "first cycle ran",
-                  open(log_path).read())
-            with open(trigger, "w"):
-                pass
-            check(wait_for(lambda: len(cycle_lines(log_path)) == 2, 30), "second cycle ran",
-                  open(log_path).read())
+            await_cycle(log_path, 1)
+            await_cycle(log_path, 2, trigger)
             lines = cycle_lines(log_path)
             check(all("2 links, 0 failed, 0 messages" in ln for ln in lines),
                   "cycle lines count links, failures and messages", "\n".join(lines))
@@ -145,37 +159,23 @@ def main():
                   "every session ends with QUIT", str(commands))
 
             # The server's CA leaves certs.pem: no session may outlive that.
-            with open(cert_b) as src, open(certs, "w") as dst:
-                dst.write(src.read())
-            with open(trigger, "w"):
-                pass
-            check(wait_for(lambda: len(cycle_lines(log_path)) == 3, 30), "third cycle ran",
-                  open(log_path).read())
-            third = cycle_lines(log_path)[2]
+            copy_file(cert_b, certs)
+            third, text = await_cycle(log_path, 3, trigger)
             check("2 links, 2 failed" in third, "both links fail once the CA is gone", third)
             with server.lock:
                 check(len(server.sessions) == 4 and server.failed_handshakes == 2,
                       "no handshake completed against the old trust",
                       f"{len(server.sessions)} sessions, {server.failed_handshakes} failed")
-            with open(log_path) as f:
-                text = f.read()
-            check("certificate" in text.split(cycle_lines(log_path)[1])[-1].lower(),
-                  "the failure names the certificate", text[-2000:])
+            check("certificate" in text.lower(), "the failure names the certificate",
+                  text[-2000:])
 
             # Trusted again; the cycle's second connection, which reads the greeting itself
             # (CAPA remembered from the first), is greeted with -ERR.
-            with open(cert_a) as src, open(certs, "w") as dst:
-                dst.write(src.read())
+            copy_file(cert_a, certs)
             with server.lock:
                 server.refuse_from = len(server.sessions) + 1
-            with open(trigger, "w"):
-                pass
-            check(wait_for(lambda: len(cycle_lines(log_path)) == 4, 30), "fourth cycle ran",
-                  open(log_path).read())
-            fourth = cycle_lines(log_path)[3]
+            fourth, tail = await_cycle(log_path, 4, trigger)
             check("2 links, 1 failed" in fourth, "only the -ERR greeted link fails", fourth)
-            with open(log_path) as f:
-                tail = f.read().split(cycle_lines(log_path)[2])[-1]
             check("greeting is not +OK" in tail and "too busy, try later" in tail,
                   "the failure says the greeting was refused and quotes the server", tail)
         finally:
