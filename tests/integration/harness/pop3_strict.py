@@ -28,10 +28,15 @@ class StrictReader:
         self.greeting = self.status("greeting")
 
     def close(self):
+        """QUIT, then wait for the server to close: XMail answers QUIT before it unlocks the
+        mailbox (POP3HandleCmd_QUIT, then UPopReleaseSession), so a login made right after the
+        +OK could find the mailbox still locked and be refused."""
         try:
             self.sock.sendall(b"QUIT\r\n")
             self._line()
-        except OSError:
+            while self.sock.recv(65536):
+                pass
+        except (OSError, Pop3Error):
             pass
         self.sock.close()
 
