@@ -61,8 +61,9 @@ const std::array<Row, 33> kRows = {{
      "SASL= (psyncd then picks the strongest both sides know)"},
     {F, kAny, ErrorCause::grant_refused, kAny,
      "re-authorize: the provider no longer accepts the link's refresh token (revoked, expired, "
-     "or the account's password changed): sign in again and put the new "
-     "refresh token in the token file (docs/admin-guide.md \"OAuth 2.0\")"},
+     "or the account's password changed): sign in again with psyncd -Ms MAIL_ROOT --oauth-login "
+     "NAME, NAME being the link's OAuth= token file; it replaces the grant there "
+     "(docs/admin-guide.md \"OAuth 2.0\")"},
     {F, kAny, ErrorCause::token_file, kAny,
      "the link's OAuth= token file under MAIL_ROOT/oauth/ is missing, unsafe or broken (the "
      "line names it and the problem): fix it; psyncd --check -Ms MAIL_ROOT checks it too"},

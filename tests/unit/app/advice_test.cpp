@@ -107,7 +107,7 @@ TEST_CASE("advice: a cause beats the step it happened in") {
       {"OAuth token refused", failed(FetchStep::auth, ErrorCause::token_refused),
        "refused the OAuth 2.0 access token"},
       {"OAuth grant refused", failed(FetchStep::auth, ErrorCause::grant_refused),
-       "re-authorize: the provider"},
+       "sign in again with psyncd -Ms MAIL_ROOT --oauth-login NAME"},
       {"OAuth token file", failed(FetchStep::connect, ErrorCause::token_file),
        "token file under MAIL_ROOT/oauth/"},
       {"OAuth endpoint down", failed(FetchStep::connect, ErrorCause::token_endpoint),
