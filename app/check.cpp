@@ -60,13 +60,7 @@ class Checker {
     return std::nullopt;
   }
 
-  std::string relative(const std::string& path) const {
-    const std::string& root = root_.root();
-    std::string prefix = root.empty() || root.back() == '/' ? root : root + "/";
-    if (path.size() > prefix.size() && path.compare(0, prefix.size(), prefix) == 0)
-      return path.substr(prefix.size());
-    return path;
-  }
+  std::string relative(const std::string& path) const { return root_.relative(path); }
 
   bool layout() {
     std::vector<Error> required = root_.check_layout();

@@ -21,14 +21,6 @@ size_t message_files(const std::string& dir) {
   return n;
 }
 
-std::string relative(const spool::MailRoot& root, const std::string& path) {
-  const std::string& prefix = root.root();
-  if (path.size() > prefix.size() + 1 && path.compare(0, prefix.size(), prefix) == 0 &&
-      path[prefix.size()] == '/')
-    return path.substr(prefix.size() + 1);
-  return path;
-}
-
 }  // namespace
 
 std::vector<StoreProblem> mail_store_problems(const spool::MailRoot& root, const spool::MailUser& u,
@@ -39,8 +31,8 @@ std::vector<StoreProblem> mail_store_problems(const spool::MailRoot& root, const
   const bool has_maildir = fs::is_directory(maildir);
   const bool has_mailbox = fs::is_directory(mailbox);
   if (!has_maildir && !has_mailbox) {
-    out.push_back({Severity::error, "has neither " + relative(root, maildir) + "/ nor " +
-                                        relative(root, mailbox) + "/"});
+    out.push_back({Severity::error, "has neither " + root.relative(maildir) + "/ nor " +
+                                        root.relative(mailbox) + "/"});
     return out;
   }
   if (has_maildir) {
@@ -48,18 +40,18 @@ std::vector<StoreProblem> mail_store_problems(const spool::MailRoot& root, const
          {root.maildir_tmp(u.domain, u.dir), root.maildir_new(u.domain, u.dir),
           root.maildir_cur(u.domain, u.dir)})
       if (!fs::is_directory(sub))
-        out.push_back({Severity::error, "directory " + relative(root, sub) + " is missing"});
+        out.push_back({Severity::error, "directory " + root.relative(sub) + " is missing"});
   }
   const char* flag = mailbox_format ? "-Mm" : "-MM";
+  const char* other_flag = mailbox_format ? "-MM" : "-Mm";
   size_t stray = mailbox_format ? message_files(root.maildir_new(u.domain, u.dir)) +
                                       message_files(root.maildir_cur(u.domain, u.dir))
                                 : message_files(mailbox);
   if (stray > 0) {
     const std::string& other = mailbox_format ? maildir : mailbox;
     out.push_back({Severity::error, std::to_string(stray) + " message file(s) in " +
-                                        relative(root, other) + "/, which " + flag +
-                                        " neither serves nor fills (" +
-                                        (mailbox_format ? "-MM" : "-Mm") +
+                                        root.relative(other) + "/, which " + flag +
+                                        " neither serves nor fills (" + other_flag +
                                         " does): move them or run with the other flag"});
   }
   return out;

@@ -54,6 +54,13 @@ MailRoot::MailRoot(std::string root) : root_(std::move(root)) {
 
 std::string MailRoot::path(std::string_view name) const { return fs::join(root_, name); }
 
+std::string MailRoot::relative(std::string_view full) const {
+  const std::string prefix = root_.empty() || root_.back() == '/' ? root_ : root_ + "/";
+  if (!prefix.empty() && full.size() > prefix.size() && full.starts_with(prefix))
+    return std::string(full.substr(prefix.size()));
+  return std::string(full);
+}
+
 std::string MailRoot::domain_dir(std::string_view domain) const {
   return fs::join(domains_dir(), ascii_lower(domain));
 }

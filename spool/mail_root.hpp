@@ -20,6 +20,9 @@ class MailRoot {
   const std::string& root() const { return root_; }
   // root/name, for files this class does not name.
   std::string path(std::string_view name) const;
+  // `full` without the leading "root/" (as an admin names it in messages); other paths as
+  // they are.
+  std::string relative(std::string_view full) const;
 
   // Tables at the top level.
   std::string server_tab() const { return path("server.tab"); }

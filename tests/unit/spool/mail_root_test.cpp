@@ -60,6 +60,18 @@ TEST_CASE("MailRoot: paths of docs/xmail-formats.md §5.1") {
   }
 }
 
+TEST_CASE("MailRoot::relative: paths under the root lose it, others stay whole") {
+  MailRoot root("/var/MailRoot");
+  CHECK(root.relative("/var/MailRoot/domains/a.test/alice/Maildir") ==
+        "domains/a.test/alice/Maildir");
+  CHECK(root.relative(root.pop3links_tab()) == "pop3links.tab");
+  CHECK(MailRoot("/var/MailRoot/").relative("/var/MailRoot/spool") == "spool");
+  CHECK(root.relative("/var/MailRootOther/x") == "/var/MailRootOther/x");
+  CHECK(root.relative("/var/MailRoot") == "/var/MailRoot");
+  CHECK(root.relative("/var/MailRoot/") == "/var/MailRoot/");
+  CHECK(root.relative("relative/path") == "relative/path");
+}
+
 TEST_CASE("is_safe_path_component") {
   CHECK(is_safe_path_component("alice"));
   CHECK(is_safe_path_component("example.test"));
