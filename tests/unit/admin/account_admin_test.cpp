@@ -4,8 +4,8 @@
 #include "admin/domain_admin.hpp"
 #include "admin/link_admin.hpp"
 #include "spool/mail_users.hpp"
+#include "tests/support/admin/admin_root.hpp"
 #include "tests/support/common/faulty_fs.hpp"
-#include "tests/unit/admin/admin_fixture.hpp"
 
 using namespace psyncd;
 

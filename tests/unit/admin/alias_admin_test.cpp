@@ -2,7 +2,7 @@
 
 #include "admin/account_admin.hpp"
 #include "admin/domain_admin.hpp"
-#include "tests/unit/admin/admin_fixture.hpp"
+#include "tests/support/admin/admin_root.hpp"
 
 using namespace psyncd;
 

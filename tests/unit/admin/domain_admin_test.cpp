@@ -3,7 +3,7 @@
 #include "admin/account_admin.hpp"
 #include "admin/link_admin.hpp"
 #include "admin/xmail_index.hpp"
-#include "tests/unit/admin/admin_fixture.hpp"
+#include "tests/support/admin/admin_root.hpp"
 
 using namespace psyncd;
 

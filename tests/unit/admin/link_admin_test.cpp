@@ -3,7 +3,7 @@
 #include "admin/account_admin.hpp"
 #include "admin/domain_admin.hpp"
 #include "psync/link_table.hpp"
-#include "tests/unit/admin/admin_fixture.hpp"
+#include "tests/support/admin/admin_root.hpp"
 
 using namespace psyncd;
 using admin::LinkKey;
