@@ -4,8 +4,6 @@
 #include <string>
 #include <vector>
 
-#include "psync/rewrite_header_tags.hpp"
-
 using namespace psyncd;
 using namespace psyncd::psync;
 
@@ -20,14 +18,6 @@ std::string render(const Result<RewriteRule>& r) {
     s += (i ? "," : "") + r->match_domains[i];
   }
   return s + "|" + r->local_account;
-}
-
-std::string render(const HdrTagList& list) {
-  std::string s;
-  for (const auto& t : list.tags)
-    s += (s.empty() ? "" : ",") + (t.exclusive ? "+" + t.name : t.name);
-  for (const auto& p : list.problems) s += "\n" + p.to_string();
-  return s;
 }
 
 struct Case {
@@ -71,30 +61,5 @@ TEST_CASE("rewrite rule: bad input") {
     CHECK(render(r) == "masquerade|m.org|a.com,b.com|u");
     REQUIRE(warnings.size() == 1);
     CHECK(warnings[0] == "match domain \" b.com\": spaces around it trimmed");
-  }
-}
-
-TEST_CASE("FetchHdrTags parsing") {
-  const std::vector<Case> cases = {
-      {"default", std::string(kDefaultFetchHdrTags), "+X-Deliver-To,+Received,To,Cc,Bcc"},
-      {"empty items vanish", ",To,,Cc,", "To,Cc"},
-      {"empty", "", ""},
-      {"spaces trimmed and noted", "To, Cc",
-       "To,Cc\nserver.tab: FetchHdrTags: tag \" Cc\": spaces around it trimmed"},
-      {"lone plus", "To,+", "To\nserver.tab: FetchHdrTags: tag \"+\": not a header name (ignored)"},
-      {"colon", "To:,Cc", "Cc\nserver.tab: FetchHdrTags: tag \"To:\": not a header name (ignored)"},
-      {"inner space", "X Y,Cc",
-       "Cc\nserver.tab: FetchHdrTags: tag \"X Y\": not a header name (ignored)"},
-      {"8-bit", "T\xc3\xb6,Cc",
-       "Cc\nserver.tab: FetchHdrTags: tag \"T\\xC3\\xB6\": not a header name (ignored)"},
-  };
-  for (const auto& c : cases) {
-    SECTION(c.name) { CHECK(render(parse_fetch_hdr_tags(c.input)) == c.want); }
-  }
-  SECTION("default list object") {
-    const auto& tags = default_fetch_hdr_tags();
-    REQUIRE(tags.size() == 5);
-    CHECK(tags[0] == HdrTag{"X-Deliver-To", true});
-    CHECK(tags[4] == HdrTag{"Bcc", false});
   }
 }
