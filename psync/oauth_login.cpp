@@ -42,7 +42,12 @@ Result<std::string> choose_flow(const OAuthGrant& g, const std::string& path) {
 Result<TokenAnswer> device_flow(const OAuthGrant& g, const std::string& name,
                                 const LoginSeams& io) {
   auto answer = io.post(g.device_authorization_url, device_authorization_body(g));
-  if (!answer) return answer.error();
+  if (!answer) {
+    // http_post_form calls whatever it reached a token endpoint; this one is not.
+    Error e = answer.error();
+    if (e.field == "token endpoint") e.field = "device authorization endpoint";
+    return e;
+  }
   auto auth = parse_device_authorization(answer->status, answer->body, g.device_authorization_url);
   if (!auth) return auth.error();
   io.say(fmt::format("{}: sign in as the mailbox's user: open {} and enter the code {}", name,

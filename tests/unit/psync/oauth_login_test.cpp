@@ -45,7 +45,8 @@ struct Fixture {
     io.post = [this](const std::string& url, const std::string& body) -> Result<HttpAnswer> {
       provider.sent.emplace_back(url, body);
       auto& queue = provider.answers[url];
-      if (queue.empty()) return make_error(ErrorKind::unavailable, "no answer scripted");
+      if (queue.empty())  // as http_post_form says it
+        return Error{ErrorKind::unavailable, url, 0, "token endpoint", "cannot reach it"};
       HttpAnswer a = queue.front();
       queue.pop_front();
       return a;
@@ -155,6 +156,8 @@ TEST_CASE("login: device flow failures leave the file alone", "[oauth]") {
     auto r = f.login();
     REQUIRE_FALSE(r);
     CHECK(r.error().kind == ErrorKind::unavailable);
+    CHECK(r.error().to_string() ==
+          "https://login.example/device: device authorization endpoint: cannot reach it");
     CHECK(f.dir.read("oauth/carol") == file);
   }
   SECTION("the token endpoint misses polls until the code expires: polled again, backing off") {
