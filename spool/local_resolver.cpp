@@ -259,6 +259,10 @@ Command classify_command(const tabfile::Table& table, const tabfile::Record& rec
     if (tokens.size() < 2) return ignored("\"" + tokens[0] + "\" needs an address (line ignored)");
     return Command{CommandKind::redirect, std::nullopt};
   }
+  // USmlCmd_smtprelay refuses a line without its gateway list (ERR_BAD_MAILPROC_CMD_SYNTAX)
+  // and the message goes on to the next line; it is not sent to DefaultSMTPGateways.
+  if (command == "smtprelay" && tokens.size() < 2)
+    return ignored("\"smtprelay\" needs a gateway list (line ignored, as XMail does)");
   if (command == "external" || command == "filter" || command == "smtprelay" ||
       (command == "smtp" && cmd_alias))
     return Command{CommandKind::needs_mta, std::nullopt};

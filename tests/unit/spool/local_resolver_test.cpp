@@ -54,7 +54,7 @@ struct World {
             {"domains/x.org/ext/mailproc.tab", "\"mailbox\"\n\"external\"\t\"0\"\t\"5\"\t\"x\"\n"},
             {"domains/x.org/empty/mailproc.tab", "# nothing\n"},
             {"domains/x.org/odd/mailproc.tab",
-             "\"mailbox\"\t\"extra\"\n\"frobnicate\"\n\"redirect\"\n\"mailbox\"\n"},
+             "\"mailbox\"\t\"extra\"\n\"frobnicate\"\n\"redirect\"\n\"mailbox\"\n\"smtprelay\"\n"},
             {"domains/x.org/loop1/mailproc.tab", "\"redirect\"\t\"loop2@x.org\"\n\"mailbox\"\n"},
             {"domains/x.org/loop2/mailproc.tab", "\"redirect\"\t\"LOOP1@x.org\"\n"},
             {"domains/x.org/macro/mailproc.tab", "\"redirect\"\t\"@@FROM\"\n"},
@@ -165,7 +165,9 @@ TEST_CASE("LocalResolver: XMail's local delivery, one recipient at a time") {
        " | warn domains/x.org/odd/mailproc.tab:2: field 1 (command): unknown command "
        "\"frobnicate\" (line ignored, as XMail does)"
        " | warn domains/x.org/odd/mailproc.tab:3: field 1 (command): \"redirect\" needs an "
-       "address (line ignored)"},
+       "address (line ignored)"
+       " | warn domains/x.org/odd/mailproc.tab:5: field 1 (command): \"smtprelay\" needs a "
+       "gateway list (line ignored, as XMail does)"},
       {"a redirect loop is cut at the repeated address", "loop1@x.org",
        "loop1@x.org | warn LOOP1@x.org: redirect loop: loop1@x.org -> loop2@x.org -> "
        "loop1@x.org (not followed again)"},
