@@ -41,6 +41,10 @@ def source_dir():
 
 
 def build_dir():
+    """XMAIL_BUILD_DIR (the sanitizer run of scripts/test reuses the release build's XMail),
+    else xmail/ in the build tree the tests belong to."""
+    if os.environ.get("XMAIL_BUILD_DIR"):
+        return os.path.abspath(os.environ["XMAIL_BUILD_DIR"])
     build = os.environ.get("PSYNCD_BINARY_DIR") or os.path.join(REPO, "build")
     return os.path.join(os.path.abspath(build), "xmail")
 
