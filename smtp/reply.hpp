@@ -2,6 +2,7 @@
 // reply; its class decides what happens to the recipients it speaks for. Pure.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,8 +26,12 @@ struct Reply {
 
 // Collects reply lines into whole replies. A line that is not "ddd", "ddd text" or
 // "ddd-text" is a broken reply: code 0 (the caller treats it as a temporary failure).
+// A reply's text is kept up to kMaxReplyText bytes, then " ..." marks the cut: a gateway that
+// sends endless continuation lines cannot grow it, nor the logs and headers it is copied to
+// (RFC 5321 §4.5.3.1.5 allows 512 octets a line).
 class ReplyReader {
  public:
+  static constexpr std::size_t kMaxReplyText = 1024;
   // A whole reply when `line` (CRLF stripped) ends one.
   std::optional<Reply> feed(std::string_view line);
 
