@@ -175,6 +175,12 @@ class Session {
   void cmd_last(const Command& cmd);
   void cmd_quit(const Command& cmd);
   bool check_message(const Command& cmd);
+  // The messages not marked deleted: how many, and their octets (STAT, and PASS's +OK).
+  struct Totals {
+    std::size_t messages = 0;
+    std::uint64_t octets = 0;
+  };
+  Totals live_totals() const;
   std::string maildrop_summary() const;
   void start_stream(std::size_t index, std::optional<std::uint64_t> top_lines,
                     std::string_view ok_line);

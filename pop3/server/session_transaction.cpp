@@ -9,26 +9,25 @@
 
 namespace psyncd::pop3 {
 
-std::string Session::maildrop_summary() const {
-  std::size_t n = 0;
-  std::uint64_t octets = 0;
+Session::Totals Session::live_totals() const {
+  Totals t;
   for (std::size_t i = 0; i < deleted_.size(); ++i) {
     if (deleted_[i]) continue;
-    ++n;
-    octets += mailbox_->size(i);
+    ++t.messages;
+    t.octets += mailbox_->size(i);
   }
-  return "maildrop has " + std::to_string(n) + " messages (" + std::to_string(octets) + " octets)";
+  return t;
+}
+
+std::string Session::maildrop_summary() const {
+  const Totals t = live_totals();
+  return "maildrop has " + std::to_string(t.messages) + " messages (" + std::to_string(t.octets) +
+         " octets)";
 }
 
 void Session::cmd_stat(const Command&) {
-  std::size_t n = 0;
-  std::uint64_t octets = 0;
-  for (std::size_t i = 0; i < deleted_.size(); ++i) {
-    if (deleted_[i]) continue;
-    ++n;
-    octets += mailbox_->size(i);
-  }
-  reply("+OK " + std::to_string(n) + " " + std::to_string(octets));
+  const Totals t = live_totals();
+  reply("+OK " + std::to_string(t.messages) + " " + std::to_string(t.octets));
 }
 
 bool Session::check_message(const Command& cmd) {
