@@ -36,6 +36,11 @@ std::optional<std::string> did_you_mean(std::string_view name,
   size_t best_distance = allowed + 1;
   bool tie = false;
   for (std::string_view k : known) {
+    // The distance is at least the difference in length: a far longer or shorter name (a
+    // whole line in a field, say) is out of reach without filling the table.
+    const size_t length_gap =
+        trimmed.size() > k.size() ? trimmed.size() - k.size() : k.size() - trimmed.size();
+    if (length_gap > allowed) continue;
     size_t d = edit_distance(trimmed, k);
     if (d < best_distance) {
       best = std::string(k);

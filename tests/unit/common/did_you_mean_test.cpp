@@ -2,6 +2,7 @@
 #include "common/did_you_mean.hpp"
 
 #include <catch2/catch.hpp>
+#include <string>
 
 using namespace psyncd;
 
@@ -30,6 +31,12 @@ TEST_CASE("did_you_mean suggests a near known name", "[did_you_mean]") {
     CHECK_FALSE(did_you_mean("AB", known));  // short names get one edit only
     CHECK_FALSE(did_you_mean("", known));
     CHECK_FALSE(did_you_mean("   ", known));
+    CHECK_FALSE(did_you_mean(std::string(100'000, 'L'), known));  // a whole line, not a typo
+  }
+  SECTION("names two letters longer or shorter are still in reach") {
+    CHECK(did_you_mean("Leaveit", known) == "Leave");
+    CHECK(did_you_mean("Pop3Thread", known) == "Pop3Threads");
+    CHECK(did_you_mean("Pop3Threa", known) == "Pop3Threads");
   }
   SECTION("two names equally near: no guess") {
     CHECK_FALSE(did_you_mean("XSTLS", {"FSTLS", "ESTLS"}));
