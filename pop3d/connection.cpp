@@ -231,6 +231,9 @@ Connection::Status Connection::drive(SteadyTime now) {
       const Io r = read_some(now);
       if (r == Io::closed) return Status::finished;  // no QUIT: nothing is deleted
       progress = progress || r == Io::ok;
+      // What was just read came after `now` (a PASS sent on this round's replies, say): the
+      // next round's events, a login delay among them, count from the time it was read.
+      if (r == Io::ok) now = std::chrono::steady_clock::now();
     }
     if (!progress) return Status::alive;
   }
