@@ -162,8 +162,6 @@ int debug_callback(CURL*, curl_infotype type, char* data, std::size_t size, void
   return CurlTransport::on_debug(static_cast<int>(type), data, size, self);
 }
 
-}  // namespace
-
 // A proxy from the environment applies to pop3s:// (pop3s_proxy, all_proxy) but not in the same
 // way to the https:// a remembered CAPA connects with, so then nothing is remembered.
 bool proxy_in_environment() {
@@ -176,6 +174,8 @@ bool proxy_in_environment() {
   }();
   return set;
 }
+
+}  // namespace
 
 std::string connect_url(const ConnectOptions& o) {
   const bool implicit = o.tls == TlsMode::pop3s;
