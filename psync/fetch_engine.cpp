@@ -102,7 +102,7 @@ class LinkSync {
   bool relay(const MessageOutcome& o);
   Result<void> relay_to_error_account(const RelayMessage& m, const std::string& first_key,
                                       const std::string& note);
-  Result<void> dele(const std::vector<std::uint32_t>& numbers, bool then_quit = false);
+  Result<void> dele(const std::vector<std::uint32_t>& numbers);
   // The DELEs the server took count as deleted; the refused ones are logged.
   void count_deleted(const std::vector<std::uint32_t>& sent,
                      const std::vector<std::uint32_t>& refused);
@@ -139,7 +139,6 @@ class LinkSync {
   std::vector<std::string> seen_now_;  // UIDLs fetched (or sent to the error account) now
   std::set<std::string> seen_before_;  // Leave: the seen-DB as read for the plan
   std::set<std::uint32_t> deleted_;
-  std::vector<std::uint32_t> deles_sent_;  // DELEs of the fetched batches, replies pending
   bool planned_ = false;
   FetchProgress progress_;
   KeepDates first_seen_;      // KeepDays: the dates file as read for the plan
@@ -305,11 +304,11 @@ Result<void> LinkSync::list_and_plan() {
   return {};
 }
 
-// then_quit: QUIT follows the DELEs in the same round trip (the session's last batch).
-Result<void> LinkSync::dele(const std::vector<std::uint32_t>& numbers, bool then_quit) {
-  if (numbers.empty() && !then_quit) return {};
-  step(numbers.empty() ? FetchStep::quit : FetchStep::dele);
-  auto refused = client_->dele(numbers, then_quit);
+// The DELEs the plan asks for before any RETR (messages the journal says are delivered).
+Result<void> LinkSync::dele(const std::vector<std::uint32_t>& numbers) {
+  if (numbers.empty()) return {};
+  step(FetchStep::dele);
+  auto refused = client_->dele(numbers);
   if (!refused) return refused.error();
   count_deleted(numbers, *refused);
   return {};
@@ -472,6 +471,7 @@ Result<void> LinkSync::transfer() {
     batch_bytes += item.expected_octets;
   }
   std::deque<std::unique_ptr<OpenBatch>> open;
+  std::vector<std::uint32_t> deles_sent;  // the batches' DELEs, counted once all are answered
   size_t next = 0;
   auto ask = [&] {
     open.push_back(request_batch(batches[next]));
@@ -497,11 +497,11 @@ Result<void> LinkSync::transfer() {
     if (!leave_mode(link_.auth) && (!to_dele->empty() || last)) {
       step(to_dele->empty() ? FetchStep::quit : FetchStep::dele);
       client_->session().add_dele(*to_dele, last);
-      deles_sent_.insert(deles_sent_.end(), to_dele->begin(), to_dele->end());
+      deles_sent.insert(deles_sent.end(), to_dele->begin(), to_dele->end());
     }
   }
   if (auto r = client_->finish(); !r) return r;
-  count_deleted(deles_sent_, client_->session().dele_refused());
+  count_deleted(deles_sent, client_->session().dele_refused());
   return {};
 }
 

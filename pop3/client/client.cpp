@@ -98,15 +98,13 @@ Result<MaildropListing> Client::listing() {
   return m;
 }
 
-Result<void> Client::retrieve(const std::vector<FetchItem>& items, MessageSink& sink,
-                              bool then_quit) {
-  session_.retrieve(items, sink, then_quit);
+Result<void> Client::retrieve(const std::vector<FetchItem>& items, MessageSink& sink) {
+  session_.retrieve(items, sink);
   return run();
 }
 
-Result<std::vector<std::uint32_t>> Client::dele(const std::vector<std::uint32_t>& numbers,
-                                                bool then_quit) {
-  session_.dele(numbers, then_quit);
+Result<std::vector<std::uint32_t>> Client::dele(const std::vector<std::uint32_t>& numbers) {
+  session_.dele(numbers);
   if (auto r = run(); !r) return r.error();
   return session_.dele_refused();
 }

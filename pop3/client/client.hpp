@@ -38,9 +38,7 @@ class Client {
   // STAT + UIDL + LIST, in one round trip when the server offers PIPELINING.
   Result<MaildropListing> listing();
   // Streams each message to `sink`; pipelined when the server offers PIPELINING.
-  // then_quit: QUIT is pipelined behind the last RETR (see ClientSession::retrieve).
-  Result<void> retrieve(const std::vector<FetchItem>& items, MessageSink& sink,
-                        bool then_quit = false);
+  Result<void> retrieve(const std::vector<FetchItem>& items, MessageSink& sink);
   // Reads and writes until `done()` holds (checked after each chunk read) or the session has
   // nothing more to do; the commands the replies let into the window are sent before it
   // returns, so the server goes on sending while the caller works (the fetch engine commits
@@ -48,10 +46,8 @@ class Client {
   Result<void> run_until(const std::function<bool()>& done);
   // Reads and writes until the session has nothing more to do (after add_retrieve/add_dele).
   Result<void> finish() { return run(); }
-  // Returns the numbers the server refused to mark deleted. then_quit: QUIT goes behind
-  // the last DELE, in the same round trip.
-  Result<std::vector<std::uint32_t>> dele(const std::vector<std::uint32_t>& numbers,
-                                          bool then_quit = false);
+  // Returns the numbers the server refused to mark deleted.
+  Result<std::vector<std::uint32_t>> dele(const std::vector<std::uint32_t>& numbers);
   // Only a +OK to QUIT commits the deletions (RFC 1939 UPDATE state). Nothing to send when
   // a pipelined QUIT already got its +OK; a session that sent no DELE sends QUIT and does not
   // wait for the reply (one round trip less per empty maildrop).
