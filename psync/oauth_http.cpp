@@ -4,7 +4,8 @@
 #include <fmt/format.h>
 
 #include <memory>
-#include <mutex>
+
+#include "pop3/client/curl_global.hpp"
 
 namespace psyncd::psync {
 
@@ -50,8 +51,7 @@ Error transfer_error(CURLcode rc, const std::string& url) {
 
 Result<HttpAnswer> http_post_form(const std::string& url, const std::string& body,
                                   std::chrono::milliseconds timeout, const HttpTrust& trust) {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  pop3::curl_global_init_once();
   std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
   if (!curl) return make_error(ErrorKind::internal, "curl_easy_init failed");
   CURL* c = curl.get();
